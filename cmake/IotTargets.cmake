@@ -1,0 +1,45 @@
+# iot_concern(NAME DEPS ...): the library iot_NAME from common/NAME/*.cpp.
+# The link graph is the layering: a concern may only use what it names here.
+function(iot_concern name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${name}/*.cpp)
+  if(sources)
+    add_library(iot_${name} STATIC ${sources})
+    target_include_directories(iot_${name} PUBLIC ${PROJECT_SOURCE_DIR}/common)
+    target_link_libraries(iot_${name} PUBLIC ${ARG_DEPS})
+    set_target_properties(iot_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  else()
+    add_library(iot_${name} INTERFACE)
+    target_include_directories(iot_${name} INTERFACE ${PROJECT_SOURCE_DIR}/common)
+    target_link_libraries(iot_${name} INTERFACE ${ARG_DEPS})
+  endif()
+  add_library(iot::${name} ALIAS iot_${name})
+endfunction()
+
+# iot_tool(NAME DEPS ...): tools/NAME/*.cpp but main.cpp become iot_tool_NAME
+# (linked by the tests too); main.cpp becomes the binary iot-NAME.
+function(iot_tool name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${name}/*.cpp)
+  list(FILTER sources EXCLUDE REGEX ".*/main\\.cpp$")
+  add_library(iot_tool_${name} STATIC ${sources})
+  target_include_directories(iot_tool_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(iot_tool_${name} PUBLIC iot::cli ${ARG_DEPS})
+  add_executable(iot-${name} ${name}/main.cpp)
+  target_link_libraries(iot-${name} PRIVATE iot_tool_${name})
+  install(TARGETS iot-${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endfunction()
+
+# iot_unit_tests(CONCERN DEPS ...): tests/unit/CONCERN/*_test.cpp as one gtest binary.
+function(iot_unit_tests name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${name}/*_test.cpp)
+  if(NOT sources)
+    return()
+  endif()
+  add_executable(unit_${name} ${sources})
+  target_link_libraries(unit_${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  target_compile_definitions(unit_${name} PRIVATE
+    IOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}" IOT_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(unit_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+endfunction()

@@ -1,0 +1,32 @@
+// HMAC-SHA256 (OpenSSL) and the signed form of seed 003:
+//   {"hmac": base64(HMAC-SHA256(key, canonical_json(payload))), "payload": {...}}
+#pragma once
+
+#include <simdjson.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace iot::sign {
+
+using Digest = std::array<unsigned char, 32>;
+
+Digest hmac_sha256(std::string_view key, std::string_view message);
+// Constant-time comparison (CRYPTO_memcmp).
+bool digest_equal(const Digest& a, std::string_view b);
+
+enum class SignatureStatus { ok, bad_signature, missing, malformed };
+
+// Checks {"hmac": ..., "payload": {...}}: the base64 HMAC against the
+// canonical JSON of payload. missing: no "hmac"; malformed: hmac not base64 of
+// 32 bytes, or payload not canonicalizable.
+SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key);
+
+// Builds the signed line {"hmac":"...","payload":<payload_json as given>}
+// from one-line payload JSON text.
+Result<std::string> sign_payload(std::string_view payload_json, std::string_view key);
+
+}  // namespace iot::sign

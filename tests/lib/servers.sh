@@ -1,0 +1,118 @@
+# Shared helpers for integration suites (source this file). Every server is a
+# real Debian binary started on a free loopback port in a temp dir, polled
+# until ready, and stopped by the EXIT trap. A missing server binary makes
+# the suite exit 77 (skipped), which CTest never counts as a pass.
+set -euo pipefail
+
+IOT_BIN=${IOT_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../build/release/tools" 2>/dev/null && pwd)}
+export PATH="$IOT_BIN:$PATH"
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/iot-test.XXXXXX")
+_cleanups=()
+_fail_count=0
+_pass_count=0
+
+on_exit() {
+  local rc=$?
+  for ((i=${#_cleanups[@]}-1; i>=0; i--)); do eval "${_cleanups[i]}" >/dev/null 2>&1 || true; done
+  if [ $rc -eq 0 ]; then rm -rf "$TEST_TMP"; else echo "kept $TEST_TMP for inspection" >&2; fi
+}
+trap on_exit EXIT
+at_exit() { _cleanups+=("$1"); }
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# check DESCRIPTION COMMAND...: runs the command, counts and reports.
+check() {
+  local what=$1; shift
+  if "$@"; then echo "ok - $what"; _pass_count=$((_pass_count+1)); else echo "not ok - $what" >&2; _fail_count=$((_fail_count+1)); fi
+}
+expect_eq() {  # expect_eq WHAT EXPECTED ACTUAL
+  if [ "$2" == "$3" ]; then echo "ok - $1"; _pass_count=$((_pass_count+1));
+  else echo "not ok - $1: expected [$2], got [$3]" >&2; _fail_count=$((_fail_count+1)); fi
+}
+finish() {
+  echo "$_pass_count passed, $_fail_count failed"
+  [ $_fail_count -eq 0 ]
+}
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() {  # wait_port PORT [SECONDS]
+  local port=$1 secs=${2:-20} i
+  for ((i=0; i<secs*10; i++)); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# start_mosquitto [EXTRA_CONF_LINES]: sets MQTT_PORT, MQTT_URL, MOSQ_PID, MOSQ_CONF.
+start_mosquitto() {
+  command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || skip "mosquitto not installed"
+  local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  MQTT_PORT=${MQTT_PORT:-$(free_port)}
+  MOSQ_CONF=$TEST_TMP/mosquitto.conf
+  mkdir -p "$TEST_TMP/mosq"
+  {
+    echo "listener $MQTT_PORT 127.0.0.1"
+    echo "allow_anonymous true"
+    echo "persistence true"
+    echo "persistence_location $TEST_TMP/mosq/"
+    echo "max_queued_messages 0"
+    echo "log_dest file $TEST_TMP/mosquitto.log"
+    if [ $# -gt 0 ]; then printf "%s\n" "$@"; fi
+  } > "$MOSQ_CONF"
+  [ "$(id -u)" = 0 ] && echo "user root" >> "$MOSQ_CONF"
+  "$bin" -c "$MOSQ_CONF" >/dev/null 2>&1 &
+  MOSQ_PID=$!
+  at_exit "kill $MOSQ_PID"
+  wait_port "$MQTT_PORT" || fail "mosquitto did not start (see $TEST_TMP/mosquitto.log)"
+  MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
+}
+restart_mosquitto() {
+  local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  "$bin" -c "$MOSQ_CONF" >/dev/null 2>&1 &
+  MOSQ_PID=$!
+  at_exit "kill $MOSQ_PID"
+  wait_port "$MQTT_PORT" || fail "mosquitto did not restart"
+}
+
+# start_redis: sets REDIS_PORT, REDIS_URL, REDIS_PID.
+start_redis() {
+  command -v redis-server >/dev/null || skip "redis-server not installed"
+  REDIS_PORT=$(free_port)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$TEST_TMP" --daemonize no >"$TEST_TMP/redis.log" 2>&1 &
+  REDIS_PID=$!
+  at_exit "kill $REDIS_PID"
+  wait_port "$REDIS_PORT" || fail "redis did not start"
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+}
+
+# start_postgres: a throwaway cluster run as the postgres user (PostgreSQL
+# refuses root). Sets PGPORT, PGHOST, PGUSER, PG_URL, PGDATA_DIR; database "telemetry".
+start_postgres() {
+  local pgbin; pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$pgbin" ] && [ -x "$pgbin/initdb" ] || skip "PostgreSQL server not installed"
+  PGPORT=$(free_port)
+  PGDATA_DIR=$TEST_TMP/pg
+  local as=()
+  if [ "$(id -u)" = 0 ]; then
+    as=(runuser -u postgres --)
+    chmod 755 "$TEST_TMP"
+  fi
+  mkdir -p "$PGDATA_DIR" && [ "$(id -u)" = 0 ] && chown postgres "$PGDATA_DIR"
+  "${as[@]}" "$pgbin/initdb" -D "$PGDATA_DIR" -U postgres -A trust >"$TEST_TMP/initdb.log" 2>&1 || fail "initdb failed"
+  PG_CTL=("${as[@]}" "$pgbin/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log"
+          -o "-p $PGPORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c fsync=off")
+  "${PG_CTL[@]}" -w start >/dev/null || fail "postgres did not start"
+  at_exit "${PG_CTL[*]} -m immediate stop"
+  export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
+  psql -q -d postgres -c "CREATE DATABASE telemetry" >/dev/null
+  export PGDATABASE=telemetry
+  PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/telemetry"
+}
+stop_postgres() { "${PG_CTL[@]}" -m fast stop >/dev/null; }
+resume_postgres() { "${PG_CTL[@]}" -w start >/dev/null; }

@@ -1,0 +1,3 @@
+#include "ingest/ingest.hpp"
+
+int main(int argc, char** argv) { return iot::ingest::run(argc, argv); }

@@ -1,0 +1,3 @@
+#include "pub/pub.hpp"
+
+int main(int argc, char** argv) { return iot::pub::run(argc, argv); }

@@ -1,0 +1,3 @@
+#include "sub/sub.hpp"
+
+int main(int argc, char** argv) { return iot::sub::run(argc, argv); }

@@ -1,0 +1,3 @@
+#include "verify/verify.hpp"
+
+int main(int argc, char** argv) { return iot::verify::run(argc, argv); }
