@@ -33,7 +33,7 @@ endfunction()
 # iot_unit_tests(CONCERN DEPS ...): tests/unit/CONCERN/*_test.cpp as one gtest binary.
 function(iot_unit_tests name)
   cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
-  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${name}/*_test.cpp)
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/unit/${name}/*_test.cpp)
   if(NOT sources)
     return()
   endif()

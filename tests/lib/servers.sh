@@ -17,6 +17,7 @@ on_exit() {
   if [ $rc -eq 0 ]; then rm -rf "$TEST_TMP"; else echo "kept $TEST_TMP for inspection" >&2; fi
 }
 trap on_exit EXIT
+trap "exit 143" TERM INT HUP
 at_exit() { _cleanups+=("$1"); }
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -108,11 +109,12 @@ start_postgres() {
   PG_CTL=("${as[@]}" "$pgbin/pg_ctl" -D "$PGDATA_DIR" -l "$PGDATA_DIR/server.log"
           -o "-p $PGPORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1 -c fsync=off")
   "${PG_CTL[@]}" -w start >/dev/null || fail "postgres did not start"
-  at_exit "${PG_CTL[*]} -m immediate stop"
+  at_exit "_pg_stop_now"
   export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
   psql -q -d postgres -c "CREATE DATABASE telemetry" >/dev/null
   export PGDATABASE=telemetry
   PG_URL="postgresql://postgres@127.0.0.1:$PGPORT/telemetry"
 }
+_pg_stop_now() { "${PG_CTL[@]}" -m immediate stop >/dev/null 2>&1 || true; }
 stop_postgres() { "${PG_CTL[@]}" -m fast stop >/dev/null; }
 resume_postgres() { "${PG_CTL[@]}" -w start >/dev/null; }
