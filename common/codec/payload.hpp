@@ -2,7 +2,9 @@
 // (zlib -> MessagePack -> JSON -> binary), with design §8's rules: zlib only
 // when the whole stream inflates (Adler-32 checked, nothing left over),
 // MessagePack only by a complete well-formed decode of every byte, JSON only
-// when valid UTF-8 and valid JSON; anything else is binary.
+// when valid UTF-8 and valid JSON; anything else is binary. One ambiguity is
+// settled for JSON: a payload of one ASCII digit is both the JSON number and
+// MessagePack's fixint 48..57; it is read as the JSON digit.
 #pragma once
 
 #include <cstddef>

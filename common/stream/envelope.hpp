@@ -2,6 +2,11 @@
 // envelope {topic, payload | payload_b64, enc, qos, retain, rx_ts, fields,
 // props}, or a bare payload object (no "topic"). Parsing is simdjson DOM (the
 // hot path); a view is valid until the parser parses the next line.
+//
+// A line is an envelope iff it is an object holding a "topic" key and a
+// "payload" or "payload_b64" key; any other object is a bare payload
+// (bare = true, payload = the whole object, nothing else validated), so
+// seed 003's signed form {"hmac", "payload"} is a bare payload.
 #pragma once
 
 #include <simdjson.h>
@@ -10,7 +15,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/limits.hpp"
 #include "core/result.hpp"
 
 namespace iot::stream {
@@ -30,15 +37,29 @@ struct EnvelopeView {
   simdjson::dom::object root;                 // the whole line, for fields we do not know
 };
 
+// The five wire encodings of "enc".
+bool is_known_encoding(std::string_view enc);
+
 class EnvelopeParser {
  public:
-  // Fails with reason "bad_json" (not JSON, or not an object), "schema"
-  // (a known field of the wrong type, or both/neither payload forms), "too_large".
+  // Lines over max_line bytes or nested deeper than max_depth are "too_large".
+  explicit EnvelopeParser(std::size_t max_line = limits::max_line_bytes,
+                          std::size_t max_depth = limits::max_json_depth);
+  // Fails with reason "bad_json" (not JSON, not UTF-8, or not an object),
+  // "schema" (a known envelope field of the wrong type or repeated, both
+  // payload forms, payload_b64 not canonical padded base64, enc not one of
+  // the five, qos not 0..2), "too_large". Error kind bad_input or too_large.
   Result<EnvelopeView> parse(std::string_view line);
 
  private:
+  Result<EnvelopeView> read_envelope(simdjson::dom::element doc, simdjson::dom::object root);
+
+  std::size_t max_line_;
+  std::size_t max_depth_;
   simdjson::dom::parser parser_;
-  simdjson::padded_string buffer_;
+  std::vector<char> buffer_;  // the line plus simdjson's padding, reused
+  simdjson::dom::parser null_parser_;
+  simdjson::dom::element null_;  // the default of fields/props
 };
 
 // What a tool writes: rendered by render_envelope into one line (no newline).
@@ -54,6 +75,9 @@ struct EnvelopeOut {
   std::optional<std::string_view> props_json;
   std::optional<std::string_view> extra_json;     // more members: "\"a\":1,\"b\":2" (no braces)
 };
+// Fields in this order: topic, payload | payload_b64, enc, qos, retain,
+// rx_ts, fields, props, extra. JSON texts are trusted to be one line of valid
+// JSON (minify them first); a topic that is not UTF-8 gets U+FFFD.
 std::string render_envelope(const EnvelopeOut& out);
 
 }  // namespace iot::stream

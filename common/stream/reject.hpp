@@ -1,8 +1,12 @@
 // Reject and DLQ records (design §8): {"reason", "detail", "source", "line"}.
 // reasons are short fixed words: bad_json, bad_signature, schema, duplicate,
-// no_route, too_large, decode, db_rejected, ...
+// no_route, too_large, decode, db_rejected, ... (iot-stream(5) lists them).
+// source is "FILE:LINE" ("-:LINE" for stdin) or the topic (source_of()).
+// A line that is not valid UTF-8 is written with U+FFFD in "line" and, so
+// that nothing is lost, its exact bytes in "line_b64".
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,12 +18,16 @@ namespace iot::stream {
 
 std::string render_reject(std::string_view reason, std::string_view detail, std::string_view source,
                           std::string_view line);
+// "FILE:LINE", "-:LINE" for stdin.
+std::string source_of(std::string_view file, std::uint64_t line_number);
 
 // Writes reject records to a file (or nowhere) and counts them; each line is
 // also logged once at warn level with its reason.
 class RejectSink {
  public:
   RejectSink() = default;  // counts and logs only
+  // Appends to path ("-" is stdout); each record is flushed as written
+  // (line_flush on pipes, else at 64 KiB and by flush()).
   static Result<std::unique_ptr<RejectSink>> open(const std::string& path);
   Status reject(std::string_view reason, std::string_view detail, std::string_view source,
                 std::string_view line);

@@ -5,7 +5,9 @@
 
 #include <simdjson.h>
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,22 +25,28 @@ struct NormalizeContext {
   // Flat-format key map: short key -> metric name ("ti" -> "temp_inlet_c").
   const std::map<std::string, std::string>* keymap = nullptr;
   // Templates over captures and payload fields ("{sensor_id}"); empty: the shape's own.
+  // The metric template may also name {metric}: the shape's own metric name.
   std::string device_template;
   std::string metric_template;
 };
 
-// Fails with reason "schema" and a message naming the field at fault.
+// Fails with reason "schema" and a message naming the field at fault. A forced
+// shape (context.shape) still accepts a batch (array or {"readings": [...]})
+// of that shape. Allocates only the output (strings and vectors).
 Result<std::vector<Message>> normalize(simdjson::dom::element payload, const NormalizeContext& context);
 
-// Which shape a payload is, by its keys (automatic detection).
+// Which shape a payload is, by its keys (automatic detection); automatic when
+// none fits (normalize then fails with "schema").
 Shape detect_shape(simdjson::dom::element payload);
 std::string_view shape_name(Shape shape);
-std::optional<Shape> parse_shape(std::string_view name);
+std::optional<Shape> parse_shape(std::string_view name);  // "auto", "nested", "flat", "signed", "kpi", "batch"
 
 // 192/0/68 and the words good/bad/uncertain; anything else is a schema error.
 Result<int> parse_quality(simdjson::dom::element q);
 
-// kpi timestamps: ISO 8601, or a Unix number in s, ms, us or ns told apart by magnitude.
+// kpi timestamps: ISO 8601 (with Z or an offset; fractions to ns), a Unix
+// number in s, ms, us or ns told apart by magnitude (|x| < 1e11 s, < 1e14 ms,
+// < 1e17 us, else ns), or such a number as a string. Reason "schema".
 Result<std::int64_t> parse_timestamp_ns(simdjson::dom::element value);
 
 }  // namespace iot::telemetry

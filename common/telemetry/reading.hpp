@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct Message {
   std::optional<double> edge_latency_ms;
   std::string schema_version;
   bool is_signed = false;                    // came in seed 003's signed form
+  // Tags the shape itself carries (kpi: {"site": site_code}); route tags come on top.
+  std::map<std::string, std::string> tags;
   std::vector<Reading> readings;
 };
 

@@ -20,10 +20,18 @@ struct Ulid {
 std::string format(const Ulid& u);
 Result<Ulid> parse(std::string_view text);  // case-insensitive; I L O U refused as the spec says
 
+// The next ULID in a millisecond: the 80-bit random part + 1. When it would
+// overflow (the spec lets a generator fail there), the time advances by 1 ms
+// and the random part restarts at 0, so the order stays strictly increasing.
+// At the last representable millisecond the value saturates (year 10889).
+Ulid successor(const Ulid& u);
+
 class Generator {
  public:
   explicit Generator(std::uint64_t seed = 0);  // 0: seeded from std::random_device
-  // Same millisecond as the last call: the random part + 1 (monotonic).
+  // Same millisecond as the last call, or a clock that went backwards: the
+  // successor() of the last ULID (monotonic); a later millisecond: fresh
+  // randomness.
   std::string next(std::uint64_t now_ms);
   std::string next();  // now
 

@@ -1,22 +1,26 @@
 #include "replay/replay.hpp"
 
 #include "cli/log.hpp"
-#include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
+#include "replay/options.hpp"
+#include "replay/player.hpp"
+#include "replay/sources.hpp"
 
 namespace iot::replay {
 
 int run(int argc, char** argv) {
-  cli::LogOptions log_options;
+  ReplayOptions options;
   return cli::run_tool(
       {"replay", "Play recordings and synthetic fleets as NDJSON at their original pace"}, argc, argv,
-      [&](CLI::App& app) {
-        cli::add_log_options(app, log_options);
-      },
+      [&](CLI::App& app) { define_options(app, options); },
       [&] {
-        log::error("not built yet: this release has only the options; see the open issue for iot-replay");
-        return exit_code::usage;
+        if (Status st = validate_options(options); !st) cli::fail(st.error());
+        auto source = options.fleet           ? open_synthetic(options)
+                      : !options.from_db.empty() ? open_database(options)
+                                                 : open_recording(options);
+        if (!source) cli::fail(source.error());
+        return play(**source, options);
       });
 }
 

@@ -1,21 +1,22 @@
 #include "waveform/waveform.hpp"
 
-#include "cli/log.hpp"
-#include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
+#include "waveform/commands.hpp"
+#include "waveform/options.hpp"
 
 namespace iot::waveform {
 
 int run(int argc, char** argv) {
-  cli::LogOptions log_options;
+  WaveformOptions options;
   return cli::run_tool(
       {"waveform", "Send, reassemble, verify and analyse vibration waveforms over MQTT"}, argc, argv,
-      [&](CLI::App& app) {
-        cli::add_log_options(app, log_options);
-      },
+      [&](CLI::App& app) { define_options(app, options); },
       [&] {
-        log::error("not built yet: this release has only the options; see the open issue for iot-waveform");
+        if (options.send_cmd->parsed()) return run_send(options.send);
+        if (options.assemble_cmd->parsed()) return run_assemble(options.assemble, options.log);
+        if (options.analyze_cmd->parsed()) return run_analyze(options.analyze);
+        if (options.synth_cmd->parsed()) return run_synth(options.synth);
         return exit_code::usage;
       });
 }

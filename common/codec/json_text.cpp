@@ -1,0 +1,77 @@
+#include "codec/json_text.hpp"
+
+#include <simdjson.h>
+
+#include "codec/dom_parse.hpp"
+
+namespace iot::codec {
+
+bool is_valid_utf8(std::string_view bytes) {
+  return simdjson::validate_utf8(bytes.data(), bytes.size());
+}
+
+Result<std::string> minify_json(std::string_view text, std::size_t max_depth) {
+  auto parsed = detail::dom_parse(text, max_depth);  // validates, UTF-8 included
+  detail::dom_trim();
+  if (!parsed) return parsed.error();
+  // Valid JSON: strip insignificant whitespace from the text itself, so that
+  // numbers keep exactly the digits the sender wrote.
+  std::string out(text.size() + simdjson::SIMDJSON_PADDING, '\0');
+  std::size_t out_len = 0;
+  if (simdjson::minify(text.data(), text.size(), out.data(), out_len) != simdjson::SUCCESS) {
+    return make_error(ErrorKind::bad_input, "bad_json", "json: minify failed");
+  }
+  out.resize(out_len);
+  return out;
+}
+
+namespace {
+
+// Writes the escape for a byte that cannot stand raw in a JSON string.
+void append_escape(std::string& out, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"': out += "\\\""; return;
+    case '\\': out += "\\\\"; return;
+    case '\b': out += "\\b"; return;
+    case '\f': out += "\\f"; return;
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    default:
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+  }
+}
+
+bool is_ascii(std::string_view s) {
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
+}  // namespace
+
+Status append_json_string(std::string& out, std::string_view s) {
+  // Short ASCII strings (keys, ids) skip the validator, whose setup costs
+  // more than the check itself on a few bytes.
+  if (!is_ascii(s) && !is_valid_utf8(s)) {
+    return make_error(ErrorKind::bad_input, "decode", "string is not valid UTF-8");
+  }
+  out.reserve(out.size() + s.size() + 2);
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 is kept as is
+    out.append(s.data() + run, i - run);
+    append_escape(out, c);
+    run = i + 1;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+  return ok_status();
+}
+
+}  // namespace iot::codec

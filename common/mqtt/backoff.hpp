@@ -1,0 +1,34 @@
+// Reconnect delays: exponential with full jitter, done by us because
+// libmosquitto's own "exponential" mode is delay*n^2 (library facts B) and has
+// no jitter, so a fleet restarted together would reconnect in lockstep.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <random>
+
+namespace iot::mqtt {
+
+struct BackoffParams {
+  std::chrono::milliseconds initial{500};
+  std::chrono::milliseconds max{30000};
+  double factor = 2.0;
+};
+
+class Backoff {
+ public:
+  using Params = BackoffParams;
+  explicit Backoff(Params params = Params{}, std::uint64_t seed = 0);
+  // The delay before the next attempt: uniform in [cap/2, cap] where cap
+  // grows by `factor` per failure up to `max` (half jitter keeps a floor).
+  std::chrono::milliseconds next();
+  void reset() { failures_ = 0; }
+  int failures() const { return failures_; }
+
+ private:
+  Params params_;
+  int failures_ = 0;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace iot::mqtt

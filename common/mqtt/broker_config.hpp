@@ -1,0 +1,17 @@
+// The shared broker options (cli::BrokerOptions) -> a SessionConfig: URL,
+// -h/-p, credentials, TLS files, protocol, keep-alive, and a client id that
+// is unique per process unless -i names one (seed 003: a returning client id
+// takes over its session, so defaults must never collide).
+#pragma once
+
+#include <string_view>
+
+#include "cli/options.hpp"
+#include "core/result.hpp"
+#include "mqtt/session.hpp"
+
+namespace iot::mqtt {
+
+Result<SessionConfig> session_config_from(const cli::BrokerOptions& options, std::string_view tool);
+
+}  // namespace iot::mqtt

@@ -1,0 +1,144 @@
+// An MQTT client session over libmosquitto: one RAII owner of the handle,
+// MQTT 5 or 3.1.1, TLS, user/password, keep-alive, reconnect with our own
+// backoff, an in-flight window for QoS >= 1, and v5 properties both ways.
+//
+// Threading (library facts A): the handle runs in "threaded" mode
+// (mosquitto_threaded_set) with the network loop on a thread of ours. In that
+// mode the PUBACK (QoS 1) for an incoming message is written only after the
+// message handler returns, so a handler that stores the message before it
+// returns gives at-least-once across a crash of the process. Handlers run on
+// the loop thread; publish() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "cli/options.hpp"
+#include "core/result.hpp"
+#include "mqtt/backoff.hpp"
+#include "mqtt/properties.hpp"
+
+struct mosquitto;
+struct mosquitto_message;
+
+namespace iot::mqtt {
+
+struct SessionConfig {
+  cli::BrokerEndpoint endpoint;
+  std::string client_id;
+  int protocol = 5;  // 5 or 311
+  int keepalive = 60;
+  bool clean_start = true;
+  std::uint32_t session_expiry = 0;  // v5: seconds the broker keeps the session (clean_start off)
+  std::string cafile, certfile, keyfile;
+  bool insecure = false;  // skip the host name check (TLS), only when asked by name
+  int max_inflight = 20;  // unacknowledged QoS >= 1 messages handed to the library
+  // Consecutive failed connection attempts before the session gives up
+  // (state failed, exit 69 or 75); 0 retries forever.
+  int retries = 10;
+  std::chrono::milliseconds connect_timeout{10000};  // TCP + TLS + CONNACK, per attempt
+  Backoff::Params backoff;
+};
+
+struct IncomingMessage {
+  std::string_view topic;
+  std::string_view payload;
+  int qos = 0;
+  bool retain = false;
+  Properties props;
+};
+
+enum class SessionState { idle, connecting, connected, failed, stopped };
+
+class Session {
+ public:
+  using MessageHandler = std::function<void(const IncomingMessage&)>;
+  // mid of a message the broker acknowledged (PUBACK/PUBCOMP), or, at QoS 0,
+  // that was written to the socket; reason is the v5 reason code (0 ok).
+  using PublishHandler = std::function<void(int mid, int reason)>;
+  using EventHandler = std::function<void()>;  // the connection state changed
+
+  static Result<std::unique_ptr<Session>> create(SessionConfig config);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Set before start().
+  void on_message(MessageHandler handler) { on_message_ = std::move(handler); }
+  void on_publish(PublishHandler handler) { on_publish_ = std::move(handler); }
+  void on_event(EventHandler handler) { on_event_ = std::move(handler); }
+  // Filters (re)subscribed after every successful CONNACK.
+  void subscribe_on_connect(std::vector<std::string> filters, int qos);
+
+  // Starts the loop thread, which connects and reconnects.
+  Status start();
+  // Waits until connected, failed or `timeout`; the error says why not.
+  Status wait_connected(std::chrono::milliseconds timeout);
+  // Ends the session: DISCONNECT when connected, then joins the loop thread.
+  void stop();
+  // From a message handler: send DISCONNECT now, so that messages read after
+  // this one are not acknowledged (their PUBACKs would follow the DISCONNECT),
+  // and end the loop without reconnecting. stop() still joins.
+  void disconnect_now();
+
+  // Hands a message to libmosquitto and returns its mid. QoS >= 1 while
+  // disconnected is accepted (libmosquitto queues it and sends it after the
+  // reconnect: library facts B), so the caller must never publish it again.
+  // QoS 0 while disconnected fails (kind unavailable): nothing was queued.
+  Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain,
+                      const Properties& props);
+
+  SessionState state() const { return state_.load(); }
+  bool connected() const { return state_.load() == SessionState::connected; }
+  bool ever_connected() const { return ever_connected_.load(); }
+  std::uint64_t reconnects() const { return reconnects_.load(); }
+  Error last_error() const;
+  const SessionConfig& config() const { return config_; }
+
+ private:
+  explicit Session(SessionConfig config);
+  Status configure();
+  void loop_thread();
+  bool attempt_connect(bool first);
+  void attempt_failed(const std::string& why, bool fatal);
+  void set_state(SessionState s);
+  void notify() const;
+  bool sleep_unless_stopped(std::chrono::milliseconds d);
+
+  static void handle_connect(mosquitto*, void* self, int rc, int flags, const mosquitto_property* props);
+  static void handle_disconnect(mosquitto*, void* self, int rc, const mosquitto_property* props);
+  static void handle_publish(mosquitto*, void* self, int mid, int reason, const mosquitto_property* props);
+  static void handle_message(mosquitto*, void* self, const ::mosquitto_message* msg,
+                             const mosquitto_property* props);
+
+  SessionConfig config_;
+  std::unique_ptr<mosquitto, void (*)(mosquitto*)> mosq_;
+  MessageHandler on_message_;
+  PublishHandler on_publish_;
+  EventHandler on_event_;
+  std::vector<std::string> filters_;
+  int sub_qos_ = 0;
+
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<SessionState> state_{SessionState::idle};
+  std::atomic<bool> ever_connected_{false};
+  std::atomic<std::uint64_t> reconnects_{0};
+  std::atomic<int> connack_refused_{-1};  // CONNACK reason when refused
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  Error last_error_;
+  Backoff backoff_;
+  int failures_ = 0;
+};
+
+}  // namespace iot::mqtt

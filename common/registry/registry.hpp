@@ -1,0 +1,93 @@
+// The TOML registry (design §1 "Topic patterns and the registry", §8
+// "Registry"; seed 003's "IoT registry"; man page iot-registry(5)): an
+// ordered list of routes from topic patterns to how a message is read
+// (shape, device and metric templates, key map, HMAC key) and stored (table,
+// tags, retention, rollups). The first matching route wins.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "telemetry/normalize.hpp"
+#include "topic/pattern.hpp"
+
+namespace iot::registry {
+
+inline constexpr std::string_view default_table = "readings";
+inline constexpr std::string_view aggregate_names[] = {"mean", "min", "max", "sum", "count"};
+
+struct Rollup {
+  std::chrono::nanoseconds every{0};                      // the aggregation period, > 0
+  std::vector<std::string> aggregates{"mean"};            // a subset of aggregate_names, in file order
+  std::optional<std::chrono::nanoseconds> retention;      // of the aggregated rows
+  std::string every_text, retention_text;                 // as written ("5m", "30d")
+};
+
+struct Route {
+  std::size_t index = 0;                                   // 1-based position in the file
+  topic::TopicPattern pattern;
+  telemetry::Shape shape = telemetry::Shape::automatic;
+  std::string device_template;                             // empty: the shape's own device id
+  std::string metric_template;                             // empty: the shape's own metric names
+  std::string table{default_table};                        // [a-z_][a-z0-9_]{0,62}
+  std::string key_file;                                    // as written (relative to the registry's folder)
+  std::optional<std::string> key;                          // the key's bytes: signatures required
+  std::optional<std::chrono::nanoseconds> retention;       // of raw rows
+  std::string retention_text;
+  std::map<std::string, std::string> tags;                 // name -> template
+  std::map<std::string, std::string> keymap;               // flat short key -> metric
+  std::optional<Rollup> rollup;
+
+  bool is_catch_all() const { return pattern.text() == "#"; }
+};
+
+// A route chosen for a topic, with the topic's captures.
+struct RouteMatch {
+  const Route* route = nullptr;
+  topic::Match match;
+  // The normalizer's context for this route (points into route and match:
+  // keep both alive while it is used).
+  telemetry::NormalizeContext context(std::string_view topic) const;
+  // The route's tags expanded over the captures and the payload's fields.
+  Result<std::map<std::string, std::string>> tags(const simdjson::dom::object* payload) const;
+};
+
+struct ParseOptions {
+  std::string source = "<registry>";  // named in every error
+  std::filesystem::path base_dir;     // key_file paths are relative to it
+  bool load_keys = true;              // false: keep key_file unread (fuzzing, linting)
+};
+
+class Registry {
+ public:
+  // Errors are reason "usage" and name the file, the route ("route 3") and the key.
+  static Result<Registry> load(const std::filesystem::path& path);
+  static Result<Registry> parse(std::string_view toml_text, const ParseOptions& options = {});
+
+  // The first route whose pattern matches; reason "no_route" when none does.
+  Result<RouteMatch> route(std::string_view topic) const;
+  const std::vector<Route>& routes() const { return routes_; }
+  const std::string& source() const { return source_; }
+
+ private:
+  std::vector<Route> routes_;
+  std::string source_;
+};
+
+// Table names that SQL can take unquoted: [a-z_][a-z0-9_]*, 1..63 bytes.
+bool is_table_name(std::string_view name);
+
+// A key file by design §8: the secret itself, one trailing newline ignored
+// ("\n" or "\r\n"); "base64:" or "hex:" prefixes hold a binary key. Reason
+// "usage" (missing file, empty key, bad encoding). Same rules as
+// cli::read_secret_file, kept here because registry must not link cli.
+Result<std::string> read_key_file(const std::filesystem::path& path);
+Result<std::string> decode_key_text(std::string text, std::string_view source);
+
+}  // namespace iot::registry

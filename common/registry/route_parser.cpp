@@ -1,0 +1,203 @@
+// One [[route]] table: each key parsed and validated, errors naming the
+// file, the route and the key.
+#include <algorithm>
+
+#include "core/duration.hpp"
+#include "registry/route_parser.hpp"
+#include "telemetry/field_template.hpp"
+
+namespace iot::registry::detail {
+namespace {
+
+constexpr std::string_view route_keys[] = {"pattern",  "shape",     "device", "metric", "table", "key_file",
+                                           "retention", "tags",     "keymap", "rollup"};
+constexpr std::string_view rollup_keys[] = {"every", "aggregates", "retention"};
+
+struct Where {
+  const std::string& prefix;  // "FILE: route N"
+  Error operator()(std::string_view key, const std::string& why) const {
+    return make_error(ErrorKind::usage, "usage", prefix + ": " + std::string(key) + ": " + why);
+  }
+};
+
+template <std::size_t N>
+bool known(std::string_view key, const std::string_view (&keys)[N]) {
+  return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
+}
+
+// A string value, or nothing when absent; an error when of another type.
+Result<std::optional<std::string>> string_key(const toml::table& t, std::string_view key, const Where& where) {
+  const toml::node* node = t.get(key);
+  if (!node) return std::optional<std::string>{};
+  auto value = node->value<std::string>();
+  if (!node->is_string() || !value) return where(key, "not a string");
+  return std::optional<std::string>{*value};
+}
+
+// A duration: a string ("5m") or, as on the command line, a bare number of seconds.
+Result<std::optional<std::string>> duration_key(const toml::table& t, std::string_view key, const Where& where) {
+  const toml::node* node = t.get(key);
+  if (node && (node->is_integer() || node->is_floating_point())) {
+    std::string text = node->is_integer() ? std::to_string(*node->value<std::int64_t>())
+                                          : std::to_string(*node->value<double>());
+    return std::optional<std::string>{text};
+  }
+  return string_key(t, key, where);
+}
+
+Result<std::chrono::nanoseconds> positive_duration(const std::string& text, std::string_view key, const Where& where) {
+  auto d = parse_duration(text);
+  if (!d) return where(key, d.error().message);
+  if (d->count() <= 0) return where(key, "must be more than zero");
+  return *d;
+}
+
+Status check_template(const std::string& text, std::string_view key, const Where& where) {
+  auto s = telemetry::check_template(text);
+  if (!s) return where(key, s.error().message);
+  if (text.empty()) return where(key, "is empty");
+  return ok_status();
+}
+
+// [route.tags] / [route.keymap]: a table of strings.
+Result<std::map<std::string, std::string>> string_table(const toml::table& t, std::string_view key,
+                                                        const Where& where) {
+  std::map<std::string, std::string> out;
+  const toml::node* node = t.get(key);
+  if (!node) return out;
+  const toml::table* table = node->as_table();
+  if (!table) return where(key, "not a table");
+  for (const auto& [name, value] : *table) {
+    std::string entry = std::string(key) + "." + std::string(name.str());
+    if (!value.is_string()) return where(entry, "not a string");
+    std::string text = *value.value<std::string>();
+    if (name.str().empty()) return where(entry, "empty name");
+    out.emplace(std::string(name.str()), std::move(text));
+  }
+  return out;
+}
+
+Result<Rollup> parse_rollup(const toml::node& node, const Where& where) {
+  const toml::table* t = node.as_table();
+  if (!t) return where("rollup", "not a table");
+  for (const auto& [key, value] : *t)
+    if (!known(key.str(), rollup_keys)) return where("rollup." + std::string(key.str()), "unknown key");
+  Rollup r;
+  auto every = duration_key(*t, "every", where);
+  if (!every) return every.error();
+  if (!*every) return where("rollup.every", "missing");
+  auto period = positive_duration(**every, "rollup.every", where);
+  if (!period) return period.error();
+  r.every = *period;
+  r.every_text = **every;
+  if (const toml::node* a = t->get("aggregates")) {
+    const toml::array* list = a->as_array();
+    if (!list || list->empty()) return where("rollup.aggregates", "not a list of aggregate names");
+    r.aggregates.clear();
+    for (const auto& item : *list) {
+      auto name = item.value<std::string>();
+      if (!item.is_string() || !known(*name, aggregate_names))
+        return where("rollup.aggregates", "not one of mean, min, max, sum, count");
+      if (std::find(r.aggregates.begin(), r.aggregates.end(), *name) != r.aggregates.end())
+        return where("rollup.aggregates", "\"" + *name + "\" twice");
+      r.aggregates.push_back(*name);
+    }
+  }
+  auto retention = duration_key(*t, "retention", where);
+  if (!retention) return retention.error();
+  if (*retention) {
+    auto d = positive_duration(**retention, "rollup.retention", where);
+    if (!d) return d.error();
+    r.retention = *d;
+    r.retention_text = **retention;
+  }
+  return r;
+}
+
+Status parse_names(const toml::table& t, Route& route, const Where& where) {
+  auto shape = string_key(t, "shape", where);
+  if (!shape) return shape.error();
+  if (*shape) {
+    auto s = telemetry::parse_shape(**shape);
+    if (!s) return where("shape", "unknown shape \"" + **shape + "\" (auto, nested, flat, signed, kpi, batch)");
+    route.shape = *s;
+  }
+  for (auto [key, target] : {std::pair{"device", &route.device_template}, std::pair{"metric", &route.metric_template}}) {
+    auto text = string_key(t, key, where);
+    if (!text) return text.error();
+    if (!*text) continue;
+    if (auto s = check_template(**text, key, where); !s) return s;
+    *target = **text;
+  }
+  auto table = string_key(t, "table", where);
+  if (!table) return table.error();
+  if (*table) {
+    if (!is_table_name(**table))
+      return where("table", "bad table name \"" + table->value().substr(0, 80) +
+                                "\" (use [a-z_][a-z0-9_]*, up to 63 characters)");
+    route.table = **table;
+  }
+  return ok_status();
+}
+
+Status parse_storage(const toml::table& t, Route& route, const Where& where, const ParseOptions& options) {
+  auto key_file = string_key(t, "key_file", where);
+  if (!key_file) return key_file.error();
+  if (*key_file) {
+    if (key_file->value().empty()) return where("key_file", "is empty");
+    route.key_file = **key_file;
+    if (options.load_keys) {
+      std::filesystem::path path(route.key_file);
+      if (path.is_relative()) path = options.base_dir / path;
+      auto key = read_key_file(path);
+      if (!key) return where("key_file", key.error().message);
+      route.key = std::move(*key);
+    }
+  }
+  auto retention = duration_key(t, "retention", where);
+  if (!retention) return retention.error();
+  if (*retention) {
+    auto d = positive_duration(**retention, "retention", where);
+    if (!d) return d.error();
+    route.retention = *d;
+    route.retention_text = **retention;
+  }
+  if (const toml::node* r = t.get("rollup")) {
+    auto rollup = parse_rollup(*r, where);
+    if (!rollup) return rollup.error();
+    route.rollup = std::move(*rollup);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Route> parse_route(const toml::table& t, std::size_t index, const std::string& prefix,
+                          const ParseOptions& options) {
+  Where where{prefix};
+  for (const auto& [key, value] : t)
+    if (!known(key.str(), route_keys)) return where(key.str(), "unknown key");
+  Route route;
+  route.index = index;
+  auto pattern = string_key(t, "pattern", where);
+  if (!pattern) return pattern.error();
+  if (!*pattern) return where("pattern", "missing");
+  auto parsed = topic::TopicPattern::parse(**pattern);
+  if (!parsed) return where("pattern", parsed.error().message);
+  route.pattern = std::move(*parsed);
+  if (auto s = parse_names(t, route, where); !s) return s.error();
+  auto tags = string_table(t, "tags", where);
+  if (!tags) return tags.error();
+  for (const auto& [name, text] : *tags)
+    if (auto s = check_template(text, "tags." + name, where); !s) return s.error();
+  route.tags = std::move(*tags);
+  auto keymap = string_table(t, "keymap", where);
+  if (!keymap) return keymap.error();
+  for (const auto& [name, metric] : *keymap)
+    if (metric.empty()) return where("keymap." + name, "empty metric name");
+  route.keymap = std::move(*keymap);
+  if (auto s = parse_storage(t, route, where, options); !s) return s.error();
+  return route;
+}
+
+}  // namespace iot::registry::detail

@@ -1,0 +1,227 @@
+#include "spool/outbox.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+
+namespace iot::spool {
+namespace {
+
+Error db_error(sqlite3* db, std::string_view what) {
+  return make_error(ErrorKind::io, "outbox", std::string("outbox: ") + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+// One prepared statement, finalized with its owner; reset after each use.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Status prepare(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) return db_error(db, "prepare");
+    return ok_status();
+  }
+  sqlite3_stmt* get() { return stmt_; }
+  void bind_text(int i, std::string_view s) { sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+  void bind_blob(int i, std::string_view s) { sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+  void bind_int(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  std::string column_text(int i) {
+    const void* p = sqlite3_column_blob(stmt_, i);
+    int n = sqlite3_column_bytes(stmt_, i);
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  priority INTEGER NOT NULL DEFAULT 0,
+  topic TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  qos INTEGER NOT NULL,
+  retain INTEGER NOT NULL,
+  props TEXT,
+  msg_id TEXT,
+  created_ns INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_send_order ON outbox(priority DESC, id);
+CREATE TABLE IF NOT EXISTS device_seq(device_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+)";
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct Outbox::Statements {
+  Statement insert, remove, peek, seq_get, seq_put, oldest, count;
+};
+
+Outbox::Outbox(sqlite3* db, OutboxOptions options)
+    : db_(db), options_(options), stmts_(std::make_unique<Statements>()) {}
+
+Outbox::~Outbox() {
+  if (in_batch_) (void)commit();
+  stmts_.reset();
+  sqlite3_close_v2(db_);
+}
+
+Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, OutboxOptions options) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Outbox> box(new Outbox(db, options));  // owns db even when opening failed
+  if (rc != SQLITE_OK) return make_error(ErrorKind::io, "outbox", "cannot open outbox " + path + ": " + sqlite3_errmsg(db));
+  sqlite3_busy_timeout(db, 5000);
+  bool memory = path == ":memory:";
+  if (!memory) {
+    if (auto st = box->exec("PRAGMA journal_mode=WAL"); !st) return st.error();
+    if (auto st = box->exec(options.sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !st)
+      return st.error();
+  }
+  if (auto st = box->exec(kSchema); !st) return st.error();
+  auto& s = *box->stmts_;
+  for (auto [stmt, sql] : {
+           std::pair{&s.insert, "INSERT INTO outbox(priority,topic,payload,qos,retain,props,msg_id,created_ns) "
+                                "VALUES(?,?,?,?,?,?,?,?)"},
+           std::pair{&s.remove, "DELETE FROM outbox WHERE id=?"},
+           std::pair{&s.peek, "SELECT id,priority,topic,payload,qos,retain,props,msg_id FROM outbox "
+                              "ORDER BY priority DESC, id LIMIT ?"},
+           std::pair{&s.seq_get, "SELECT seq FROM device_seq WHERE device_id=?"},
+           std::pair{&s.seq_put, "INSERT INTO device_seq(device_id,seq) VALUES(?,?) "
+                                 "ON CONFLICT(device_id) DO UPDATE SET seq=excluded.seq"},
+           std::pair{&s.oldest, "SELECT id FROM outbox ORDER BY priority, id LIMIT 1"},
+           std::pair{&s.count, "SELECT count(*) FROM outbox"},
+       }) {
+    if (auto st = stmt->prepare(db, sql); !st) return st.error();
+  }
+  if (sqlite3_step(s.count.get()) == SQLITE_ROW) box->pending_ = static_cast<std::uint64_t>(sqlite3_column_int64(s.count.get(), 0));
+  s.count.reset();
+  return box;
+}
+
+Status Outbox::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return make_error(ErrorKind::io, "outbox", std::string("outbox: ") + msg);
+  }
+  return ok_status();
+}
+
+Status Outbox::begin_if_needed() {
+  if (in_batch_) return ok_status();
+  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  in_batch_ = true;
+  return ok_status();
+}
+
+Status Outbox::commit() {
+  if (!in_batch_) return ok_status();
+  in_batch_ = false;
+  added_in_batch_ = false;
+  return exec("COMMIT");
+}
+
+Status Outbox::drop_oldest() {
+  auto& q = stmts_->oldest;
+  std::int64_t id = -1;
+  if (sqlite3_step(q.get()) == SQLITE_ROW) id = sqlite3_column_int64(q.get(), 0);
+  q.reset();
+  if (id < 0) return ok_status();
+  if (auto st = remove(id); !st) return st;
+  ++dropped_;
+  return ok_status();
+}
+
+Result<std::int64_t> Outbox::add(OutboxEntry& e) {
+  if (full()) {
+    if (options_.full == OutboxFullPolicy::refuse)
+      return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
+    if (auto st = drop_oldest(); !st) return st.error();
+  }
+  if (auto st = begin_if_needed(); !st) return st.error();
+  auto& q = stmts_->insert;
+  q.bind_int(1, e.priority);
+  q.bind_text(2, e.topic);
+  q.bind_blob(3, e.payload);
+  q.bind_int(4, e.qos);
+  q.bind_int(5, e.retain ? 1 : 0);
+  if (!e.props_json.empty()) q.bind_text(6, e.props_json);
+  if (!e.msg_id.empty()) q.bind_text(7, e.msg_id);
+  q.bind_int(8, now_ns());
+  int rc = sqlite3_step(q.get());
+  q.reset();
+  if (rc != SQLITE_DONE) return db_error(db_, "insert");
+  e.id = sqlite3_last_insert_rowid(db_);
+  added_in_batch_ = true;
+  ++pending_;
+  return e.id;
+}
+
+Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordered_set<std::int64_t>& skip) {
+  std::vector<OutboxEntry> out;
+  auto& q = stmts_->peek;
+  q.bind_int(1, static_cast<std::int64_t>(n + skip.size()));
+  int rc;
+  while (out.size() < n && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+    std::int64_t id = sqlite3_column_int64(q.get(), 0);
+    if (skip.count(id)) continue;
+    OutboxEntry e;
+    e.id = id;
+    e.priority = sqlite3_column_int(q.get(), 1);
+    e.topic = q.column_text(2);
+    e.payload = q.column_text(3);
+    e.qos = sqlite3_column_int(q.get(), 4);
+    e.retain = sqlite3_column_int(q.get(), 5) != 0;
+    e.props_json = q.column_text(6);
+    e.msg_id = q.column_text(7);
+    out.push_back(std::move(e));
+  }
+  q.reset();
+  return out;
+}
+
+Status Outbox::remove(std::int64_t id) {
+  if (auto st = begin_if_needed(); !st) return st;
+  auto& q = stmts_->remove;
+  q.bind_int(1, id);
+  int rc = sqlite3_step(q.get());
+  q.reset();
+  if (rc != SQLITE_DONE) return db_error(db_, "delete");
+  if (sqlite3_changes(db_) > 0 && pending_ > 0) --pending_;
+  return ok_status();
+}
+
+Result<std::int64_t> Outbox::next_seq(std::string_view device_id) {
+  auto it = seq_cache_.find(device_id);
+  if (it == seq_cache_.end()) {
+    auto& g = stmts_->seq_get;
+    g.bind_text(1, device_id);
+    std::int64_t last = 0;
+    if (sqlite3_step(g.get()) == SQLITE_ROW) last = sqlite3_column_int64(g.get(), 0);
+    g.reset();
+    it = seq_cache_.emplace(std::string(device_id), last).first;
+  }
+  if (auto st = begin_if_needed(); !st) return st.error();
+  std::int64_t seq = it->second + 1;
+  auto& p = stmts_->seq_put;
+  p.bind_text(1, device_id);
+  p.bind_int(2, seq);
+  int rc = sqlite3_step(p.get());
+  p.reset();
+  if (rc != SQLITE_DONE) return db_error(db_, "seq");
+  it->second = seq;
+  return seq;
+}
+
+}  // namespace iot::spool

@@ -1,0 +1,98 @@
+// iot-pub's outbox (seed 000 §6.1, seed 004): a durable store-and-forward
+// queue in SQLite (WAL mode). A message is committed here before it is handed
+// to the broker and removed when the broker acknowledges it, so what was not
+// acknowledged survives a crash and goes out first on the next run, in order.
+//
+// Group commit: add() and remove() run inside one open batch transaction that
+// commit() ends (one fsync per batch, not per message; anchors.md measures
+// ~15k fsync/s). The caller commits before it hands a message to the broker.
+// Send order: alerts (priority > 0) first, then by arrival (id).
+// Also keeps each device's last stamped `seq`, so it survives restarts.
+// Not thread-safe: one thread owns an Outbox.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "core/result.hpp"
+
+struct sqlite3;
+
+namespace iot::spool {
+
+struct OutboxEntry {
+  std::int64_t id = 0;  // assigned by add()
+  int priority = 0;     // > 0: sent before normal data (alerts)
+  std::string topic;
+  std::string payload;  // the exact bytes to publish (already encoded, signed)
+  int qos = 1;
+  bool retain = false;
+  std::string props_json;  // the envelope's "props" object, or empty
+  std::string msg_id;      // for logs and tests; may be empty
+};
+
+enum class OutboxFullPolicy {
+  refuse,       // add() fails with reason "outbox_full": the caller stops reading input
+  drop_oldest,  // the oldest normal-priority entry is deleted (counted in dropped())
+};
+
+struct OutboxOptions {
+  std::uint64_t max_messages = 0;  // 0: no cap
+  OutboxFullPolicy full = OutboxFullPolicy::refuse;
+  // false: synchronous=NORMAL (survives a crash of the process, not of the
+  // machine); true: synchronous=FULL (an fsync per committed batch).
+  bool sync_full = true;
+};
+
+class Outbox {
+ public:
+  // path ":memory:" gives the same queue without durability (iot-pub without --outbox).
+  static Result<std::unique_ptr<Outbox>> open(const std::string& path, OutboxOptions options = {});
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  // Stores entry (inside the open batch) and sets entry.id. Fails with reason
+  // "outbox_full" (kind unavailable) when full under the refuse policy.
+  Result<std::int64_t> add(OutboxEntry& entry);
+  bool full() const { return options_.max_messages && pending_ >= options_.max_messages; }
+  // Ends the open batch: everything added or removed so far is durable.
+  Status commit();
+  bool in_batch() const { return in_batch_; }
+  // True when the open batch holds added entries (they must be committed before they are sent).
+  bool has_unsent_additions() const { return added_in_batch_; }
+  std::uint64_t capacity() const { return options_.max_messages; }
+  bool full_policy_refuses() const { return options_.full == OutboxFullPolicy::refuse; }
+  // Up to n entries in send order whose ids are not in `skip` (those in flight).
+  Result<std::vector<OutboxEntry>> peek(std::size_t n, const std::unordered_set<std::int64_t>& skip);
+  // Removes an acknowledged entry (inside the open batch).
+  Status remove(std::int64_t id);
+  // The next `seq` for a device: last one + 1, starting at 1; stored in the batch.
+  Result<std::int64_t> next_seq(std::string_view device_id);
+
+  std::uint64_t pending() const { return pending_; }
+  std::uint64_t dropped() const { return dropped_; }
+
+ private:
+  Outbox(sqlite3* db, OutboxOptions options);
+  Status exec(const char* sql);
+  Status begin_if_needed();
+  Status drop_oldest();
+  struct Statements;
+
+  sqlite3* db_;
+  OutboxOptions options_;
+  std::unique_ptr<Statements> stmts_;
+  bool in_batch_ = false;
+  bool added_in_batch_ = false;
+  std::uint64_t pending_ = 0;
+  std::uint64_t dropped_ = 0;
+  std::map<std::string, std::int64_t, std::less<>> seq_cache_;
+};
+
+}  // namespace iot::spool

@@ -1,0 +1,28 @@
+#include "store/pg_sink.hpp"
+#include "store/sink.hpp"
+#include "store/sqlite_sink.hpp"
+
+namespace iot::store {
+
+Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOptions& options) {
+  if (url.rfind("sqlite:", 0) == 0) {
+    std::string path = url.substr(7);
+    if (path.rfind("//", 0) == 0) path = path.substr(2);  // sqlite://FILE also accepted
+    if (path.empty()) return make_error(ErrorKind::usage, "bad_url", "sqlite: needs a file name (sqlite:FILE)");
+    auto sink = SqliteSink::open(path, options);
+    if (!sink) return sink.error();
+    return std::unique_ptr<Sink>(std::move(*sink));
+  }
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 || url.rfind("postgresql:", 0) == 0) {
+    std::string conninfo = url.rfind("postgresql:", 0) == 0 && url.rfind("postgresql://", 0) != 0
+                               ? url.substr(11)  // "postgresql:dbname=x host=y": libpq keywords
+                               : url;
+    auto sink = PgSink::open(conninfo, options);
+    if (!sink) return sink.error();
+    return std::unique_ptr<Sink>(std::move(*sink));
+  }
+  return make_error(ErrorKind::usage, "bad_url",
+                    "unknown database URL '" + url + "' (want sqlite:FILE or postgresql://...)");
+}
+
+}  // namespace iot::store

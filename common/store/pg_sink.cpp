@@ -1,0 +1,267 @@
+#include "store/pg_sink.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <pqxx/tablewriter>
+
+#include "core/duration.hpp"
+#include "store/copy_text.hpp"
+#include "store/identifier.hpp"
+#include "store/time_text.hpp"
+
+namespace iot::store {
+namespace {
+
+constexpr int kStagingAfterConflict = 16;  // batches that take the safe path after a conflict
+constexpr std::size_t kCopyChunkBytes = 1u << 20;
+
+std::optional<std::string> opt_text(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+Error pg_error(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e))
+    return make_error(ErrorKind::unavailable, "db_unavailable", std::string("PostgreSQL: ") + e.what());
+  if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    std::string state = sql->sqlstate();
+    // 08: connection, 53: resources, 57: operator intervention (shutdown), 40: rollback
+    if (state.rfind("08", 0) == 0 || state.rfind("53", 0) == 0 || state.rfind("57", 0) == 0 ||
+        state.rfind("40", 0) == 0 || state.empty())
+      return make_error(ErrorKind::unavailable, "db_unavailable", std::string("PostgreSQL: ") + e.what());
+    return make_error(ErrorKind::bad_input, "db_rejected", std::string("PostgreSQL: ") + e.what());
+  }
+  return make_error(ErrorKind::unavailable, "db_unavailable", std::string("PostgreSQL: ") + e.what());
+}
+
+Result<std::unique_ptr<PgSink>> PgSink::open(const std::string& url, const SinkOptions& options) {
+  auto table = checked_identifier(options.table);
+  if (!table) return table.error();
+  if (!options.schema.empty()) {
+    if (auto s = checked_identifier(options.schema); !s) return s.error();
+  }
+  std::unique_ptr<PgSink> sink(new PgSink(url, options, SchemaNames{options.schema, options.table}));
+  (void)sink->connect();  // a database away at start is reported by ensure_schema/write
+  return sink;
+}
+
+Status PgSink::connect() {
+  try {
+    conn_ = std::make_unique<pqxx::connection>(url_);
+    known_tables_.clear();
+    return ok_status();
+  } catch (const std::exception& e) {
+    conn_.reset();
+    return make_error(ErrorKind::unavailable, "db_unavailable", std::string("PostgreSQL: ") + e.what());
+  }
+}
+
+Status PgSink::reconnect() { return connect(); }
+
+std::string PgSink::describe() const {
+  if (!conn_) return "postgresql";
+  return fmt::format("postgresql://{}:{}/{}", conn_->hostname() ? conn_->hostname() : "",
+                     conn_->port() ? conn_->port() : "", conn_->dbname() ? conn_->dbname() : "");
+}
+
+Status PgSink::ensure_schema() {
+  if (!conn_) {
+    if (auto st = connect(); !st) return st;
+  }
+  try {
+    pqxx::work tx(*conn_);
+    // Several workers may start at once: serialize the DDL.
+    tx.exec("SELECT pg_advisory_xact_lock(7306480917)");
+    for (const auto& sql : pg_base_schema_sql(names_)) tx.exec(sql);
+    create_timescale_or_plain(tx);
+    tx.commit();
+    schema_ready_ = true;
+    return ok_status();
+  } catch (const std::exception& e) {
+    return pg_error(e);
+  }
+}
+
+void PgSink::create_timescale_or_plain(pqxx::work& tx) {
+  note_.clear();
+  bool available = !tx.exec("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'").empty();
+  if (available) {
+    try {
+      pqxx::subtransaction sub(tx, "timescale");
+      sub.exec("CREATE EXTENSION IF NOT EXISTS timescaledb");
+      std::optional<std::int64_t> retention;
+      if (!options_.retention.empty()) {
+        if (auto d = parse_duration(options_.retention); d)
+          retention = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+      }
+      for (const auto& sql : pg_timescale_sql(names_, retention, options_.rollups)) sub.exec(sql);
+      sub.commit();
+      timescale_ = true;
+      note_ = "TimescaleDB: hypertable with 1-day chunks, compression after 7 days, continuous aggregates";
+      return;
+    } catch (const std::exception& e) {
+      note_ = std::string("TimescaleDB is available but could not be set up (") + e.what() + "); ";
+    }
+  }
+  for (const auto& sql : pg_plain_extras_sql(names_, options_.rollups)) tx.exec(sql);
+  note_ += "TimescaleDB not present: plain PostgreSQL with a BRIN index on time; rollups are materialized "
+           "views refreshed by iot-ingest --refresh-rollups";
+}
+
+Status PgSink::refresh_rollups() {
+  try {
+    pqxx::work tx(*conn_);
+    if (timescale_) {
+      for (const auto& p : rollup_periods())
+        tx.exec("CALL refresh_continuous_aggregate('" + qualified_name(names_.schema, names_.table + "_" + p.suffix) +
+                "', NULL, NULL)");
+    } else {
+      for (const auto& sql : pg_refresh_rollups_sql(names_)) tx.exec(sql);
+    }
+    tx.commit();
+    return ok_status();
+  } catch (const std::exception& e) {
+    return pg_error(e);
+  }
+}
+
+void PgSink::copy_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows) {
+  // tablewriter is deprecated in 6.4 but is the one public way to hand
+  // libpq whole COPY text lines; several rows go in one call.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  std::vector<std::string> columns = {"time",     "device_id", "metric", "value", "quality", "tenant",
+                                      "protocol", "unit",      "msg_id", "seq",   "tags",    "extra"};
+  pqxx::tablewriter writer(tx, table, columns.begin(), columns.end());
+#pragma GCC diagnostic pop
+  copy_buffer_.clear();
+  for (const auto& row : rows) {
+    if (!copy_buffer_.empty()) copy_buffer_ += '\n';
+    append_copy_reading(copy_buffer_, row);
+    if (copy_buffer_.size() >= kCopyChunkBytes) {
+      writer.write_raw_line(copy_buffer_);
+      copy_buffer_.clear();
+    }
+  }
+  if (!copy_buffer_.empty()) writer.write_raw_line(copy_buffer_);
+  writer.complete();
+}
+
+void PgSink::ensure_table(pqxx::work& tx, const std::string& table) {
+  if (table == names_.table || known_tables_.count(table)) return;
+  SchemaNames names{names_.schema, table};
+  pqxx::subtransaction sub(tx, "new_table");
+  sub.exec("SELECT pg_advisory_xact_lock(7306480917)");
+  for (const auto& sql : pg_base_schema_sql(names)) sub.exec(sql);
+  const auto extras = timescale_ ? pg_timescale_sql(names, std::nullopt, options_.rollups)
+                                 : pg_plain_extras_sql(names, options_.rollups);
+  for (const auto& sql : extras) sub.exec(sql);
+  sub.commit();
+  known_tables_.insert(table);
+}
+
+WriteStats PgSink::write_readings(pqxx::work& tx, const std::vector<ReadingRow>& rows, const std::string& table) {
+  WriteStats stats;
+  ensure_table(tx, table);
+  const std::string target = qualified_name(names_.schema, table);
+  if (staging_batches_left_ == 0) {
+    try {
+      pqxx::subtransaction direct(tx, "direct");
+      copy_rows(direct, target, rows);
+      direct.commit();
+      stats.inserted = rows.size();
+      return stats;
+    } catch (const pqxx::unique_violation&) {
+      staging_batches_left_ = kStagingAfterConflict;
+    }
+  } else {
+    --staging_batches_left_;
+  }
+  const std::string stage = quote_identifier("iot_stage_" + table);
+  tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + target +
+          " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+  copy_rows(tx, stage, rows);
+  auto result = tx.exec("INSERT INTO " + target + " SELECT * FROM " + stage + " ON CONFLICT DO NOTHING");
+  stats.inserted = result.affected_rows();
+  stats.duplicates = rows.size() - stats.inserted;
+  return stats;
+}
+
+void PgSink::write_gaps(pqxx::work& tx, const Batch& batch) {
+  const std::string gaps = qualified_name(names_.schema, "gaps");
+  const std::string insert = "INSERT INTO " + gaps +
+                             " AS g (device_id, from_seq, to_seq, detected_at, filled_at) VALUES ($1, $2, $3, $4, $5)"
+                             " ON CONFLICT (device_id, from_seq) DO ";
+  const std::string keep = insert + "NOTHING";
+  const std::string overwrite = insert + "UPDATE SET to_seq = excluded.to_seq, filled_at = excluded.filled_at";
+  const std::string remove_open =
+      "DELETE FROM " + gaps + " WHERE device_id = $1 AND from_seq BETWEEN $2 AND $3 AND filled_at IS NULL";
+  const std::optional<std::string> open_row;
+  for (const auto& g : batch.gaps) {
+    std::string detected = iso_micros(g.detected_ns);
+    if (!g.replace) {
+      tx.exec_params(keep, g.device_id, g.from_seq, g.to_seq, detected, open_row);
+      continue;
+    }
+    tx.exec_params(remove_open, g.device_id, g.from_seq, g.to_seq);
+    for (const auto& [from, to] : g.remaining) tx.exec_params(overwrite, g.device_id, from, to, detected, open_row);
+    if (g.filled_ns)
+      tx.exec_params(overwrite, g.device_id, g.from_seq, g.to_seq, detected,
+                     std::optional<std::string>(iso_micros(*g.filled_ns)));
+  }
+}
+
+void PgSink::write_waveforms(pqxx::work& tx, const Batch& batch) {
+  const std::string sql = "INSERT INTO " + qualified_name(names_.schema, "waveforms") +
+                          " (upload_id, device_id, time, sample_rate_hz, sample_count, format, sha256, blob, rms,"
+                          " peak, crest, dominant_hz) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
+                          " ON CONFLICT (upload_id) DO NOTHING";
+  for (const auto& w : batch.waveforms) {
+    tx.exec_params(sql, w.upload_id, opt_text(w.device_id), iso_micros(w.time_ns), w.sample_rate_hz, w.sample_count,
+                   opt_text(w.format), opt_text(w.sha256), opt_text(w.blob), w.rms, w.peak, w.crest,
+                   opt_text(w.dominant_hz_json));
+  }
+}
+
+WriteStats PgSink::write_grouped(pqxx::work& tx, const Batch& batch) {
+  const std::string& first = batch.readings.front().table;
+  bool uniform = true;
+  for (const auto& r : batch.readings) uniform = uniform && r.table == first;
+  if (uniform) return write_readings(tx, batch.readings, first.empty() ? names_.table : first);
+  std::map<std::string, std::vector<ReadingRow>> groups;  // rare: routes with tables of their own
+  for (const auto& r : batch.readings) groups[r.table.empty() ? names_.table : r.table].push_back(r);
+  WriteStats total;
+  for (const auto& [table, rows] : groups) {
+    WriteStats s = write_readings(tx, rows, table);
+    total.inserted += s.inserted;
+    total.duplicates += s.duplicates;
+  }
+  return total;
+}
+
+Result<WriteStats> PgSink::write(const Batch& batch) {
+  if (!conn_ || !conn_->is_open()) {
+    if (auto st = connect(); !st) return st.error();
+  }
+  if (!schema_ready_) {  // the database was away when the run started
+    if (auto st = ensure_schema(); !st) return st.error();
+  }
+  try {
+    pqxx::work tx(*conn_);
+    WriteStats stats;
+    if (!batch.readings.empty()) stats = write_grouped(tx, batch);
+    write_gaps(tx, batch);
+    write_waveforms(tx, batch);
+    tx.commit();
+    return stats;
+  } catch (const std::exception& e) {
+    Error error = pg_error(e);
+    if (error.kind == ErrorKind::unavailable) conn_.reset();
+    return error;
+  }
+}
+
+}  // namespace iot::store

@@ -1,0 +1,60 @@
+// PostgreSQL / TimescaleDB sink (libpqxx). Each batch is one transaction:
+// readings are COPYed straight into the table inside a savepoint; when the
+// database reports a primary-key conflict (a duplicate the msg_id window
+// could not see), the savepoint is rolled back and the batch goes the safe
+// way: COPY into a session temp table, then INSERT ... ON CONFLICT DO
+// NOTHING. So the database itself proves a batch cannot collide before the
+// fast path is taken; after a conflict the safe path is kept for a few
+// batches (duplicates tend to come in runs, e.g. a replayed backlog).
+#pragma once
+
+#include <memory>
+#include <set>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "store/schema_sql.hpp"
+#include "store/sink.hpp"
+
+namespace iot::store {
+
+class PgSink : public Sink {
+ public:
+  static Result<std::unique_ptr<PgSink>> open(const std::string& url, const SinkOptions& options);
+  Status ensure_schema() override;
+  Result<WriteStats> write(const Batch& batch) override;
+  Status refresh_rollups() override;
+  Status reconnect() override;
+  std::string describe() const override;
+  std::string setup_note() const override { return note_; }
+  bool timescale() const { return timescale_; }
+
+ private:
+  PgSink(std::string url, SinkOptions options, SchemaNames names)
+      : url_(std::move(url)), options_(std::move(options)), names_(std::move(names)) {}
+  Status connect();
+  void create_timescale_or_plain(pqxx::work& tx);
+  WriteStats write_readings(pqxx::work& tx, const std::vector<ReadingRow>& rows, const std::string& table);
+  void copy_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows);
+  void ensure_table(pqxx::work& tx, const std::string& table);
+  WriteStats write_grouped(pqxx::work& tx, const Batch& batch);
+  void write_gaps(pqxx::work& tx, const Batch& batch);
+  void write_waveforms(pqxx::work& tx, const Batch& batch);
+
+  std::string url_;
+  SinkOptions options_;
+  SchemaNames names_;
+  std::unique_ptr<pqxx::connection> conn_;
+  bool timescale_ = false;
+  bool schema_ready_ = false;
+  std::set<std::string> known_tables_;
+  int staging_batches_left_ = 0;
+  std::string copy_buffer_;
+  std::string note_;
+};
+
+// Maps a libpqxx exception to an Error: connection trouble is unavailable
+// (retry or spool), anything about the data is bad_input "db_rejected".
+Error pg_error(const std::exception& e);
+
+}  // namespace iot::store

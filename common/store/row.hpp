@@ -1,0 +1,64 @@
+// What the sinks store (design §4): one row of `readings`, one gap event,
+// one waveform record. Built by iot-ingest from normalized messages.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iot::store {
+
+struct ReadingRow {
+  std::string table;  // a registry route's table; empty: the sink's default
+  std::int64_t time_ns = 0;
+  std::string device_id;
+  std::string metric;
+  std::optional<double> value;   // NULL when the payload said null
+  int quality = 192;
+  std::string tenant, protocol, unit, msg_id;  // empty: NULL
+  std::optional<std::int64_t> seq;
+  std::string tags_json;   // one-line JSON object, empty: NULL
+  std::string extra_json;  // one-line JSON object, empty: NULL
+};
+
+// A gap event for the gaps table (design §8 "Gaps"): rows hold the seqs
+// still missing, inclusive. A gap opened inserts its range; a late message
+// that narrows or splits it replaces the open rows inside the original range
+// with `remaining`; one that fills it keeps the original row with filled_at.
+struct GapRow {
+  std::string device_id;
+  std::int64_t from_seq = 0;  // the range as opened (first missing)
+  std::int64_t to_seq = 0;    // last missing, inclusive
+  std::int64_t detected_ns = 0;
+  bool replace = false;       // narrowed/split/filled: rewrite the open rows
+  std::vector<std::pair<std::int64_t, std::int64_t>> remaining;  // when replace
+  std::optional<std::int64_t> filled_ns;  // when the whole range was filled
+};
+
+struct WaveformRow {
+  std::string upload_id, device_id;
+  std::int64_t time_ns = 0;
+  std::optional<double> sample_rate_hz;
+  std::optional<std::int64_t> sample_count;
+  std::string format, sha256, blob;
+  std::optional<double> rms, peak, crest;
+  std::string dominant_hz_json;  // JSON array text, empty: NULL
+};
+
+// One unit of work: committed in one transaction, spooled as one file.
+struct Batch {
+  std::vector<ReadingRow> readings;
+  std::vector<GapRow> gaps;
+  std::vector<WaveformRow> waveforms;
+  bool empty() const { return readings.empty() && gaps.empty() && waveforms.empty(); }
+  std::size_t size() const { return readings.size() + gaps.size() + waveforms.size(); }
+  void clear() { readings.clear(); gaps.clear(); waveforms.clear(); }
+};
+
+struct WriteStats {
+  std::uint64_t inserted = 0;    // new readings rows
+  std::uint64_t duplicates = 0;  // readings already there (primary key)
+};
+
+}  // namespace iot::store

@@ -1,0 +1,121 @@
+#include "store/schema_sql.hpp"
+
+#include <fmt/format.h>
+
+#include "store/identifier.hpp"
+
+namespace iot::store {
+namespace {
+
+std::string q(const SchemaNames& n, const std::string& table) { return qualified_name(n.schema, table); }
+
+// The text of a qualified name inside a SQL string literal ('"s"."readings"').
+std::string literal_name(const SchemaNames& n, const std::string& table) {
+  std::string name = q(n, table), out = "'";
+  for (char c : name) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string aggregate_columns() {
+  return "device_id, metric, avg(value) AS mean, min(value) AS min, max(value) AS max, "
+         "sum(value) AS sum, count(*) AS count";
+}
+
+}  // namespace
+
+const std::vector<RollupPeriod>& rollup_periods() {
+  static const std::vector<RollupPeriod> periods = {
+      {"1m", "1 minute", "minute"}, {"1h", "1 hour", "hour"}, {"1d", "1 day", "day"}};
+  return periods;
+}
+
+std::vector<std::string> sqlite_schema_sql(const SchemaNames& n) {
+  const std::string t = quote_identifier(n.table);
+  const std::string idx = quote_identifier(n.table + "_time_idx");
+  return {
+      "CREATE TABLE IF NOT EXISTS " + t +
+          " (time TEXT NOT NULL, device_id TEXT NOT NULL, metric TEXT NOT NULL, value REAL,"
+          " quality INTEGER NOT NULL DEFAULT 192, tenant TEXT, protocol TEXT, unit TEXT, msg_id TEXT,"
+          " seq INTEGER, tags TEXT, extra TEXT, PRIMARY KEY (device_id, metric, time)) WITHOUT ROWID",
+      "CREATE INDEX IF NOT EXISTS " + idx + " ON " + t + " (time)",
+      "CREATE TABLE IF NOT EXISTS gaps (device_id TEXT NOT NULL, from_seq INTEGER NOT NULL,"
+      " to_seq INTEGER NOT NULL, detected_at TEXT NOT NULL, filled_at TEXT,"
+      " PRIMARY KEY (device_id, from_seq))",
+      "CREATE TABLE IF NOT EXISTS waveforms (upload_id TEXT PRIMARY KEY, device_id TEXT, time TEXT,"
+      " sample_rate_hz REAL, sample_count INTEGER, format TEXT, sha256 TEXT, blob TEXT, rms REAL,"
+      " peak REAL, crest REAL, dominant_hz TEXT)",
+  };
+}
+
+std::vector<std::string> pg_base_schema_sql(const SchemaNames& n) {
+  std::vector<std::string> sql;
+  if (!n.schema.empty()) sql.push_back("CREATE SCHEMA IF NOT EXISTS " + quote_identifier(n.schema));
+  sql.push_back("CREATE TABLE IF NOT EXISTS " + q(n, n.table) +
+                " (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL,"
+                " value double precision, quality smallint NOT NULL DEFAULT 192, tenant text, protocol text,"
+                " unit text, msg_id text, seq bigint, tags jsonb, extra jsonb,"
+                " PRIMARY KEY (device_id, metric, time))");
+  sql.push_back("CREATE TABLE IF NOT EXISTS " + q(n, "gaps") +
+                " (device_id text NOT NULL, from_seq bigint NOT NULL, to_seq bigint NOT NULL,"
+                " detected_at timestamptz NOT NULL DEFAULT now(), filled_at timestamptz,"
+                " PRIMARY KEY (device_id, from_seq))");
+  sql.push_back("CREATE TABLE IF NOT EXISTS " + q(n, "waveforms") +
+                " (upload_id text PRIMARY KEY, device_id text, time timestamptz, sample_rate_hz double precision,"
+                " sample_count bigint, format text, sha256 text, blob text, rms double precision,"
+                " peak double precision, crest double precision, dominant_hz jsonb)");
+  return sql;
+}
+
+std::vector<std::string> pg_timescale_sql(const SchemaNames& n, std::optional<std::int64_t> retention_seconds,
+                                          bool rollups) {
+  const std::string lit = literal_name(n, n.table);
+  std::vector<std::string> sql = {
+      "SELECT create_hypertable(" + lit +
+          ", 'time', chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)",
+      "ALTER TABLE " + q(n, n.table) +
+          " SET (timescaledb.compress, timescaledb.compress_segmentby = 'device_id, metric',"
+          " timescaledb.compress_orderby = 'time DESC')",
+      "SELECT add_compression_policy(" + lit + ", INTERVAL '7 days', if_not_exists => TRUE)",
+  };
+  if (retention_seconds)
+    sql.push_back(fmt::format("SELECT add_retention_policy({}, INTERVAL '{} seconds', if_not_exists => TRUE)", lit,
+                              *retention_seconds));
+  if (!rollups) return sql;
+  for (const auto& p : rollup_periods()) {
+    std::string view = n.table + "_" + p.suffix;
+    sql.push_back(fmt::format(
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS {} WITH (timescaledb.continuous) AS SELECT time_bucket(INTERVAL "
+        "'{}', time) AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
+        q(n, view), p.interval, aggregate_columns(), q(n, n.table)));
+    sql.push_back(fmt::format(
+        "SELECT add_continuous_aggregate_policy({}, start_offset => INTERVAL '3 days', end_offset => INTERVAL "
+        "'{}', schedule_interval => INTERVAL '{}', if_not_exists => TRUE)",
+        literal_name(n, view), p.interval, p.interval));
+  }
+  return sql;
+}
+
+std::vector<std::string> pg_plain_extras_sql(const SchemaNames& n, bool rollups) {
+  std::vector<std::string> sql = {"CREATE INDEX IF NOT EXISTS " + quote_identifier(n.table + "_time_brin") +
+                                  " ON " + q(n, n.table) + " USING brin (time)"};
+  if (!rollups) return sql;
+  for (const auto& p : rollup_periods()) {
+    sql.push_back(fmt::format(
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS {} AS SELECT date_trunc('{}', time, 'UTC') AS bucket, {} FROM {} "
+        "GROUP BY bucket, device_id, metric WITH NO DATA",
+        q(n, n.table + "_" + p.suffix), p.trunc, aggregate_columns(), q(n, n.table)));
+  }
+  return sql;
+}
+
+std::vector<std::string> pg_refresh_rollups_sql(const SchemaNames& n) {
+  std::vector<std::string> sql;
+  for (const auto& p : rollup_periods())
+    sql.push_back("REFRESH MATERIALIZED VIEW " + q(n, n.table + "_" + p.suffix));
+  return sql;
+}
+
+}  // namespace iot::store

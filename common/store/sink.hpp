@@ -1,0 +1,42 @@
+// A database that readings go into. One implementation per engine
+// (sqlite_sink.hpp, pg_sink.hpp); iot-ingest picks one by URL (open_sink).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+#include "store/row.hpp"
+
+namespace iot::store {
+
+struct SinkOptions {
+  std::string schema;            // PostgreSQL schema (created when missing); empty: public
+  std::string table = "readings";
+  std::string retention;         // "730d": TimescaleDB retention policy; empty: none
+  bool rollups = true;           // readings_1m/1h/1d (continuous aggregates or views)
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Creates the tables when missing (idempotent).
+  virtual Status ensure_schema() = 0;
+  // Writes one batch in one transaction: all of it or none of it. Duplicate
+  // readings (same primary key) are dropped and counted, never an error.
+  // Errors: unavailable (connection lost: retry later, e.g. from a spool),
+  // bad_input with reason "db_rejected" (the data itself was refused).
+  virtual Result<WriteStats> write(const Batch& batch) = 0;
+  // Refreshes the rollup views where they are not maintained by the engine.
+  virtual Status refresh_rollups() = 0;
+  // Reconnects after an unavailable error; ok when the database answers.
+  virtual Status reconnect() = 0;
+  virtual std::string describe() const = 0;  // for logs, without secrets
+  // What ensure_schema chose, for the log ("plain PostgreSQL ..."); may be empty.
+  virtual std::string setup_note() const { return {}; }
+};
+
+// "sqlite:FILE" or "postgresql://..."/"postgres://..." (libpq URL or keywords).
+Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOptions& options);
+
+}  // namespace iot::store

@@ -1,0 +1,43 @@
+// The embedded default sink: one SQLite file in WAL mode; batches are one
+// transaction of prepared INSERT OR IGNORE statements (duplicates by the
+// primary key are counted, not errors). Time is ISO 8601 UTC text with µs.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "store/sink.hpp"
+#include "store/sqlite_handle.hpp"
+
+namespace iot::store {
+
+class SqliteSink : public Sink {
+ public:
+  static Result<std::unique_ptr<SqliteSink>> open(const std::string& path, const SinkOptions& options);
+  Status ensure_schema() override;
+  Result<WriteStats> write(const Batch& batch) override;
+  Status refresh_rollups() override;  // nothing to refresh: SQLite has no rollups
+  Status reconnect() override { return ok_status(); }
+  std::string describe() const override { return "sqlite:" + path_; }
+
+ private:
+  SqliteSink(SqliteDb db, std::string path, SinkOptions options)
+      : db_(std::move(db)), path_(std::move(path)), options_(std::move(options)) {}
+  Status prepare_statements();
+  // The INSERT for a table, creating the table the first time it is seen.
+  Result<sqlite3_stmt*> insert_for(const std::string& table);
+  Result<WriteStats> write_in_transaction(const Batch& batch);
+  Status insert_gap(const GapRow& gap);
+  Status upsert_gap(const std::string& device, std::int64_t from, std::int64_t to, const std::string& detected,
+                    const std::string& filled, bool overwrite);
+  Status insert_waveform(const WaveformRow& w);
+
+  SqliteDb db_;
+  std::string path_;
+  SinkOptions options_;
+  std::map<std::string, SqliteStmt> inserts_;  // per readings table
+  SqliteStmt insert_reading_, upsert_gap_, delete_open_gaps_, insert_waveform_;
+};
+
+}  // namespace iot::store

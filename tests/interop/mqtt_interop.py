@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""Interop with code we did not write, over a real mosquitto on a free port.
+
+paho-mqtt publishes in every encoding (and binary, and a zlib bomb): iot-sub
+must decode each one (zlib -> MessagePack -> JSON, else payload_b64,
+byte-exact) with its QoS and v5 properties. iot-pub publishes signed and
+encoded messages: paho must receive the topic, the payload bytes, the QoS and
+the properties as specified, and Python's hmac must verify the signatures
+(seed 003's canonical JSON). Exit 77 when mosquitto is missing.
+"""
+import base64, hashlib, hmac, json, os, shutil, socket, subprocess, sys, tempfile, threading, time, zlib
+
+try:
+    import msgpack
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+except ImportError as e:
+    print(f"SKIP: {e}")
+    sys.exit(77)
+
+MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+if not os.path.exists(MOSQUITTO):
+    print("SKIP: mosquitto not installed")
+    sys.exit(77)
+BIN = os.environ.get("IOT_BIN", "")
+passed = failed = 0
+
+
+def check(what, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok - {what}")
+    else:
+        failed += 1
+        print(f"not ok - {what} {detail}", file=sys.stderr)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_broker(tmp):
+    port = free_port()
+    conf = os.path.join(tmp, "mosquitto.conf")
+    with open(conf, "w") as f:
+        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
+        if os.getuid() == 0:
+            f.write("user root\n")
+    proc = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit("mosquitto did not start")
+
+
+def paho_client(port, v5=True):
+    c = mqtt.Client(client_id=f"interop-{os.getpid()}-{time.monotonic_ns()}",
+                    protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311)
+    c.connect("127.0.0.1", port)
+    c.loop_start()
+    return c
+
+
+def canonical(obj):
+    return json.dumps(obj, indent=None, separators=(",", ":"), sort_keys=True)
+
+
+def sub_receives(port, published):
+    """Starts iot-sub, runs published(client), returns iot-sub's envelopes."""
+    n = len(published)
+    sub = subprocess.Popen([f"{BIN}/iot-sub", "--broker", f"mqtt://127.0.0.1:{port}", "-t", "in/#", "-q", "1",
+                            "--count", str(n), "-W", "15"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    client = paho_client(port)
+    for topic, payload, qos, props in published:
+        client.publish(topic, payload, qos=qos, properties=props).wait_for_publish()
+    out, err = sub.communicate(timeout=30)
+    client.loop_stop()
+    check("iot-sub exits 0 after --count", sub.returncode == 0, err.decode()[-300:])
+    return [json.loads(line) for line in out.decode().splitlines()]
+
+
+def test_iot_sub_decodes_paho(port):
+    doc = {"device_id": "P-7", "d": {"temp_c": {"v": 21.5, "q": 192}}, "tags": ["a", "ü"], "n": None}
+    raw = bytes(range(256)) + b"\xff\x00"
+    bomb = zlib.compress(b"\0" * (80 << 20), 9)  # 80 MiB of zeros: over the 64 MiB cap
+    props = Properties(PacketTypes.PUBLISH)
+    props.ContentType = "application/json"
+    props.UserProperty = [("site", "S1")]
+    props.MessageExpiryInterval = 120
+    props.ResponseTopic = "reply/x"
+    props.CorrelationData = b"\x01\x02"
+    published = [
+        ("in/json", json.dumps(doc).encode(), 1, props),
+        ("in/msgpack", msgpack.packb(doc), 1, None),
+        ("in/zjson", zlib.compress(json.dumps(doc).encode()), 0, None),
+        ("in/zmsgpack", zlib.compress(msgpack.packb(doc)), 1, None),
+        ("in/binary", raw, 1, None),
+        ("in/bomb", bomb, 1, None),
+        ("in/notutf8json", b'{"a":"\xff"}', 1, None),
+    ]
+    envs = {e["topic"]: e for e in sub_receives(port, published)}
+    check("iot-sub received every message", len(envs) == len(published), sorted(envs))
+    for topic, enc in [("in/json", "json"), ("in/msgpack", "msgpack"), ("in/zjson", "zlib+json"),
+                       ("in/zmsgpack", "zlib+msgpack")]:
+        e = envs.get(topic, {})
+        check(f"{enc} from paho decoded", e.get("payload") == doc and e.get("enc") == enc, e)
+    check("QoS carried", envs["in/zjson"]["qos"] == 0 and envs["in/json"]["qos"] == 1)
+    p = envs["in/json"].get("props", {})
+    check("v5 properties decoded", p == {"content_type": "application/json", "user": {"site": "S1"},
+                                         "message_expiry": 120, "response_topic": "reply/x",
+                                         "correlation_b64": base64.b64encode(b"\x01\x02").decode()}, p)
+    for topic, data in [("in/binary", raw), ("in/bomb", bomb), ("in/notutf8json", b'{"a":"\xff"}')]:
+        e = envs.get(topic, {})
+        ok = e.get("enc") == "binary" and base64.b64decode(e.get("payload_b64", "")) == data
+        check(f"{topic} kept byte-exact as payload_b64", ok, str(e)[:200])
+
+
+def test_paho_receives_iot_pub(port, tmp):
+    key = b"interop-secret"
+    key_file = os.path.join(tmp, "site.key")
+    with open(key_file, "wb") as f:
+        f.write(key + b"\n")
+    got, done = [], threading.Event()
+    client = mqtt.Client(client_id=f"interop-rx-{os.getpid()}", protocol=mqtt.MQTTv5)
+
+    def on_message(c, u, msg):
+        got.append(msg)
+        if len(got) == 5:
+            done.set()
+    client.on_message = on_message
+    client.connect("127.0.0.1", port)
+    client.subscribe("out/#", qos=2)
+    client.loop_start()
+    time.sleep(0.3)
+    lines = [json.dumps({"device_id": f"D{i}", "v": 1.5 + i, "s": "é"}) for i in range(4)]
+    lines.append(json.dumps({"topic": "out/env", "payload": {"x": 1},
+                             "props": {"user": {"k": "v"}, "response_topic": "r/t"}}))
+    encs = ["json", "msgpack", "zlib+json", "zlib+msgpack"]
+    for i, enc in enumerate(encs):
+        r = subprocess.run([f"{BIN}/iot-pub", "--broker", f"mqtt://127.0.0.1:{port}", "-t", "out/{device_id}",
+                            "-q", "2", "--encode", enc, "--key-file", key_file, "--stamp"],
+                           input=(lines[i] + "\n").encode(), capture_output=True)
+        check(f"iot-pub --encode {enc} exits 0", r.returncode == 0, r.stderr.decode())
+    r = subprocess.run([f"{BIN}/iot-pub", "--broker", f"mqtt://127.0.0.1:{port}", "-q", "1"],
+                       input=(lines[4] + "\n").encode(), capture_output=True)
+    done.wait(10)
+    client.loop_stop()
+    by_topic = {m.topic: m for m in got}
+    decoders = {"json": json.loads, "msgpack": msgpack.unpackb,
+                "zlib+json": lambda b: json.loads(zlib.decompress(b)),
+                "zlib+msgpack": lambda b: msgpack.unpackb(zlib.decompress(b))}
+    for i, enc in enumerate(encs):
+        m = by_topic.get(f"out/D{i}")
+        if m is None:
+            check(f"paho got out/D{i}", False)
+            continue
+        msg = decoders[enc](m.payload)
+        inner = msg["payload"]
+        expected = base64.b64encode(hmac.digest(key, canonical(inner).encode(), hashlib.sha256)).decode()
+        check(f"{enc}: Python's hmac verifies iot-pub's signature", msg["hmac"] == expected, msg)
+        check(f"{enc}: payload kept and stamped",
+              inner["device_id"] == f"D{i}" and inner["s"] == "é" and "ts" in inner and "ts_ns" in inner
+              and len(inner["msg_id"]) == 26, inner)
+        check(f"{enc}: QoS 2 and content type", m.qos == 2 and
+              getattr(m.properties, "ContentType", None) == f"application/{enc}")
+    m = by_topic.get("out/env")
+    check("envelope topic, payload and user properties",
+          m is not None and json.loads(m.payload) == {"x": 1} and m.qos == 1 and
+          ("k", "v") in getattr(m.properties, "UserProperty", []) and
+          getattr(m.properties, "ResponseTopic", None) == "r/t")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="iot-interop.")
+    broker, port = start_broker(tmp)
+    try:
+        test_iot_sub_decodes_paho(port)
+        test_paho_receives_iot_pub(port, tmp)
+    finally:
+        broker.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()

@@ -1,0 +1,158 @@
+#include "spool/outbox.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+using iot::spool::Outbox;
+using iot::spool::OutboxEntry;
+
+namespace {
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/outbox-test.XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+OutboxEntry entry(std::string topic, int priority = 0) {
+  OutboxEntry e;
+  e.topic = std::move(topic);
+  e.payload = std::string("p\0q", 3);
+  e.priority = priority;
+  e.props_json = R"({"content_type":"application/json"})";
+  return e;
+}
+
+std::vector<std::string> topics(Outbox& box, std::size_t n, const std::unordered_set<std::int64_t>& skip = {}) {
+  auto got = box.peek(n, skip);
+  EXPECT_TRUE(got.ok());
+  std::vector<std::string> out;
+  for (auto& e : *got) out.push_back(e.topic);
+  return out;
+}
+}  // namespace
+
+TEST(Outbox, KeepsOrderAndBytesAcrossReopen) {
+  TempDir dir;
+  auto file = (dir.path / "o.db").string();
+  {
+    auto box = Outbox::open(file);
+    ASSERT_TRUE(box.ok()) << box.error().message;
+    for (auto t : {"a", "b", "c"}) {
+      auto e = entry(t);
+      ASSERT_TRUE((*box)->add(e).ok());
+    }
+    ASSERT_TRUE((*box)->commit().ok());
+  }
+  auto box = Outbox::open(file);
+  ASSERT_TRUE(box.ok());
+  EXPECT_EQ((*box)->pending(), 3u);
+  auto got = (*box)->peek(10, {});
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].topic, "a");
+  EXPECT_EQ((*got)[0].payload, std::string("p\0q", 3));
+  EXPECT_EQ((*got)[0].props_json, R"({"content_type":"application/json"})");
+}
+
+TEST(Outbox, UncommittedAdditionsAreLostOnACrash) {
+  TempDir dir;
+  auto file = (dir.path / "o.db").string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    auto box = Outbox::open(file);
+    auto a = entry("kept");
+    (void)(*box)->add(a);
+    (void)(*box)->commit();
+    auto b = entry("lost");
+    (void)(*box)->add(b);
+    _exit(0);  // no commit, no destructor: as a SIGKILL would leave it
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  auto box = Outbox::open(file);
+  ASSERT_TRUE(box.ok());
+  EXPECT_EQ(topics(**box, 10), std::vector<std::string>{"kept"});
+}
+
+TEST(Outbox, AlertsJumpTheQueue) {
+  auto box = Outbox::open(":memory:");
+  ASSERT_TRUE(box.ok());
+  for (auto [t, p] : {std::pair{"n1", 0}, {"n2", 0}, {"alert", 1}, {"n3", 0}}) {
+    auto e = entry(t, p);
+    ASSERT_TRUE((*box)->add(e).ok());
+  }
+  EXPECT_EQ(topics(**box, 10), (std::vector<std::string>{"alert", "n1", "n2", "n3"}));
+}
+
+TEST(Outbox, PeekSkipsWhatIsInFlightAndRemoveDeletes) {
+  auto box = Outbox::open(":memory:");
+  ASSERT_TRUE(box.ok());
+  std::vector<std::int64_t> ids;
+  for (auto t : {"a", "b", "c"}) {
+    auto e = entry(t);
+    ids.push_back(*(*box)->add(e));
+  }
+  EXPECT_EQ(topics(**box, 1, {ids[0]}), std::vector<std::string>{"b"});
+  ASSERT_TRUE((*box)->remove(ids[1]).ok());
+  EXPECT_EQ((*box)->pending(), 2u);
+  EXPECT_EQ(topics(**box, 10), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST(Outbox, RefusesWhenFull) {
+  iot::spool::OutboxOptions o;
+  o.max_messages = 2;
+  auto box = Outbox::open(":memory:", o);
+  ASSERT_TRUE(box.ok());
+  for (int i = 0; i < 2; ++i) {
+    auto e = entry("x");
+    ASSERT_TRUE((*box)->add(e).ok());
+  }
+  EXPECT_TRUE((*box)->full());
+  auto e = entry("y");
+  auto r = (*box)->add(e);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().reason, "outbox_full");
+}
+
+TEST(Outbox, DropOldestKeepsAlerts) {
+  iot::spool::OutboxOptions o;
+  o.max_messages = 2;
+  o.full = iot::spool::OutboxFullPolicy::drop_oldest;
+  auto box = Outbox::open(":memory:", o);
+  ASSERT_TRUE(box.ok());
+  for (auto [t, p] : {std::pair{"alert", 1}, {"old", 0}, {"new", 0}}) {
+    auto e = entry(t, p);
+    ASSERT_TRUE((*box)->add(e).ok());
+  }
+  EXPECT_EQ((*box)->dropped(), 1u);
+  EXPECT_EQ(topics(**box, 10), (std::vector<std::string>{"alert", "new"}));
+}
+
+TEST(Outbox, SeqSurvivesReopen) {
+  TempDir dir;
+  auto file = (dir.path / "o.db").string();
+  {
+    auto box = Outbox::open(file);
+    ASSERT_TRUE(box.ok());
+    EXPECT_EQ(*(*box)->next_seq("P-1"), 1);
+    EXPECT_EQ(*(*box)->next_seq("P-1"), 2);
+    EXPECT_EQ(*(*box)->next_seq("P-2"), 1);
+    ASSERT_TRUE((*box)->commit().ok());
+  }
+  auto box = Outbox::open(file);
+  ASSERT_TRUE(box.ok());
+  EXPECT_EQ(*(*box)->next_seq("P-1"), 3);
+  EXPECT_EQ(*(*box)->next_seq("P-2"), 2);
+}
+
+TEST(Outbox, UnwritablePathIsAnIoError) {
+  auto box = Outbox::open("/nonexistent-dir/o.db");
+  ASSERT_FALSE(box.ok());
+  EXPECT_EQ(box.error().kind, iot::ErrorKind::io);
+}

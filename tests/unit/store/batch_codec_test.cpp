@@ -1,0 +1,82 @@
+#include "store/batch_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include "store/copy_text.hpp"
+
+namespace iot::store {
+
+TEST(BatchCodec, RoundTripsEveryRowKind) {
+  Batch b;
+  ReadingRow r;
+  r.time_ns = 1710844800123456000;
+  r.device_id = "P-007\twith tab";
+  r.metric = "temp\\inlet\nc";
+  r.value = 72.4;
+  r.quality = 68;
+  r.tenant = "t1";
+  r.msg_id = "01HX";
+  r.seq = 48291;
+  r.tags_json = "{\"site\":\"x\"}";
+  r.table = "kpi";
+  b.readings.push_back(r);
+  ReadingRow empty;
+  empty.device_id = "d";
+  empty.metric = "m";
+  b.readings.push_back(empty);
+  b.gaps.push_back({"P-007", 5, 9, 100, true, {{5, 6}, {8, 9}}, std::nullopt});
+  b.gaps.push_back({"P-008", 1, 1, 200, true, {}, 300});
+  WaveformRow w;
+  w.upload_id = "u1";
+  w.time_ns = 5;
+  w.sample_rate_hz = 10000;
+  w.dominant_hz_json = "[{\"hz\":50}]";
+  b.waveforms.push_back(w);
+
+  auto back = decode_batch(encode_batch(b));
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->readings.size(), 2u);
+  const auto& x = back->readings[0];
+  EXPECT_EQ(x.device_id, r.device_id);
+  EXPECT_EQ(x.metric, r.metric);
+  EXPECT_EQ(x.time_ns, r.time_ns);
+  EXPECT_EQ(x.value, r.value);
+  EXPECT_EQ(x.quality, 68);
+  EXPECT_EQ(x.seq, r.seq);
+  EXPECT_EQ(x.tags_json, r.tags_json);
+  EXPECT_EQ(x.table, "kpi");
+  EXPECT_FALSE(back->readings[1].value);
+  EXPECT_FALSE(back->readings[1].seq);
+  ASSERT_EQ(back->gaps.size(), 2u);
+  EXPECT_EQ(back->gaps[0].remaining, b.gaps[0].remaining);
+  EXPECT_TRUE(back->gaps[0].replace);
+  EXPECT_EQ(back->gaps[1].filled_ns, 300);
+  ASSERT_EQ(back->waveforms.size(), 1u);
+  EXPECT_EQ(back->waveforms[0].sample_rate_hz, 10000);
+  EXPECT_EQ(back->waveforms[0].dominant_hz_json, w.dominant_hz_json);
+}
+
+TEST(BatchCodec, RefusesForeignOrDamagedFiles) {
+  EXPECT_FALSE(decode_batch(""));
+  EXPECT_FALSE(decode_batch("hello\n"));
+  EXPECT_FALSE(decode_batch("iot-spool-batch 1\nR\t1\tonly three\n"));
+  auto r = decode_batch("iot-spool-batch 1\nX\t1\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, "spool_corrupt");
+}
+
+TEST(CopyText, EscapesAndNulls) {
+  std::string out;
+  append_copy_field(out, "a\tb\\c\nd\re");
+  EXPECT_EQ(out, "a\\tb\\\\c\\nd\\re");
+  ReadingRow r;
+  r.time_ns = 0;
+  r.device_id = "d";
+  r.metric = "m";
+  r.value = 1.5;
+  std::string line;
+  append_copy_reading(line, r);
+  EXPECT_EQ(line, "1970-01-01T00:00:00.000000Z\td\tm\t1.5\t192\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N");
+}
+
+}  // namespace iot::store

@@ -1,0 +1,80 @@
+// The TimescaleDB statements are checked as text: no TimescaleDB server runs here.
+#include "store/schema_sql.hpp"
+
+#include <gtest/gtest.h>
+
+namespace iot::store {
+namespace {
+
+std::string joined(const std::vector<std::string>& sql) {
+  std::string all;
+  for (const auto& s : sql) all += s + ";\n";
+  return all;
+}
+
+}  // namespace
+
+TEST(SchemaSql, BaseTablesFollowTheDataModel) {
+  auto all = joined(pg_base_schema_sql({"iot", "readings"}));
+  EXPECT_NE(all.find("CREATE SCHEMA IF NOT EXISTS \"iot\""), std::string::npos);
+  EXPECT_NE(all.find("CREATE TABLE IF NOT EXISTS \"iot\".\"readings\" (time timestamptz NOT NULL, device_id text NOT "
+                     "NULL, metric text NOT NULL, value double precision, quality smallint NOT NULL DEFAULT 192"),
+            std::string::npos);
+  EXPECT_NE(all.find("PRIMARY KEY (device_id, metric, time)"), std::string::npos);
+  EXPECT_NE(all.find("\"iot\".\"gaps\" (device_id text NOT NULL, from_seq bigint NOT NULL, to_seq bigint NOT NULL, "
+                     "detected_at timestamptz NOT NULL DEFAULT now(), filled_at timestamptz"),
+            std::string::npos);
+  EXPECT_NE(all.find("\"iot\".\"waveforms\" (upload_id text PRIMARY KEY"), std::string::npos);
+  EXPECT_EQ(pg_base_schema_sql({"", "readings"}).front().find("SCHEMA"), std::string::npos);
+}
+
+TEST(SchemaSql, TimescaleHypertableCompressionRetentionAggregates) {
+  auto sql = pg_timescale_sql({"", "readings"}, 730 * 86400, true);
+  auto all = joined(sql);
+  EXPECT_NE(all.find("SELECT create_hypertable('\"readings\"', 'time', chunk_time_interval => INTERVAL '1 day', "
+                     "if_not_exists => TRUE"),
+            std::string::npos);
+  EXPECT_NE(all.find("timescaledb.compress_segmentby = 'device_id, metric'"), std::string::npos);
+  EXPECT_NE(all.find("add_compression_policy('\"readings\"', INTERVAL '7 days', if_not_exists => TRUE)"),
+            std::string::npos);
+  EXPECT_NE(all.find("add_retention_policy('\"readings\"', INTERVAL '63072000 seconds', if_not_exists => TRUE)"),
+            std::string::npos);
+  for (const char* view : {"readings_1m", "readings_1h", "readings_1d"}) {
+    EXPECT_NE(all.find(std::string("CREATE MATERIALIZED VIEW IF NOT EXISTS \"") + view +
+                       "\" WITH (timescaledb.continuous)"),
+              std::string::npos)
+        << view;
+    EXPECT_NE(all.find(std::string("add_continuous_aggregate_policy('\"") + view + "\"'"), std::string::npos);
+  }
+  EXPECT_NE(all.find("time_bucket(INTERVAL '1 hour', time)"), std::string::npos);
+  EXPECT_NE(all.find("avg(value) AS mean, min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count"),
+            std::string::npos);
+}
+
+TEST(SchemaSql, TimescaleWithoutRetentionOrRollups) {
+  auto all = joined(pg_timescale_sql({"s", "t"}, std::nullopt, false));
+  EXPECT_EQ(all.find("add_retention_policy"), std::string::npos);
+  EXPECT_EQ(all.find("MATERIALIZED VIEW"), std::string::npos);
+  EXPECT_NE(all.find("create_hypertable('\"s\".\"t\"'"), std::string::npos);
+}
+
+TEST(SchemaSql, PlainPostgresBrinAndViews) {
+  auto all = joined(pg_plain_extras_sql({"", "readings"}, true));
+  EXPECT_NE(all.find("USING brin (time)"), std::string::npos);
+  EXPECT_NE(all.find("CREATE MATERIALIZED VIEW IF NOT EXISTS \"readings_1d\" AS SELECT date_trunc('day', time, "
+                     "'UTC') AS bucket"),
+            std::string::npos);
+  EXPECT_EQ(all.find("timescaledb"), std::string::npos);
+  auto refresh = pg_refresh_rollups_sql({"", "readings"});
+  ASSERT_EQ(refresh.size(), 3u);
+  EXPECT_EQ(refresh[0], "REFRESH MATERIALIZED VIEW \"readings_1m\"");
+}
+
+TEST(SchemaSql, SqliteTables) {
+  auto all = joined(sqlite_schema_sql({"", "readings"}));
+  EXPECT_NE(all.find("PRIMARY KEY (device_id, metric, time)) WITHOUT ROWID"), std::string::npos);
+  EXPECT_NE(all.find("CREATE TABLE IF NOT EXISTS gaps"), std::string::npos);
+  EXPECT_NE(all.find("CREATE TABLE IF NOT EXISTS waveforms"), std::string::npos);
+}
+
+}  // namespace iot::store

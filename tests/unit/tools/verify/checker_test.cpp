@@ -1,0 +1,169 @@
+#include "verify/checker.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "sign/hmac.hpp"
+
+namespace iot::verify {
+namespace {
+
+constexpr std::int64_t now_ms = 1'760'000'000'000;
+constexpr std::int64_t now_ns = now_ms * 1'000'000;
+
+// A seed 000 nested payload, one line.
+std::string nested(std::string_view device, std::int64_t seq, std::string_view msg_id, std::int64_t ts_ms = now_ms,
+                   int q = 192, int latency = 143) {
+  return fmt::format(
+      R"({{"schema_version":"2.1","msg_id":"{}","device_id":"{}","device_type":"pump","ts":{},"seq":{},)"
+      R"("d":{{"temp_inlet_c":{{"v":72.4,"q":{}}}}},"meta":{{"source_ts":{},"edge_latency_ms":{}}}}})",
+      msg_id, device, ts_ms, seq, q, ts_ms - latency, latency);
+}
+
+std::string id(int n) { return fmt::format("01HX7K3NBVYD5V2Q3BZ8M{:05d}", n); }
+
+TEST(LineChecker, CountsGoodLinesPerDevice) {
+  LineChecker c({});
+  EXPECT_TRUE(c.check(nested("P-1", 1, id(1)), false, now_ns).ok);
+  EXPECT_TRUE(c.check(nested("P-1", 2, id(2)), false, now_ns).ok);
+  EXPECT_TRUE(c.check(nested("P-2", 9, id(3)), false, now_ns).ok);
+  const Stats& s = c.stats();
+  EXPECT_EQ(s.totals.total, 3u);
+  EXPECT_EQ(s.totals.valid, 3u);
+  EXPECT_EQ(s.devices.at("P-1").counters.valid, 2u);
+  EXPECT_EQ(s.devices.at("P-1").last_seq, 2);
+  EXPECT_EQ(s.devices.at("P-2").last_seq, 9);
+}
+
+TEST(LineChecker, BadJsonIsInvalidAndStreamGoesOn) {
+  LineChecker c({});
+  Verdict v = c.check("{not json", false, now_ns);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.reason, "bad_json");
+  EXPECT_FALSE(v.detail.empty());
+  EXPECT_EQ(c.check("[1,2]", false, now_ns).reason, "bad_json");
+  EXPECT_EQ(c.check("", true, now_ns).reason, "too_large");
+  EXPECT_TRUE(c.check(nested("P-1", 1, id(1)), false, now_ns).ok);
+  EXPECT_EQ(c.stats().totals.bad_json, 3u);
+  EXPECT_EQ(c.stats().totals.invalid, 3u);
+  EXPECT_EQ(c.stats().totals.valid, 1u);
+}
+
+TEST(LineChecker, DuplicateMsgIdIsInvalidAndDoesNotTouchSeq) {
+  LineChecker c({});
+  c.check(nested("P-1", 1, id(1)), false, now_ns);
+  Verdict v = c.check(nested("P-1", 1, id(1)), false, now_ns);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.reason, "duplicate");
+  EXPECT_EQ(c.stats().totals.duplicates, 1u);
+  EXPECT_EQ(c.stats().totals.reordered, 0u);
+  EXPECT_EQ(c.stats().devices.at("P-1").counters.duplicates, 1u);
+}
+
+TEST(LineChecker, GapsAndLateMessagesAreValidFindings) {
+  LineChecker c({});
+  c.check(nested("P-1", 1, id(1)), false, now_ns);
+  c.check(nested("P-1", 4, id(4)), false, now_ns);  // 2..3 missing
+  EXPECT_EQ(c.stats().totals.gap_events, 1u);
+  EXPECT_EQ(c.stats().totals.missing, 2u);
+  EXPECT_TRUE(c.check(nested("P-1", 3, id(3)), false, now_ns).ok);  // late: fills 3
+  EXPECT_EQ(c.stats().totals.missing, 1u);
+  EXPECT_EQ(c.stats().totals.reordered, 1u);
+  EXPECT_EQ(c.stats().devices.at("P-1").counters.missing, 1u);
+  EXPECT_EQ(c.stats().devices.at("P-1").last_seq, 4);
+  EXPECT_EQ(c.stats().totals.invalid, 0u);
+}
+
+TEST(LineChecker, QualityCodeOutsideOpcUaIsSchemaError) {
+  LineChecker c({});
+  Verdict v = c.check(nested("P-1", 1, id(1), now_ms, 999), false, now_ns);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.reason, "schema");
+  EXPECT_EQ(c.stats().totals.schema_errors, 1u);
+}
+
+TEST(LineChecker, TimestampFindings) {
+  LineChecker c({});
+  EXPECT_TRUE(c.check(nested("P-1", 1, id(1), now_ms + 3'600'000), false, now_ns).ok);
+  EXPECT_TRUE(c.check(nested("P-1", 2, id(2), now_ms - 48 * 3'600'000), false, now_ns).ok);
+  EXPECT_TRUE(c.check(nested("P-1", 3, id(3), now_ms, 192, 15'000), false, now_ns).ok);
+  EXPECT_EQ(c.stats().totals.future_ts, 1u);
+  EXPECT_EQ(c.stats().totals.stale_ts, 1u);
+  EXPECT_EQ(c.stats().totals.clock_drift, 1u);
+}
+
+std::string signed_line(std::string_view payload, std::string_view key) {
+  auto s = sign::sign_payload(payload, key);
+  EXPECT_TRUE(s.ok());
+  return *s;
+}
+
+TEST(LineChecker, SignaturesWithAKey) {
+  CheckerConfig config;
+  config.key = "site-secret";
+  LineChecker c(config);
+  std::string payload = R"({"humidity":60.64,"temperature":20.52,"ts":1759384453,"ts_ns":920529791,"device_id":"S-1"})";
+  std::string good = signed_line(payload, "site-secret");
+  EXPECT_TRUE(c.check(good, false, now_ns).ok);
+  Verdict forged = c.check(signed_line(payload, "other"), false, now_ns);
+  EXPECT_EQ(forged.reason, "bad_signature");
+  EXPECT_EQ(forged.detail.rfind("forged", 0), 0u);
+  Verdict unsigned_line = c.check(nested("P-1", 1, id(1)), false, now_ns);
+  EXPECT_EQ(unsigned_line.reason, "bad_signature");
+  EXPECT_EQ(unsigned_line.detail.rfind("missing", 0), 0u);
+  // Signed messages without msg_id: the same signed message again is a duplicate.
+  EXPECT_EQ(c.check(good, false, now_ns).reason, "duplicate");
+  EXPECT_EQ(c.stats().totals.bad_signature, 2u);
+}
+
+TEST(LineChecker, AllowUnsignedAcceptsPlainPayloads) {
+  CheckerConfig config;
+  config.key = "k";
+  config.allow_unsigned = true;
+  LineChecker c(config);
+  EXPECT_TRUE(c.check(nested("P-1", 1, id(1)), false, now_ns).ok);
+  EXPECT_EQ(c.check(R"({"hmac":42,"payload":{}})", false, now_ns).reason, "bad_signature");
+}
+
+TEST(LineChecker, EnvelopesAreCheckedByTheirPayload) {
+  LineChecker c({});
+  std::string line = R"({"topic":"plant/P-1/telemetry","qos":1,"payload":)" + nested("P-1", 5, id(5)) + "}";
+  EXPECT_TRUE(c.check(line, false, now_ns).ok);
+  EXPECT_EQ(c.stats().devices.at("P-1").last_seq, 5);
+  EXPECT_TRUE(c.check(R"({"topic":"t/w","payload_b64":"AAEC"})", false, now_ns).ok);  // raw bytes: unchecked
+}
+
+TEST(LineChecker, DevicesBeyondTheCapCountInTotalsOnly) {
+  CheckerConfig config;
+  config.max_devices = 1;
+  LineChecker c(config);
+  c.check(nested("A", 1, id(1)), false, now_ns);
+  c.check(nested("B", 1, id(2)), false, now_ns);
+  EXPECT_EQ(c.stats().devices.size(), 1u);
+  EXPECT_EQ(c.stats().totals.valid, 2u);
+  EXPECT_EQ(c.stats().untracked_devices_lines, 1u);
+}
+
+}  // namespace
+}  // namespace iot::verify
+
+namespace iot::verify {
+namespace {
+
+TEST(LineChecker, RegistryRoutesTopicsAndRejectsUnrouted) {
+  auto registry = registry::Registry::parse("[[route]]\npattern = \"plant/{device}/telemetry\"\n");
+  ASSERT_TRUE(registry.ok()) << registry.error().message;
+  CheckerConfig config;
+  config.registry = std::make_shared<const registry::Registry>(std::move(*registry));
+  LineChecker c(config);
+  std::string routed = R"({"topic":"plant/P-1/telemetry","payload":)" + nested("P-1", 1, id(1)) + "}";
+  EXPECT_TRUE(c.check(routed, false, now_ns).ok);
+  std::string unrouted = R"({"topic":"other/P-1","payload":)" + nested("P-1", 2, id(2)) + "}";
+  Verdict v = c.check(unrouted, false, now_ns);
+  EXPECT_EQ(v.reason, "no_route");
+  EXPECT_EQ(c.stats().totals.schema_errors, 1u);
+  EXPECT_TRUE(c.check(nested("P-1", 3, id(3)), false, now_ns).ok);  // bare payload: no route needed
+}
+
+}  // namespace
+}  // namespace iot::verify

@@ -1,0 +1,81 @@
+#include "verify/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace iot::verify {
+namespace {
+
+Stats sample() {
+  Stats s;
+  s.totals.total = 12;
+  s.totals.valid = 10;
+  s.totals.invalid = 2;
+  s.totals.bad_signature = 1;
+  s.totals.duplicates = 1;
+  s.totals.gap_events = 1;
+  s.totals.missing = 3;
+  s.totals.reordered = 1;
+  DeviceStats& a = s.devices["P-001"];
+  a.counters.total = a.counters.valid = 6;
+  a.last_seq = 42;
+  DeviceStats& b = s.devices["P-002"];
+  b.counters = s.totals;
+  b.counters.total = 5;
+  b.counters.valid = 3;
+  b.last_seq = 7;
+  return s;
+}
+
+TEST(RenderJson, HasTheDesignFieldsInOrder) {
+  auto j = nlohmann::ordered_json::parse(render_json(sample()));
+  std::vector<std::string> keys;
+  for (auto& [k, v] : j.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"total", "valid", "invalid", "bad_json", "bad_signature", "schema_errors",
+                                             "duplicates", "gaps", "reordered", "future_ts", "stale_ts",
+                                             "clock_drift", "devices"}));
+  EXPECT_EQ(j["total"], 12);
+  EXPECT_EQ(j["gaps"]["events"], 1);
+  EXPECT_EQ(j["gaps"]["missing"], 3);
+  EXPECT_EQ(j["devices"]["P-001"]["last_seq"], 42);
+  EXPECT_EQ(j["devices"]["P-002"]["duplicates"], 1);
+  EXPECT_EQ(j["devices"].begin().key(), "P-001");  // sorted by id
+}
+
+TEST(RenderJson, OneLineEndingInNewline) {
+  std::string out = render_json(Stats{});
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out.back(), '\n');
+  EXPECT_EQ(out.find('\n'), out.size() - 1);
+  EXPECT_EQ(nlohmann::json::parse(out)["devices"], nlohmann::json::object());
+}
+
+TEST(RenderJson, DeviceIdsWithOddBytesStayValidJson) {
+  Stats s;
+  s.devices[std::string("bad\xff\"id", 7)].counters.total = 1;
+  EXPECT_TRUE(nlohmann::json::accept(render_json(s)));
+}
+
+TEST(RenderText, TotalsThenDevicesByProblems) {
+  std::string out = render_text(sample());
+  EXPECT_EQ(out.rfind("total: 12 lines, 10 valid, 2 invalid, 1 bad signature, 1 duplicates, 1 gaps (3 seqs missing), 1 reordered\n", 0), 0u)
+      << out;
+  EXPECT_NE(out.find("devices: 2 seen, 1 with problems, 1 clean\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  P-002: 5 lines, 3 valid"), std::string::npos) << out;
+  EXPECT_NE(out.find("last seq 7"), std::string::npos);
+  EXPECT_EQ(out.find("P-001"), std::string::npos);  // clean devices are only counted
+}
+
+TEST(RenderText, CapsTheDeviceList) {
+  Stats s;
+  for (int i = 0; i < 5; ++i) s.devices["D" + std::to_string(i)].counters.reordered = i + 1;
+  std::string out = render_text(s, 2);
+  EXPECT_NE(out.find("  D4:"), std::string::npos);
+  EXPECT_NE(out.find("  D3:"), std::string::npos);
+  EXPECT_EQ(out.find("  D2:"), std::string::npos);
+  EXPECT_NE(out.find("... and 3 more devices with problems"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace iot::verify

@@ -1,0 +1,268 @@
+#include "ingest/ingestor.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/log.hpp"
+#include "sign/hmac.hpp"
+#include "store/json_out.hpp"
+#include "store/time_text.hpp"
+#include "telemetry/normalize.hpp"
+
+namespace iot::ingest {
+namespace {
+
+std::int64_t wall_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string render_reading(const store::ReadingRow& r) {
+  std::string out = "{\"device_id\":";
+  store::append_json_quoted(out, r.device_id);
+  out += ",\"metric\":";
+  store::append_json_quoted(out, r.metric);
+  out += ",\"time\":";
+  store::append_json_quoted(out, store::iso_micros(r.time_ns));
+  out += ",\"value\":";
+  store::append_json_number(out, r.value);
+  fmt::format_to(std::back_inserter(out), ",\"quality\":{}}}", r.quality);
+  return out;
+}
+
+store::GapRow gap_row(const checks::GapEvent& e, std::int64_t now_ns) {
+  store::GapRow g{e.device, e.gap.from, e.gap.to, now_ns, false, {}, std::nullopt};
+  if (e.kind == checks::GapEventKind::narrowed || e.kind == checks::GapEventKind::filled) {
+    g.replace = true;
+    for (const auto& r : e.remaining) g.remaining.emplace_back(r.from, r.to);
+    if (e.kind == checks::GapEventKind::filled && e.remaining.empty()) g.filled_ns = now_ns;
+  }
+  return g;
+}
+
+}  // namespace
+
+Ingestor::Ingestor(const Settings& settings, const Router& router, Outputs outputs)
+    : settings_(settings),
+      router_(router),
+      out_(outputs),
+      window_(settings.dedup == DedupMode::off ? 1 : settings.dedup_window) {}
+
+void Ingestor::reject(std::string_view reason, std::string_view detail, const std::string& source,
+                      std::string_view line) {
+  ++stats_.rejects;
+  if (auto st = out_.dlq->reject(reason, detail, source, line); !st) log::error("DLQ: {}", st.error().message);
+}
+
+void Ingestor::accept(std::string_view line, bool too_long, const std::string& source) {
+  ++stats_.lines;
+  if (too_long) return reject("too_large", "line over the length limit", source, "");
+  auto env = parser_.parse(line);
+  if (!env) return reject(env.error().reason, env.error().message, source, line);
+  accept_payload(*env, line, source);
+}
+
+void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source) {
+  std::string_view topic = env.topic.value_or(std::string_view());
+  std::map<std::string, std::string> fields = field_strings(env.fields);
+  const Route* route = router_.resolve(topic, fields);
+  if (!route) return reject("no_route", "no registry route matches topic '" + std::string(topic) + "'", source, line);
+  if (!env.has_payload) return reject("decode", "a binary payload (payload_b64) holds no readings", source, line);
+  if (is_waveform_line(env.payload)) {
+    auto w = build_waveform(env.payload);
+    if (!w) return reject(w.error().reason, w.error().message, source, line);
+    batch_.waveforms.push_back(std::move(*w));
+    ++stats_.waveforms;
+    ++pending_rows_;
+    queue_stream_line(env, line);
+    return;
+  }
+  const std::optional<std::string>& key = route->key ? route->key : settings_.key;
+  if (key) {
+    auto status = sign::verify_signed(env.payload, *key);
+    if (status != sign::SignatureStatus::ok)
+      return reject("bad_signature",
+                    status == sign::SignatureStatus::missing ? "no hmac on a route that requires one"
+                    : status == sign::SignatureStatus::malformed ? "hmac malformed"
+                                                                  : "HMAC does not match",
+                    source, line);
+  }
+  telemetry::NormalizeContext context;
+  context.shape = route->shape;
+  context.topic = topic;
+  context.fields = &fields;
+  context.keymap = route->keymap.empty() ? nullptr : &route->keymap;
+  context.device_template = route->device_template;
+  context.metric_template = route->metric_template;
+  auto messages = telemetry::normalize(env.payload, context);
+  if (!messages) return reject(messages.error().reason, messages.error().message, source, line);
+  auto built = build_messages(*messages, fields, env.payload, *route);
+  if (!built) return reject(built.error().reason, built.error().message, source, line);
+  add_messages(std::move(*built));
+  queue_stream_line(env, line);
+}
+
+void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
+  if (pending_.empty() && batch_.empty()) first_pending_ = std::chrono::steady_clock::now();
+  for (auto& m : messages) {
+    ++stats_.messages;
+    stats_.readings += m.rows.size();
+    if (settings_.dedup != DedupMode::off && !m.msg_id.empty() &&
+        window_.seen_or_insert(m.device_id + ":" + m.msg_id)) {
+      ++stats_.duplicates_msg_id;
+      continue;
+    }
+    pending_rows_ += m.rows.size();
+    pending_.push_back(std::move(m));
+  }
+}
+
+void Ingestor::queue_stream_line(const stream::EnvelopeView& env, std::string_view line) {
+  if (!out_.stream_writer) return;
+  std::map<std::string, std::string> values = field_strings(env.fields);
+  stream_lines_.emplace_back(fill_template(out_.stream_template, values), std::string(line));
+}
+
+bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
+  bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty();
+  return anything && now - first_pending_ >= settings_.flush_interval;
+}
+
+Status Ingestor::drop_redis_duplicates() {
+  std::vector<std::string> keys;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    if (pending_[i].msg_id.empty()) continue;
+    keys.push_back(pending_[i].device_id + ":" + pending_[i].msg_id);
+    index.push_back(i);
+  }
+  auto seen = out_.redis_dedup->seen(keys);
+  if (!seen) return seen.error();
+  std::vector<bool> drop(pending_.size(), false);
+  for (std::size_t k = 0; k < keys.size(); ++k) drop[index[k]] = (*seen)[k];
+  std::vector<BuiltMessage> kept;
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    if (drop[i]) {
+      ++stats_.duplicates_msg_id;
+      pending_rows_ -= pending_[i].rows.size();
+    } else {
+      kept.push_back(std::move(pending_[i]));
+    }
+  }
+  pending_ = std::move(kept);
+  return ok_status();
+}
+
+void Ingestor::track_sequences() {
+  const std::int64_t now = wall_now_ns();
+  for (const auto& m : pending_) {
+    if (!m.seq) continue;
+    events_.clear();
+    sequences_.observe(m.device_id, *m.seq, events_);
+    for (const auto& e : events_) {
+      if (e.kind == checks::GapEventKind::dropped) continue;
+      batch_.gaps.push_back(gap_row(e, now));
+    }
+  }
+  stats_.gap_events = sequences_.gap_events();
+  stats_.missing = sequences_.missing();
+  stats_.reordered = sequences_.reordered();
+}
+
+void Ingestor::record_latency(std::int64_t commit_ns) {
+  for (const auto& m : pending_) {
+    if (m.time_ns == 0) continue;
+    double seconds = static_cast<double>(commit_ns - m.time_ns) / 1e9;
+    stats_.latency_sum_s += seconds;
+    stats_.latency_max_s = std::max(stats_.latency_max_s, seconds);
+    ++stats_.latency_count;
+  }
+}
+
+Status Ingestor::write_rows_one_by_one() {
+  // The database refused something in the batch: find it row by row, so
+  // that the good rows land and only the bad ones go to the DLQ.
+  for (const auto& m : pending_) {
+    for (const auto& row : m.rows) {
+      store::Batch one;
+      one.readings.push_back(row);
+      auto outcome = out_.writer->write(one);
+      if (outcome) {
+        stats_.rows_written += outcome->stats.inserted;
+        stats_.duplicates_key += outcome->stats.duplicates;
+        continue;
+      }
+      if (outcome.error().reason != "db_rejected") return outcome.error();
+      reject("db_rejected", outcome.error().message, "db", render_reading(row));
+    }
+  }
+  store::Batch rest;
+  rest.gaps = std::move(batch_.gaps);
+  rest.waveforms = std::move(batch_.waveforms);
+  if (rest.empty()) return ok_status();
+  auto outcome = out_.writer->write(rest);
+  if (!outcome && outcome.error().reason == "db_rejected") {
+    reject("db_rejected", outcome.error().message, "db", "gap or waveform records");
+    return ok_status();
+  }
+  return outcome ? ok_status() : Status(outcome.error());
+}
+
+Status Ingestor::write_batch() {
+  batch_.readings.clear();
+  batch_.readings.reserve(pending_rows_);
+  for (const auto& m : pending_)
+    for (const auto& row : m.rows) batch_.readings.push_back(row);
+  auto outcome = out_.writer->write(batch_);
+  if (!outcome) {
+    if (outcome.error().reason != "db_rejected") return outcome.error();
+    return write_rows_one_by_one();
+  }
+  stats_.drained_batches += outcome->drained_batches;
+  stats_.rows_written += outcome->drained.inserted;
+  stats_.duplicates_key += outcome->drained.duplicates;
+  if (outcome->spooled) {
+    ++stats_.spooled_batches;
+    return ok_status();
+  }
+  ++stats_.batches;
+  stats_.rows_written += outcome->stats.inserted;
+  stats_.duplicates_key += outcome->stats.duplicates;
+  record_latency(wall_now_ns());
+  return ok_status();
+}
+
+Status Ingestor::flush() {
+  if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty()) return ok_status();
+  if (out_.redis_dedup && !pending_.empty()) {
+    if (auto st = drop_redis_duplicates(); !st) return st;
+  }
+  track_sequences();
+  // XADD to the stream runs beside the database write (seed 000 §6.1).
+  std::future<Status> streamed;
+  if (out_.stream_writer && !stream_lines_.empty())
+    streamed = std::async(std::launch::async, [this] { return out_.stream_writer->add(stream_lines_); });
+  Status written = ok_status();
+  if (!pending_.empty() || !batch_.empty()) written = write_batch();
+  if (streamed.valid()) {
+    Status st = streamed.get();
+    if (!st) log::warn("--to-stream: {}", st.error().message);
+    else stats_.streamed += stream_lines_.size();
+  }
+  stream_lines_.clear();
+  if (!written) return written;
+  if (out_.redis_dedup && !pending_.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& m : pending_)
+      if (!m.msg_id.empty()) keys.push_back(m.device_id + ":" + m.msg_id);
+    if (auto st = out_.redis_dedup->record(keys); !st) log::warn("--dedup: {}", st.error().message);
+  }
+  if (auto st = out_.dlq->flush(); !st) return st;
+  pending_.clear();
+  batch_.clear();
+  pending_rows_ = 0;
+  committed_acks_ = std::move(ack_ids_);
+  ack_ids_.clear();
+  return ok_status();
+}
+
+}  // namespace iot::ingest

@@ -1,0 +1,26 @@
+// iot-ingest's counters: the summary on stderr and --metrics-file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "cli/metrics.hpp"
+
+namespace iot::ingest {
+
+struct Stats {
+  std::uint64_t lines = 0, messages = 0, readings = 0;
+  std::uint64_t rows_written = 0;
+  std::uint64_t duplicates_msg_id = 0, duplicates_key = 0;
+  std::uint64_t rejects = 0, waveforms = 0;
+  std::uint64_t gap_events = 0, missing = 0, reordered = 0;
+  std::uint64_t batches = 0, spooled_batches = 0, drained_batches = 0;
+  double latency_sum_s = 0, latency_max_s = 0;
+  std::uint64_t latency_count = 0;
+  std::uint64_t streamed = 0, acked = 0, dead_lettered = 0;
+};
+
+std::string summary_text(const Stats& stats, double seconds);
+void fill_metrics(const Stats& stats, cli::Metrics& metrics);
+
+}  // namespace iot::ingest

@@ -1,0 +1,56 @@
+// Input lines read on a thread of their own into a bounded queue, so that the
+// publishing loop never blocks on a slow pipe with a batch uncommitted, and a
+// full queue stops the reading (backpressure, bounded memory).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace iot::pub {
+
+struct InputLine {
+  std::string text;
+  std::string source;  // "FILE:LINE", "-:LINE", "-m:N"
+  bool too_long = false;
+};
+
+class InputQueue {
+ public:
+  // Reads the -m messages, then each input ("-" is stdin) in order.
+  InputQueue(std::vector<std::string> messages, std::vector<std::string> inputs, std::size_t capacity = 4096);
+  // Joins the reader: only destroy a queue whose reader_done() (a reader
+  // blocked in read(2) on a pipe cannot be stopped; the owner leaks it then).
+  ~InputQueue();
+  bool reader_done() const;
+  void start(std::function<void()> on_ready);
+  // Moves up to max lines out; never blocks.
+  std::size_t take(std::vector<InputLine>& out, std::size_t max);
+  bool finished() const;       // every input read and taken
+  bool has_queued() const;     // lines waiting to be taken
+  bool read_error() const;     // an input could not be opened or read
+  std::uint64_t lines_read() const;
+
+ private:
+  void push(InputLine line);
+  void run();
+
+  std::vector<std::string> messages_, inputs_;
+  std::size_t capacity_;
+  std::function<void()> on_ready_;
+  mutable std::mutex mutex_;
+  std::condition_variable space_;
+  std::deque<InputLine> queue_;
+  bool done_ = false;
+  bool error_ = false;
+  std::uint64_t read_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace iot::pub

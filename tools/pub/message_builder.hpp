@@ -1,0 +1,55 @@
+// One input line -> one outbox entry: parses an envelope or a bare payload,
+// builds the topic (envelope topic, else the -t template filled from the
+// payload's fields, refusing values that would inject '/', '+', '#'),
+// stamps (--stamp), signs (--key-file), encodes (--encode) and sets the v5
+// content type to match. Pure apart from the clock and the seq source.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "codec/payload.hpp"
+#include "core/result.hpp"
+#include "spool/outbox.hpp"
+#include "stream/envelope.hpp"
+#include "topic/pattern.hpp"
+#include "ulid/ulid.hpp"
+
+namespace iot::pub {
+
+struct BuildSettings {
+  std::optional<topic::TopicTemplate> topic_template;
+  std::optional<codec::Encoding> encode;  // nullopt: the envelope's enc, else json
+  std::optional<std::string> key;         // HMAC key: sign
+  bool stamp = false;
+  int qos = 1;
+  bool retain = false;
+  bool v5 = true;  // content type property only under MQTT 5
+};
+
+// The content type iot-pub sets for an encoding ("application/json", ...).
+std::string_view content_type_for(codec::Encoding enc);
+
+class MessageBuilder {
+ public:
+  // next_seq(device_id) gives the device's next seq (the outbox keeps it).
+  using SeqSource = std::function<Result<std::int64_t>(std::string_view device_id)>;
+  MessageBuilder(BuildSettings settings, SeqSource next_seq);
+  // Errors carry the reject reason: bad_json, schema, topic, too_large, encode, sign.
+  Result<spool::OutboxEntry> build(std::string_view line);
+
+ private:
+  Result<std::string> topic_for(const stream::EnvelopeView& view, simdjson::dom::element payload);
+  Result<std::string> stamped(simdjson::dom::element payload, std::string json);
+
+  BuildSettings settings_;
+  SeqSource next_seq_;
+  stream::EnvelopeParser parser_;
+  ulid::Generator ulids_;
+};
+
+}  // namespace iot::pub

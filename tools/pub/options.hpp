@@ -1,0 +1,38 @@
+// iot-pub's options: one struct, one definition (the man page documents
+// every long option defined here; tests/docs checks it).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/options.hpp"
+
+namespace iot::pub {
+
+struct PubOptions {
+  cli::BrokerOptions broker;
+  cli::LogOptions log;
+  std::vector<std::string> inputs;    // files; none or "-": stdin
+  std::vector<std::string> messages;  // -m: payload or envelope lines
+  std::string topic_template;         // -t
+  std::string encode;                 // --encode: empty keeps the envelope's enc, else json
+  std::string key_file;               // --key-file: sign (seed 003)
+  bool stamp = false;
+  bool retain = false;
+  std::string outbox;                 // --outbox FILE
+  std::uint64_t outbox_max = 0;       // --outbox-max N (0: no cap)
+  std::string outbox_full = "refuse"; // refuse | drop-oldest
+  int max_inflight = 100;
+  std::string rate;                   // --rate N or N/s: messages/s in total (empty: no limit)
+  int retries = 10;
+  std::string connect_timeout = "10s";
+  std::string reject_file;            // --reject FILE
+  std::string drain_timeout = "30s";  // at EOF: how long to wait for the last acknowledgements while connected
+};
+
+void define_options(CLI::App& app, PubOptions& options);
+
+}  // namespace iot::pub

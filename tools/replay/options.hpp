@@ -1,0 +1,51 @@
+// iot-replay's options: one struct, one definition, one validation.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/options.hpp"
+#include "core/result.hpp"
+#include "replay/fleet_spec.hpp"
+#include "replay/pacer.hpp"
+
+namespace iot::replay {
+
+struct ReplayOptions {
+  std::vector<std::string> files;  // recordings; none (and no other source): stdin
+  // pacing
+  double speed = 1.0;
+  double rate = 0;
+  bool fast = false;
+  int loop = 1;  // passes over the recordings; 0: until interrupted
+  bool retime = false;
+  bool new_ids = false;
+  // filters
+  std::string since_text, until_text;
+  std::vector<std::string> devices;
+  std::vector<std::string> topic_filters;
+  // synthetic fleet
+  std::string synthetic_text, inject_text, truth_file, key_file;
+  std::string topic_template = "plant/{device_id}/telemetry";
+  // stored readings
+  std::string from_db, table = "readings";
+  std::vector<std::string> metrics;
+  bool no_progress = false;
+  cli::LogOptions log;
+
+  // Filled by validate():
+  std::optional<std::int64_t> since_ns, until_ns;
+  std::optional<FleetSpec> fleet;
+  std::optional<InjectSpec> inject;
+  std::string key;
+};
+
+void define_options(CLI::App& app, ReplayOptions& options);
+// Checks combinations, parses specs and times, reads the key file.
+Status validate_options(ReplayOptions& options);
+PaceOptions pace_options(const ReplayOptions& options);
+
+}  // namespace iot::replay

@@ -1,0 +1,36 @@
+// iot-sub's options: one struct, one definition (documented in iot-sub(1)).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cli/options.hpp"
+
+namespace iot::sub {
+
+struct SubOptions {
+  cli::BrokerOptions broker;
+  cli::LogOptions log;
+  std::vector<std::string> filters;  // -t, repeatable
+  std::string share;                 // --share GROUP
+  std::string session;               // --session NAME
+  std::string session_expiry = "7d";
+  std::uint64_t count = 0;           // --count N (0: no limit)
+  std::string idle;                  // --idle DURATION
+  std::string timeout;               // -W DURATION
+  bool retained_only = false;
+  bool no_retained = false;
+  std::string pattern;               // --pattern
+  std::string dict_file;             // --dict
+  bool payload_only = false;
+  bool raw = false;
+  std::string journal;               // --journal FILE
+  int retries = 10;
+  std::string connect_timeout = "10s";
+};
+
+void define_options(CLI::App& app, SubOptions& options);
+
+}  // namespace iot::sub
