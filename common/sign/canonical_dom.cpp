@@ -2,9 +2,11 @@
 // written by sorting indices into per-depth scratch vectors that live as long
 // as the thread, so a warm call does not allocate per value.
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "core/limits.hpp"
@@ -21,94 +23,212 @@ using simdjson::dom::element_type;
 struct Member {
   std::string_view key;
   element value;
-  uint32_t order;  // input position: of equal keys the last wins
+  uint32_t order;   // input position: of equal keys the last wins
+  uint64_t prefix;  // the key's first 8 bytes, big-endian, zero-padded
 };
+
+// Ordering the prefixes orders the keys whenever the prefixes differ (a
+// zero pad sorts like "shorter first"); equal prefixes fall back to the keys.
+uint64_t load_be64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
+}
+uint64_t load_be32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return std::endian::native == std::endian::little ? __builtin_bswap32(v) : v;
+}
+
+// Short keys are read in two overlapping loads (the overlap ORs a byte with
+// itself), never past the key's end.
+uint64_t key_prefix(std::string_view key) {
+  const char* p = key.data();
+  std::size_t n = key.size();
+  if (n >= 8) return load_be64(p);
+  if (n >= 4) return (load_be32(p) << 32) | (load_be32(p + n - 4) << (64 - 8 * n));
+  if (n == 0) return 0;
+  auto byte = [&](std::size_t i) { return uint64_t(static_cast<unsigned char>(p[i])) << (56 - 8 * i); };
+  return byte(0) | byte(n / 2) | byte(n - 1);
+}
+
+bool member_less(const Member& a, const Member& b) {
+  if (a.prefix != b.prefix) return a.prefix < b.prefix;
+  return a.key != b.key ? a.key < b.key : a.order < b.order;
+}
+
+// Copies n bytes with fixed-size moves the compiler inlines (short keys and
+// values make a libc memcpy call the larger cost), never past either end.
+inline void copy_small(char* dst, const char* src, std::size_t n) {
+  if (n >= 16) {
+    std::memcpy(dst, src, n);
+  } else if (n >= 8) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else if (n > 0) {
+    dst[0] = src[0];
+    dst[n / 2] = src[n / 2];
+    dst[n - 1] = src[n - 1];
+  }
+}
+
+// Writes into a std::string used as a raw buffer: all of its size is room,
+// len_ is what is written. Grows (doubling) only when a write needs more.
+class Sink {
+ public:
+  Sink(std::string& buffer, std::size_t start) : buf_(buffer) { reset_pointers(start); }
+  // Room for n more bytes; write through the pointer, then commit the end.
+  char* room(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - cur_) < n) [[unlikely]] grow(n);
+    return cur_;
+  }
+  void commit(char* end) { cur_ = end; }
+  void put(char c) { *room(1) = c, ++cur_; }
+  void put(std::string_view text) {
+    char* p = room(text.size());
+    copy_small(p, text.data(), text.size());
+    cur_ = p + text.size();
+  }
+  std::size_t size() const { return static_cast<std::size_t>(cur_ - buf_.data()); }
+
+ private:
+  std::string& buf_;
+  char* cur_ = nullptr;  // the next byte to write, in buf_
+  char* end_ = nullptr;  // buf_'s end (its size, all of it room)
+
+  void reset_pointers(std::size_t used) {
+    cur_ = buf_.data() + used;
+    end_ = buf_.data() + buf_.size();
+  }
+  [[gnu::noinline]] void grow(std::size_t n) {
+    std::size_t used = size();
+    buf_.resize(std::max({used + n, 2 * buf_.size(), std::size_t{1024}}));
+    reset_pointers(used);
+  }
+};
+
+// A Python string literal: quotes only in the common case, else the general
+// escaper (rare: escapes, non-ASCII) into a scratch string.
+bool put_python_string(Sink& out, std::string_view s) {
+  if (!needs_python_escape(s)) {
+    char* p = out.room(s.size() + 2);
+    p[0] = '"';
+    copy_small(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    out.commit(p + s.size() + 2);
+    return true;
+  }
+  thread_local std::string escaped;
+  escaped.clear();
+  if (!append_python_string(escaped, s)) return false;
+  out.put(escaped);
+  return true;
+}
 
 class DomCanonicalizer {
  public:
-  explicit DomCanonicalizer(std::string& out) : out_(out) {}
+  explicit DomCanonicalizer(Sink& out) : out_(out) {}
 
   bool write(element value, std::size_t depth) {
     switch (value.type()) {
       case element_type::OBJECT: return object(value, depth + 1);
       case element_type::ARRAY: return array(value, depth + 1);
-      case element_type::STRING: return append_python_string(out_, std::string_view(value));
+      case element_type::STRING: return put_python_string(out_, std::string_view(value));
       case element_type::INT64: return integer(int64_t(value));
       case element_type::UINT64: return integer(uint64_t(value));
       case element_type::DOUBLE: {
         double d = double(value);
         if (!std::isfinite(d)) return false;
-        append_python_float(out_, d);
+        out_.commit(write_python_float(out_.room(kMaxPythonFloatChars), d));
         return true;
       }
-      case element_type::BOOL: out_ += bool(value) ? "true" : "false"; return true;
-      case element_type::NULL_VALUE: out_ += "null"; return true;
+      case element_type::BOOL: out_.put(bool(value) ? "true" : "false"); return true;
+      case element_type::NULL_VALUE: out_.put("null"); return true;
     }
     return false;
   }
 
  private:
-  std::string& out_;
+  Sink& out_;
 
   template <class Int>
   bool integer(Int v) {
-    char buf[24];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, end);
+    char* p = out_.room(24);
+    out_.commit(std::to_chars(p, p + 24, v).ptr);
     return true;
   }
 
   bool array(element value, std::size_t depth) {
     if (depth > limits::max_json_depth) return false;
-    out_ += '[';
+    out_.put('[');
     bool first = true;
     for (element item : simdjson::dom::array(value)) {
-      if (!first) out_ += ',';
+      if (!first) out_.put(',');
       first = false;
       if (!write(item, depth)) return false;
     }
-    out_ += ']';
+    out_.put(']');
     return true;
   }
 
-  static std::vector<Member>& scratch(std::size_t depth) {
-    thread_local std::vector<std::vector<Member>> levels;
-    if (levels.size() <= depth) levels.resize(depth + 1);
-    return levels[depth];
+  // One stack of members for every open object, kept as long as the thread:
+  // an object owns [begin, end) of it until it returns; deeper objects push
+  // above and pop back, so indices (not references) stay valid.
+  static std::vector<Member>& member_stack() {
+    thread_local std::vector<Member> stack;
+    return stack;
   }
 
   bool object(element value, std::size_t depth) {
     if (depth > limits::max_json_depth) return false;
-    // The vector of this depth is ours until we return; deeper levels use
-    // their own, so references stay valid (levels only grows between uses).
-    std::vector<Member>* members = &scratch(depth);
-    members->clear();
+    std::vector<Member>& stack = member_stack();
+    const std::size_t begin = stack.size();
     uint32_t order = 0;
-    for (auto field : simdjson::dom::object(value)) members->push_back({field.key, field.value, order++});
-    std::sort(members->begin(), members->end(), [](const Member& a, const Member& b) {
-      return a.key != b.key ? a.key < b.key : a.order < b.order;
-    });
-    out_ += '{';
+    for (auto field : simdjson::dom::object(value))
+      stack.push_back({field.key, field.value, order++, key_prefix(field.key)});
+    const std::size_t end = stack.size();
+    std::sort(stack.begin() + std::ptrdiff_t(begin), stack.end(), member_less);
+    bool ok = write_members(stack, begin, end, depth);
+    stack.resize(begin);
+    return ok;
+  }
+
+  bool write_members(std::vector<Member>& stack, std::size_t begin, std::size_t end, std::size_t depth) {
+    out_.put('{');
     bool first = true;
-    std::size_t n = members->size();
-    for (std::size_t i = 0; i < n; ++i) {
-      members = &scratch(depth);  // a deeper call may have grown `levels`
-      const Member m = (*members)[i];
-      if (i + 1 < n && (*members)[i + 1].key == m.key) continue;
-      if (!first) out_ += ',';
+    for (std::size_t i = begin; i < end; ++i) {
+      // Copies: deeper objects may grow (move) the stack.
+      const std::string_view key = stack[i].key;
+      const element member_value = stack[i].value;
+      if (i + 1 < end && stack[i + 1].prefix == stack[i].prefix && stack[i + 1].key == key) continue;
+      if (!first) out_.put(',');
       first = false;
-      if (!append_python_string(out_, m.key)) return false;
-      out_ += ':';
-      if (!write(m.value, depth)) return false;
+      if (!put_python_string(out_, key)) return false;
+      out_.put(':');
+      if (!write(member_value, depth)) return false;
     }
-    out_ += '}';
+    out_.put('}');
     return true;
   }
 };
 
 }  // namespace
 
-bool append_canonical_json(std::string& out, element value) { return DomCanonicalizer(out).write(value, 0); }
+bool append_canonical_json(std::string& out, element value) {
+  Sink sink(out, out.size());
+  bool ok = DomCanonicalizer(sink).write(value, 0);
+  out.resize(sink.size());
+  return ok;
+}
+
+std::optional<std::string_view> canonical_json_into(std::string& scratch, element value) {
+  Sink sink(scratch, 0);
+  if (!DomCanonicalizer(sink).write(value, 0)) return std::nullopt;
+  return std::string_view(scratch.data(), sink.size());
+}
 
 Result<std::string> canonical_json(element value) {
   std::string out;

@@ -4,7 +4,9 @@
 
 #include <simdjson.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace iot::sign {
 
@@ -13,5 +15,12 @@ namespace iot::sign {
 // limits::max_json_depth. Per-depth scratch space is reused across calls
 // (thread-local), so a warm call allocates nothing but out's growth.
 bool append_canonical_json(std::string& out, simdjson::dom::element value);
+
+// The same, for a caller that canonicalizes many values into one scratch
+// string: writes from scratch[0] on, treating all of scratch (its size, not
+// only its capacity) as room, growing it when needed and never shrinking it,
+// so that a warm call neither allocates nor fills. Returns the canonical
+// text (a view into scratch), or nullopt on the failures above.
+std::optional<std::string_view> canonical_json_into(std::string& scratch, simdjson::dom::element value);
 
 }  // namespace iot::sign

@@ -2,6 +2,7 @@
 // and floats. Shared by the text and the simdjson canonicalizers.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,5 +17,12 @@ bool append_python_string(std::string& out, std::string_view utf8);
 
 // Appends Python's repr of a finite double (see python_float_repr).
 void append_python_float(std::string& out, double value);
+
+// The raw-buffer forms, for writers that manage their own buffer:
+// write_python_float writes at most kMaxPythonFloatChars and returns the end;
+// needs_python_escape is false when append_python_string would only add quotes.
+inline constexpr std::size_t kMaxPythonFloatChars = 32;
+char* write_python_float(char* out, double value);
+bool needs_python_escape(std::string_view utf8);
 
 }  // namespace iot::sign

@@ -7,35 +7,7 @@
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 W="$IOT_BIN/iot-waveform"
 [ -x "$IOT_BIN/iot-pub" ] || fail "iot-pub not built in $IOT_BIN"
-# subscribe OUT FILTER...: iot-sub when built, else (until it is) a small
-# paho-mqtt subscriber writing the same envelopes {topic, payload_b64, enc}.
-# Either stops after 4 s without a message.
-subscribe() {
-  local out=$1; shift
-  if [ -x "$IOT_BIN/iot-sub" ]; then
-    local args=(); for f in "$@"; do args+=(-t "$f"); done
-    # through a pipe, so that iot-sub flushes every line (a file would be buffered)
-    "$IOT_BIN/iot-sub" --broker "$MQTT_URL" "${args[@]}" --idle 4 2> "$out.err" | cat > "$out" &
-  else
-    /usr/bin/python3 - "$MQTT_PORT" "$out" "$@" 2> "$out.err" <<'PY' &
-import base64, json, sys, time
-import paho.mqtt.client as mqtt
-port, out, filters = int(sys.argv[1]), open(sys.argv[2], "w"), sys.argv[3:]
-last = [time.time()]
-def on_connect(c, u, f, rc):
-    for t in filters: c.subscribe(t, qos=1)
-def on_message(c, u, m):
-    out.write(json.dumps({"topic": m.topic, "payload_b64": base64.b64encode(m.payload).decode(), "enc": "binary", "qos": m.qos}) + "\n")
-    out.flush(); last[0] = time.time()
-c = mqtt.Client(client_id="waveform-test-sub")
-c.on_connect, c.on_message = on_connect, on_message
-c.connect("127.0.0.1", port); c.loop_start()
-while time.time() - last[0] < 4: time.sleep(0.1)
-c.loop_stop()
-PY
-  fi
-  sub_pid=$!
-}
+source "$IOT_SOURCE_DIR/tests/lib/waveform.sh"  # subscribe, subscribe_live
 start_mosquitto
 cd "$TEST_TMP"
 
@@ -46,13 +18,7 @@ cd "$TEST_TMP"
 sent_lines=$(wc -l < send.ndjson)
 
 # Subscribe first; a probe on a non-waveform level of the same filter says when it is live.
-subscribe received.ndjson '+/waveform/#' 'plant/+/waveform/#'
-for _ in $(seq 100); do
-  mosquitto_pub -p "$MQTT_PORT" -h 127.0.0.1 -t probe/waveform/ready -m x
-  [ -s received.ndjson ] && break
-  sleep 0.1
-done
-check "subscriber is live" test -s received.ndjson
+subscribe_live received.ndjson '+/waveform/#' 'plant/+/waveform/#'
 rc=0; "$IOT_BIN/iot-pub" --broker "$MQTT_URL" -q 1 < send.ndjson 2> pub.err || rc=$?
 expect_eq "iot-pub published and got every ack" 0 "$rc"
 wait $sub_pid || true

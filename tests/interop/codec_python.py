@@ -17,6 +17,9 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from iot_testlib import check, counts, find_unit_test, finish  # noqa: E402
+
 try:
     import lz4.block
     import lz4.frame
@@ -47,29 +50,9 @@ EDGE = {
 VALUES = {"seed000": SEED000, "wide": WIDE, "edge": EDGE, "scalar_str": "hello", "scalar_num": 42.5,
           "array": [1, "two", 3.0, None]}
 
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"not ok - {what} {detail}", file=sys.stderr)
-
 
 def find_driver():
-    build = os.environ.get("IOT_BUILD_DIR")
-    candidates = [pathlib.Path(build) / "tests" / "unit_codec"] if build else []
-    if os.environ.get("IOT_BIN"):
-        candidates.append(pathlib.Path(os.environ["IOT_BIN"]).parent / "tests" / "unit_codec")
-    for c in candidates:
-        if c.is_file():
-            return c
-    print(f"FAIL: unit_codec not found in {candidates} (build it first)", file=sys.stderr)
-    sys.exit(1)
+    return find_unit_test("unit_codec")
 
 
 def write_inputs(d):
@@ -113,12 +96,11 @@ def main():
     try:
         run(driver, root)
     finally:
-        if failed == 0:
+        if counts.failed == 0:
             shutil.rmtree(root, ignore_errors=True)
         else:
             print(f"kept {root} for inspection", file=sys.stderr)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(finish())
 
 
 def run(driver, root):

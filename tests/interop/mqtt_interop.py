@@ -8,7 +8,10 @@ encoded messages: paho must receive the topic, the payload bytes, the QoS and
 the properties as specified, and Python's hmac must verify the signatures
 (seed 003's canonical JSON). Exit 77 when mosquitto is missing.
 """
-import base64, hashlib, hmac, json, os, shutil, socket, subprocess, sys, tempfile, threading, time, zlib
+import base64, json, os, pathlib, shutil, subprocess, sys, tempfile, threading, time, zlib
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from iot_testlib import bin_dir, check, finish, hmac_b64, mosquitto_path, start_mosquitto  # noqa: E402
 
 try:
     import msgpack
@@ -19,47 +22,14 @@ except ImportError as e:
     print(f"SKIP: {e}")
     sys.exit(77)
 
-MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-if not os.path.exists(MOSQUITTO):
+if mosquitto_path() is None:
     print("SKIP: mosquitto not installed")
     sys.exit(77)
-BIN = os.environ.get("IOT_BIN", "")
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"not ok - {what} {detail}", file=sys.stderr)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+BIN = bin_dir()
 
 
 def start_broker(tmp):
-    port = free_port()
-    conf = os.path.join(tmp, "mosquitto.conf")
-    with open(conf, "w") as f:
-        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
-        if os.getuid() == 0:
-            f.write("user root\n")
-    proc = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("mosquitto did not start")
+    return start_mosquitto(tmp, "max_queued_messages 0\n")
 
 
 def paho_client(port, v5=True):
@@ -68,10 +38,6 @@ def paho_client(port, v5=True):
     c.connect("127.0.0.1", port)
     c.loop_start()
     return c
-
-
-def canonical(obj):
-    return json.dumps(obj, indent=None, separators=(",", ":"), sort_keys=True)
 
 
 def sub_receives(port, published):
@@ -166,7 +132,7 @@ def test_paho_receives_iot_pub(port, tmp):
             continue
         msg = decoders[enc](m.payload)
         inner = msg["payload"]
-        expected = base64.b64encode(hmac.digest(key, canonical(inner).encode(), hashlib.sha256)).decode()
+        expected = hmac_b64(key, inner)
         check(f"{enc}: Python's hmac verifies iot-pub's signature", msg["hmac"] == expected, msg)
         check(f"{enc}: payload kept and stamped",
               inner["device_id"] == f"D{i}" and inner["s"] == "é" and "ts" in inner and "ts_ns" in inner
@@ -189,8 +155,7 @@ def main():
     finally:
         broker.kill()
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(finish())
 
 
 main()

@@ -12,30 +12,22 @@ import base64
 import hmac
 import json
 import os
+import pathlib
 import random
 import struct
 import subprocess
 import sys
 import tempfile
 
-BIN = os.environ.get("IOT_BIN", "build/tools")
-CANONICAL = {"indent": None, "separators": (",", ":"), "sort_keys": True}
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from iot_testlib import bin_dir, check, finish, hmac_digest  # noqa: E402
+
+BIN = bin_dir("build/tools")
 KEY = bytes(range(7, 39))  # 32 bytes, not text
-passed = failed = 0
-
-
-def check(what, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok -", what)
-    else:
-        failed += 1
-        print("not ok -", what, detail, file=sys.stderr)
 
 
 def seed003_digest(payload):
-    return hmac.digest(KEY, json.dumps(payload, **CANONICAL).encode(), "sha256")
+    return hmac_digest(KEY, payload)
 
 
 def random_payload(rng):
@@ -103,5 +95,4 @@ with tempfile.TemporaryDirectory() as tmp:
     else:
         print("note: iot-verify not built; part (b) left out")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())

@@ -7,32 +7,21 @@ form, 64-bit integer limits, -0.0, nested arrays and objects, unsorted keys.
 Checks the bad_signature counter only, so the result does not hang on how
 the normalizer reads these payloads. Exit 0 all passed, 1 a failure."""
 import base64
-import hmac
 import json
 import os
+import pathlib
 import subprocess
 import sys
 import tempfile
 
-CANONICAL_JSON = {"indent": None, "separators": (",", ":"), "sort_keys": True}
-BIN = os.environ.get("IOT_BIN", "")
-passed = failed = 0
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from iot_testlib import bin_dir, check, finish, hmac_b64  # noqa: E402
 
-
-def check(what, ok, extra=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {what}")
-    else:
-        failed += 1
-        print(f"not ok - {what} {extra}", file=sys.stderr)
+BIN = bin_dir()
 
 
 def sign(payload, key):
-    payload_str = json.dumps(payload, **CANONICAL_JSON)
-    digest = hmac.digest(key, payload_str.encode(), "sha256")
-    return {"hmac": base64.b64encode(digest).decode(), "payload": payload}
+    return {"hmac": hmac_b64(key, payload), "payload": payload}
 
 
 PAYLOADS = [
@@ -114,8 +103,7 @@ def main():
                 f.write(prefix + text + "\n")
             r = report(["--key-file", kf], [json.dumps(sign(PAYLOADS[0], raw))])
             check(f"a {prefix} key file holds a binary key", r["bad_signature"] == 0, json.dumps(r))
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

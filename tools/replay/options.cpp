@@ -7,6 +7,15 @@ namespace {
 
 Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
 
+// --since / --until: empty text leaves the bound unset, else it must parse.
+Status parse_time_option(const std::string& text, std::optional<std::int64_t>& bound_ns) {
+  if (text.empty()) return ok_status();
+  auto t = parse_time_ns(text);
+  if (!t) return t.error();
+  bound_ns = *t;
+  return ok_status();
+}
+
 // A topic template must render to a topic iot-pub can publish.
 Status check_topic_template(const std::string& tpl) {
   if (tpl.empty()) return usage("--topic-template: empty");
@@ -48,16 +57,8 @@ void define_options(CLI::App& app, ReplayOptions& o) {
 Status validate_options(ReplayOptions& o) {
   int sources = (!o.files.empty()) + (!o.synthetic_text.empty()) + (!o.from_db.empty());
   if (sources > 1) return usage("give one source: files, --synthetic or --from-db");
-  if (!o.since_text.empty()) {
-    auto t = parse_time_ns(o.since_text);
-    if (!t) return t.error();
-    o.since_ns = *t;
-  }
-  if (!o.until_text.empty()) {
-    auto t = parse_time_ns(o.until_text);
-    if (!t) return t.error();
-    o.until_ns = *t;
-  }
+  if (auto s = parse_time_option(o.since_text, o.since_ns); !s) return s;
+  if (auto s = parse_time_option(o.until_text, o.until_ns); !s) return s;
   if (o.new_ids && !o.retime) return usage("--new-ids needs --retime");
   if ((!o.inject_text.empty() || !o.truth_file.empty()) && o.synthetic_text.empty())
     return usage("--inject and --truth work with --synthetic");

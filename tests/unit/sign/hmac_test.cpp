@@ -115,3 +115,47 @@ TEST(VerifySigned, TellsMissingMalformedAndBadApart) {
 
 }  // namespace
 }  // namespace iot::sign
+
+// The stack decoder of the claimed HMAC accepts exactly the strict base64 of
+// 32 bytes: one '=', canonical trailing bits, nothing else.
+namespace iot::sign {
+namespace {
+
+TEST(VerifySigned, DigestEncodingIsStrict) {
+  simdjson::dom::parser parser;
+  const std::string good = sign_payload(R"({"a":1})", "k").value();
+  auto status = [&](const std::string& text) { return verify_signed(parser.parse(text).value(), "k"); };
+  ASSERT_EQ(status(good), SignatureStatus::ok);
+  const std::string b64 = good.substr(9, 44);
+  auto with_hmac = [&](const std::string& h) { return R"({"hmac":")" + h + R"(","payload":{"a":1}})"; };
+  ASSERT_EQ(status(with_hmac(b64)), SignatureStatus::ok);
+  EXPECT_EQ(status(with_hmac(b64.substr(0, 43))), SignatureStatus::malformed);        // padding dropped
+  EXPECT_EQ(status(with_hmac(b64 + "=")), SignatureStatus::malformed);                // extra padding
+  EXPECT_EQ(status(with_hmac(b64.substr(0, 42) + "==")), SignatureStatus::malformed);  // 31 bytes
+  std::string bad_char = b64;
+  bad_char[5] = '-';  // base64url, not base64
+  EXPECT_EQ(status(with_hmac(bad_char)), SignatureStatus::malformed);
+  // The last symbol carries 2 bits that must be zero: 'A' + 1 sets one of them.
+  std::string loose = b64;
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  loose[42] = alphabet[(alphabet.find(loose[42]) & ~3u) | 1u];
+  EXPECT_EQ(status(with_hmac(loose)), SignatureStatus::malformed);
+  std::string flipped = b64;
+  flipped[0] = flipped[0] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(status(with_hmac(flipped)), SignatureStatus::bad_signature);
+}
+
+TEST(HmacSha256, LongKeysAndKeyChangesBetweenCalls) {
+  // RFC 4231 case 6: a 131-byte key is hashed first.
+  const std::string key(131, '\xaa');
+  const std::string data = "Test Using Larger Than Block-Size Key - Hash Key First";
+  Digest d = hmac_sha256(key, data);
+  EXPECT_EQ(d[0], 0x60);
+  EXPECT_EQ(d[31], 0x54);
+  Digest other = hmac_sha256("Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(other[0], 0x5b);
+  EXPECT_EQ(hmac_sha256(key, data), d);  // back to the first key
+}
+
+}  // namespace
+}  // namespace iot::sign

@@ -4,6 +4,10 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "sign/canonical_json.hpp"
 
@@ -61,6 +65,68 @@ TEST(PythonFloat, MatchesRepr) {
   EXPECT_EQ(python_float_repr(123456789.125), "123456789.125");
   EXPECT_EQ(python_float_repr(-1e100), "-1e+100");
   EXPECT_EQ(python_float_repr(std::ldexp(1.0, 64)), "1.8446744073709552e+19");
+}
+
+}  // namespace
+}  // namespace iot::sign
+
+// The short-decimal fast path of append_python_float against the general
+// shortest form (fmt's "{}" plus Python's ".0"), on readings-like values.
+namespace iot::sign {
+namespace {
+
+std::string general_float_repr(double v) {
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".en") == std::string::npos) s += ".0";
+  return s;
+}
+
+TEST(PythonFloat, ShortDecimalsMatchTheGeneralShortestForm) {
+  std::mt19937_64 rng(3);
+  const double scales[] = {1, 10, 100, 1000, 10000, 100000};
+  for (int i = 0; i < 200000; ++i) {
+    long long m = static_cast<long long>(rng() % 20000000000ULL) - 10000000000LL;
+    if (i % 2) m %= 100000;
+    double v = double(m) / scales[rng() % 6];
+    EXPECT_EQ(python_float_repr(v), general_float_repr(v)) << v;
+  }
+  for (double v : {0.0, -0.0, 1e-4, 0.00012, 0.1, 0.30000000000000004, 999999999.9999, -999999999.9999, 1e9,
+                   123456789.1234, 1e16, -72.4, 5e-324})
+    EXPECT_EQ(python_float_repr(v), general_float_repr(v)) << v;
+  EXPECT_EQ(python_float_repr(59.95), "59.95");
+  EXPECT_EQ(python_float_repr(-3.0), "-3.0");
+  EXPECT_EQ(python_float_repr(0.0005), "0.0005");
+}
+
+}  // namespace
+}  // namespace iot::sign
+
+namespace iot::sign {
+namespace {
+
+// needs_python_escape reads words and overlapping tails: every length and
+// position against the byte-wise rule of Python's ESCAPE_ASCII.
+TEST(PythonString, NeedsEscapeAtEveryLengthAndPosition) {
+  auto reference = [](const std::string& s) {
+    for (unsigned char c : s)
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return true;
+    return false;
+  };
+  const std::string special("\x00\x1f\"\\\x7f\x80\xff", 7);
+  const std::string plain = " ~a!#[]";
+  for (std::size_t n = 0; n <= 25; ++n) {
+    std::string base;
+    for (std::size_t i = 0; i < n; ++i) base += plain[i % plain.size()];
+    EXPECT_FALSE(needs_python_escape(base)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      for (char c : special) {
+        std::string s = base;
+        s[at] = c;
+        EXPECT_EQ(needs_python_escape(s), reference(s)) << n << " at " << at << " byte " << int(c);
+        EXPECT_TRUE(needs_python_escape(s));
+      }
+    }
+  }
 }
 
 }  // namespace

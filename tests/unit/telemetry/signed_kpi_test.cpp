@@ -2,25 +2,16 @@
 #include <gtest/gtest.h>
 
 #include "json_doc.hpp"
+#include "normalize_run.hpp"
 #include "telemetry/normalize.hpp"
 
 namespace iot::telemetry {
 namespace {
 
-using test::parse_json;
 using test::read_fixture;
 
-Result<std::vector<Message>> run(const std::string& json, const NormalizeContext& context = {}) {
-  auto doc = parse_json(json);
-  return normalize(doc.root, context);
-}
-
-std::string schema_message(const std::string& json, const NormalizeContext& context = {}) {
-  auto result = run(json, context);
-  if (result.ok()) return "(accepted)";
-  EXPECT_EQ(result.error().reason, "schema");
-  return result.error().message;
-}
+using test_util::run;
+using test_util::schema_message;
 
 NormalizeContext on_topic(std::string_view topic) {
   NormalizeContext c;

@@ -2,6 +2,8 @@
 // and base64.urlsafe_b64encode(uuid.UUID(u).bytes).rstrip(b"=").
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+
 #include "topic/pattern.hpp"
 
 namespace iot::topic {
@@ -12,16 +14,23 @@ struct Vector {
   const char* encoded;
 };
 
-TEST(B64Hex, KnownVectorsBothWays) {
-  for (auto v : {Vector{"0123456789ab", "ASNFZ4mr"}, Vector{"a1b2c3d4e5f6", "obLD1OX2"},
-                 Vector{"000000000000", "AAAAAAAA"}, Vector{"ffffffffffff", "________"}}) {
-    auto enc = b64hex_encode(v.plain);
+// Every vector encodes to its text and that text decodes back to the plain form.
+template <typename Encode, typename Decode>
+void expect_both_ways(Encode encode, Decode decode, std::initializer_list<Vector> vectors) {
+  for (const auto& v : vectors) {
+    auto enc = encode(v.plain);
     ASSERT_TRUE(enc) << v.plain;
     EXPECT_EQ(*enc, v.encoded);
-    auto dec = b64hex_decode(v.encoded);
+    auto dec = decode(v.encoded);
     ASSERT_TRUE(dec) << v.encoded;
     EXPECT_EQ(*dec, v.plain);
   }
+}
+
+TEST(B64Hex, KnownVectorsBothWays) {
+  expect_both_ways(&b64hex_encode, &b64hex_decode,
+                   {Vector{"0123456789ab", "ASNFZ4mr"}, Vector{"a1b2c3d4e5f6", "obLD1OX2"},
+                    Vector{"000000000000", "AAAAAAAA"}, Vector{"ffffffffffff", "________"}});
 }
 
 TEST(B64Hex, EncodeAcceptsUpperCaseDecodeGivesLower) {
@@ -40,16 +49,10 @@ TEST(B64Hex, RefusesWrongLengthAlphabetAndPadding) {
 }
 
 TEST(B64Uuid, KnownVectorsBothWays) {
-  for (auto v : {Vector{"123e4567-e89b-12d3-a456-426614174000", "Ej5FZ-ibEtOkVkJmFBdAAA"},
-                 Vector{"00000000-0000-0000-0000-000000000000", "AAAAAAAAAAAAAAAAAAAAAA"},
-                 Vector{"ffffffff-ffff-ffff-ffff-ffffffffffff", "_____________________w"}}) {
-    auto enc = b64uuid_encode(v.plain);
-    ASSERT_TRUE(enc) << v.plain;
-    EXPECT_EQ(*enc, v.encoded);
-    auto dec = b64uuid_decode(v.encoded);
-    ASSERT_TRUE(dec) << v.encoded;
-    EXPECT_EQ(*dec, v.plain);
-  }
+  expect_both_ways(&b64uuid_encode, &b64uuid_decode,
+                   {Vector{"123e4567-e89b-12d3-a456-426614174000", "Ej5FZ-ibEtOkVkJmFBdAAA"},
+                    Vector{"00000000-0000-0000-0000-000000000000", "AAAAAAAAAAAAAAAAAAAAAA"},
+                    Vector{"ffffffff-ffff-ffff-ffff-ffffffffffff", "_____________________w"}});
 }
 
 TEST(B64Uuid, AcceptsUpperCaseAndUndashed) {

@@ -1,0 +1,119 @@
+"""Shared plumbing of the Python interop suites (tests/interop/*.py).
+
+Import it with the tests/lib dir put on sys.path relative to the script:
+
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+    import iot_testlib as t
+
+It gives what every suite repeated: the check()/finish() counters that print
+"ok - ..." / "not ok - ..." and the closing "N passed, N failed" line (the
+same format as tests/lib/servers.sh), where the binaries are (IOT_BIN,
+IOT_BUILD_DIR), a free loopback port, a throwaway mosquitto, and seed 003's
+canonical JSON and HMAC signature.
+"""
+import base64
+import hmac
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+# Seed 003's json.dumps arguments: the signed bytes are exactly this text.
+CANONICAL_JSON = {"indent": None, "separators": (",", ":"), "sort_keys": True}
+
+
+class Counts:
+    passed = 0
+    failed = 0
+
+
+counts = Counts()
+
+
+def check(what, ok, detail=""):
+    """Counts one assertion; a failure goes to stderr with its detail."""
+    if ok:
+        counts.passed += 1
+        print(f"ok - {what}")
+    else:
+        counts.failed += 1
+        print(f"not ok - {what} {detail}", file=sys.stderr)
+
+
+def finish():
+    """Prints "N passed, N failed" and returns the exit code (1 on any failure)."""
+    print(f"{counts.passed} passed, {counts.failed} failed")
+    return 1 if counts.failed else 0
+
+
+def bin_dir(default=""):
+    """The tools' directory: $IOT_BIN, else `default`."""
+    return os.environ.get("IOT_BIN", default)
+
+
+def find_unit_test(name):
+    """Path of the unit test binary `name` (in $IOT_BUILD_DIR/tests or next to
+    $IOT_BIN); exits 1 with a message when it is not built."""
+    candidates = []
+    if os.environ.get("IOT_BUILD_DIR"):
+        candidates.append(pathlib.Path(os.environ["IOT_BUILD_DIR"]) / "tests" / name)
+    if os.environ.get("IOT_BIN"):
+        candidates.append(pathlib.Path(os.environ["IOT_BIN"]).parent / "tests" / name)
+    for c in candidates:
+        if c.is_file():
+            return c
+    print(f"FAIL: {name} not found in {candidates} (build it first)", file=sys.stderr)
+    sys.exit(1)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def mosquitto_path():
+    """The mosquitto binary, or None when it is not installed (the caller skips)."""
+    path = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    return path if os.path.exists(path) else None
+
+
+def start_mosquitto(tmp, extra_conf=""):
+    """Starts an anonymous mosquitto on a free loopback port with its config in
+    `tmp`; returns (process, port) once it accepts connections."""
+    port = free_port()
+    conf = os.path.join(tmp, "mosquitto.conf")
+    with open(conf, "w") as f:
+        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\n{extra_conf}")
+        if os.getuid() == 0:
+            f.write("user root\n")
+    proc = subprocess.Popen([mosquitto_path(), "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("mosquitto did not start")
+
+
+def canonical(obj):
+    """Seed 003's canonical JSON text of obj."""
+    return json.dumps(obj, **CANONICAL_JSON)
+
+
+def hmac_digest(key, payload):
+    """Seed 003's HMAC-SHA256 over the canonical JSON of payload (raw bytes)."""
+    return hmac.digest(key, canonical(payload).encode(), "sha256")
+
+
+def hmac_b64(key, payload):
+    """The signature as seed 003 stores it: base64 of hmac_digest."""
+    return base64.b64encode(hmac_digest(key, payload)).decode()
