@@ -113,6 +113,11 @@ void DuplicateWindow::insert(std::string_view id) {
   insert_hash(h);
 }
 
+void DuplicateWindow::prefetch(std::string_view id) const {
+  if (id.empty() || index_.empty()) return;
+  __builtin_prefetch(&index_[fingerprint(hash_id(id)) & mask_]);
+}
+
 bool DuplicateWindow::seen_or_insert(std::string_view id) {
   if (id.empty()) return false;
   IdHash h = hash_id(id);

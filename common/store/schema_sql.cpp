@@ -34,13 +34,17 @@ const std::vector<RollupPeriod>& rollup_periods() {
 
 std::vector<std::string> sqlite_schema_sql(const SchemaNames& n) {
   const std::string t = quote_identifier(n.table);
-  const std::string idx = quote_identifier(n.table + "_time_idx");
+  // Time leads the primary key and there is no secondary index: readings
+  // arrive in time order, so every insert appends at the right edge of one
+  // B-tree. Any index led by the device touches one leaf per device in every
+  // transaction, which measured 4-6x slower (man iot-ingest: SQLite layout).
+  // The key's set of columns, and so what counts as a duplicate, is the same
+  // as PostgreSQL's.
   return {
       "CREATE TABLE IF NOT EXISTS " + t +
           " (time TEXT NOT NULL, device_id TEXT NOT NULL, metric TEXT NOT NULL, value REAL,"
           " quality INTEGER NOT NULL DEFAULT 192, tenant TEXT, protocol TEXT, unit TEXT, msg_id TEXT,"
-          " seq INTEGER, tags TEXT, extra TEXT, PRIMARY KEY (device_id, metric, time)) WITHOUT ROWID",
-      "CREATE INDEX IF NOT EXISTS " + idx + " ON " + t + " (time)",
+          " seq INTEGER, tags TEXT, extra TEXT, PRIMARY KEY (time, device_id, metric)) WITHOUT ROWID",
       "CREATE TABLE IF NOT EXISTS gaps (device_id TEXT NOT NULL, from_seq INTEGER NOT NULL,"
       " to_seq INTEGER NOT NULL, detected_at TEXT NOT NULL, filled_at TEXT,"
       " PRIMARY KEY (device_id, from_seq))",

@@ -122,6 +122,7 @@ Result<WriteStats> SqliteSink::write_in_transaction(const Batch& batch) {
   sqlite3_stmt* st = insert_reading_.get();
   const std::string* current_table = nullptr;
   std::string time;
+  std::optional<std::int64_t> time_of_text;  // a message's readings share one time: format it once
   for (const auto& r : batch.readings) {
     if (!r.table.empty() || current_table) {
       if (!current_table || *current_table != r.table) {
@@ -131,8 +132,11 @@ Result<WriteStats> SqliteSink::write_in_transaction(const Batch& batch) {
         current_table = &r.table;
       }
     }
-    time.clear();
-    append_iso_micros(time, r.time_ns);
+    if (time_of_text != r.time_ns) {
+      time.clear();
+      append_iso_micros(time, r.time_ns);
+      time_of_text = r.time_ns;
+    }
     bind_text(st, 1, time);
     bind_text(st, 2, r.device_id);
     bind_text(st, 3, r.metric);

@@ -44,11 +44,10 @@ std::string point_field(std::string_view metric, std::string_view sub) {
 
 // One d entry: {"v": number|null, "q": code|word, "u": unit} or a bare
 // number/null. One pass over the entry's keys; field names for messages are
-// built on failure only. The reading is built in place (no moves).
-Status read_point(std::string_view metric, element point, const Naming& naming, Message& m) {
+// built on failure only. The reading is built in place in r (no moves).
+Status read_point(std::string_view metric, element point, const Naming& naming, const Message& m, Reading& r) {
   auto name = naming.metric(metric);
   if (!name) return name.error();
-  Reading& r = m.readings.emplace_back();
   r.time_ns = *m.time_ns;
   r.device_id = m.device_id;
   r.metric = std::move(*name);
@@ -156,9 +155,15 @@ Status read_nested(object payload, const NormalizeContext& context, std::vector<
   Naming naming{context, payload};
   if (auto s = set_device(device_id, naming, "device_id", m); !s) return s;
   if (auto s = read_nested_header(members, m); !s) return s;
+  if (!context.keep_readings) {  // checked, then dropped: one scratch reading serves every point
+    Reading scratch;
+    for (auto [metric, point] : d)
+      if (auto s = read_point(metric, point, naming, m, scratch); !s) return s;
+    return ok_status();
+  }
   m.readings.reserve(d.size());
   for (auto [metric, point] : d)
-    if (auto s = read_point(metric, point, naming, m); !s) return s;
+    if (auto s = read_point(metric, point, naming, m, m.readings.emplace_back()); !s) return s;
   return ok_status();
 }
 

@@ -28,6 +28,10 @@ struct NormalizeContext {
   // The metric template may also name {metric}: the shape's own metric name.
   std::string device_template;
   std::string metric_template;
+  // False: nested points are checked but not kept (Message::readings stays
+  // empty), for callers that only need the headers (iot-verify). Other
+  // shapes keep their readings either way.
+  bool keep_readings = true;
 };
 
 // Fails with reason "schema" and a message naming the field at fault. A forced

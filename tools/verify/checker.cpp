@@ -25,6 +25,20 @@ bool has_key(simdjson::dom::element payload, std::string_view key) {
   return payload.get(object) == simdjson::SUCCESS && object.at_key(key).get(ignored) == simdjson::SUCCESS;
 }
 
+// The msg_id a payload most likely carries (top level, or inside seed 003's
+// signed wrapper), only to warm the duplicate window's cache; the verdict
+// still comes from the normalized messages.
+std::string_view msg_id_hint(simdjson::dom::element payload) {
+  simdjson::dom::object object;
+  if (payload.get(object) != simdjson::SUCCESS) return {};
+  std::string_view id;
+  if (object.at_key("msg_id").get(id) == simdjson::SUCCESS) return id;
+  simdjson::dom::object inner;
+  if (object.at_key("payload").get(inner) == simdjson::SUCCESS && inner.at_key("msg_id").get(id) == simdjson::SUCCESS)
+    return id;
+  return {};
+}
+
 Verdict bad(std::string_view reason, std::string detail) { return Verdict{false, reason, std::move(detail)}; }
 
 }  // namespace
@@ -80,6 +94,7 @@ Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t no
     count(v, nullptr);
     return v;
   }
+  window_.prefetch(msg_id_hint(envelope->payload));  // loads while the signature is checked
   return check_payload(envelope->payload, envelope->topic.value_or(std::string_view{}), now_ns, signature);
 }
 
@@ -159,6 +174,7 @@ Verdict LineChecker::check_payload(simdjson::dom::element payload, std::string_v
                                    const Verdict* signature) {
   telemetry::NormalizeContext context;
   context.topic = topic;
+  context.keep_readings = false;  // the checks read headers only
   const std::optional<std::string>* key = &config_.key;
   std::optional<registry::RouteMatch> route;
   if (config_.registry && !topic.empty()) {
@@ -170,6 +186,7 @@ Verdict LineChecker::check_payload(simdjson::dom::element payload, std::string_v
     }
     route = std::move(*match);
     context = route->context(topic);
+    context.keep_readings = false;
     if (route->route->key) {
       key = &route->route->key;
       signature = nullptr;  // computed with the global key, if at all
