@@ -36,6 +36,16 @@ Status step_once(sqlite3* db, sqlite3_stmt* st) {
   return make_error(ErrorKind::bad_input, "db_rejected", std::string("SQLite: ") + sqlite3_errmsg(db));
 }
 
+// ON CONFLICT DO NOTHING skips only rows whose key is there already (a
+// duplicate). INSERT OR IGNORE would also skip rows that break a CHECK or
+// NOT NULL constraint, silently: those must fail, go row by row, and reach
+// the DLQ with the database's reason.
+std::string reading_insert_sql(const std::string& table) {
+  return "INSERT INTO " + quote_identifier(table) +
+         " (time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, tags, extra)"
+         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string& path, const SinkOptions& options) {
@@ -61,9 +71,7 @@ Status SqliteSink::ensure_schema() {
 }
 
 Status SqliteSink::prepare_statements() {
-  auto r = sqlite_prepare(db_.get(), "INSERT OR IGNORE INTO " + quote_identifier(options_.table) +
-                                         " (time, device_id, metric, value, quality, tenant, protocol, unit, msg_id,"
-                                         " seq, tags, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto r = sqlite_prepare(db_.get(), reading_insert_sql(options_.table));
   if (!r) return r.error();
   insert_reading_ = std::move(*r);
   auto g = sqlite_prepare(db_.get(),
@@ -77,8 +85,9 @@ Status SqliteSink::prepare_statements() {
   if (!d) return d.error();
   delete_open_gaps_ = std::move(*d);
   auto w = sqlite_prepare(db_.get(),
-                          "INSERT OR IGNORE INTO waveforms (upload_id, device_id, time, sample_rate_hz, sample_count,"
-                          " format, sha256, blob, rms, peak, crest, dominant_hz) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+                          "INSERT INTO waveforms (upload_id, device_id, time, sample_rate_hz, sample_count,"
+                          " format, sha256, blob, rms, peak, crest, dominant_hz) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                          " ON CONFLICT DO NOTHING");
   if (!w) return w.error();
   insert_waveform_ = std::move(*w);
   return ok_status();
@@ -110,9 +119,7 @@ Result<sqlite3_stmt*> SqliteSink::insert_for(const std::string& table) {
   for (const auto& sql : sqlite_schema_sql({"", table})) {
     if (auto st = sqlite_exec(db_.get(), sql); !st) return st.error();
   }
-  auto r = sqlite_prepare(db_.get(), "INSERT OR IGNORE INTO " + quote_identifier(table) +
-                                         " (time, device_id, metric, value, quality, tenant, protocol, unit, msg_id,"
-                                         " seq, tags, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  auto r = sqlite_prepare(db_.get(), reading_insert_sql(table));
   if (!r) return r.error();
   return inserts_.emplace(table, std::move(*r)).first->second.get();
 }

@@ -66,4 +66,15 @@ set -e
 resume_postgres
 iot-ingest --db "$PG_URL" --schema iot --spool spool2 /dev/null 2>/dev/null
 expect_eq "next run drained the spool" 13920 "$(psql -Atc 'select count(*) from iot.readings')"
+# A constraint of the operator's own: rows the database refuses go to the
+# DLQ with its reason; every other row of the batch lands.
+psql -qc "create schema chk; create table chk.readings (time timestamptz not null, device_id text not null,
+  metric text not null, value double precision check (value is null or value < 300), quality smallint not null default 192,
+  tenant text, protocol text, unit text, msg_id text, seq bigint, tags jsonb, extra jsonb, primary key (device_id, metric, time))"
+gen 1 400 | iot-ingest --db "$PG_URL" --schema chk --dlq chk-dlq.ndjson 2>chk.log
+expect_eq "refused rows do not fail the run" 0 $?
+# value = seq + i/10 >= 300 from seq 300 on (i = 0) or 300 (i > 0): 101 or 100 per metric and device
+expect_eq "rows the CHECK allows landed" $((4800 - 2 * (101 + 5 * 101))) "$(psql -Atc 'select count(*) from chk.readings')"
+expect_eq "each refused row in the DLQ" $((2 * (101 + 5 * 101))) "$(grep -c '"reason":"db_rejected"' chk-dlq.ndjson)"
+
 finish

@@ -93,4 +93,23 @@ PY
 iot-ingest --db sqlite:signed.db --registry "$IOT_SOURCE_DIR/examples/seed003-sensors.toml" --dlq sdlq.ndjson signed.ndjson 2>sig.log || true
 check "bad signature to the DLQ" grep -q '"reason":"bad_signature"' sdlq.ndjson
 expect_eq "only the three good signed messages stored" 3 "$(q signed.db 'select count(distinct device_id) from sensor_readings')"
+# A constraint of the operator's own (a table made beforehand with a CHECK):
+# the database refuses some rows of a batch; those go to the DLQ with the
+# database's reason, every other row of the same batch lands.
+/usr/bin/python3 - <<'PY'
+import sqlite3
+c = sqlite3.connect("checked.db")
+c.execute("""CREATE TABLE readings (time TEXT NOT NULL, device_id TEXT NOT NULL, metric TEXT NOT NULL,
+  value REAL CHECK (value IS NULL OR value < 40), quality INTEGER NOT NULL DEFAULT 192, tenant TEXT,
+  protocol TEXT, unit TEXT, msg_id TEXT, seq INTEGER, tags TEXT, extra TEXT,
+  PRIMARY KEY (time, device_id, metric)) WITHOUT ROWID""")
+c.commit()
+PY
+head -600 in.ndjson | iot-ingest --db sqlite:checked.db --dlq cdlq.ndjson 2>checked.log
+expect_eq "refused rows do not fail the run" 0 $?
+# temp = seq/4 >= 40 from seq 160 on: 41 per device; flow and ok always pass.
+expect_eq "rows the CHECK allows landed" $((597 * 3 - 41 * 3)) "$(q checked.db 'select count(*) from readings')"
+expect_eq "each refused row in the DLQ" 123 "$(grep -c '"reason":"db_rejected"' cdlq.ndjson)"
+check "the DLQ names the database's reason" grep -q 'CHECK constraint failed' cdlq.ndjson
+
 finish

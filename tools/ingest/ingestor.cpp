@@ -181,19 +181,17 @@ void Ingestor::record_latency(std::int64_t commit_ns) {
 Status Ingestor::write_rows_one_by_one() {
   // The database refused something in the batch: find it row by row, so
   // that the good rows land and only the bad ones go to the DLQ.
-  for (const auto& m : pending_) {
-    for (const auto& row : m.rows) {
-      store::Batch one;
-      one.readings.push_back(row);
-      auto outcome = out_.writer->write(one);
-      if (outcome) {
-        stats_.rows_written += outcome->stats.inserted;
-        stats_.duplicates_key += outcome->stats.duplicates;
-        continue;
-      }
-      if (outcome.error().reason != "db_rejected") return outcome.error();
-      reject("db_rejected", outcome.error().message, "db", render_reading(row));
+  for (const auto& row : batch_.readings) {
+    store::Batch one;
+    one.readings.push_back(row);
+    auto outcome = out_.writer->write(one);
+    if (outcome) {
+      stats_.rows_written += outcome->stats.inserted;
+      stats_.duplicates_key += outcome->stats.duplicates;
+      continue;
     }
+    if (outcome.error().reason != "db_rejected") return outcome.error();
+    reject("db_rejected", outcome.error().message, "db", render_reading(row));
   }
   store::Batch rest;
   rest.gaps = std::move(batch_.gaps);
@@ -210,8 +208,10 @@ Status Ingestor::write_rows_one_by_one() {
 Status Ingestor::write_batch() {
   batch_.readings.clear();
   batch_.readings.reserve(pending_rows_);
-  for (const auto& m : pending_)
-    for (const auto& row : m.rows) batch_.readings.push_back(row);
+  // Moved, not copied (a copy was a tenth of the SQLite path): from here on
+  // the rows live in batch_ only, and a failed write is retried from there.
+  for (auto& m : pending_)
+    for (auto& row : m.rows) batch_.readings.push_back(std::move(row));
   auto outcome = out_.writer->write(batch_);
   if (!outcome) {
     if (outcome.error().reason != "db_rejected") return outcome.error();
