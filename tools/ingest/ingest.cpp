@@ -89,8 +89,12 @@ void flush_or_fail(Ingestor& ingestor) {
   if (auto st = ingestor.flush(); !st) cli::fail(st.error());
 }
 
+void flush_and_wait_or_fail(Ingestor& ingestor) {
+  if (auto st = ingestor.flush_and_wait(); !st) cli::fail(st.error());
+}
+
 // stdin / files: a reader thread feeds lines; batches are committed when
-// full or when the flush interval passes.
+// full or when the flush interval passes, each while the next one is read.
 void ingest_files(const Settings& s, Ingestor& ingestor) {
   LineFeed feed(s.inputs);
   std::vector<FedLine> lines;
@@ -111,7 +115,7 @@ void ingest_files(const Settings& s, Ingestor& ingestor) {
     }
     if (ingestor.due(Clock::now())) flush_or_fail(ingestor);
   }
-  flush_or_fail(ingestor);
+  flush_and_wait_or_fail(ingestor);
   if (auto e = feed.error()) cli::fail(*e);
 }
 
@@ -132,8 +136,8 @@ void ingest_stream(const Settings& s, Ingestor& ingestor, Stats& stats) {
   auto reader = must(store::RedisStreamReader::open(std::move(client), o));
   std::uint64_t seen = 0;
   auto last_entry = Clock::now();
-  auto commit = [&] {
-    flush_or_fail(ingestor);
+  auto commit = [&] {  // waits: entries are acknowledged only once their rows are committed
+    flush_and_wait_or_fail(ingestor);
     auto ids = ingestor.take_acks();
     if (auto st = reader->ack(ids); !st) cli::fail(st.error());
     stats.acked += ids.size();

@@ -123,6 +123,12 @@ void Ingestor::queue_stream_line(const stream::EnvelopeView& env, std::string_vi
 }
 
 bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
+  auto ready = [](const auto& future) {
+    return !future.valid() || future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  };
+  // A finished batch is settled soon even when no new line comes (its DLQ
+  // records flushed, its counts in the summary).
+  if (in_flight_ && ready(in_flight_->written) && ready(in_flight_->streamed)) return true;
   bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty();
   return anything && now - first_pending_ >= settings_.flush_interval;
 }
@@ -168,8 +174,8 @@ void Ingestor::track_sequences() {
   stats_.reordered = sequences_.reordered();
 }
 
-void Ingestor::record_latency(std::int64_t commit_ns) {
-  for (const auto& m : pending_) {
+void Ingestor::record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns) {
+  for (const auto& m : messages) {
     if (m.time_ns == 0) continue;
     double seconds = static_cast<double>(commit_ns - m.time_ns) / 1e9;
     stats_.latency_sum_s += seconds;
@@ -178,10 +184,10 @@ void Ingestor::record_latency(std::int64_t commit_ns) {
   }
 }
 
-Status Ingestor::write_rows_one_by_one() {
+Status Ingestor::write_rows_one_by_one(store::Batch& batch) {
   // The database refused something in the batch: find it row by row, so
   // that the good rows land and only the bad ones go to the DLQ.
-  for (const auto& row : batch_.readings) {
+  for (const auto& row : batch.readings) {
     store::Batch one;
     one.readings.push_back(row);
     auto outcome = out_.writer->write(one);
@@ -194,8 +200,8 @@ Status Ingestor::write_rows_one_by_one() {
     reject("db_rejected", outcome.error().message, "db", render_reading(row));
   }
   store::Batch rest;
-  rest.gaps = std::move(batch_.gaps);
-  rest.waveforms = std::move(batch_.waveforms);
+  rest.gaps = std::move(batch.gaps);
+  rest.waveforms = std::move(batch.waveforms);
   if (rest.empty()) return ok_status();
   auto outcome = out_.writer->write(rest);
   if (!outcome && outcome.error().reason == "db_rejected") {
@@ -205,64 +211,94 @@ Status Ingestor::write_rows_one_by_one() {
   return outcome ? ok_status() : Status(outcome.error());
 }
 
-Status Ingestor::write_batch() {
-  batch_.readings.clear();
-  batch_.readings.reserve(pending_rows_);
-  // Moved, not copied (a copy was a tenth of the SQLite path): from here on
-  // the rows live in batch_ only, and a failed write is retried from there.
+// Moves what is pending into a batch and starts writing it on a thread of
+// its own. Only the database thread touches the writer until settle().
+std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
+  auto flight = std::make_unique<InFlight>();
+  InFlight& f = *flight;
+  f.batch = std::move(batch_);
+  batch_ = {};
+  f.batch.readings.reserve(pending_rows_);
+  // Moved, not copied (a copy was a tenth of the SQLite path).
   for (auto& m : pending_)
-    for (auto& row : m.rows) batch_.readings.push_back(std::move(row));
-  auto outcome = out_.writer->write(batch_);
-  if (!outcome) {
-    if (outcome.error().reason != "db_rejected") return outcome.error();
-    return write_rows_one_by_one();
+    for (auto& row : m.rows) f.batch.readings.push_back(std::move(row));
+  f.messages = std::move(pending_);
+  pending_.clear();
+  pending_rows_ = 0;
+  f.acks = std::exchange(ack_ids_, {});
+  f.stream_lines = std::exchange(stream_lines_, {});
+  // XADD to the stream runs beside the database write (seed 000 §6.1).
+  if (out_.stream_writer && !f.stream_lines.empty())
+    f.streamed = std::async(std::launch::async, [this, &f] { return out_.stream_writer->add(f.stream_lines); });
+  if (!f.batch.empty()) {
+    f.written = std::async(std::launch::async, [this, &f]() -> Result<store::WriteOutcome> {
+      auto outcome = out_.writer->write(f.batch);
+      f.committed_ns = wall_now_ns();
+      return outcome;
+    });
   }
-  stats_.drained_batches += outcome->drained_batches;
-  stats_.rows_written += outcome->drained.inserted;
-  stats_.duplicates_key += outcome->drained.duplicates;
-  if (outcome->spooled) {
-    ++stats_.spooled_batches;
-    return ok_status();
+  return flight;
+}
+
+// Waits for a batch in flight and accounts for it, on the caller's thread.
+Status Ingestor::settle(InFlight& f) {
+  Status written = ok_status();
+  if (f.written.valid()) {
+    auto outcome = f.written.get();
+    if (!outcome) {
+      written = outcome.error().reason == "db_rejected" ? write_rows_one_by_one(f.batch) : Status(outcome.error());
+    } else {
+      stats_.drained_batches += outcome->drained_batches;
+      stats_.rows_written += outcome->drained.inserted;
+      stats_.duplicates_key += outcome->drained.duplicates;
+      if (outcome->spooled) {
+        ++stats_.spooled_batches;
+      } else {
+        ++stats_.batches;
+        stats_.rows_written += outcome->stats.inserted;
+        stats_.duplicates_key += outcome->stats.duplicates;
+        record_latency(f.messages, f.committed_ns);
+      }
+    }
   }
-  ++stats_.batches;
-  stats_.rows_written += outcome->stats.inserted;
-  stats_.duplicates_key += outcome->stats.duplicates;
-  record_latency(wall_now_ns());
+  if (f.streamed.valid()) {
+    Status st = f.streamed.get();
+    if (!st) log::warn("--to-stream: {}", st.error().message);
+    else stats_.streamed += f.stream_lines.size();
+  }
+  if (!written) return written;
+  if (out_.redis_dedup && !f.messages.empty()) {
+    std::vector<std::string> keys;
+    for (const auto& m : f.messages)
+      if (!m.msg_id.empty()) keys.push_back(m.device_id + ":" + m.msg_id);
+    if (auto st = out_.redis_dedup->record(keys); !st) log::warn("--dedup: {}", st.error().message);
+  }
+  if (auto st = out_.dlq->flush(); !st) return st;
+  for (auto& id : f.acks) committed_acks_.push_back(std::move(id));
   return ok_status();
 }
 
 Status Ingestor::flush() {
+  // The previous batch settles first: one batch in flight at most, and the
+  // shared Redis dedup has recorded it before this one is checked.
+  if (in_flight_) {
+    auto previous = std::move(in_flight_);
+    if (auto st = settle(*previous); !st) return st;
+  }
   if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty()) return ok_status();
   if (out_.redis_dedup && !pending_.empty()) {
     if (auto st = drop_redis_duplicates(); !st) return st;
   }
   track_sequences();
-  // XADD to the stream runs beside the database write (seed 000 §6.1).
-  std::future<Status> streamed;
-  if (out_.stream_writer && !stream_lines_.empty())
-    streamed = std::async(std::launch::async, [this] { return out_.stream_writer->add(stream_lines_); });
-  Status written = ok_status();
-  if (!pending_.empty() || !batch_.empty()) written = write_batch();
-  if (streamed.valid()) {
-    Status st = streamed.get();
-    if (!st) log::warn("--to-stream: {}", st.error().message);
-    else stats_.streamed += stream_lines_.size();
-  }
-  stream_lines_.clear();
-  if (!written) return written;
-  if (out_.redis_dedup && !pending_.empty()) {
-    std::vector<std::string> keys;
-    for (const auto& m : pending_)
-      if (!m.msg_id.empty()) keys.push_back(m.device_id + ":" + m.msg_id);
-    if (auto st = out_.redis_dedup->record(keys); !st) log::warn("--dedup: {}", st.error().message);
-  }
-  if (auto st = out_.dlq->flush(); !st) return st;
-  pending_.clear();
-  batch_.clear();
-  pending_rows_ = 0;
-  committed_acks_ = std::move(ack_ids_);
-  ack_ids_.clear();
+  in_flight_ = start_write();
   return ok_status();
+}
+
+Status Ingestor::flush_and_wait() {
+  if (auto st = flush(); !st) return st;
+  if (!in_flight_) return ok_status();
+  auto last = std::move(in_flight_);
+  return settle(*last);
 }
 
 }  // namespace iot::ingest

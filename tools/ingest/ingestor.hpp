@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checks/duplicate_window.hpp"
@@ -43,22 +44,42 @@ class Ingestor {
   void acknowledge_after_flush(std::string id) { ack_ids_.push_back(std::move(id)); }
   bool batch_full() const { return pending_rows_ >= settings_.batch_size; }
   bool due(std::chrono::steady_clock::time_point now) const;
-  // Writes what is pending. Errors are fatal for the run (database gone
-  // with no spool, spool full, local I/O); the tool maps them to exit codes.
+  // Hands what is pending to the database and returns at once: the write
+  // runs on a thread of its own while the caller reads the next batch (so
+  // parsing overlaps the database's work). At most one batch is in flight:
+  // flush() first waits for the previous one and settles it (counts, DLQ,
+  // acknowledgements). Errors, of this call or of the previous batch, are
+  // fatal for the run (database gone with no spool, spool full, local I/O);
+  // the tool maps them to exit codes.
   Status flush();
-  // The stream ids of the last flush, acknowledged by the caller.
-  std::vector<std::string> take_acks() { return std::move(committed_acks_); }
+  // flush(), then waits until the batch is committed (or spooled) and settled.
+  Status flush_and_wait();
+  // The stream ids of the batches committed so far and not yet taken:
+  // acknowledge only these.
+  std::vector<std::string> take_acks() { return std::exchange(committed_acks_, {}); }
   Stats& stats() { return stats_; }
 
  private:
   void reject(std::string_view reason, std::string_view detail, const std::string& source, std::string_view line);
   void accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source);
   void add_messages(std::vector<BuiltMessage> messages);
+  // A batch handed to the database thread, with what settles it afterwards.
+  struct InFlight {
+    store::Batch batch;
+    std::vector<BuiltMessage> messages;  // their rows are in batch; headers for latency and dedup
+    std::vector<std::string> acks;
+    std::vector<std::pair<std::string, std::string>> stream_lines;
+    std::future<Result<store::WriteOutcome>> written;
+    std::int64_t committed_ns = 0;  // set by the database thread
+    std::future<Status> streamed;
+  };
+
   Status drop_redis_duplicates();
   void track_sequences();
-  Status write_batch();
-  Status write_rows_one_by_one();
-  void record_latency(std::int64_t commit_ns);
+  std::unique_ptr<InFlight> start_write();
+  Status settle(InFlight& flight);
+  Status write_rows_one_by_one(store::Batch& batch);
+  void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
   void queue_stream_line(const stream::EnvelopeView& env, std::string_view line);
 
   const Settings& settings_;
@@ -75,6 +96,7 @@ class Ingestor {
   std::vector<std::string> ack_ids_, committed_acks_;
   std::chrono::steady_clock::time_point first_pending_{};
   Stats stats_;
+  std::unique_ptr<InFlight> in_flight_;
 };
 
 }  // namespace iot::ingest
