@@ -112,4 +112,27 @@ expect_eq "rows the CHECK allows landed" $((597 * 3 - 41 * 3)) "$(q checked.db '
 expect_eq "each refused row in the DLQ" 123 "$(grep -c '"reason":"db_rejected"' cdlq.ndjson)"
 check "the DLQ names the database's reason" grep -q 'CHECK constraint failed' cdlq.ndjson
 
+# NaN, Infinity and out-of-range numbers (Python writes the first two; JSON
+# has neither) and payloads of no known shape: each to the DLQ with its
+# reason, the good line beside them lands.
+cat > odd.ndjson <<'ND'
+{"topic":"plant/N-1/telemetry","payload":{"device_id":"N-1","ts":1710844800000,"d":{"m":{"v":NaN,"q":192}}}}
+{"topic":"plant/N-1/telemetry","payload":{"device_id":"N-1","ts":1710844801000,"d":{"m":{"v":Infinity,"q":192}}}}
+{"topic":"plant/N-1/telemetry","payload":{"device_id":"N-1","ts":1710844802000,"d":{"m":{"v":-Infinity,"q":192}}}}
+{"topic":"plant/N-1/telemetry","payload":{"device_id":"N-1","ts":1710844803000,"d":{"m":{"v":1e999,"q":192}}}}
+{"topic":"plant/N-1/telemetry","payload":{"device_id":"N-1","ts":99999999999999999999,"d":{"m":{"v":1,"q":192}}}}
+{"topic":"plant/N-1/telemetry","payload":{"something":"else","entirely":[1,2,3]}}
+{"topic":"plant/N-1/telemetry","payload":[1,2]}
+{"topic":"plant/N-1/telemetry","payload":"just a string"}
+{"topic":"plant/N-1/telemetry","payload":{"device_id":"N-1","ts":1710844804000,"d":{"m":{"v":2.5,"q":192}}}}
+ND
+iot-ingest --db sqlite:odd.db --dlq odd-dlq.ndjson odd.ndjson 2>odd.log
+expect_eq "odd numbers and shapes: exit 0" 0 $?
+expect_eq "only the good line landed" "N-1|m|2.5" "$(q odd.db 'select device_id, metric, value from readings')"
+expect_eq "every odd line in the DLQ" 8 "$(wc -l < odd-dlq.ndjson)"
+expect_eq "each DLQ record names its line" "1 2 3 4 5 6 7 8" "$(/usr/bin/python3 -c '
+import json, sys
+print(" ".join(json.loads(l)["source"].rsplit(":", 1)[1] for l in open("odd-dlq.ndjson")))')"
+check "bad JSON and schema reasons" bash -c "grep -q '\"reason\":\"bad_json\"' odd-dlq.ndjson && grep -q '\"reason\":\"schema\"' odd-dlq.ndjson"
+
 finish
