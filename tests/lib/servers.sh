@@ -40,6 +40,24 @@ free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# wait_own_port PID PORT: the server we started (PID) listens on PORT. Fails
+# at once when it died: free_port only finds a port that was free a moment
+# ago, and under ctest -j another suite's server may have taken it since
+# (then a bare wait_port would succeed against the wrong server).
+wait_own_port() {
+  local pid=$1 port=$2 i
+  for ((i=0; i<200; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+      sleep 0.05
+      kill -0 "$pid" 2>/dev/null && return 0
+      return 1
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
 wait_port() {  # wait_port PORT [SECONDS]
   local port=$1 secs=${2:-20} i
   for ((i=0; i<secs*10; i++)); do
@@ -53,23 +71,27 @@ wait_port() {  # wait_port PORT [SECONDS]
 start_mosquitto() {
   command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || skip "mosquitto not installed"
   local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
-  MQTT_PORT=${MQTT_PORT:-$(free_port)}
-  MOSQ_CONF=$TEST_TMP/mosquitto.conf
-  mkdir -p "$TEST_TMP/mosq"
-  {
-    echo "listener $MQTT_PORT 127.0.0.1"
-    echo "allow_anonymous true"
-    echo "persistence true"
-    echo "persistence_location $TEST_TMP/mosq/"
-    echo "max_queued_messages 0"
-    echo "log_dest file $TEST_TMP/mosquitto.log"
-    if [ $# -gt 0 ]; then printf "%s\n" "$@"; fi
-  } > "$MOSQ_CONF"
-  [ "$(id -u)" = 0 ] && echo "user root" >> "$MOSQ_CONF"
-  "$bin" -c "$MOSQ_CONF" >/dev/null 2>&1 &
-  MOSQ_PID=$!
-  at_exit "kill $MOSQ_PID"
-  wait_port "$MQTT_PORT" || fail "mosquitto did not start (see $TEST_TMP/mosquitto.log)"
+  local fixed_port=${MQTT_PORT:-} attempt
+  for attempt in 1 2 3 4 5; do
+    MQTT_PORT=${fixed_port:-$(free_port)}
+    MOSQ_CONF=$TEST_TMP/mosquitto.conf
+    mkdir -p "$TEST_TMP/mosq"
+    {
+      echo "listener $MQTT_PORT 127.0.0.1"
+      echo "allow_anonymous true"
+      echo "persistence true"
+      echo "persistence_location $TEST_TMP/mosq/"
+      echo "max_queued_messages 0"
+      echo "log_dest file $TEST_TMP/mosquitto.log"
+      if [ $# -gt 0 ]; then printf "%s\n" "$@"; fi
+    } > "$MOSQ_CONF"
+    [ "$(id -u)" = 0 ] && echo "user root" >> "$MOSQ_CONF"
+    "$bin" -c "$MOSQ_CONF" >/dev/null 2>&1 &
+    MOSQ_PID=$!
+    at_exit "kill $MOSQ_PID"
+    wait_own_port "$MOSQ_PID" "$MQTT_PORT" && break
+    [ -z "$fixed_port" ] && [ "$attempt" -lt 5 ] || fail "mosquitto did not start (see $TEST_TMP/mosquitto.log)"
+  done
   MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
 }
 restart_mosquitto() {
@@ -83,12 +105,16 @@ restart_mosquitto() {
 # start_redis: sets REDIS_PORT, REDIS_URL, REDIS_PID.
 start_redis() {
   command -v redis-server >/dev/null || skip "redis-server not installed"
-  REDIS_PORT=$(free_port)
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$TEST_TMP" --daemonize no >"$TEST_TMP/redis.log" 2>&1 &
-  REDIS_PID=$!
-  at_exit "kill $REDIS_PID"
-  wait_port "$REDIS_PORT" || fail "redis did not start"
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    REDIS_PORT=$(free_port)
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+      --dir "$TEST_TMP" --daemonize no >"$TEST_TMP/redis.log" 2>&1 &
+    REDIS_PID=$!
+    at_exit "kill $REDIS_PID"
+    wait_own_port "$REDIS_PID" "$REDIS_PORT" && break
+    [ "$attempt" -lt 5 ] || fail "redis did not start (see $TEST_TMP/redis.log)"
+  done
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
