@@ -1,5 +1,8 @@
 #include "store/sqlite_sink.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "store/identifier.hpp"
 #include "store/schema_sql.hpp"
 #include "store/time_text.hpp"
@@ -46,6 +49,19 @@ std::string reading_insert_sql(const std::string& table) {
          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
 }
 
+// Switching to WAL takes an exclusive lock, and SQLite answers "database is
+// locked" at once, without its busy handler, while another connection holds
+// the file (two workers starting on one new database). Retried for as long
+// as the busy timeout would have waited.
+Status set_wal_mode(sqlite3* db) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    auto st = sqlite_exec(db, "PRAGMA journal_mode=WAL");
+    if (st || sqlite3_errcode(db) != SQLITE_BUSY || std::chrono::steady_clock::now() >= give_up) return st;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string& path, const SinkOptions& options) {
@@ -57,7 +73,8 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string& path, co
   // crash of this process (not of the machine) and keeps batches fast.
   // A page cache big enough for the primary-key B-tree working set: inserts
   // land across every (device, metric), so a small cache turns into random I/O.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-16384"}) {
+  if (auto st = set_wal_mode(db->get()); !st) return st.error();
+  for (const char* pragma : {"PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-16384"}) {
     if (auto st = sqlite_exec(db->get(), pragma); !st) return st.error();
   }
   return std::unique_ptr<SqliteSink>(new SqliteSink(std::move(*db), path, options));
