@@ -48,6 +48,14 @@ Status ResilientWriter::drain_some(WriteOutcome& outcome, std::chrono::steady_cl
   return ok_status();
 }
 
+namespace {
+WriteOutcome committed(WriteOutcome outcome, const WriteStats& stats) {
+  outcome.committed = true;
+  outcome.stats = stats;
+  return outcome;
+}
+}  // namespace
+
 Result<WriteOutcome> ResilientWriter::write(const Batch& batch) {
   WriteOutcome outcome;
   auto start = std::chrono::steady_clock::now();
@@ -55,11 +63,7 @@ Result<WriteOutcome> ResilientWriter::write(const Batch& batch) {
     if (auto st = drain_some(outcome, start + std::chrono::seconds(5)); !st) return st.error();
     if (spool_->empty() && breaker_.allow()) {
       auto stats = try_write(batch);
-      if (stats) {
-        outcome.committed = true;
-        outcome.stats = *stats;
-        return outcome;
-      }
+      if (stats) return committed(outcome, *stats);
       if (stats.error().kind != ErrorKind::unavailable) return stats.error();
     }
     if (auto st = spool_->push(encode_batch(batch)); !st) return st.error();
@@ -69,11 +73,7 @@ Result<WriteOutcome> ResilientWriter::write(const Batch& batch) {
   for (;;) {
     if (breaker_.allow()) {
       auto stats = try_write(batch);
-      if (stats) {
-        outcome.committed = true;
-        outcome.stats = *stats;
-        return outcome;
-      }
+      if (stats) return committed(outcome, *stats);
       if (stats.error().kind != ErrorKind::unavailable) return stats.error();
       if (std::chrono::steady_clock::now() - start >= give_up_after_) return stats.error();
     }
