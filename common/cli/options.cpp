@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include "codec/secret_text.hpp"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -107,24 +109,6 @@ std::string default_client_id(std::string_view tool) {
   return s.size() > 64 ? s.substr(0, 64) : s;
 }
 
-Result<std::string> read_secret_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::usage, "usage", "cannot read secret file " + path);
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (s.ends_with("\r\n")) s.resize(s.size() - 2);
-  else if (s.ends_with("\n")) s.pop_back();
-  if (s.starts_with("base64:")) {
-    auto d = codec::base64_decode(s.substr(7));
-    if (!d) return make_error(ErrorKind::usage, "usage", path + ": bad base64 key: " + d.error().message);
-    return *d;
-  }
-  if (s.starts_with("hex:")) {
-    auto d = codec::hex_decode(s.substr(4));
-    if (!d) return make_error(ErrorKind::usage, "usage", path + ": bad hex key: " + d.error().message);
-    return *d;
-  }
-  if (s.empty()) return make_error(ErrorKind::usage, "usage", "secret file " + path + " is empty");
-  return s;
-}
+Result<std::string> read_secret_file(const std::string& path) { return codec::read_secret_file(path); }
 
 }  // namespace iot::cli

@@ -1,39 +1,14 @@
-// Key files by design §8 (the same rules as cli::read_secret_file).
-#include <fstream>
-#include <iterator>
-
-#include "codec/base64.hpp"
+// Key files by design §8: the shared reader in codec (the same rules as
+// every tool's --key-file and --password-file).
+#include "codec/secret_text.hpp"
 #include "registry/registry.hpp"
 
 namespace iot::registry {
 
 Result<std::string> decode_key_text(std::string text, std::string_view source) {
-  auto fail = [&](const std::string& why) {
-    return make_error(ErrorKind::usage, "usage", std::string(source) + ": " + why);
-  };
-  if (text.ends_with("\r\n")) text.resize(text.size() - 2);
-  else if (text.ends_with("\n")) text.pop_back();
-  std::string_view body = text;
-  Result<std::string> decoded = std::string();
-  if (body.starts_with("base64:")) {
-    decoded = codec::base64_decode(body.substr(7));
-    if (!decoded) return fail("bad base64 key: " + decoded.error().message);
-  } else if (body.starts_with("hex:")) {
-    decoded = codec::hex_decode(body.substr(4));
-    if (!decoded) return fail("bad hex key: " + decoded.error().message);
-  } else {
-    decoded = std::move(text);
-  }
-  if (decoded->empty()) return fail("the key is empty");
-  return decoded;
+  return codec::decode_secret_text(std::move(text), source);
 }
 
-Result<std::string> read_key_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::usage, "usage", "cannot read key file " + path.string());
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error(ErrorKind::usage, "usage", "cannot read key file " + path.string());
-  return decode_key_text(std::move(text), path.string());
-}
+Result<std::string> read_key_file(const std::filesystem::path& path) { return codec::read_secret_file(path.string()); }
 
 }  // namespace iot::registry
