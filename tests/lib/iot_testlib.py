@@ -84,23 +84,31 @@ def mosquitto_path():
     return path if os.path.exists(path) else None
 
 
-def start_mosquitto(tmp, extra_conf=""):
+def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
     """Starts an anonymous mosquitto on a free loopback port with its config in
-    `tmp`; returns (process, port) once it accepts connections."""
-    port = free_port()
-    conf = os.path.join(tmp, "mosquitto.conf")
-    with open(conf, "w") as f:
-        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\n{extra_conf}")
-        if os.getuid() == 0:
-            f.write("user root\n")
-    proc = subprocess.Popen([mosquitto_path(), "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
+    `tmp` (file NAME.conf); returns (process, port) once it accepts
+    connections. Another port is tried when the one found free was taken in
+    the meantime by a parallel suite (the process then exits at once)."""
+    for _ in range(5):
+        port = free_port()
+        conf = os.path.join(tmp, f"{name}.conf")
+        with open(conf, "w") as f:
+            f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\n{extra_conf}")
+            if os.getuid() == 0:
+                f.write("user root\n")
+        proc = subprocess.Popen([mosquitto_path(), "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            if proc.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                time.sleep(0.05)
+                if proc.poll() is None:
+                    return proc, port
+                break
+            except OSError:
+                time.sleep(0.05)
+        proc.kill()
     raise SystemExit("mosquitto did not start")
 
 
