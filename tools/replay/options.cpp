@@ -1,5 +1,6 @@
 #include "replay/options.hpp"
 
+#include "replay/filters.hpp"
 #include "replay/time_text.hpp"
 
 namespace iot::replay {
@@ -81,6 +82,8 @@ Status validate_options(ReplayOptions& o) {
     o.key = *key;
   }
   if (!o.metrics.empty() && o.from_db.empty()) return usage("--metric works with --from-db");
+  if (has_filters(o) && !o.truth_file.empty())
+    return usage("--truth describes the whole fleet: give it without --since/--until/--device/--topic");
   return check_topic_template(o.topic_template);
 }
 

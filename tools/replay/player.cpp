@@ -45,7 +45,9 @@ class Player {
     }
     Status finished = source_.finish();
     if (!finished && status == exit_code::ok) status = cli::exit_code_for(finished.error());
-    report(std::chrono::duration<double>(Clock::now() - started).count());
+    double elapsed_s = std::chrono::duration<double>(Clock::now() - started).count();
+    report(elapsed_s);
+    if (Status st = write_metrics(elapsed_s); !st) log::error("{}", st.error().message);
     return status;
   }
 
@@ -67,6 +69,7 @@ class Player {
         sleep_interruptibly(pacer_.pending_due());
       }
       pacer_.sent();
+      bytes_ += item.line.size() + 1;
       if (Status st = out_.write_line(item.line); !st) return write_failed(st.error());
       if ((pacer_.count() & 1023) == 0) {
         warn_if_behind();
@@ -108,12 +111,26 @@ class Player {
     }
   }
 
+  Status write_metrics(double elapsed_s) const {
+    if (o_.log.metrics_file.empty()) return ok_status();
+    cli::Metrics m("iot_replay");
+    auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
+    m.add("messages_total", double(pacer_.count()), "Messages written to stdout");
+    m.add("bytes_total", double(bytes_), "Bytes written to stdout, newlines included");
+    m.set("lag_max_seconds", seconds(pacer_.max_lag()), "Furthest behind the schedule the replay fell");
+    m.set("lag_seconds", seconds(pacer_.current_lag()), "Behind the schedule at the end");
+    m.set("duration_seconds", elapsed_s, "Wall time of the replay");
+    source_.add_metrics(m);
+    return m.write_file(o_.log.metrics_file);
+  }
+
   ItemSource& source_;
   const ReplayOptions& o_;
   Pacer pacer_;
   stream::LineWriter out_;
   Progress progress_;
   Clock::time_point last_lag_warning_{};
+  std::uint64_t bytes_ = 0;
 };
 
 }  // namespace

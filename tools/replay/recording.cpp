@@ -4,10 +4,10 @@
 
 #include "cli/log.hpp"
 #include "cli/run.hpp"
+#include "replay/filters.hpp"
 #include "replay/recording_source.hpp"
 #include "replay/retime.hpp"
 #include "replay/sources.hpp"
-#include "topic/pattern.hpp"
 
 namespace iot::replay {
 namespace {
@@ -29,7 +29,10 @@ class RecordingItems : public ItemSource {
         if (!start_next_pass()) return false;
         continue;
       }
-      if (!wanted(rec)) continue;
+      if (!passes_filters(rec.info, o_)) {
+        ++filtered_out_;
+        continue;
+      }
       std::optional<std::int64_t> t = rec.info.time_ns;
       if (!rec.info.parsed && source_->inspects() && ++unparsed_ == 1)
         log::warn("{}:{}: not a JSON object; passed on as recorded", rec.source, rec.number);
@@ -68,30 +71,20 @@ class RecordingItems : public ItemSource {
 
   std::int64_t timeline_shift_ns() const override { return shift_ns_; }
 
- private:
-  bool wanted(const RecordedLine& rec) const {
-    const RecordInfo& info = rec.info;
-    if (o_.since_ns && (!info.time_ns || *info.time_ns < *o_.since_ns)) return false;
-    if (o_.until_ns && (!info.time_ns || *info.time_ns >= *o_.until_ns)) return false;
-    if (!o_.devices.empty()) {
-      if (!info.device) return false;
-      bool any = false;
-      for (const auto& d : o_.devices) any = any || *info.device == d;
-      if (!any) return false;
-    }
-    if (!o_.topic_filters.empty()) {
-      if (!info.topic) return false;
-      bool any = false;
-      for (const auto& f : o_.topic_filters) any = any || topic::filter_matches(f, *info.topic);
-      if (!any) return false;
-    }
-    return true;
+  void add_metrics(cli::Metrics& m) const override {
+    m.add("filtered_out_total", double(filtered_out_), "Messages left out by --since/--until/--device/--topic");
+    m.add("lines_not_json_total", double(unparsed_), "Lines that were not JSON objects, passed on as recorded (seen when lines are read: pacing by time, filters, --retime)");
+    m.add("lines_too_long_total", double(source_->too_long_lines()), "Over-long lines skipped");
+    m.add("passes_total", double(passes_done_), "Passes over the recordings started (--loop)");
+    m.add("file_errors_total", double(source_->errors().size()), "Files that failed on the way (corrupt, truncated)");
   }
 
+ private:
   // Another --loop pass: the timeline continues one average interval after
   // the last message, so pacing and retimed timestamps keep going forward.
   bool start_next_pass() {
     if (o_.loop != 0 && --passes_left_ <= 0) return false;
+    ++passes_done_;
     if (cli::interrupted()) return false;
     if (Status st = source_->rewind(); !st) {
       log::error("{}", st.error().message);
@@ -117,13 +110,14 @@ class RecordingItems : public ItemSource {
   std::uint64_t timed_ = 0;
   std::int64_t shift_ns_ = 0;
   std::uint64_t unparsed_ = 0;
+  std::uint64_t filtered_out_ = 0;
+  std::uint64_t passes_done_ = 1;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<ItemSource>> open_recording(const ReplayOptions& o) {
-  bool filters = o.since_ns || o.until_ns || !o.devices.empty() || !o.topic_filters.empty();
-  bool inspect = filters || o.retime || (!o.fast && o.rate <= 0);
+  bool inspect = has_filters(o) || o.retime || (!o.fast && o.rate <= 0);
   if (o.loop != 1)
     for (const auto& f : o.files)
       if (f == "-") return make_error(ErrorKind::usage, "usage", "--loop cannot replay stdin: name files");

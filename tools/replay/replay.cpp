@@ -3,6 +3,7 @@
 #include "cli/log.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
+#include "replay/filters.hpp"
 #include "replay/options.hpp"
 #include "replay/player.hpp"
 #include "replay/sources.hpp"
@@ -20,6 +21,8 @@ int run(int argc, char** argv) {
                       : !options.from_db.empty() ? open_database(options)
                                                  : open_recording(options);
         if (!source) cli::fail(source.error());
+        // Recordings filter as they read; the others are filtered here.
+        if (options.fleet || !options.from_db.empty()) *source = filtered(std::move(*source), options);
         return play(**source, options);
       });
 }

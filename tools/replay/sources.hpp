@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/metrics.hpp"
 #include "core/result.hpp"
 #include "replay/options.hpp"
 
@@ -32,6 +33,8 @@ class ItemSource {
   virtual std::optional<double> fraction_done() const { return std::nullopt; }
   // When a --loop pass starts again: how far the timeline moved.
   virtual std::int64_t timeline_shift_ns() const { return 0; }
+  // The source's own counters for --metrics-file (lines skipped, filtered, ...).
+  virtual void add_metrics(cli::Metrics&) const {}
 };
 
 Result<std::unique_ptr<ItemSource>> open_recording(const ReplayOptions& options);
