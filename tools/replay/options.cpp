@@ -46,7 +46,7 @@ void define_options(CLI::App& app, ReplayOptions& o) {
                  "Generate a fleet: devices=N,rate=R,metrics=a:b,shape=nested|flat|signed,duration=S,seed=K,start=T");
   app.add_option("--inject", o.inject_text, "With --synthetic: faults dup=P,gap=P,reorder=P,corrupt=P,late=P");
   app.add_option("--truth", o.truth_file, "With --inject: write the ground truth (JSON) to this file");
-  app.add_option("--key-file", o.key_file, "HMAC key for shape=signed (design 8: key files)");
+  app.add_option("--key-file", o.key_file, "HMAC key: signs shape=signed fleets, and signs again the payloads --retime changes");
   app.add_option("--topic-template", o.topic_template, "Topic of generated and database messages (default plant/{device_id}/telemetry)");
   app.add_option("--from-db", o.from_db, "Read stored readings back: sqlite:FILE or postgresql://...");
   app.add_option("--table", o.table, "With --from-db: the readings table (default readings)");

@@ -48,7 +48,8 @@ class RecordingItems : public ItemSource {
         if (!retimer_) {
           std::int64_t now = now_ns();
           retime_base_ = rec.info.time_ns ? now - *rec.info.time_ns : 0;
-          retimer_.emplace(retime_base_, o_.new_ids, std::uint64_t(now));
+          retimer_.emplace(retime_base_, o_.new_ids, std::uint64_t(now),
+                           o_.key.empty() ? std::nullopt : std::optional<std::string>(o_.key));
         }
         retimer_->set_offset(retime_base_ + shift_ns_);
         retimed_ = retimer_->apply(rec.text);
@@ -61,7 +62,8 @@ class RecordingItems : public ItemSource {
   Status finish() override {
     if (source_->too_long_lines()) log::warn("{} over-long lines skipped", source_->too_long_lines());
     if (unparsed_ > 1) log::warn("{} lines were not JSON objects (passed on as recorded)", unparsed_);
-    if (retimer_ && retimer_->signed_touched()) log::warn("--retime changed signed payloads: their HMACs no longer match");
+    if (retimer_ && retimer_->signed_touched())
+      log::warn("--retime changed signed payloads: their HMACs no longer match (give --key-file to sign them again)");
     if (source_->errors().empty()) return ok_status();
     for (const auto& e : source_->errors()) log::error("{}", e.message);
     Error e = source_->errors().front();
