@@ -75,6 +75,7 @@ Result<std::unique_ptr<ItemSource>> open_database(const ReplayOptions& o) {
   filter.since_ns = o.since_ns;
   filter.until_ns = o.until_ns;
   filter.table = o.table;
+  filter.schema = o.schema;
   auto source = store::ReadingSource::open(o.from_db, filter);
   if (!source) return source.error();
   return std::unique_ptr<ItemSource>(new DatabaseItems(o, std::move(*source)));

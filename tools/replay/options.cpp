@@ -50,6 +50,7 @@ void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("--topic-template", o.topic_template, "Topic of generated and database messages (default plant/{device_id}/telemetry)");
   app.add_option("--from-db", o.from_db, "Read stored readings back: sqlite:FILE or postgresql://...");
   app.add_option("--table", o.table, "With --from-db: the readings table (default readings)");
+  app.add_option("--schema", o.schema, "With --from-db postgresql://: the schema of the table (default public)");
   app.add_option("--metric", o.metrics, "With --from-db: only this metric (repeatable)");
   app.add_flag("--no-progress", o.no_progress, "No progress bar even on a terminal");
   cli::add_log_options(app, o.log);
@@ -82,6 +83,7 @@ Status validate_options(ReplayOptions& o) {
     o.key = *key;
   }
   if (!o.metrics.empty() && o.from_db.empty()) return usage("--metric works with --from-db");
+  if (!o.schema.empty() && !o.from_db.starts_with("postgres")) return usage("--schema works with --from-db postgresql://");
   if (has_filters(o) && !o.truth_file.empty())
     return usage("--truth describes the whole fleet: give it without --since/--until/--device/--topic");
   return check_topic_template(o.topic_template);

@@ -32,6 +32,7 @@ struct ReplayOptions {
   std::string topic_template = "plant/{device_id}/telemetry";
   // stored readings
   std::string from_db, table = "readings";
+  std::string schema;  // --from-db postgresql: the schema iot-ingest --schema wrote to
   std::vector<std::string> metrics;
   bool no_progress = false;
   cli::LogOptions log;
