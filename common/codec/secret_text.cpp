@@ -28,11 +28,11 @@ Result<std::string> decode_secret_text(std::string text, std::string_view source
   return decoded;
 }
 
-Result<std::string> read_secret_file(const std::string& path) {
+Result<std::string> read_secret_file(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::usage, "usage", "cannot read secret file " + path);
+  if (!in) return make_error(ErrorKind::usage, "usage", "cannot read " + std::string(what) + " " + path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return make_error(ErrorKind::usage, "usage", "cannot read secret file " + path);
+  if (in.bad()) return make_error(ErrorKind::usage, "usage", "cannot read " + std::string(what) + " " + path);
   return decode_secret_text(std::move(text), path);
 }
 

@@ -14,6 +14,7 @@ namespace iot::codec {
 
 // source names the file in messages ("site.key: bad hex key: ...").
 Result<std::string> decode_secret_text(std::string text, std::string_view source);
-Result<std::string> read_secret_file(const std::string& path);
+// what names the kind of file in messages ("cannot read key file ...").
+Result<std::string> read_secret_file(const std::string& path, std::string_view what = "secret file");
 
 }  // namespace iot::codec

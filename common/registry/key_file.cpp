@@ -9,6 +9,6 @@ Result<std::string> decode_key_text(std::string text, std::string_view source) {
   return codec::decode_secret_text(std::move(text), source);
 }
 
-Result<std::string> read_key_file(const std::filesystem::path& path) { return codec::read_secret_file(path.string()); }
+Result<std::string> read_key_file(const std::filesystem::path& path) { return codec::read_secret_file(path.string(), "key file"); }
 
 }  // namespace iot::registry

@@ -92,12 +92,7 @@ void PgSink::create_timescale_or_plain(pqxx::work& tx) {
     try {
       pqxx::subtransaction sub(tx, "timescale");
       sub.exec("CREATE EXTENSION IF NOT EXISTS timescaledb");
-      std::optional<std::int64_t> retention;
-      if (!options_.retention.empty()) {
-        if (auto d = parse_duration(options_.retention); d)
-          retention = std::chrono::duration_cast<std::chrono::seconds>(*d).count();
-      }
-      for (const auto& sql : pg_timescale_sql(names_, retention, options_.rollups)) sub.exec(sql);
+      for (const auto& sql : pg_timescale_sql(names_, options_.plan_for(names_.table))) sub.exec(sql);
       sub.commit();
       timescale_ = true;
       note_ = "TimescaleDB: hypertable with 1-day chunks, compression after 7 days, continuous aggregates";
@@ -106,22 +101,37 @@ void PgSink::create_timescale_or_plain(pqxx::work& tx) {
       note_ = std::string("TimescaleDB is available but could not be set up (") + e.what() + "); ";
     }
   }
-  for (const auto& sql : pg_plain_extras_sql(names_, options_.rollups)) tx.exec(sql);
+  for (const auto& sql : pg_plain_extras_sql(names_, options_.plan_for(names_.table))) tx.exec(sql);
   note_ += "TimescaleDB not present: plain PostgreSQL with a BRIN index on time; rollups are materialized "
            "views refreshed by iot-ingest --refresh-rollups";
 }
 
+// The default table and every table the registry names, where they exist.
+// Continuous aggregates refresh outside a transaction (TimescaleDB requires
+// it); plain PostgreSQL deletes rows past the retention, then refreshes.
 Status PgSink::refresh_rollups() {
   try {
-    pqxx::work tx(*conn_);
-    if (timescale_) {
-      for (const auto& p : rollup_periods())
-        tx.exec("CALL refresh_continuous_aggregate('" + qualified_name(names_.schema, names_.table + "_" + p.suffix) +
-                "', NULL, NULL)");
-    } else {
-      for (const auto& sql : pg_refresh_rollups_sql(names_)) tx.exec(sql);
+    std::vector<std::string> tables = {names_.table};
+    for (const auto& [name, plan] : options_.tables)
+      if (name != names_.table) tables.push_back(name);
+    for (const auto& table : tables) {
+      SchemaNames names{names_.schema, table};
+      const TablePlan& plan = options_.plan_for(table);
+      pqxx::nontransaction probe(*conn_);
+      auto found = probe.exec_params("SELECT to_regclass($1) IS NOT NULL", qualified_name(names_.schema, table));
+      probe.commit();
+      if (!found[0][0].as<bool>()) continue;
+      if (timescale_) {
+        pqxx::nontransaction nt(*conn_);
+        for (const auto& r : plan.rollups)
+          nt.exec("CALL refresh_continuous_aggregate('" + qualified_name(names_.schema, table + "_" + r.suffix) +
+                  "', NULL, NULL)");
+        continue;
+      }
+      pqxx::work tx(*conn_);
+      for (const auto& sql : pg_refresh_rollups_sql(names, plan)) tx.exec(sql);
+      tx.commit();
     }
-    tx.commit();
     return ok_status();
   } catch (const std::exception& e) {
     return pg_error(e);
@@ -156,8 +166,8 @@ void PgSink::ensure_table(pqxx::work& tx, const std::string& table) {
   pqxx::subtransaction sub(tx, "new_table");
   sub.exec("SELECT pg_advisory_xact_lock(7306480917)");
   for (const auto& sql : pg_base_schema_sql(names)) sub.exec(sql);
-  const auto extras = timescale_ ? pg_timescale_sql(names, std::nullopt, options_.rollups)
-                                 : pg_plain_extras_sql(names, options_.rollups);
+  const TablePlan& plan = options_.plan_for(table);
+  const auto extras = timescale_ ? pg_timescale_sql(names, plan) : pg_plain_extras_sql(names, plan);
   for (const auto& sql : extras) sub.exec(sql);
   sub.commit();
   known_tables_.insert(table);

@@ -19,18 +19,22 @@ std::string literal_name(const SchemaNames& n, const std::string& table) {
   return out + "'";
 }
 
-std::string aggregate_columns() {
-  return "device_id, metric, avg(value) AS mean, min(value) AS min, max(value) AS max, "
-         "sum(value) AS sum, count(*) AS count";
+// The plan's aggregates as columns named after them ("avg(value) AS mean").
+std::string aggregate_columns(const RollupSpec& r) {
+  std::string out = "device_id, metric";
+  for (const auto& a : r.aggregates) {
+    if (a == "mean") out += ", avg(value) AS mean";
+    else if (a == "min") out += ", min(value) AS min";
+    else if (a == "max") out += ", max(value) AS max";
+    else if (a == "sum") out += ", sum(value) AS sum";
+    else if (a == "count") out += ", count(*) AS count";
+  }
+  return out;
 }
+
+std::string view_name(const SchemaNames& n, const RollupSpec& r) { return n.table + "_" + r.suffix; }
 
 }  // namespace
-
-const std::vector<RollupPeriod>& rollup_periods() {
-  static const std::vector<RollupPeriod> periods = {
-      {"1m", "1 minute", "minute"}, {"1h", "1 hour", "hour"}, {"1d", "1 day", "day"}};
-  return periods;
-}
 
 std::vector<std::string> sqlite_schema_sql(const SchemaNames& n) {
   const std::string t = quote_identifier(n.table);
@@ -73,8 +77,28 @@ std::vector<std::string> pg_base_schema_sql(const SchemaNames& n) {
   return sql;
 }
 
-std::vector<std::string> pg_timescale_sql(const SchemaNames& n, std::optional<std::int64_t> retention_seconds,
-                                          bool rollups) {
+std::vector<std::string> sqlite_rollup_sql(const SchemaNames& n, const TablePlan& plan) {
+  std::vector<std::string> sql;
+  for (const auto& r : plan.rollups) {
+    // time is ISO 8601 text: to Unix seconds, down to the bucket, back to text.
+    sql.push_back(fmt::format(
+        "CREATE VIEW IF NOT EXISTS {} AS SELECT strftime('%Y-%m-%dT%H:%M:%SZ', "
+        "(CAST(strftime('%s', time) AS INTEGER) / {}) * {}, 'unixepoch') AS bucket, {} FROM {} "
+        "GROUP BY bucket, device_id, metric",
+        quote_identifier(view_name(n, r)), r.every_seconds, r.every_seconds, aggregate_columns(r),
+        quote_identifier(n.table)));
+  }
+  return sql;
+}
+
+std::vector<std::string> sqlite_retention_sql(const SchemaNames& n, const TablePlan& plan) {
+  if (!plan.retention_seconds) return {};
+  // ISO 8601 text in UTC compares in time order.
+  return {fmt::format("DELETE FROM {} WHERE time < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{} seconds')",
+                      quote_identifier(n.table), *plan.retention_seconds)};
+}
+
+std::vector<std::string> pg_timescale_sql(const SchemaNames& n, const TablePlan& plan) {
   const std::string lit = literal_name(n, n.table);
   std::vector<std::string> sql = {
       "SELECT create_hypertable(" + lit +
@@ -84,41 +108,46 @@ std::vector<std::string> pg_timescale_sql(const SchemaNames& n, std::optional<st
           " timescaledb.compress_orderby = 'time DESC')",
       "SELECT add_compression_policy(" + lit + ", INTERVAL '7 days', if_not_exists => TRUE)",
   };
-  if (retention_seconds)
+  if (plan.retention_seconds)
     sql.push_back(fmt::format("SELECT add_retention_policy({}, INTERVAL '{} seconds', if_not_exists => TRUE)", lit,
-                              *retention_seconds));
-  if (!rollups) return sql;
-  for (const auto& p : rollup_periods()) {
-    std::string view = n.table + "_" + p.suffix;
+                              *plan.retention_seconds));
+  for (const auto& r : plan.rollups) {
+    const std::string view = view_name(n, r);
     sql.push_back(fmt::format(
         "CREATE MATERIALIZED VIEW IF NOT EXISTS {} WITH (timescaledb.continuous) AS SELECT time_bucket(INTERVAL "
-        "'{}', time) AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
-        q(n, view), p.interval, aggregate_columns(), q(n, n.table)));
+        "'{} seconds', time) AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
+        q(n, view), r.every_seconds, aggregate_columns(r), q(n, n.table)));
+    // Refreshed every period over the last three days (late data lands within that).
     sql.push_back(fmt::format(
         "SELECT add_continuous_aggregate_policy({}, start_offset => INTERVAL '3 days', end_offset => INTERVAL "
-        "'{}', schedule_interval => INTERVAL '{}', if_not_exists => TRUE)",
-        literal_name(n, view), p.interval, p.interval));
+        "'{} seconds', schedule_interval => INTERVAL '{} seconds', if_not_exists => TRUE)",
+        literal_name(n, view), r.every_seconds, r.every_seconds));
+    if (r.retention_seconds)
+      sql.push_back(fmt::format("SELECT add_retention_policy({}, INTERVAL '{} seconds', if_not_exists => TRUE)",
+                                literal_name(n, view), *r.retention_seconds));
   }
   return sql;
 }
 
-std::vector<std::string> pg_plain_extras_sql(const SchemaNames& n, bool rollups) {
+std::vector<std::string> pg_plain_extras_sql(const SchemaNames& n, const TablePlan& plan) {
   std::vector<std::string> sql = {"CREATE INDEX IF NOT EXISTS " + quote_identifier(n.table + "_time_brin") +
                                   " ON " + q(n, n.table) + " USING brin (time)"};
-  if (!rollups) return sql;
-  for (const auto& p : rollup_periods()) {
+  for (const auto& r : plan.rollups) {
+    // date_bin (PostgreSQL 14+) buckets any width, aligned to whole UTC days.
     sql.push_back(fmt::format(
-        "CREATE MATERIALIZED VIEW IF NOT EXISTS {} AS SELECT date_trunc('{}', time, 'UTC') AS bucket, {} FROM {} "
-        "GROUP BY bucket, device_id, metric WITH NO DATA",
-        q(n, n.table + "_" + p.suffix), p.trunc, aggregate_columns(), q(n, n.table)));
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS {} AS SELECT date_bin(INTERVAL '{} seconds', time, "
+        "TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
+        q(n, view_name(n, r)), r.every_seconds, aggregate_columns(r), q(n, n.table)));
   }
   return sql;
 }
 
-std::vector<std::string> pg_refresh_rollups_sql(const SchemaNames& n) {
+std::vector<std::string> pg_refresh_rollups_sql(const SchemaNames& n, const TablePlan& plan) {
   std::vector<std::string> sql;
-  for (const auto& p : rollup_periods())
-    sql.push_back("REFRESH MATERIALIZED VIEW " + q(n, n.table + "_" + p.suffix));
+  if (plan.retention_seconds)
+    sql.push_back(fmt::format("DELETE FROM {} WHERE time < now() - INTERVAL '{} seconds'", q(n, n.table),
+                              *plan.retention_seconds));
+  for (const auto& r : plan.rollups) sql.push_back("REFRESH MATERIALIZED VIEW " + q(n, view_name(n, r)));
   return sql;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "store/table_plan.hpp"
+
 namespace iot::store {
 
 struct SchemaNames {
@@ -16,23 +18,21 @@ struct SchemaNames {
   std::string table = "readings";
 };
 
-// Rollup periods: the suffix of the view and its bucket width.
-struct RollupPeriod {
-  const char* suffix;     // "1m"
-  const char* interval;   // "1 minute"
-  const char* trunc;      // date_trunc unit for plain PostgreSQL: "minute"
-};
-const std::vector<RollupPeriod>& rollup_periods();
-
 std::vector<std::string> sqlite_schema_sql(const SchemaNames& names);
+// Rollups as plain views (computed when read: nothing to refresh).
+std::vector<std::string> sqlite_rollup_sql(const SchemaNames& names, const TablePlan& plan);
+// Retention of raw rows, applied by iot-ingest --refresh-rollups (empty without one).
+std::vector<std::string> sqlite_retention_sql(const SchemaNames& names, const TablePlan& plan);
 
 std::vector<std::string> pg_base_schema_sql(const SchemaNames& names);
 // Hypertable (1-day chunks), compression after 7 days segmented by device
-// and metric, optional retention, continuous aggregates with refresh policies.
-std::vector<std::string> pg_timescale_sql(const SchemaNames& names, std::optional<std::int64_t> retention_seconds,
-                                          bool rollups);
+// and metric, the plan's retention, its rollups as continuous aggregates
+// with refresh policies (and retention policies of their own).
+std::vector<std::string> pg_timescale_sql(const SchemaNames& names, const TablePlan& plan);
 // Plain PostgreSQL: BRIN index on time, rollups as materialized views.
-std::vector<std::string> pg_plain_extras_sql(const SchemaNames& names, bool rollups);
-std::vector<std::string> pg_refresh_rollups_sql(const SchemaNames& names);
+std::vector<std::string> pg_plain_extras_sql(const SchemaNames& names, const TablePlan& plan);
+// Plain PostgreSQL, for --refresh-rollups: rows past the retention deleted,
+// then every rollup view refreshed.
+std::vector<std::string> pg_refresh_rollups_sql(const SchemaNames& names, const TablePlan& plan);
 
 }  // namespace iot::store

@@ -2,19 +2,25 @@
 // (sqlite_sink.hpp, pg_sink.hpp); iot-ingest picks one by URL (open_sink).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
 #include "core/result.hpp"
 #include "store/row.hpp"
+#include "store/table_plan.hpp"
 
 namespace iot::store {
 
 struct SinkOptions {
   std::string schema;            // PostgreSQL schema (created when missing); empty: public
   std::string table = "readings";
-  std::string retention;         // "730d": TimescaleDB retention policy; empty: none
-  bool rollups = true;           // readings_1m/1h/1d (continuous aggregates or views)
+  TablePlan plan{std::nullopt, default_rollups()};  // of `table` and of tables not in `tables`
+  std::map<std::string, TablePlan> tables;          // the tables registry routes name
+  const TablePlan& plan_for(const std::string& name) const {
+    auto it = tables.find(name);
+    return it == tables.end() ? plan : it->second;
+  }
 };
 
 class Sink {

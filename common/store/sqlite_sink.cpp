@@ -81,10 +81,18 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string& path, co
 }
 
 Status SqliteSink::ensure_schema() {
-  for (const auto& sql : sqlite_schema_sql({"", options_.table})) {
+  if (auto st = create_table(options_.table); !st) return st;
+  return prepare_statements();
+}
+
+Status SqliteSink::create_table(const std::string& table) {
+  SchemaNames names{"", table};
+  std::vector<std::string> statements = sqlite_schema_sql(names);
+  for (auto& sql : sqlite_rollup_sql(names, options_.plan_for(table))) statements.push_back(std::move(sql));
+  for (const auto& sql : statements) {
     if (auto st = sqlite_exec(db_.get(), sql); !st) return st;
   }
-  return prepare_statements();
+  return ok_status();
 }
 
 Status SqliteSink::prepare_statements() {
@@ -133,9 +141,7 @@ Result<sqlite3_stmt*> SqliteSink::insert_for(const std::string& table) {
   if (auto it = inserts_.find(table); it != inserts_.end()) return it->second.get();
   auto name = checked_identifier(table);
   if (!name) return name.error();
-  for (const auto& sql : sqlite_schema_sql({"", table})) {
-    if (auto st = sqlite_exec(db_.get(), sql); !st) return st.error();
-  }
+  if (auto st = create_table(table); !st) return st.error();
   auto r = sqlite_prepare(db_.get(), reading_insert_sql(table));
   if (!r) return r.error();
   return inserts_.emplace(table, std::move(*r)).first->second.get();
@@ -233,6 +239,19 @@ Status SqliteSink::insert_waveform(const WaveformRow& w) {
   return step_once(db_.get(), st);
 }
 
-Status SqliteSink::refresh_rollups() { return ok_status(); }
+// The rollups are views (nothing to refresh); what is left is the retention
+// of raw rows, for the default table and every table the registry names.
+Status SqliteSink::refresh_rollups() {
+  std::vector<std::string> tables = {options_.table};
+  for (const auto& [name, plan] : options_.tables)
+    if (name != options_.table) tables.push_back(name);
+  for (const auto& table : tables) {
+    for (const auto& sql : sqlite_retention_sql({"", table}, options_.plan_for(table))) {
+      auto st = sqlite_exec(db_.get(), sql);
+      if (!st && st.error().message.find("no such table") == std::string::npos) return st;
+    }
+  }
+  return ok_status();
+}
 
 }  // namespace iot::store

@@ -17,7 +17,7 @@ class SqliteSink : public Sink {
   static Result<std::unique_ptr<SqliteSink>> open(const std::string& path, const SinkOptions& options);
   Status ensure_schema() override;
   Result<WriteStats> write(const Batch& batch) override;
-  Status refresh_rollups() override;  // nothing to refresh: SQLite has no rollups
+  Status refresh_rollups() override;  // rollups are views; applies the retention of raw rows
   Status reconnect() override { return ok_status(); }
   std::string describe() const override { return "sqlite:" + path_; }
 
@@ -25,6 +25,8 @@ class SqliteSink : public Sink {
   SqliteSink(SqliteDb db, std::string path, SinkOptions options)
       : db_(std::move(db)), path_(std::move(path)), options_(std::move(options)) {}
   Status prepare_statements();
+  // The table, its rollup views (plan_for), idempotent.
+  Status create_table(const std::string& table);
   // The INSERT for a table, creating the table the first time it is seen.
   Result<sqlite3_stmt*> insert_for(const std::string& table);
   Result<WriteStats> write_in_transaction(const Batch& batch);

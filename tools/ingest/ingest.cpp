@@ -6,6 +6,7 @@
 #include "cli/metrics.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
+#include "core/duration.hpp"
 #include "core/exit_codes.hpp"
 #include "ingest/ingestor.hpp"
 #include "ingest/line_feed.hpp"
@@ -42,8 +43,38 @@ std::unique_ptr<store::RedisClient> redis_connect(const std::string& url, std::s
   return must(store::RedisClient::connect(parsed));
 }
 
+std::optional<std::int64_t> retention_seconds(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto d = parse_duration(text);  // checked when the options and the registry were read
+  if (!d) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+}
+
+// What each table gets beside it: the defaults (--retention, the 1m/1h/1d
+// rollups unless --no-rollups), and for the tables registry routes name,
+// their retention and [route.rollup]. Two routes that name one table with
+// different plans: the first one's wins, which is said in the log.
+store::SinkOptions sink_options(const Settings& s, const Router& router) {
+  store::SinkOptions o;
+  o.schema = s.schema;
+  o.table = s.table;
+  o.plan.retention_seconds = retention_seconds(s.retention);
+  o.plan.rollups = s.rollups ? store::default_rollups() : std::vector<store::RollupSpec>{};
+  for (const auto& [pattern, route] : router.routes()) {
+    const std::string table = route.table.empty() ? s.table : route.table;
+    store::TablePlan plan = o.plan;
+    if (auto r = retention_seconds(route.retention)) plan.retention_seconds = r;
+    if (route.rollup && s.rollups) plan.rollups = {*route.rollup};
+    auto [it, added] = o.tables.emplace(table, plan);
+    if (!added && !(it->second == plan))
+      log::warn("registry: route {} asks table {} for other retention or rollups than an earlier route; the earlier wins",
+                route.name, table);
+  }
+  return o;
+}
+
 void open_database(const Settings& s, Wiring& w) {
-  store::SinkOptions options{s.schema, s.table, s.retention, s.rollups};
+  store::SinkOptions options = sink_options(s, *w.router);
   w.sink = must(store::open_sink(s.db, options));
   auto schema = w.sink->ensure_schema();
   if (!schema) {
@@ -193,7 +224,9 @@ int finish(const Settings& s, Wiring& w, Ingestor& ingestor, Clock::time_point s
 int run_ingest(const Settings& s) {
   auto started = Clock::now();
   if (s.refresh_rollups) {
-    auto sink = must(store::open_sink(s.db, {s.schema, s.table, s.retention, s.rollups}));
+    Route fallback;
+    auto router = must(load_router(s.registry, fallback));
+    auto sink = must(store::open_sink(s.db, sink_options(s, *router)));
     if (auto st = sink->ensure_schema(); !st) cli::fail(st.error());
     if (auto st = sink->refresh_rollups(); !st) cli::fail(st.error());
     log::info("rollups refreshed");

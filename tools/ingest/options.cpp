@@ -17,9 +17,9 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->group(db);
   app.add_option("--flush-interval", o.flush_interval, "Commit a partial batch after this long")
       ->capture_default_str()->group(db);
-  app.add_option("--retention", o.retention, "TimescaleDB retention (e.g. 730d); the registry may set it")->group(db);
+  app.add_option("--retention", o.retention, "Retention of raw rows (e.g. 730d) where the registry sets none")->group(db);
   app.add_flag("--no-rollups", o.no_rollups, "Do not create the readings_1m/1h/1d rollups")->group(db);
-  app.add_flag("--refresh-rollups", o.refresh_rollups, "Refresh the rollup views, then exit")->group(db);
+  app.add_flag("--refresh-rollups", o.refresh_rollups, "Apply retention and refresh the rollup views of every table, then exit")->group(db);
   const char* in = "Input";
   app.add_option("--registry", o.registry, "Registry TOML file: routes from topics to shape, device, tags, table")
       ->group(in);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "store/table_plan.hpp"
 #include "telemetry/reading.hpp"
 
 namespace iot::ingest {
@@ -18,7 +19,8 @@ struct Route {
   std::map<std::string, std::string> tags;       // templates over captures and payload fields
   std::optional<std::string> key;                // HMAC key: signatures are required
   std::string table;                             // empty: --table
-  std::string retention;                         // TimescaleDB retention, "730d"
+  std::string retention;                         // of raw rows, "730d"; empty: --retention
+  std::optional<store::RollupSpec> rollup;       // [route.rollup]; none: the default rollups
 };
 
 // "{name}" replaced by values[name]; unknown names are left empty.

@@ -29,7 +29,7 @@ TEST(SchemaSql, BaseTablesFollowTheDataModel) {
 }
 
 TEST(SchemaSql, TimescaleHypertableCompressionRetentionAggregates) {
-  auto sql = pg_timescale_sql({"", "readings"}, 730 * 86400, true);
+  auto sql = pg_timescale_sql({"", "readings"}, TablePlan{730 * 86400, default_rollups()});
   auto all = joined(sql);
   EXPECT_NE(all.find("SELECT create_hypertable('\"readings\"', 'time', chunk_time_interval => INTERVAL '1 day', "
                      "if_not_exists => TRUE"),
@@ -46,28 +46,59 @@ TEST(SchemaSql, TimescaleHypertableCompressionRetentionAggregates) {
         << view;
     EXPECT_NE(all.find(std::string("add_continuous_aggregate_policy('\"") + view + "\"'"), std::string::npos);
   }
-  EXPECT_NE(all.find("time_bucket(INTERVAL '1 hour', time)"), std::string::npos);
+  EXPECT_NE(all.find("time_bucket(INTERVAL '3600 seconds', time)"), std::string::npos);
   EXPECT_NE(all.find("avg(value) AS mean, min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count"),
             std::string::npos);
 }
 
 TEST(SchemaSql, TimescaleWithoutRetentionOrRollups) {
-  auto all = joined(pg_timescale_sql({"s", "t"}, std::nullopt, false));
+  auto all = joined(pg_timescale_sql({"s", "t"}, TablePlan{}));
   EXPECT_EQ(all.find("add_retention_policy"), std::string::npos);
   EXPECT_EQ(all.find("MATERIALIZED VIEW"), std::string::npos);
   EXPECT_NE(all.find("create_hypertable('\"s\".\"t\"'"), std::string::npos);
 }
 
 TEST(SchemaSql, PlainPostgresBrinAndViews) {
-  auto all = joined(pg_plain_extras_sql({"", "readings"}, true));
+  TablePlan plan{std::nullopt, default_rollups()};
+  auto all = joined(pg_plain_extras_sql({"", "readings"}, plan));
   EXPECT_NE(all.find("USING brin (time)"), std::string::npos);
-  EXPECT_NE(all.find("CREATE MATERIALIZED VIEW IF NOT EXISTS \"readings_1d\" AS SELECT date_trunc('day', time, "
-                     "'UTC') AS bucket"),
+  EXPECT_NE(all.find("CREATE MATERIALIZED VIEW IF NOT EXISTS \"readings_1d\" AS SELECT date_bin(INTERVAL '86400 "
+                     "seconds', time, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket"),
             std::string::npos);
   EXPECT_EQ(all.find("timescaledb"), std::string::npos);
-  auto refresh = pg_refresh_rollups_sql({"", "readings"});
+  auto refresh = pg_refresh_rollups_sql({"", "readings"}, plan);
   ASSERT_EQ(refresh.size(), 3u);
   EXPECT_EQ(refresh[0], "REFRESH MATERIALIZED VIEW \"readings_1m\"");
+}
+
+// A registry route's [route.rollup] and retention: one rollup of its own
+// period and aggregates, with a retention of its own, and raw retention.
+TEST(SchemaSql, RegistryPlanDrivesRollupsAndRetention) {
+  TablePlan plan{30 * 86400, {RollupSpec{"15m", 900, {"mean", "max"}, 365 * 86400}}};
+  auto ts = joined(pg_timescale_sql({"", "sensor_readings"}, plan));
+  EXPECT_NE(ts.find("add_retention_policy('\"sensor_readings\"', INTERVAL '2592000 seconds'"), std::string::npos);
+  EXPECT_NE(ts.find("CREATE MATERIALIZED VIEW IF NOT EXISTS \"sensor_readings_15m\" WITH (timescaledb.continuous) "
+                    "AS SELECT time_bucket(INTERVAL '900 seconds', time) AS bucket, device_id, metric, avg(value) AS "
+                    "mean, max(value) AS max FROM"),
+            std::string::npos)
+      << ts;
+  EXPECT_NE(ts.find("add_retention_policy('\"sensor_readings_15m\"', INTERVAL '31536000 seconds'"), std::string::npos);
+  EXPECT_EQ(ts.find("sensor_readings_1h"), std::string::npos);
+  EXPECT_EQ(ts.find("min(value)"), std::string::npos);
+
+  auto refresh = pg_refresh_rollups_sql({"", "sensor_readings"}, plan);
+  ASSERT_EQ(refresh.size(), 2u);
+  EXPECT_EQ(refresh[0], "DELETE FROM \"sensor_readings\" WHERE time < now() - INTERVAL '2592000 seconds'");
+
+  auto lite = joined(sqlite_rollup_sql({"", "sensor_readings"}, plan));
+  EXPECT_NE(lite.find("CREATE VIEW IF NOT EXISTS \"sensor_readings_15m\" AS SELECT strftime('%Y-%m-%dT%H:%M:%SZ', "
+                      "(CAST(strftime('%s', time) AS INTEGER) / 900) * 900, 'unixepoch') AS bucket, device_id, metric, "
+                      "avg(value) AS mean, max(value) AS max FROM \"sensor_readings\""),
+            std::string::npos)
+      << lite;
+  EXPECT_EQ(joined(sqlite_retention_sql({"", "t"}, plan)),
+            "DELETE FROM \"t\" WHERE time < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2592000 seconds');\n");
+  EXPECT_TRUE(sqlite_retention_sql({"", "t"}, TablePlan{}).empty());
 }
 
 TEST(SchemaSql, SqliteTables) {
