@@ -135,4 +135,21 @@ import json, sys
 print(" ".join(json.loads(l)["source"].rsplit(":", 1)[1] for l in open("odd-dlq.ndjson")))')"
 check "bad JSON and schema reasons" bash -c "grep -q '\"reason\":\"bad_json\"' odd-dlq.ndjson && grep -q '\"reason\":\"schema\"' odd-dlq.ndjson"
 
+# Tags the payload carries (kpi: its site_code) land in readings.tags without
+# a registry; a route tag of the same name wins over the payload's.
+echo '{"topic":"FCTS/FAE/S9/SolvExtract/FI-1","payload":{"site_code":"S9","sensor_id":"k-1","timestamp":"2026-03-19T10:40:00Z","value":2.5}}' > kpi-own.ndjson
+iot-ingest --db sqlite:kpi-own.db kpi-own.ndjson 2>/dev/null
+expect_eq "kpi site as a tag without a registry" '{"site":"S9"}' "$(q kpi-own.db 'select tags from readings')"
+cat > tagged.toml <<'TOML'
+[[route]]
+pattern = "FCTS/FAE/{site}/SolvExtract/{pi_tag}"
+shape = "kpi"
+[route.tags]
+site = "plant-{site}"
+line = "L1"
+TOML
+iot-ingest --db sqlite:kpi-tagged.db --registry tagged.toml kpi-own.ndjson 2>/dev/null
+expect_eq "route tags merged over the payload's, the route winning" '{"line":"L1","site":"plant-S9"}' \
+  "$(q kpi-tagged.db 'select tags from readings')"
+
 finish

@@ -25,17 +25,29 @@ void add_payload_scalars(simdjson::dom::element payload, std::map<std::string, s
   }
 }
 
-std::string render_tags(const Route& route, const std::map<std::string, std::string>& fields,
-                        simdjson::dom::element payload) {
+// The route's tags, filled from the topic's captures and the payload's fields.
+std::map<std::string, std::string> route_tags(const Route& route, const std::map<std::string, std::string>& fields,
+                                              simdjson::dom::element payload) {
   if (route.tags.empty()) return {};
   std::map<std::string, std::string> values = fields;
   add_payload_scalars(payload, values);
+  std::map<std::string, std::string> out;
+  for (const auto& [name, text] : route.tags) out[name] = fill_template(text, values);
+  return out;
+}
+
+// readings.tags: the tags the payload shape carries (kpi: site), with the
+// route's on top (the registry is the operator's word); "" when none.
+std::string render_tags(const std::map<std::string, std::string>& own, const std::map<std::string, std::string>& route) {
+  if (own.empty() && route.empty()) return {};
+  std::map<std::string, std::string> merged = own;
+  for (const auto& [name, value] : route) merged[name] = value;
   std::string out = "{";
-  for (const auto& [name, text] : route.tags) {
+  for (const auto& [name, value] : merged) {
     if (out.size() > 1) out += ',';
     store::append_json_quoted(out, name);
     out += ':';
-    store::append_json_quoted(out, fill_template(text, values));
+    store::append_json_quoted(out, value);
   }
   return out + "}";
 }
@@ -77,12 +89,14 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
                                                  simdjson::dom::element payload, const Route& route) {
   std::vector<BuiltMessage> out;
   out.reserve(messages.size());
-  const std::string tags = render_tags(route, fields, payload);
+  const std::map<std::string, std::string> tags_of_route = route_tags(route, fields, payload);
+  const std::string plain_tags = render_tags({}, tags_of_route);
   const std::string tenant = field_or_empty(fields, "tenant"), protocol = field_or_empty(fields, "protocol");
   for (const auto& m : messages) {
     BuiltMessage built{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}};
     if (has_nul(m.device_id) || has_nul(m.msg_id)) return schema_error("device_id or msg_id holds a NUL character");
     built.rows.reserve(m.readings.size());
+    const std::string tags = m.tags.empty() ? plain_tags : render_tags(m.tags, tags_of_route);
     for (const auto& r : m.readings) {
       if (r.value && !std::isfinite(*r.value)) return schema_error("value of " + r.metric + " is not finite");
       if (r.device_id.empty() || r.metric.empty()) return schema_error("a reading without device or metric");
