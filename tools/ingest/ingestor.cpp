@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 
 #include "cli/log.hpp"
-#include "sign/hmac.hpp"
+#include "ingest/line_rows.hpp"
 #include "store/json_out.hpp"
 #include "store/time_text.hpp"
-#include "telemetry/normalize.hpp"
 
 namespace iot::ingest {
 namespace {
@@ -62,42 +61,15 @@ void Ingestor::accept(std::string_view line, bool too_long, const std::string& s
 }
 
 void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source) {
-  std::string_view topic = env.topic.value_or(std::string_view());
-  std::map<std::string, std::string> fields = field_strings(env.fields);
-  const Route* route = router_.resolve(topic, fields);
-  if (!route) return reject("no_route", "no registry route matches topic '" + std::string(topic) + "'", source, line);
-  if (!env.has_payload) return reject("decode", "a binary payload (payload_b64) holds no readings", source, line);
-  if (is_waveform_line(env.payload)) {
-    auto w = build_waveform(env.payload);
-    if (!w) return reject(w.error().reason, w.error().message, source, line);
-    batch_.waveforms.push_back(std::move(*w));
+  auto rows = line_rows(env, router_, settings_.key);
+  if (!rows) return reject(rows.error().reason, rows.error().message, source, line);
+  if (rows->waveform) {
+    batch_.waveforms.push_back(std::move(*rows->waveform));
     ++stats_.waveforms;
     ++pending_rows_;
-    queue_stream_line(env, line);
-    return;
+  } else {
+    add_messages(std::move(rows->messages));
   }
-  const std::optional<std::string>& key = route->key ? route->key : settings_.key;
-  if (key) {
-    auto status = sign::verify_signed(env.payload, *key);
-    if (status != sign::SignatureStatus::ok)
-      return reject("bad_signature",
-                    status == sign::SignatureStatus::missing ? "no hmac on a route that requires one"
-                    : status == sign::SignatureStatus::malformed ? "hmac malformed"
-                                                                  : "HMAC does not match",
-                    source, line);
-  }
-  telemetry::NormalizeContext context;
-  context.shape = route->shape;
-  context.topic = topic;
-  context.fields = &fields;
-  context.keymap = route->keymap.empty() ? nullptr : &route->keymap;
-  context.device_template = route->device_template;
-  context.metric_template = route->metric_template;
-  auto messages = telemetry::normalize(env.payload, context);
-  if (!messages) return reject(messages.error().reason, messages.error().message, source, line);
-  auto built = build_messages(*messages, fields, env.payload, *route);
-  if (!built) return reject(built.error().reason, built.error().message, source, line);
-  add_messages(std::move(*built));
   queue_stream_line(env, line);
 }
 
