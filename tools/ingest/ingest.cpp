@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/log.hpp"
 #include "cli/metrics.hpp"
 #include "cli/options.hpp"
@@ -50,25 +52,41 @@ std::optional<std::int64_t> retention_seconds(const std::string& text) {
   return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
 }
 
-// What each table gets beside it: the defaults (--retention, the 1m/1h/1d
-// rollups unless --no-rollups), and for the tables registry routes name,
-// their retention and [route.rollup]. Two routes that name one table with
-// different plans: the first one's wins, which is said in the log.
+// What each table gets beside it: for the tables registry routes name, the
+// rollups the routes declare (every route's, once per period) and their
+// retention; where no route declares one, the defaults (--retention, the
+// 1m/1h/1d rollups unless --no-rollups). Two routes that disagree on a
+// table's retention or on one period's rollup: the first wins, said in the log.
 store::SinkOptions sink_options(const Settings& s, const Router& router) {
   store::SinkOptions o;
   o.schema = s.schema;
   o.table = s.table;
   o.plan.retention_seconds = retention_seconds(s.retention);
   o.plan.rollups = s.rollups ? store::default_rollups() : std::vector<store::RollupSpec>{};
+  std::map<std::string, store::TablePlan> declared;  // what the routes say, table by table
   for (const auto& [pattern, route] : router.routes()) {
     const std::string table = route.table.empty() ? s.table : route.table;
-    store::TablePlan plan = o.plan;
-    if (auto r = retention_seconds(route.retention)) plan.retention_seconds = r;
-    if (route.rollup && s.rollups) plan.rollups = {*route.rollup};
-    auto [it, added] = o.tables.emplace(table, plan);
-    if (!added && !(it->second == plan))
-      log::warn("registry: route {} asks table {} for other retention or rollups than an earlier route; the earlier wins",
-                route.name, table);
+    store::TablePlan& plan = declared[table];
+    if (auto r = retention_seconds(route.retention)) {
+      if (plan.retention_seconds && plan.retention_seconds != r)
+        log::warn("registry: route {} gives table {} another retention than an earlier route; the earlier wins",
+                  route.name, table);
+      if (!plan.retention_seconds) plan.retention_seconds = r;
+    }
+    if (!route.rollup) continue;
+    auto same = std::find_if(plan.rollups.begin(), plan.rollups.end(),
+                             [&](const store::RollupSpec& r) { return r.suffix == route.rollup->suffix; });
+    if (same == plan.rollups.end()) {
+      plan.rollups.push_back(*route.rollup);
+    } else if (!(*same == *route.rollup)) {
+      log::warn("registry: route {} asks table {} for another {} rollup than an earlier route; the earlier wins",
+                route.name, table, route.rollup->suffix);
+    }
+  }
+  for (auto& [table, plan] : declared) {
+    if (!plan.retention_seconds) plan.retention_seconds = o.plan.retention_seconds;
+    if (plan.rollups.empty() || !s.rollups) plan.rollups = o.plan.rollups;
+    o.tables.emplace(table, std::move(plan));
   }
   return o;
 }
