@@ -64,7 +64,8 @@ store::SinkOptions sink_options(const Settings& s, const Router& router) {
   o.plan.retention_seconds = retention_seconds(s.retention);
   o.plan.rollups = s.rollups ? store::default_rollups() : std::vector<store::RollupSpec>{};
   std::map<std::string, store::TablePlan> declared;  // what the routes say, table by table
-  for (const auto& [pattern, route] : router.routes()) {
+  for (const auto& entry : router.routes()) {
+    const Route& route = entry.second;  // a plain reference: clang 14 lambdas cannot capture bindings
     const std::string table = route.table.empty() ? s.table : route.table;
     store::TablePlan& plan = declared[table];
     if (auto r = retention_seconds(route.retention)) {
