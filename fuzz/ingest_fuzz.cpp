@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "ingest/line_rows.hpp"
+#include "iot-ingest/line_rows.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <random>
 #include <sstream>
 
-#include "cli/log.hpp"
+#include "core/log.hpp"
 #include "cli/run.hpp"
 #include "codec/base64.hpp"
 #include "core/exit_codes.hpp"

@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "cli/completion.hpp"
-#include "cli/log.hpp"
+#include "core/log.hpp"
 #include "cli/version.hpp"
 #include "core/exit_codes.hpp"
 

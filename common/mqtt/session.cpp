@@ -3,7 +3,7 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
-#include "cli/log.hpp"
+#include "core/log.hpp"
 #include "mqtt/library.hpp"
 
 namespace iot::mqtt {

@@ -1,6 +1,6 @@
 #include "stream/reject.hpp"
 
-#include "cli/log.hpp"
+#include "core/log.hpp"
 #include "codec/base64.hpp"
 #include "codec/json_text.hpp"
 #include "stream/json_escape.hpp"

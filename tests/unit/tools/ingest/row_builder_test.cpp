@@ -1,8 +1,8 @@
-#include "ingest/row_builder.hpp"
+#include "iot-ingest/row_builder.hpp"
 
 #include <gtest/gtest.h>
 
-#include "ingest/router.hpp"
+#include "iot-ingest/router.hpp"
 #include "telemetry/normalize.hpp"
 
 namespace iot::ingest {

@@ -1,4 +1,4 @@
-#include "pub/message_builder.hpp"
+#include "iot-pub/message_builder.hpp"
 
 #include <gtest/gtest.h>
 

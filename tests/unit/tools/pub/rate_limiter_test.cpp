@@ -1,4 +1,4 @@
-#include "pub/rate_limiter.hpp"
+#include "iot-pub/rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "replay/options.hpp"
+#include "iot-replay/options.hpp"
 
 #include <gtest/gtest.h>
 

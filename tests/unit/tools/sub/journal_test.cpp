@@ -1,4 +1,4 @@
-#include "sub/journal.hpp"
+#include "iot-sub/journal.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "sub/key_dict.hpp"
+#include "iot-sub/key_dict.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "sub/renderer.hpp"
+#include "iot-sub/renderer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "verify/checker.hpp"
+#include "iot-verify/checker.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

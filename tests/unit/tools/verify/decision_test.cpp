@@ -1,4 +1,4 @@
-#include "verify/decision.hpp"
+#include "iot-verify/decision.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "verify/report.hpp"
+#include "iot-verify/report.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "waveform/line_pump.hpp"
+#include "iot-waveform/line_pump.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

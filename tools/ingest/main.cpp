@@ -1,3 +1,0 @@
-#include "ingest/ingest.hpp"
-
-int main(int argc, char** argv) { return iot::ingest::run(argc, argv); }

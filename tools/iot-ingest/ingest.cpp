@@ -1,0 +1,279 @@
+#include "iot-ingest/ingest.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/log.hpp"
+#include "cli/metrics.hpp"
+#include "cli/options.hpp"
+#include "cli/run.hpp"
+#include "core/duration.hpp"
+#include "core/exit_codes.hpp"
+#include "iot-ingest/ingestor.hpp"
+#include "iot-ingest/line_feed.hpp"
+#include "iot-ingest/options.hpp"
+#include "iot-ingest/router.hpp"
+#include "store/sink.hpp"
+
+namespace iot::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Everything opened from the settings; owned here for the length of the run.
+struct Wiring {
+  std::unique_ptr<store::Sink> sink;
+  std::unique_ptr<spool::Spool> spool;
+  std::unique_ptr<store::ResilientWriter> writer;
+  std::unique_ptr<stream::RejectSink> dlq;
+  std::unique_ptr<store::RedisDedup> redis_dedup;
+  std::unique_ptr<store::RedisStreamWriter> stream_writer;
+  std::unique_ptr<Router> router;
+  std::string stream_template;
+};
+
+template <class T>
+T must(Result<T> r) {
+  if (!r) cli::fail(r.error());
+  return std::move(*r);
+}
+
+std::unique_ptr<store::RedisClient> redis_connect(const std::string& url, std::string* path) {
+  auto parsed = must(store::parse_redis_url(url));
+  if (path) *path = parsed.path;
+  return must(store::RedisClient::connect(parsed));
+}
+
+std::optional<std::int64_t> retention_seconds(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto d = parse_duration(text);  // checked when the options and the registry were read
+  if (!d) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
+}
+
+// What each table gets beside it: for the tables registry routes name, the
+// rollups the routes declare (every route's, once per period) and their
+// retention; where no route declares one, the defaults (--retention, the
+// 1m/1h/1d rollups unless --no-rollups). Two routes that disagree on a
+// table's retention or on one period's rollup: the first wins, said in the log.
+store::SinkOptions sink_options(const Settings& s, const Router& router) {
+  store::SinkOptions o;
+  o.schema = s.schema;
+  o.table = s.table;
+  o.plan.retention_seconds = retention_seconds(s.retention);
+  o.plan.rollups = s.rollups ? store::default_rollups() : std::vector<store::RollupSpec>{};
+  std::map<std::string, store::TablePlan> declared;  // what the routes say, table by table
+  for (const auto& entry : router.routes()) {
+    const Route& route = entry.second;  // a plain reference: clang 14 lambdas cannot capture bindings
+    const std::string table = route.table.empty() ? s.table : route.table;
+    store::TablePlan& plan = declared[table];
+    if (auto r = retention_seconds(route.retention)) {
+      if (plan.retention_seconds && plan.retention_seconds != r)
+        log::warn("registry: route {} gives table {} another retention than an earlier route; the earlier wins",
+                  route.name, table);
+      if (!plan.retention_seconds) plan.retention_seconds = r;
+    }
+    if (!route.rollup) continue;
+    auto same = std::find_if(plan.rollups.begin(), plan.rollups.end(),
+                             [&](const store::RollupSpec& r) { return r.suffix == route.rollup->suffix; });
+    if (same == plan.rollups.end()) {
+      plan.rollups.push_back(*route.rollup);
+    } else if (!(*same == *route.rollup)) {
+      log::warn("registry: route {} asks table {} for another {} rollup than an earlier route; the earlier wins",
+                route.name, table, route.rollup->suffix);
+    }
+  }
+  for (auto& [table, plan] : declared) {
+    if (!plan.retention_seconds) plan.retention_seconds = o.plan.retention_seconds;
+    if (plan.rollups.empty() || !s.rollups) plan.rollups = o.plan.rollups;
+    o.tables.emplace(table, std::move(plan));
+  }
+  return o;
+}
+
+void open_database(const Settings& s, Wiring& w) {
+  store::SinkOptions options = sink_options(s, *w.router);
+  w.sink = must(store::open_sink(s.db, options));
+  auto schema = w.sink->ensure_schema();
+  if (!schema) {
+    // With a spool, a database that is away at start is an outage like any other.
+    if (schema.error().kind != ErrorKind::unavailable || s.spool.empty()) cli::fail(schema.error());
+    log::warn("{}; spooling to {} until it is back", schema.error().message, s.spool);
+  } else if (auto note = w.sink->setup_note(); !note.empty()) {
+    log::info("{}", note);
+  }
+  if (!s.spool.empty()) w.spool = must(spool::Spool::open(s.spool, {s.spool_max_bytes, 1'000'000}));
+  w.writer = std::make_unique<store::ResilientWriter>(*w.sink, w.spool.get(), store::CircuitBreaker::Options{},
+                                                      s.retry_for);
+  w.writer->on_state_change = [](bool open, const std::string& why) {
+    if (open)
+      log::warn("circuit open: database unavailable ({})", why);
+    else
+      log::info("circuit closed: {}", why);
+  };
+  if (w.spool && !w.spool->empty())
+    log::info("spool {} holds {} batches from an earlier run: sending them first", s.spool, w.spool->size());
+}
+
+Wiring open_everything(const Settings& s) {
+  Wiring w;
+  Route fallback;
+  fallback.key = s.key;
+  fallback.retention = s.retention;
+  w.router = must(load_router(s.registry, fallback));
+  open_database(s, w);
+  w.dlq = s.dlq.empty() ? std::make_unique<stream::RejectSink>() : must(stream::RejectSink::open(s.dlq));
+  if (s.dedup == DedupMode::redis)
+    w.redis_dedup = std::make_unique<store::RedisDedup>(redis_connect(s.dedup_url, nullptr), s.dedup_ttl_s);
+  if (!s.to_stream.empty()) {
+    auto client = redis_connect(s.to_stream, &w.stream_template);
+    if (w.stream_template.empty())
+      cli::fail(make_error(ErrorKind::usage, "usage", "--to-stream needs a stream name: redis://host:port/STREAM"));
+    w.stream_writer = std::make_unique<store::RedisStreamWriter>(std::move(client), s.stream_maxlen);
+  }
+  return w;
+}
+
+void flush_or_fail(Ingestor& ingestor) {
+  if (auto st = ingestor.flush(); !st) cli::fail(st.error());
+}
+
+void flush_and_wait_or_fail(Ingestor& ingestor) {
+  if (auto st = ingestor.flush_and_wait(); !st) cli::fail(st.error());
+}
+
+// stdin / files: a reader thread feeds lines; batches are committed when
+// full or when the flush interval passes, each while the next one is read.
+void ingest_files(const Settings& s, Ingestor& ingestor) {
+  LineFeed feed(s.inputs);
+  std::vector<FedLine> lines;
+  auto tick = std::chrono::duration_cast<std::chrono::milliseconds>(s.flush_interval) / 4 +
+              std::chrono::milliseconds(1);
+  std::uint64_t seen = 0;
+  bool more = true;
+  while (more && !cli::interrupted()) {
+    lines.clear();
+    more = feed.wait(lines, std::min(tick, std::chrono::milliseconds(250)));
+    for (auto& line : lines) {
+      ingestor.accept(line.text, line.too_long, line.source);
+      if (ingestor.batch_full()) flush_or_fail(ingestor);
+      if (s.count && ++seen >= *s.count) {
+        more = false;
+        break;
+      }
+    }
+    if (ingestor.due(Clock::now())) flush_or_fail(ingestor);
+  }
+  flush_and_wait_or_fail(ingestor);
+  if (auto e = feed.error()) cli::fail(*e);
+}
+
+// --from redis://.../STREAM: consumer group; XACK after commit (or spool).
+void ingest_stream(const Settings& s, Ingestor& ingestor, Stats& stats) {
+  std::string stream;
+  auto client = redis_connect(s.from, &stream);
+  if (stream.empty()) cli::fail(make_error(ErrorKind::usage, "usage", "--from needs redis://host:port/STREAM"));
+  store::StreamReaderOptions o;
+  o.stream = stream;
+  o.group = s.group;
+  o.consumer = s.consumer;
+  o.dlq_stream = s.dlq_stream;
+  o.claim_idle = s.claim_idle;
+  o.max_deliveries = s.max_deliveries;
+  o.count = static_cast<int>(std::min<std::size_t>(s.batch_size, 5000));
+  o.block_ms = 200;
+  auto reader = must(store::RedisStreamReader::open(std::move(client), o));
+  std::uint64_t seen = 0;
+  auto last_entry = Clock::now();
+  auto commit = [&] {  // waits: entries are acknowledged only once their rows are committed
+    flush_and_wait_or_fail(ingestor);
+    auto ids = ingestor.take_acks();
+    if (auto st = reader->ack(ids); !st) cli::fail(st.error());
+    stats.acked += ids.size();
+  };
+  while (!cli::interrupted()) {
+    auto entries = must(reader->read());
+    for (auto& e : entries) {
+      ingestor.accept(e.data, false, "redis:" + stream + "/" + e.id);
+      ingestor.acknowledge_after_flush(e.id);
+      ++seen;
+      if (ingestor.batch_full()) commit();
+    }
+    if (!entries.empty()) last_entry = Clock::now();
+    if (ingestor.due(Clock::now()) || entries.empty()) commit();
+    if (s.count && seen >= *s.count) break;
+    if (s.idle && Clock::now() - last_entry >= *s.idle) break;
+  }
+  commit();
+  stats.dead_lettered = reader->dead_lettered();
+}
+
+int finish(const Settings& s, Wiring& w, Ingestor& ingestor, Clock::time_point started) {
+  Stats& stats = ingestor.stats();
+  int code = exit_code::ok;
+  if (w.spool && !w.spool->empty()) {
+    auto drained = w.writer->drain(Clock::now() + s.drain_timeout);
+    if (drained) {
+      stats.drained_batches += drained->drained_batches;
+      stats.rows_written += drained->drained.inserted;
+      stats.duplicates_key += drained->drained.duplicates;
+    } else {
+      log::error("spool: {}", drained.error().message);
+    }
+    if (!w.spool->empty()) {
+      log::error("{} batches remain spooled in {}: run again to send them", w.spool->size(), s.spool);
+      code = exit_code::temp_fail;
+    }
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  log::info("{}", summary_text(stats, seconds));
+  if (!s.metrics_file.empty()) {
+    cli::Metrics metrics("iot_ingest");
+    fill_metrics(stats, metrics);
+    metrics.set("spool_batches", w.spool ? static_cast<double>(w.spool->size()) : 0, "Batches still spooled");
+    if (auto st = metrics.write_file(s.metrics_file); !st) log::error("{}", st.error().message);
+  }
+  if (code != exit_code::ok) return code;
+  if (cli::interrupted()) return exit_code::interrupted;
+  if (s.strict && stats.rejects > 0) return exit_code::problems;
+  return exit_code::ok;
+}
+
+int run_ingest(const Settings& s) {
+  auto started = Clock::now();
+  if (s.refresh_rollups) {
+    Route fallback;
+    auto router = must(load_router(s.registry, fallback));
+    auto sink = must(store::open_sink(s.db, sink_options(s, *router)));
+    if (auto st = sink->ensure_schema(); !st) cli::fail(st.error());
+    if (auto st = sink->refresh_rollups(); !st) cli::fail(st.error());
+    log::info("rollups refreshed");
+    return exit_code::ok;
+  }
+  Wiring w = open_everything(s);
+  Ingestor ingestor(s, *w.router,
+                    Outputs{w.writer.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
+                            w.stream_template});
+  if (s.from.empty())
+    ingest_files(s, ingestor);
+  else
+    ingest_stream(s, ingestor, ingestor.stats());
+  return finish(s, w, ingestor, started);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  IngestOptions options;
+  return cli::run_tool(
+      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB or Redis Streams"}, argc, argv,
+      [&](CLI::App& app) { define_options(app, options); },
+      [&] {
+        auto settings = resolve(options);
+        if (!settings) cli::fail(settings.error());
+        return run_ingest(*settings);
+      });
+}
+
+}  // namespace iot::ingest

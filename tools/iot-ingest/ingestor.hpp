@@ -1,0 +1,102 @@
+// The heart of iot-ingest: lines in, batches out. Each line is parsed
+// (envelope), routed, verified (HMAC), normalized, deduplicated by msg_id
+// and gap-checked per device (the shared checks), then batched; a batch is
+// committed (or spooled) in one transaction when it is full or the flush
+// interval passes. What cannot be stored goes to the DLQ with its reason.
+#pragma once
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "checks/duplicate_window.hpp"
+#include "checks/sequence_tracker.hpp"
+#include "iot-ingest/options.hpp"
+#include "iot-ingest/router.hpp"
+#include "iot-ingest/row_builder.hpp"
+#include "iot-ingest/stats.hpp"
+#include "store/redis_dedup.hpp"
+#include "store/redis_stream.hpp"
+#include "store/resilient_writer.hpp"
+#include "stream/envelope.hpp"
+#include "stream/reject.hpp"
+
+namespace iot::ingest {
+
+// Everything the ingestor writes to, opened by the tool (ingest.cpp).
+struct Outputs {
+  store::ResilientWriter* writer = nullptr;
+  stream::RejectSink* dlq = nullptr;
+  store::RedisDedup* redis_dedup = nullptr;          // --dedup redis://
+  store::RedisStreamWriter* stream_writer = nullptr;  // --to-stream
+  std::string stream_template;                        // the --to-stream name, {tenant} etc.
+};
+
+class Ingestor {
+ public:
+  Ingestor(const Settings& settings, const Router& router, Outputs outputs);
+  // One input line (without newline); source names it in DLQ records.
+  void accept(std::string_view line, bool too_long, const std::string& source);
+  // A Redis stream entry id to acknowledge once this batch is committed.
+  void acknowledge_after_flush(std::string id) { ack_ids_.push_back(std::move(id)); }
+  bool batch_full() const { return pending_rows_ >= settings_.batch_size; }
+  bool due(std::chrono::steady_clock::time_point now) const;
+  // Hands what is pending to the database and returns at once: the write
+  // runs on a thread of its own while the caller reads the next batch (so
+  // parsing overlaps the database's work). At most one batch is in flight:
+  // flush() first waits for the previous one and settles it (counts, DLQ,
+  // acknowledgements). Errors, of this call or of the previous batch, are
+  // fatal for the run (database gone with no spool, spool full, local I/O);
+  // the tool maps them to exit codes.
+  Status flush();
+  // flush(), then waits until the batch is committed (or spooled) and settled.
+  Status flush_and_wait();
+  // The stream ids of the batches committed so far and not yet taken:
+  // acknowledge only these.
+  std::vector<std::string> take_acks() { return std::exchange(committed_acks_, {}); }
+  Stats& stats() { return stats_; }
+
+ private:
+  void reject(std::string_view reason, std::string_view detail, const std::string& source, std::string_view line);
+  void accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source);
+  void add_messages(std::vector<BuiltMessage> messages);
+  // A batch handed to the database thread, with what settles it afterwards.
+  struct InFlight {
+    store::Batch batch;
+    std::vector<BuiltMessage> messages;  // their rows are in batch; headers for latency and dedup
+    std::vector<std::string> acks;
+    std::vector<std::pair<std::string, std::string>> stream_lines;
+    std::future<Result<store::WriteOutcome>> written;
+    std::int64_t committed_ns = 0;  // set by the database thread
+    std::future<Status> streamed;
+  };
+
+  Status drop_redis_duplicates();
+  void track_sequences();
+  std::unique_ptr<InFlight> start_write();
+  Status settle(InFlight& flight);
+  Status write_rows_one_by_one(store::Batch& batch);
+  void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
+  void queue_stream_line(const stream::EnvelopeView& env, std::string_view line);
+
+  const Settings& settings_;
+  const Router& router_;
+  Outputs out_;
+  stream::EnvelopeParser parser_;
+  checks::DuplicateWindow window_;
+  checks::SequenceTracker sequences_;
+  std::vector<checks::GapEvent> events_;
+  std::vector<BuiltMessage> pending_;
+  store::Batch batch_;
+  std::size_t pending_rows_ = 0;
+  std::vector<std::pair<std::string, std::string>> stream_lines_;
+  std::vector<std::string> ack_ids_, committed_acks_;
+  std::chrono::steady_clock::time_point first_pending_{};
+  Stats stats_;
+  std::unique_ptr<InFlight> in_flight_;
+};
+
+}  // namespace iot::ingest

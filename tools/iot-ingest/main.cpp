@@ -1,0 +1,3 @@
+#include "iot-ingest/ingest.hpp"
+
+int main(int argc, char** argv) { return iot::ingest::run(argc, argv); }

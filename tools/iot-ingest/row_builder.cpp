@@ -1,0 +1,170 @@
+#include "iot-ingest/row_builder.hpp"
+
+#include <cmath>
+
+#include "store/json_out.hpp"
+#include "telemetry/normalize.hpp"
+
+namespace iot::ingest {
+namespace {
+
+Error schema_error(std::string message) { return make_error(ErrorKind::bad_input, "schema", std::move(message)); }
+
+bool has_nul(const std::string& s) { return s.find('\0') != std::string::npos; }
+
+// Top-level scalars of the payload, as template values ("{sensor_id}").
+void add_payload_scalars(simdjson::dom::element payload, std::map<std::string, std::string>& values) {
+  simdjson::dom::object object;
+  if (payload.get_object().get(object)) return;
+  for (auto [key, value] : object) {
+    std::string k(key);
+    if (values.count(k)) continue;
+    if (value.is_string()) values[k] = std::string(value.get_string().value());
+    else if (value.is_int64()) values[k] = std::to_string(value.get_int64().value());
+    else if (value.is_uint64()) values[k] = std::to_string(value.get_uint64().value());
+  }
+}
+
+// The route's tags, filled from the topic's captures and the payload's fields.
+std::map<std::string, std::string> route_tags(const Route& route, const std::map<std::string, std::string>& fields,
+                                              simdjson::dom::element payload) {
+  if (route.tags.empty()) return {};
+  std::map<std::string, std::string> values = fields;
+  add_payload_scalars(payload, values);
+  std::map<std::string, std::string> out;
+  for (const auto& [name, text] : route.tags) out[name] = fill_template(text, values);
+  return out;
+}
+
+// readings.tags: the tags the payload shape carries (kpi: site), with the
+// route's on top (the registry is the operator's word); "" when none.
+std::string render_tags(const std::map<std::string, std::string>& own, const std::map<std::string, std::string>& route) {
+  if (own.empty() && route.empty()) return {};
+  std::map<std::string, std::string> merged = own;
+  for (const auto& [name, value] : route) merged[name] = value;
+  std::string out = "{";
+  for (const auto& [name, value] : merged) {
+    if (out.size() > 1) out += ',';
+    store::append_json_quoted(out, name);
+    out += ':';
+    store::append_json_quoted(out, value);
+  }
+  return out + "}";
+}
+
+std::string field_or_empty(const std::map<std::string, std::string>& fields, const char* name) {
+  auto it = fields.find(name);
+  return it == fields.end() ? std::string() : it->second;
+}
+
+std::optional<double> number_of(simdjson::dom::element e) {
+  double d;
+  if (e.is_int64()) return static_cast<double>(e.get_int64().value());
+  if (e.is_uint64()) return static_cast<double>(e.get_uint64().value());
+  if (!e.get_double().get(d)) return d;
+  return std::nullopt;
+}
+
+std::string string_of(simdjson::dom::object o, const char* key) {
+  std::string_view s;
+  if (o[key].get_string().get(s)) return {};
+  return std::string(s);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> field_strings(simdjson::dom::element fields) {
+  std::map<std::string, std::string> out;
+  simdjson::dom::object object;
+  if (fields.get_object().get(object)) return out;
+  for (auto [key, value] : object) {
+    if (value.is_string()) out[std::string(key)] = std::string(value.get_string().value());
+    else if (value.is_int64()) out[std::string(key)] = std::to_string(value.get_int64().value());
+  }
+  return out;
+}
+
+Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Message>& messages,
+                                                 const std::map<std::string, std::string>& fields,
+                                                 simdjson::dom::element payload, const Route& route) {
+  std::vector<BuiltMessage> out;
+  out.reserve(messages.size());
+  const std::map<std::string, std::string> tags_of_route = route_tags(route, fields, payload);
+  const std::string plain_tags = render_tags({}, tags_of_route);
+  const std::string tenant = field_or_empty(fields, "tenant"), protocol = field_or_empty(fields, "protocol");
+  for (const auto& m : messages) {
+    BuiltMessage built{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}};
+    if (has_nul(m.device_id) || has_nul(m.msg_id)) return schema_error("device_id or msg_id holds a NUL character");
+    built.rows.reserve(m.readings.size());
+    const std::string tags = m.tags.empty() ? plain_tags : render_tags(m.tags, tags_of_route);
+    for (const auto& r : m.readings) {
+      if (r.value && !std::isfinite(*r.value)) return schema_error("value of " + r.metric + " is not finite");
+      if (r.device_id.empty() || r.metric.empty()) return schema_error("a reading without device or metric");
+      if (has_nul(r.device_id) || has_nul(r.metric) || has_nul(r.unit))
+        return schema_error("a device, metric or unit holds a NUL character");
+      store::ReadingRow row;
+      row.table = route.table;
+      row.time_ns = r.time_ns;
+      row.device_id = r.device_id;
+      row.metric = r.metric;
+      row.value = r.value;
+      row.quality = r.quality;
+      row.unit = r.unit;
+      row.tenant = tenant;
+      row.protocol = protocol;
+      row.msg_id = m.msg_id;
+      row.seq = m.seq;
+      row.tags_json = tags;
+      built.rows.push_back(std::move(row));
+    }
+    if (!m.time_ns && !built.rows.empty()) built.time_ns = built.rows.front().time_ns;
+    out.push_back(std::move(built));
+  }
+  return out;
+}
+
+bool is_waveform_line(simdjson::dom::element payload) {
+  simdjson::dom::object o;
+  if (payload.get_object().get(o)) return false;
+  std::string_view type;
+  if (!o["type"].get_string().get(type) && type == "waveform") return true;
+  return o["upload_id"].is_string() && (o["sha256"].is_string() || o["checksum_sha256"].is_string() ||
+                                        o["status"].is_string());
+}
+
+Result<store::WaveformRow> build_waveform(simdjson::dom::element payload) {
+  simdjson::dom::object o;
+  if (payload.get_object().get(o)) return schema_error("waveform line is not an object");
+  std::string status = string_of(o, "status");
+  if (!status.empty() && status != "ok")
+    return make_error(ErrorKind::bad_input, "waveform_incomplete", "waveform upload status " + status);
+  store::WaveformRow w;
+  w.upload_id = string_of(o, "upload_id");
+  if (w.upload_id.empty() || has_nul(w.upload_id)) return schema_error("waveform line without upload_id");
+  w.device_id = string_of(o, "device_id");
+  w.format = string_of(o, "format");
+  w.sha256 = string_of(o, "sha256");
+  if (w.sha256.empty()) w.sha256 = string_of(o, "checksum_sha256");
+  w.blob = string_of(o, "blob");
+  if (w.blob.empty()) w.blob = string_of(o, "path");
+  simdjson::dom::element e;
+  std::int64_t ts_ms = 0;
+  if (!o["ts"].get_int64().get(ts_ms)) {  // seed 000: ts is Unix ms
+    w.time_ns = ts_ms * 1000000;
+  } else if (!o["time"].get(e) || !o["timestamp"].get(e)) {
+    auto t = telemetry::parse_timestamp_ns(e);
+    if (t) w.time_ns = *t;
+  }
+  if (!o["sample_rate_hz"].get(e)) w.sample_rate_hz = number_of(e);
+  if (!o["sample_count"].get(e)) {
+    if (auto n = number_of(e)) w.sample_count = static_cast<std::int64_t>(*n);
+  }
+  if (!o["rms"].get(e)) w.rms = number_of(e);
+  if (!o["peak"].get(e)) w.peak = number_of(e);
+  if (!o["crest_factor"].get(e) || !o["crest"].get(e)) w.crest = number_of(e);
+  if (!o["dominant"].get(e) || !o["dominant_hz"].get(e)) w.dominant_hz_json = simdjson::minify(e);
+  if (has_nul(w.device_id) || has_nul(w.blob) || has_nul(w.format)) return schema_error("a NUL character");
+  return w;
+}
+
+}  // namespace iot::ingest

@@ -1,0 +1,42 @@
+#include "iot-ingest/stats.hpp"
+
+#include <fmt/format.h>
+
+namespace iot::ingest {
+
+std::string summary_text(const Stats& s, double seconds) {
+  double rate = seconds > 0 ? static_cast<double>(s.rows_written) / seconds : 0;
+  std::string text = fmt::format(
+      "{} lines, {} messages, {} rows written ({:.0f} rows/s), {} duplicates dropped ({} by msg_id, {} by key), "
+      "{} rejected, {} gaps ({} seqs missing), {} reordered, {} batches, {} spooled, {} sent from the spool",
+      s.lines, s.messages, s.rows_written, rate, s.duplicates_msg_id + s.duplicates_key, s.duplicates_msg_id,
+      s.duplicates_key, s.rejects, s.gap_events, s.missing, s.reordered, s.batches, s.spooled_batches,
+      s.drained_batches);
+  if (s.latency_count)
+    text += fmt::format(", latency ts->commit mean {:.3f}s max {:.3f}s", s.latency_sum_s / s.latency_count,
+                        s.latency_max_s);
+  if (s.waveforms) text += fmt::format(", {} waveforms", s.waveforms);
+  return text;
+}
+
+void fill_metrics(const Stats& s, cli::Metrics& m) {
+  auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+  m.set("lines_total", d(s.lines), "Input lines or stream entries read");
+  m.set("messages_total", d(s.messages), "Messages normalized");
+  m.set("rows_written_total", d(s.rows_written), "Readings rows inserted");
+  m.set("duplicates_dropped_total", d(s.duplicates_msg_id + s.duplicates_key), "Duplicate readings dropped");
+  m.set("duplicates_msg_id_total", d(s.duplicates_msg_id), "Messages dropped as msg_id duplicates");
+  m.set("rejects_total", d(s.rejects), "Lines or readings sent to the DLQ");
+  m.set("gaps_total", d(s.gap_events), "Sequence gaps opened");
+  m.set("missing_seqs", d(s.missing), "Seqs still missing");
+  m.set("reordered_total", d(s.reordered), "Messages out of order");
+  m.set("batches_total", d(s.batches), "Batches committed");
+  m.set("spooled_batches_total", d(s.spooled_batches), "Batches written to the spool");
+  m.set("drained_batches_total", d(s.drained_batches), "Spooled batches sent");
+  m.set("waveforms_total", d(s.waveforms), "Waveform records stored");
+  m.set("latency_seconds_sum", s.latency_sum_s, "End-to-end latency, message ts to commit, sum");
+  m.set("latency_seconds_count", d(s.latency_count), "Messages with a measured latency");
+  m.set("latency_seconds_max", s.latency_max_s, "Largest end-to-end latency");
+}
+
+}  // namespace iot::ingest

@@ -1,0 +1,170 @@
+#include "iot-pub/message_builder.hpp"
+
+#include <chrono>
+
+#include "codec/base64.hpp"
+#include "core/limits.hpp"
+#include "mqtt/properties.hpp"
+#include "sign/hmac.hpp"
+#include "iot-pub/props_json.hpp"
+
+namespace iot::pub {
+namespace {
+
+Error reject(std::string reason, std::string message) {
+  return make_error(ErrorKind::bad_input, std::move(reason), std::move(message));
+}
+
+// A payload field as topic text: strings as they are, numbers and booleans as JSON writes them.
+std::optional<std::string> field_text(simdjson::dom::element payload, std::string_view name) {
+  simdjson::dom::element value;
+  if (payload.at_key(name).get(value)) return std::nullopt;
+  std::string_view s;
+  if (!value.get(s)) return std::string(s);
+  if (value.is_number() || value.is_bool()) return simdjson::minify(value);
+  return std::nullopt;
+}
+
+bool has_key(simdjson::dom::element obj, std::string_view key) {
+  simdjson::dom::element v;
+  return !obj.at_key(key).get(v);
+}
+
+bool is_alert(simdjson::dom::element payload) {
+  std::string_view p;
+  return !payload.at_key("priority").get(p) && p == "alert";
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string_view content_type_for(codec::Encoding enc) {
+  switch (enc) {
+    case codec::Encoding::json: return "application/json";
+    case codec::Encoding::msgpack: return "application/msgpack";
+    case codec::Encoding::zlib_json: return "application/zlib+json";
+    case codec::Encoding::zlib_msgpack: return "application/zlib+msgpack";
+    case codec::Encoding::binary: return "application/octet-stream";
+  }
+  return "application/octet-stream";
+}
+
+MessageBuilder::MessageBuilder(BuildSettings settings, SeqSource next_seq)
+    : settings_(std::move(settings)), next_seq_(std::move(next_seq)) {}
+
+Result<std::string> MessageBuilder::topic_for(const stream::EnvelopeView& view, simdjson::dom::element payload) {
+  std::string topic;
+  if (view.topic) {
+    topic = std::string(*view.topic);
+  } else if (settings_.topic_template) {
+    // A signed payload keeps its fields one level down.
+    simdjson::dom::element inner;
+    bool is_signed = has_key(payload, "hmac") && !payload.at_key("payload").get(inner) && inner.is_object();
+    auto filled = settings_.topic_template->fill([&](std::string_view name) {
+      auto v = field_text(payload, name);
+      return v || !is_signed ? v : field_text(inner, name);
+    });
+    if (!filled) return reject("topic", filled.error().message);
+    topic = std::move(*filled);
+  } else {
+    return reject("topic", "a bare payload needs a topic template (-t)");
+  }
+  if (auto st = topic::validate_topic_name(topic); !st) return reject("topic", st.error().message);
+  return topic;
+}
+
+// Inserts the missing stamp members at the front of the payload object.
+Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std::string json) {
+  std::string add;
+  auto member = [&add](std::string_view key, const std::string& value) {
+    add += '"';
+    add += key;
+    add += "\":";
+    add += value;
+    add += ',';
+  };
+  std::int64_t ns = now_ns();
+  if (!has_key(payload, "schema_version")) member("schema_version", "\"2.1\"");
+  if (!has_key(payload, "msg_id")) member("msg_id", '"' + ulids_.next() + '"');
+  if (!has_key(payload, "seq")) {
+    auto device = field_text(payload, "device_id");
+    auto seq = next_seq_(device ? *device : std::string());
+    if (!seq) return seq.error();
+    member("seq", std::to_string(*seq));
+  }
+  if (settings_.key) {  // seed 003: seconds and nanoseconds inside the signed payload
+    if (!has_key(payload, "ts")) member("ts", std::to_string(ns / 1000000000));
+    if (!has_key(payload, "ts_ns")) member("ts_ns", std::to_string(ns % 1000000000));
+  } else if (!has_key(payload, "ts")) {
+    member("ts", std::to_string(ns / 1000000));
+  }
+  if (add.empty()) return json;
+  if (json == "{}") add.pop_back();
+  return "{" + add + json.substr(1);
+}
+
+Result<spool::OutboxEntry> MessageBuilder::build(std::string_view line) {
+  auto parsed = parser_.parse(line);
+  if (!parsed) return parsed.error();
+  const stream::EnvelopeView& view = *parsed;
+  spool::OutboxEntry e;
+  e.qos = settings_.qos;
+  e.retain = settings_.retain;
+  simdjson::dom::element payload = view.payload;
+  auto topic = topic_for(view, payload);
+  if (!topic) return topic.error();
+  e.topic = std::move(*topic);
+
+  mqtt::Properties props;
+  if (!view.bare && view.props.is_object()) {
+    auto p = props_from_json(view.props);
+    if (!p) return p.error();
+    props = std::move(*p);
+  }
+  if (view.payload_b64) {  // raw bytes travel as they are: no stamp, signature or re-encoding
+    auto bytes = codec::base64_decode(*view.payload_b64);
+    if (!bytes) return reject("schema", "payload_b64 is not valid base64");
+    e.payload = std::move(*bytes);
+  } else {
+    codec::Encoding enc = codec::Encoding::json;
+    if (settings_.encode) enc = *settings_.encode;
+    else if (view.enc) {
+      auto asked = codec::parse_encoding(*view.enc);
+      if (asked && *asked != codec::Encoding::binary) enc = *asked;
+    }
+    std::string json = simdjson::minify(payload);
+    if (payload.is_object()) {
+      if (is_alert(payload)) e.priority = 1;
+      std::string_view id;
+      if (!payload.at_key("msg_id").get(id)) e.msg_id = std::string(id);
+      if (settings_.stamp) {
+        auto s = stamped(payload, std::move(json));
+        if (!s) return s.error();
+        json = std::move(*s);
+      }
+    }
+    if (settings_.key) {
+      auto signed_line = sign::sign_payload(json, *settings_.key);
+      if (!signed_line) return reject("sign", signed_line.error().message);
+      json = std::move(*signed_line);
+    }
+    auto bytes = codec::encode_payload(json, enc);
+    if (!bytes) return reject("encode", bytes.error().message);
+    e.payload = std::move(*bytes);
+    if (settings_.v5 && !props.content_type) props.content_type = std::string(content_type_for(enc));
+  }
+  if (e.payload.size() > limits::max_payload_bytes) return reject("too_large", "payload over the size limit");
+  if (settings_.v5) e.props_json = mqtt::properties_json(props);
+  if (settings_.stamp && e.msg_id.empty() && e.payload.size()) {
+    // the stamped msg_id, for logs: it is in the JSON we just built
+    auto pos = e.payload.find("\"msg_id\":\"");
+    if (pos != std::string::npos && e.payload.size() > pos + 36) e.msg_id = e.payload.substr(pos + 10, 26);
+  }
+  return e;
+}
+
+}  // namespace iot::pub

@@ -1,0 +1,41 @@
+#include "iot-pub/options.hpp"
+
+namespace iot::pub {
+
+void define_options(CLI::App& app, PubOptions& o) {
+  cli::add_broker_options(app, o.broker);
+  cli::add_log_options(app, o.log);
+  const char* in = "Input";
+  app.add_option("inputs", o.inputs, "NDJSON files of envelopes or bare payloads (default: stdin; - is stdin)")
+      ->group(in);
+  app.add_option("-m,--message", o.messages, "Publish this line (an envelope or a bare payload); repeatable")
+      ->group(in);
+  app.add_option("--reject", o.reject_file, "Append reject records for bad input lines to this file")->group(in);
+  const char* msg = "Messages";
+  app.add_option("-t,--topic", o.topic_template,
+                 "Topic template for bare payloads, filled from payload fields: plant/{device_id}/telemetry")
+      ->group(msg);
+  app.add_option("--encode", o.encode, "Wire encoding: json, msgpack, zlib+json or zlib+msgpack")
+      ->check(CLI::IsMember({"json", "msgpack", "zlib+json", "zlib+msgpack"}))->group(msg);
+  app.add_option("--key-file", o.key_file, "Sign payloads with this HMAC key (seed 003 form)")->group(msg);
+  app.add_flag("--stamp", o.stamp, "Fill schema_version, msg_id (ULID), per-device seq and ts where missing")
+      ->group(msg);
+  app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(msg);
+  const char* del = "Delivery";
+  app.add_option("--outbox", o.outbox, "Durable outbox (SQLite): commit before sending, resend after a crash")
+      ->group(del);
+  app.add_option("--outbox-max", o.outbox_max, "Most messages the outbox holds (0: no cap)")->group(del);
+  app.add_option("--outbox-full", o.outbox_full, "When the outbox is full: refuse (stop reading input) or drop-oldest")
+      ->check(CLI::IsMember({"refuse", "drop-oldest"}))->group(del);
+  app.add_option("--max-inflight", o.max_inflight, "Most unacknowledged messages handed to the broker")
+      ->check(CLI::Range(1, 65535))->group(del);
+  app.add_option("--rate", o.rate, "Most messages per second in total: N or N/s")->group(del);
+  app.add_option("--retries", o.retries, "Failed connection attempts in a row before giving up (0: never)")
+      ->check(CLI::NonNegativeNumber)->group(del);
+  app.add_option("--connect-timeout", o.connect_timeout, "Time one connection attempt may take (TCP, TLS, CONNACK)")
+      ->group(del);
+  app.add_option("--drain-timeout", o.drain_timeout,
+                 "At the end of input, how long to wait for the last acknowledgements")->group(del);
+}
+
+}  // namespace iot::pub

@@ -1,0 +1,113 @@
+#include "iot-pub/pub.hpp"
+
+#include "core/log.hpp"
+#include "cli/metrics.hpp"
+#include "cli/run.hpp"
+#include "core/duration.hpp"
+#include "core/exit_codes.hpp"
+#include "iot-pub/options.hpp"
+#include "iot-pub/publisher.hpp"
+#include "iot-pub/session_setup.hpp"
+
+namespace iot::pub {
+namespace {
+
+Result<BuildSettings> build_settings(const PubOptions& o) {
+  BuildSettings s;
+  if (!o.topic_template.empty()) {
+    auto t = topic::TopicTemplate::parse(o.topic_template);
+    if (!t) return make_error(ErrorKind::usage, "usage", "-t: " + t.error().message);
+    s.topic_template = std::move(*t);
+  }
+  if (!o.encode.empty()) s.encode = codec::parse_encoding(o.encode);
+  if (!o.key_file.empty()) {
+    auto key = cli::read_secret_file(o.key_file);
+    if (!key) return key.error();
+    s.key = std::move(*key);
+  }
+  s.stamp = o.stamp;
+  s.qos = o.broker.qos;
+  s.retain = o.retain;
+  s.v5 = o.broker.protocol == 5;
+  return s;
+}
+
+Result<std::unique_ptr<spool::Outbox>> open_outbox(const PubOptions& o) {
+  spool::OutboxOptions opts;
+  opts.max_messages = o.outbox_max;
+  opts.full = o.outbox_full == "drop-oldest" ? spool::OutboxFullPolicy::drop_oldest : spool::OutboxFullPolicy::refuse;
+  if (o.outbox.empty()) {
+    // No durability asked: the same queue in memory, capped so that a broker
+    // outage stops the reading instead of growing memory.
+    if (!opts.max_messages) opts.max_messages = 10000;
+    opts.full = spool::OutboxFullPolicy::refuse;
+    return spool::Outbox::open(":memory:", opts);
+  }
+  return spool::Outbox::open(o.outbox, opts);
+}
+
+void print_summary(const PublisherCounters& c, const spool::Outbox& outbox, const std::string& metrics_file) {
+  log::info("published {}, acknowledged {}, retried {}, rejected {}, dropped {}, in outbox {}", c.published,
+            c.acknowledged, c.retried, c.rejected, c.dropped, outbox.pending());
+  if (metrics_file.empty()) return;
+  cli::Metrics m("iot_pub");
+  m.set("lines_read_total", double(c.read));
+  m.set("published_total", double(c.published));
+  m.set("acknowledged_total", double(c.acknowledged));
+  m.set("retried_total", double(c.retried));
+  m.set("rejected_total", double(c.rejected));
+  m.set("dropped_total", double(c.dropped));
+  m.set("outbox_pending", double(outbox.pending()));
+  if (auto st = m.write_file(metrics_file); !st) log::warn("{}", st.error().message);
+}
+
+int publish(const PubOptions& o) {
+  auto settings = build_settings(o);
+  if (!settings) cli::fail(settings.error());
+  auto rate_value = o.rate.empty() ? Result<double>(0.0) : parse_rate(o.rate);
+  if (!rate_value) cli::fail(rate_value.error());
+  auto drain = parse_duration(o.drain_timeout);
+  if (!drain) cli::fail(make_error(ErrorKind::usage, "usage", "--drain-timeout: " + drain.error().message));
+  auto outbox = open_outbox(o);
+  if (!outbox) cli::fail(outbox.error());
+  std::unique_ptr<stream::RejectSink> rejects = std::make_unique<stream::RejectSink>();
+  if (!o.reject_file.empty()) {
+    auto opened = stream::RejectSink::open(o.reject_file);
+    if (!opened) cli::fail(opened.error());
+    rejects = std::move(*opened);
+  }
+  auto session = make_session(o.broker, "pub", o.max_inflight, o.retries, o.connect_timeout);
+  if (!session) cli::fail(session.error());
+
+  spool::Outbox& box = **outbox;
+  MessageBuilder builder(std::move(*settings), [&box](std::string_view device) { return box.next_seq(device); });
+  RateLimiter rate(*rate_value);
+  PublisherSettings ps;
+  ps.max_inflight = o.max_inflight;
+  ps.drain_timeout = *drain;
+  ps.durable = !o.outbox.empty();
+  Publisher publisher(ps, box, **session, builder, *rejects, rate);
+  publisher.attach();
+  auto input = std::make_unique<InputQueue>(o.messages, o.inputs);
+  input->start([&publisher] { publisher.wake(); });
+  (void)(*session)->start();
+  int code = publisher.run(*input);
+  (*session)->stop();
+  if (code == exit_code::unavailable || (code == exit_code::temp_fail && !(*session)->ever_connected()))
+    log::error("{}", (*session)->last_error().message);
+  if (code == exit_code::ok && input->read_error()) code = exit_code::io_error;
+  (void)rejects->flush();
+  print_summary(publisher.counters(), box, o.log.metrics_file);
+  if (!input->reader_done()) (void)input.release();  // blocked in read(2): left to the process exit
+  return code;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  PubOptions options;
+  return cli::run_tool({"pub", "Publish NDJSON envelopes or bare payloads to an MQTT broker"}, argc, argv,
+                       [&](CLI::App& app) { define_options(app, options); }, [&] { return publish(options); });
+}
+
+}  // namespace iot::pub

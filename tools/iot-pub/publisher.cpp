@@ -1,0 +1,209 @@
+#include "iot-pub/publisher.hpp"
+
+#include <algorithm>
+
+#include "core/log.hpp"
+#include "cli/run.hpp"
+#include "core/exit_codes.hpp"
+#include "iot-pub/props_json.hpp"
+
+namespace iot::pub {
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr int kFirstRefusalReason = 0x80;  // v5 PUBACK/PUBCOMP reason codes >= 0x80 are refusals
+}  // namespace
+
+Publisher::Publisher(PublisherSettings settings, spool::Outbox& outbox, mqtt::Session& session,
+                     MessageBuilder& builder, stream::RejectSink& rejects, RateLimiter& rate)
+    : settings_(settings), outbox_(outbox), session_(session), builder_(builder), rejects_(rejects), rate_(rate) {}
+
+void Publisher::attach() {
+  // Acknowledgements wake the publishing thread in groups (a quarter of the
+  // window), not one by one: at tens of thousands of messages a second a
+  // wake-up per PUBACK costs more than the work; the loop also polls.
+  const std::size_t group = std::max(1, settings_.max_inflight / 4);
+  session_.on_publish([this, group](int mid, int reason) {
+    std::lock_guard lock(mutex_);
+    acked_mids_.push_back(reason >= kFirstRefusalReason ? -mid : mid);  // negative: refused
+    if (acked_mids_.size() >= group) {
+      woken_ = true;
+      work_.notify_all();
+    }
+  });
+  session_.on_event([this] { wake(); });
+}
+
+void Publisher::wake() {
+  std::lock_guard lock(mutex_);
+  woken_ = true;
+  work_.notify_all();
+}
+
+void Publisher::wait_for_work(std::chrono::milliseconds max) {
+  std::unique_lock lock(mutex_);
+  work_.wait_for(lock, max, [this] { return woken_; });
+  woken_ = false;
+}
+
+std::size_t Publisher::inflight() const { return inflight_ids_.size(); }
+
+Status Publisher::apply_acks() {
+  std::vector<int> mids;
+  {
+    std::lock_guard lock(mutex_);
+    mids.swap(acked_mids_);
+  }
+  for (int signed_mid : mids) {
+    int mid = signed_mid < 0 ? -signed_mid : signed_mid;
+    auto it = mid_to_id_.find(mid);
+    if (it == mid_to_id_.end()) continue;
+    std::int64_t id = it->second;
+    mid_to_id_.erase(it);
+    inflight_ids_.erase(id);
+    if (auto st = outbox_.remove(id); !st) return st;
+    if (signed_mid < 0) {
+      ++counters_.rejected;
+      log::warn("the broker refused message {} (outbox id {})", mid, id);
+    } else {
+      ++counters_.acknowledged;
+    }
+    ++removed_since_commit_;
+  }
+  if (!mids.empty()) last_progress_ = Clock::now();
+  return ok_status();
+}
+
+Status Publisher::read_input(InputQueue& input) {
+  std::size_t room = settings_.batch;
+  if (outbox_.full_policy_refuses() && outbox_.capacity()) {
+    std::uint64_t left = outbox_.capacity() > outbox_.pending() ? outbox_.capacity() - outbox_.pending() : 0;
+    room = std::min<std::uint64_t>(room, left);
+  }
+  if (room == 0) return ok_status();
+  std::vector<InputLine> lines;
+  input.take(lines, room);
+  for (auto& line : lines) {
+    ++counters_.read;
+    if (line.too_long) {
+      ++counters_.rejected;
+      (void)rejects_.reject("too_large", "line over the length limit", line.source, "");
+      continue;
+    }
+    auto entry = builder_.build(line.text);
+    if (!entry) {
+      ++counters_.rejected;
+      (void)rejects_.reject(entry.error().reason, entry.error().message, line.source, line.text);
+      continue;
+    }
+    std::uint64_t dropped_before = outbox_.dropped();
+    auto added = outbox_.add(*entry);
+    if (!added) return added.error();
+    if (outbox_.dropped() > dropped_before) {
+      counters_.dropped += outbox_.dropped() - dropped_before;
+      log::warn("outbox full: dropped the oldest message ({} dropped so far)", outbox_.dropped());
+    }
+  }
+  return ok_status();
+}
+
+Status Publisher::fill_window() {
+  if (!session_.connected()) return ok_status();
+  std::size_t room = settings_.max_inflight > static_cast<int>(inflight()) ? settings_.max_inflight - inflight() : 0;
+  if (room == 0) return ok_status();
+  auto batch = outbox_.peek(room, inflight_ids_);
+  if (!batch) return batch.error();
+  for (auto& e : *batch) {
+    std::chrono::nanoseconds wait{};
+    if (!rate_.try_take(Clock::now(), wait)) {
+      rate_wait_ = wait;
+      break;
+    }
+    if (e.props_json != cached_props_text_) {
+      auto parsed = props_from_text(e.props_json);
+      cached_props_ = parsed ? std::move(*parsed) : mqtt::Properties{};
+      cached_props_text_ = e.props_json;
+    }
+    auto mid = session_.publish(e.topic, e.payload, e.qos, e.retain, cached_props_);
+    if (!mid) {
+      if (mid.error().kind == ErrorKind::unavailable) break;  // QoS 0 while disconnected: try again later
+      ++counters_.rejected;
+      (void)rejects_.reject(mid.error().reason, mid.error().message, e.topic, e.payload);
+      if (auto st = outbox_.remove(e.id); !st) return st;
+      continue;
+    }
+    mid_to_id_[*mid] = e.id;
+    inflight_ids_.insert(e.id);
+    ++counters_.published;
+  }
+  return ok_status();
+}
+
+Status Publisher::commit(bool force) {
+  if (!outbox_.in_batch()) return ok_status();
+  // Added messages must be durable before they are sent; removals can wait
+  // for a larger group (a lost removal only means a duplicate after a crash).
+  bool due = force || outbox_.has_unsent_additions() || removed_since_commit_ >= settings_.batch ||
+             Clock::now() - last_commit_ > std::chrono::milliseconds(100);
+  if (!due) return ok_status();
+  removed_since_commit_ = 0;
+  last_commit_ = Clock::now();
+  return outbox_.commit();
+}
+
+int Publisher::run(InputQueue& input) {
+  counters_.recovered = outbox_.pending();
+  if (counters_.recovered)
+    log::info("{} message(s) left in the outbox by an earlier run go out first", counters_.recovered);
+  last_progress_ = last_commit_ = Clock::now();
+  bool drain_started = false;
+  auto fail_io = [](const Error& e) {
+    log::error("{}", e.message);
+    return exit_code::io_error;
+  };
+  while (true) {
+    bool connected = session_.connected();
+    if (was_connected_ && !connected) counters_.retried += inflight();
+    was_connected_ = connected;
+    if (auto st = apply_acks(); !st) return fail_io(st.error());
+    bool paused = !settings_.durable && !connected;  // without an outbox file, do not pile up input
+    if (!paused && !cli::interrupted())
+      if (auto st = read_input(input); !st) return fail_io(st.error());
+    if (auto st = commit(false); !st) return fail_io(st.error());
+    if (auto st = fill_window(); !st) return fail_io(st.error());
+    bool input_done = input.finished();
+    if (input_done && outbox_.pending() == 0) break;
+    if (session_.state() == mqtt::SessionState::failed) {
+      // With an outbox, what was already read from the input is kept for the next run.
+      if (settings_.durable)
+        while (!input.finished() && input.has_queued() && !(outbox_.full() && outbox_.full_policy_refuses()))
+          if (auto st = read_input(input); !st) return fail_io(st.error());
+      (void)commit(true);
+      return outbox_.pending() ? exit_code::temp_fail : exit_code::unavailable;
+    }
+    if (cli::interrupted()) {
+      (void)commit(true);
+      return exit_code::interrupted;
+    }
+    if (input_done && connected) {
+      if (!drain_started) last_progress_ = Clock::now();
+      drain_started = true;
+      if (Clock::now() - last_progress_ > settings_.drain_timeout) {
+        log::error("no acknowledgement for {} s; giving up",
+                   std::chrono::duration_cast<std::chrono::seconds>(settings_.drain_timeout).count());
+        (void)commit(true);
+        return exit_code::temp_fail;
+      }
+    }
+    auto wait = std::chrono::milliseconds(input_done || inflight() ? 5 : 50);
+    if (rate_wait_.count() > 0) {
+      wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(rate_wait_) +
+                                std::chrono::milliseconds(1));
+      rate_wait_ = {};
+    }
+    wait_for_work(wait);
+  }
+  if (auto st = commit(true); !st) return fail_io(st.error());
+  return exit_code::ok;
+}
+
+}  // namespace iot::pub

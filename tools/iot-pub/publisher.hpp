@@ -1,0 +1,83 @@
+// The publishing loop of iot-pub: input lines -> outbox (committed in
+// batches) -> broker through an in-flight window -> acknowledgements remove
+// them from the outbox. One thread owns the outbox; libmosquitto's loop
+// thread only records acknowledged mids.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "mqtt/session.hpp"
+#include "iot-pub/input_queue.hpp"
+#include "iot-pub/message_builder.hpp"
+#include "iot-pub/rate_limiter.hpp"
+#include "spool/outbox.hpp"
+#include "stream/reject.hpp"
+
+namespace iot::pub {
+
+struct PublisherCounters {
+  std::uint64_t read = 0, rejected = 0, published = 0, acknowledged = 0, retried = 0, dropped = 0;
+  std::uint64_t recovered = 0;  // found in the outbox at start
+};
+
+struct PublisherSettings {
+  int max_inflight = 100;
+  std::size_t batch = 256;  // lines per committed transaction
+  std::chrono::nanoseconds drain_timeout{std::chrono::seconds(30)};
+  bool durable = false;     // a real outbox file: keep reading while disconnected
+};
+
+class Publisher {
+ public:
+  Publisher(PublisherSettings settings, spool::Outbox& outbox, mqtt::Session& session, MessageBuilder& builder,
+            stream::RejectSink& rejects, RateLimiter& rate);
+  // Wire the session's callbacks to this publisher (before session.start()).
+  void attach();
+  // Runs until the input is done and everything is acknowledged, the session
+  // gave up, or an interrupt. Returns the exit code (0, 69, 74, 75, 130).
+  int run(InputQueue& input);
+  const PublisherCounters& counters() const { return counters_; }
+  // Wakes the loop (new input, an acknowledgement, a state change).
+  void wake();
+
+ private:
+  Status apply_acks();
+  Status read_input(InputQueue& input);
+  Status fill_window();
+  void wait_for_work(std::chrono::milliseconds max);
+  Status commit(bool force);
+  std::size_t inflight() const;
+
+  PublisherSettings settings_;
+  spool::Outbox& outbox_;
+  mqtt::Session& session_;
+  MessageBuilder& builder_;
+  stream::RejectSink& rejects_;
+  RateLimiter& rate_;
+  PublisherCounters counters_;
+
+  mutable std::mutex mutex_;  // guards woken_ and acked_mids_ (shared with the loop thread)
+  std::condition_variable work_;
+  bool woken_ = false;
+  std::vector<int> acked_mids_;  // negative: the broker refused it (v5 reason >= 0x80)
+  // Owned by the publishing thread only: the callback records mids, this
+  // thread maps them, so a PUBACK that beats publish()'s return is still found.
+  std::unordered_map<int, std::int64_t> mid_to_id_;
+  std::unordered_set<std::int64_t> inflight_ids_;
+  bool was_connected_ = false;
+  // Owned by the publishing thread only.
+  std::size_t removed_since_commit_ = 0;
+  std::chrono::steady_clock::time_point last_commit_, last_progress_;
+  std::chrono::nanoseconds rate_wait_{};
+  std::string cached_props_text_;
+  mqtt::Properties cached_props_;
+};
+
+}  // namespace iot::pub

@@ -1,0 +1,3 @@
+#include "iot-sub/sub.hpp"
+
+int main(int argc, char** argv) { return iot::sub::run(argc, argv); }

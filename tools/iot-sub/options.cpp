@@ -1,0 +1,40 @@
+#include "iot-sub/options.hpp"
+
+namespace iot::sub {
+
+void define_options(CLI::App& app, SubOptions& o) {
+  cli::add_broker_options(app, o.broker);
+  cli::add_log_options(app, o.log);
+  const char* s = "Subscription";
+  app.add_option("-t,--topic", o.filters, "Topic filter to subscribe to; repeatable")->group(s);
+  app.add_option("--share", o.share, "Shared subscription group: subscribes to $share/GROUP/FILTER (MQTT 5)")
+      ->group(s);
+  app.add_option("--session", o.session,
+                 "Persistent session NAME (client id NAME, clean start off): the broker keeps QoS >= 1 "
+                 "messages while iot-sub is down")->group(s);
+  app.add_option("--session-expiry", o.session_expiry, "How long the broker keeps the --session (MQTT 5)")
+      ->group(s);
+  auto* retained_only =
+      app.add_flag("--retained-only", o.retained_only, "Print retained messages only; stop at the first live one")
+          ->group(s);
+  app.add_flag("--no-retained", o.no_retained, "Skip retained messages")->group(s)->excludes(retained_only);
+  app.add_option("--retries", o.retries, "Failed connection attempts in a row before giving up (0: never)")
+      ->check(CLI::NonNegativeNumber)->group(s);
+  app.add_option("--connect-timeout", o.connect_timeout, "Time one connection attempt may take")->group(s);
+  const char* e = "Ending";
+  app.add_option("-C,--count", o.count, "Stop after N messages")->group(e);
+  app.add_option("--idle", o.idle, "Stop when no message arrived for this long (5s, 2m)")->group(e);
+  app.add_option("-W,--timeout", o.timeout, "Stop after this long in total")->group(e);
+  const char* out = "Output";
+  app.add_option("--pattern", o.pattern, "Topic pattern whose captures fill \"fields\": i/{tenant:b64hex}/...")
+      ->group(out);
+  app.add_option("--dict", o.dict_file, "Key-compaction dictionary (JSON: {\"0\": \"name\", ...}) to expand keys")
+      ->group(out);
+  app.add_flag("--payload-only", o.payload_only, "Print only the decoded payload of each message")->group(out);
+  app.add_flag("--raw", o.raw, "Do not decode: every payload as payload_b64")->group(out);
+  app.add_option("--journal", o.journal,
+                 "Append each message to this file and fsync it before acknowledging; a restart prints "
+                 "what it holds first")->group(out);
+}
+
+}  // namespace iot::sub

@@ -1,0 +1,113 @@
+#include "iot-sub/sub.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/log.hpp"
+#include "cli/run.hpp"
+#include "core/duration.hpp"
+#include "core/exit_codes.hpp"
+#include "mqtt/broker_config.hpp"
+#include "iot-sub/options.hpp"
+#include "iot-sub/subscriber.hpp"
+
+namespace iot::sub {
+namespace {
+
+std::optional<std::chrono::nanoseconds> duration_option(const std::string& text, const char* name) {
+  if (text.empty()) return std::nullopt;
+  auto d = parse_duration(text);
+  if (!d) cli::fail(make_error(ErrorKind::usage, "usage", std::string(name) + ": " + d.error().message));
+  return *d;
+}
+
+RenderSettings render_settings(const SubOptions& o) {
+  RenderSettings r;
+  r.raw = o.raw;
+  r.payload_only = o.payload_only;
+  if (!o.pattern.empty()) {
+    auto p = topic::TopicPattern::parse(o.pattern);
+    if (!p) cli::fail(make_error(ErrorKind::usage, "usage", "--pattern: " + p.error().message));
+    r.pattern = std::move(*p);
+  }
+  if (!o.dict_file.empty()) {
+    auto d = KeyDictionary::load(o.dict_file);
+    if (!d) cli::fail(d.error());
+    r.dict = std::move(*d);
+  }
+  return r;
+}
+
+mqtt::SessionConfig session_config(const SubOptions& o) {
+  auto c = mqtt::session_config_from(o.broker, "sub");
+  if (!c) cli::fail(c.error());
+  if (!o.session.empty()) {
+    if (!o.broker.client_id.empty() && o.broker.client_id != o.session)
+      cli::fail(make_error(ErrorKind::usage, "usage", "--session NAME is the client id: do not also give -i"));
+    c->client_id = o.session;
+    c->clean_start = false;
+    auto expiry = duration_option(o.session_expiry, "--session-expiry");
+    c->session_expiry = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*expiry).count());
+  }
+  c->retries = o.retries;
+  c->connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+      *duration_option(o.connect_timeout, "--connect-timeout"));
+  return std::move(*c);
+}
+
+std::vector<std::string> subscription_filters(const SubOptions& o) {
+  std::vector<std::string> filters;
+  for (const auto& f : o.filters) filters.push_back(o.share.empty() ? f : "$share/" + o.share + "/" + f);
+  return filters;
+}
+
+int subscribe(const SubOptions& o) {
+  if (o.filters.empty()) cli::fail(make_error(ErrorKind::usage, "usage", "at least one -t FILTER is required"));
+  EndConditions end;
+  end.count = o.count;
+  end.idle = duration_option(o.idle, "--idle");
+  end.total = duration_option(o.timeout, "-W");
+  end.retained_only = o.retained_only;
+  end.no_retained = o.no_retained;
+  end.must_not_lose = !o.session.empty() && o.broker.qos >= 1;
+  if (o.retained_only && !end.idle && !end.total) end.idle = std::chrono::seconds(1);
+  if (!o.session.empty() && o.broker.qos == 2)
+    log::warn("QoS 2 cannot be made crash-safe: libmosquitto completes the exchange before the message is "
+              "handed over (see iot-sub(1), Delivery guarantees); use -q 1");
+  MessageRenderer renderer(render_settings(o));
+  // Per line to pipes and terminals (style rule 5), and always when a line
+  // must be out of the process before the PUBACK.
+  struct stat st {};
+  bool regular_file = ::fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+  stream::LineWriter out(STDOUT_FILENO, end.must_not_lose || !regular_file);
+  std::unique_ptr<Journal> journal;
+  if (!o.journal.empty()) {
+    auto j = Journal::open(o.journal);
+    if (!j) cli::fail(j.error());
+    journal = std::move(*j);
+    auto drained = journal->drain(out);
+    if (!drained) cli::fail(drained.error());
+    if (*drained) log::info("{} line(s) from the journal of an earlier run written first", *drained);
+  }
+  auto session = mqtt::Session::create(session_config(o));
+  if (!session) cli::fail(session.error());
+  (*session)->subscribe_on_connect(subscription_filters(o), o.broker.qos);
+  Subscriber subscriber(end, renderer, out, journal.get(), **session);
+  subscriber.attach();
+  (void)(*session)->start();
+  int code = subscriber.wait();
+  (*session)->stop();
+  if (auto st = out.flush(); !st && code == exit_code::ok) code = exit_code::io_error;
+  log::debug("{} message(s) received", subscriber.received());
+  return code;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  SubOptions options;
+  return cli::run_tool({"sub", "Subscribe to MQTT topics and write NDJSON envelopes to stdout"}, argc, argv,
+                       [&](CLI::App& app) { define_options(app, options); }, [&] { return subscribe(options); });
+}
+
+}  // namespace iot::sub

@@ -1,0 +1,87 @@
+#include "iot-sub/subscriber.hpp"
+
+#include <unistd.h>
+
+#include "core/log.hpp"
+#include "cli/run.hpp"
+#include "core/exit_codes.hpp"
+
+namespace iot::sub {
+namespace {
+using Clock = std::chrono::steady_clock;
+std::int64_t steady_ns() { return Clock::now().time_since_epoch().count(); }
+std::int64_t wall_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Subscriber::Subscriber(EndConditions end, MessageRenderer& renderer, stream::LineWriter& out, Journal* journal,
+                       mqtt::Session& session)
+    : end_(end), renderer_(renderer), out_(out), journal_(journal), session_(session) {}
+
+void Subscriber::attach() {
+  session_.on_message([this](const mqtt::IncomingMessage& m) { handle(m); });
+  session_.on_event([this] { changed_.notify_all(); });
+}
+
+void Subscriber::finish(bool stop_reading) {
+  done_ = true;
+  if (stop_reading) session_.disconnect_now();
+  changed_.notify_all();
+}
+
+void Subscriber::handle(const mqtt::IncomingMessage& m) {
+  if (done_) return;  // read after the DISCONNECT was queued: its PUBACK never goes out
+  if (end_.no_retained && m.retain) return;
+  if (end_.retained_only && !m.retain) {
+    finish(true);
+    return;
+  }
+  std::string line = renderer_.render(m, wall_ns());
+  if (journal_) {
+    if (auto st = journal_->append(line); !st) {
+      log::error("{}", st.error().message);
+      if (end_.must_not_lose) ::_exit(exit_code::io_error);  // unacknowledged: the broker redelivers
+      io_failed_ = true;
+      finish(true);
+      return;
+    }
+  }
+  if (auto st = out_.write_line(line); !st) {
+    if (!journal_ && end_.must_not_lose) {
+      log::error("stdout: {}; exiting before acknowledging the message", st.error().message);
+      ::_exit(exit_code::io_error);
+    }
+    log::error("stdout: {}", st.error().message);
+    io_failed_ = true;
+    finish(true);
+    return;
+  }
+  last_rx_ = steady_ns();
+  std::uint64_t n = ++received_;
+  if (end_.count && n >= end_.count) finish(true);
+}
+
+int Subscriber::wait() {
+  const std::int64_t start = steady_ns();
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (io_failed_) return exit_code::io_error;
+    if (done_) break;
+    if (cli::interrupted()) return exit_code::interrupted;
+    if (session_.state() == mqtt::SessionState::failed) {
+      log::error("{}", session_.last_error().message);
+      return exit_code::unavailable;
+    }
+    std::int64_t now = steady_ns();
+    std::int64_t last = last_rx_.load() ? last_rx_.load() : start;
+    if (end_.idle && now - last >= end_.idle->count()) break;
+    if (end_.total && now - start >= end_.total->count()) break;
+    changed_.wait_for(lock, std::chrono::milliseconds(50));
+  }
+  if (io_failed_) return exit_code::io_error;
+  return received_.load() ? exit_code::ok : exit_code::no_input;
+}
+
+}  // namespace iot::sub

@@ -1,0 +1,56 @@
+// iot-sub's message handler and its ending conditions. The handler runs on
+// libmosquitto's loop thread and writes each line (journal first, then
+// stdout) before it returns: in threaded mode that is before the PUBACK goes
+// out (library facts A), and a blocked stdout blocks the loop, so a slow
+// reader slows the subscription instead of growing memory.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+
+#include "mqtt/session.hpp"
+#include "stream/line_writer.hpp"
+#include "iot-sub/journal.hpp"
+#include "iot-sub/renderer.hpp"
+
+namespace iot::sub {
+
+struct EndConditions {
+  std::uint64_t count = 0;  // 0: no limit
+  std::optional<std::chrono::nanoseconds> idle, total;
+  bool retained_only = false;
+  bool no_retained = false;
+  bool must_not_lose = false;  // QoS >= 1 under a persistent session: die unacknowledged on write errors
+};
+
+class Subscriber {
+ public:
+  Subscriber(EndConditions end, MessageRenderer& renderer, stream::LineWriter& out, Journal* journal,
+             mqtt::Session& session);
+  void attach();
+  // Waits until an ending condition; returns the exit code (0, 3, 69, 74, 130).
+  int wait();
+  std::uint64_t received() const { return received_.load(); }
+
+ private:
+  void handle(const mqtt::IncomingMessage& m);
+  void finish(bool stop_reading);
+
+  EndConditions end_;
+  MessageRenderer& renderer_;
+  stream::LineWriter& out_;
+  Journal* journal_;
+  mqtt::Session& session_;
+  std::atomic<std::uint64_t> received_{0};
+  std::atomic<bool> done_{false};
+  std::atomic<bool> io_failed_{false};
+  std::atomic<std::int64_t> last_rx_{0};  // steady clock ns
+  std::mutex mutex_;
+  std::condition_variable changed_;
+};
+
+}  // namespace iot::sub

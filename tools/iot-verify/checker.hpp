@@ -1,0 +1,82 @@
+// LineChecker: the per-line decision of iot-verify (design §2, §8). For each
+// line: envelope -> payload -> signature (with a key) -> normalizer (schema,
+// quality codes) -> msg_id duplicates -> seq gaps/reordering -> timestamps.
+// A line is invalid for exactly four reasons: bad JSON, bad signature,
+// schema error, duplicate. Gaps, reordering and timestamp findings are
+// counted, and the line stays valid. Memory is bounded by the duplicate
+// window, the sequence tracker's limits and --max-devices.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/duplicate_window.hpp"
+#include "checks/sequence_tracker.hpp"
+#include "checks/timestamp_checks.hpp"
+#include "registry/registry.hpp"
+#include "stream/envelope.hpp"
+#include "telemetry/reading.hpp"
+#include "iot-verify/stats.hpp"
+
+namespace iot::verify {
+
+struct CheckerConfig {
+  std::optional<std::string> key;  // verify signatures when set
+  bool allow_unsigned = false;     // with a key: accept lines without an HMAC
+  checks::TimestampLimits time_limits;
+  checks::SequenceLimits seq_limits;
+  std::size_t window = checks::DuplicateWindow::default_capacity;
+  std::size_t max_devices = 100'000;
+  // Per-route shapes, device/metric templates, key maps and keys (a route's
+  // key replaces `key` for its topics). A topic no route matches is invalid
+  // (reason no_route, counted as a schema error). Bare payloads (no topic)
+  // are read without it.
+  std::shared_ptr<const registry::Registry> registry;
+};
+
+struct Verdict {
+  bool ok = true;
+  std::string_view reason;  // bad_json, too_large, bad_signature, schema, duplicate
+  std::string detail;       // for the reject record and the log
+};
+
+// The signature part of the checks, stateless: with a key, a payload in
+// seed 003's signed form must verify; one without an HMAC is bad unless
+// allow_unsigned. Without a key, every payload passes. Safe to run on
+// another thread than the LineChecker (see pipeline.hpp).
+Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned);
+
+class LineChecker {
+ public:
+  explicit LineChecker(CheckerConfig config);
+  // Checks one line (without its newline) and counts it. too_long: the
+  // reader skipped a line over its limit (text is then empty).
+  // now_ns: the clock that timestamps are judged by. signature: the line's
+  // signature_verdict when computed already (else computed here).
+  Verdict check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature = nullptr);
+  const Stats& stats() const { return stats_; }
+
+ private:
+  Verdict check_payload(simdjson::dom::element payload, std::string_view topic, std::int64_t now_ns,
+                        const Verdict* signature);
+  bool is_duplicate(simdjson::dom::element payload, const std::vector<telemetry::Message>& messages,
+                    std::string& detail);
+  void track(const std::vector<telemetry::Message>& messages, DeviceStats* first, std::int64_t now_ns);
+  void count(const Verdict& verdict, DeviceStats* device);
+  DeviceStats* device(std::string_view id);
+
+  CheckerConfig config_;
+  stream::EnvelopeParser parser_;
+  checks::DuplicateWindow window_;
+  checks::SequenceTracker sequences_;
+  checks::TimestampChecks timestamps_;
+  std::vector<checks::GapEvent> events_;
+  Stats stats_;
+  std::string_view current_device_;
+};
+
+}  // namespace iot::verify

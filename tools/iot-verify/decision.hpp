@@ -1,0 +1,24 @@
+// The exit status of iot-verify (design §6, §8), decided in one place:
+//   --report (the default mode): 1 when any line is invalid, when more seqs
+//     are missing than --max-gap, or, under --strict, on any finding at all;
+//   --filter: 0 (every line was passed or rejected), 1 under --strict when
+//     a line was rejected;
+//   both modes: 1 when --expect-count N differs from the lines read.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "iot-verify/options.hpp"
+#include "iot-verify/stats.hpp"
+
+namespace iot::verify {
+
+struct Decision {
+  int code = 0;
+  std::vector<std::string> reasons;  // why it is not 0, for the log
+};
+
+Decision decide(const Settings& settings, const Counters& totals);
+
+}  // namespace iot::verify

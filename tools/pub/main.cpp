@@ -1,3 +1,0 @@
-#include "pub/pub.hpp"
-
-int main(int argc, char** argv) { return iot::pub::run(argc, argv); }

@@ -1,3 +1,0 @@
-#include "replay/replay.hpp"
-
-int main(int argc, char** argv) { return iot::replay::run(argc, argv); }

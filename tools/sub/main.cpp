@@ -1,3 +1,0 @@
-#include "sub/sub.hpp"
-
-int main(int argc, char** argv) { return iot::sub::run(argc, argv); }

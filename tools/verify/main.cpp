@@ -1,3 +1,0 @@
-#include "verify/verify.hpp"
-
-int main(int argc, char** argv) { return iot::verify::run(argc, argv); }

@@ -1,3 +1,0 @@
-#include "waveform/waveform.hpp"
-
-int main(int argc, char** argv) { return iot::waveform::run(argc, argv); }
