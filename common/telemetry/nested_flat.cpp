@@ -91,7 +91,7 @@ Status set_device(std::string_view own, const Naming& naming, std::string_view f
 // The top-level members of a nested payload, found in one pass over its keys
 // (a lookup per field would scan the object a dozen times).
 struct NestedMembers {
-  std::optional<element> device_id, d, ts, msg_id, seq, schema_version, device_type, meta;
+  std::optional<element> device_id, d, ts, ts_ns, msg_id, seq, schema_version, device_type, meta;
 };
 
 NestedMembers find_members(object payload) {
@@ -100,6 +100,7 @@ NestedMembers find_members(object payload) {
     if (key == "device_id") found.device_id = value;
     else if (key == "d") found.d = value;
     else if (key == "ts") found.ts = value;
+    else if (key == "ts_ns") found.ts_ns = value;
     else if (key == "msg_id") found.msg_id = value;
     else if (key == "seq") found.seq = value;
     else if (key == "schema_version") found.schema_version = value;
@@ -130,7 +131,14 @@ Status read_nested_header(const NestedMembers& members, Message& m) {
   if (!members.ts) return schema_error("ts", "missing");
   auto ts = integer_value(*members.ts, "ts");
   if (!ts) return ts.error();
-  auto ns = ms_to_ns(*ts, "ts");
+  // Unix ms (seed 000), unless the payload is in seed 003's signed form:
+  // "ts_ns" beside "ts" makes ts seconds (a signed nested payload has both).
+  Result<std::int64_t> ns = ms_to_ns(*ts, "ts");
+  if (members.ts_ns) {
+    auto fraction = integer_value(*members.ts_ns, "ts_ns");
+    if (!fraction) return fraction.error();
+    ns = seconds_ns_to_ns(*ts, *fraction);
+  }
   if (!ns) return ns.error();
   m.time_ns = *ns;
   if (!members.meta) return ok_status();

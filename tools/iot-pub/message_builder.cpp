@@ -97,8 +97,12 @@ Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std:
     member("seq", std::to_string(*seq));
   }
   if (settings_.key) {  // seed 003: seconds and nanoseconds inside the signed payload
-    if (!has_key(payload, "ts")) member("ts", std::to_string(ns / 1000000000));
-    if (!has_key(payload, "ts_ns")) member("ts_ns", std::to_string(ns % 1000000000));
+    // Both or neither: "ts_ns" beside a payload's own "ts" (Unix ms in seed
+    // 000's shapes) would make every reader take that ts as seconds.
+    if (!has_key(payload, "ts") && !has_key(payload, "ts_ns")) {
+      member("ts", std::to_string(ns / 1000000000));
+      member("ts_ns", std::to_string(ns % 1000000000));
+    }
   } else if (!has_key(payload, "ts")) {
     member("ts", std::to_string(ns / 1000000));
   }

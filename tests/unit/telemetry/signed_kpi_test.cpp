@@ -67,6 +67,27 @@ TEST(Signed, SignedNestedPayloadReadsAsNested) {
   EXPECT_EQ(messages->front().readings.size(), 6u);
 }
 
+// Seed 003's time form decides the unit whatever shape is signed inside:
+// "ts" beside "ts_ns" is seconds (iot-replay shape=signed writes a nested
+// payload so); a nested "ts" alone stays Unix ms.
+TEST(Signed, SignedNestedPayloadWithTsNsIsSecondsNot1970) {
+  const std::string inner = R"({"d":{"temp":{"q":192,"v":20.5}},"device_id":"dev-1","msg_id":"01J0000000000000000000000A",)"
+                            R"("seq":1,"ts":1759384453,"ts_ns":920529791})";
+  auto messages = run(R"({"hmac": "x", "payload": )" + inner + "}");
+  ASSERT_TRUE(messages.ok()) << messages.error().message;
+  EXPECT_EQ(messages->front().shape, Shape::nested);
+  EXPECT_EQ(messages->front().time_ns, 1759384453920529791LL);
+  EXPECT_EQ(messages->front().readings.at(0).time_ns, 1759384453920529791LL);
+  auto unsigned_nested = run(inner);  // the same payload unsigned reads the same time
+  ASSERT_TRUE(unsigned_nested.ok()) << unsigned_nested.error().message;
+  EXPECT_EQ(unsigned_nested->front().time_ns, 1759384453920529791LL);
+  auto ms = run(R"({"hmac": "x", "payload": {"device_id":"d","ts":1759384453920,"d":{"t":1}}})");
+  ASSERT_TRUE(ms.ok()) << ms.error().message;
+  EXPECT_EQ(ms->front().time_ns, 1759384453920000000LL);
+  EXPECT_EQ(schema_message(R"({"device_id":"d","ts":1759384453,"ts_ns":2000000000,"d":{"t":1}})"),
+            "ts_ns: not within 0..999999999");
+}
+
 TEST(Signed, BarePayloadIsNotSigned) {
   auto messages = run(R"({"humidity": 60.64, "ts": 1759384453, "ts_ns": 920529791})", on_topic("sensors/a/b"));
   ASSERT_TRUE(messages.ok()) << messages.error().message;
