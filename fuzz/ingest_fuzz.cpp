@@ -6,36 +6,53 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string_view>
 
 #include "iot-ingest/line_rows.hpp"
 
 namespace {
 
-const iot::ingest::Router& router() {
-  static const iot::ingest::Router* r = [] {
-    using iot::ingest::Route;
-    iot::ingest::Route fallback;
-    auto* router = new iot::ingest::Router(fallback);
-    Route flat;
-    flat.shape = iot::telemetry::Shape::flat;
-    flat.keymap = {{"ti", "temp_inlet_c"}, {"p", "pressure_bar"}};
-    flat.tags = {{"site", "{site}"}, {"fw", "{v}"}};
-    flat.table = "flat_readings";
-    if (!router->add("plant/{site}/flat", flat)) abort();
-    Route kpi;
-    kpi.shape = iot::telemetry::Shape::kpi;
-    kpi.device_template = "{pi_tag}";
-    kpi.tags = {{"site", "plant-{site}"}};
-    if (!router->add("FCTS/FAE/{site}/SolvExtract/{pi_tag}", kpi)) abort();
-    Route signed_route;
-    signed_route.shape = iot::telemetry::Shape::signed_envelope;
-    signed_route.key = std::string("fuzz-key");
-    signed_route.device_template = "{sensor}";
-    if (!router->add("sensors/{room}/{sensor}", signed_route)) abort();
-    Route any;
-    if (!router->add("#", any)) abort();
-    return router;
+// Routes of every kind, as a registry file writes them.
+constexpr const char* fuzz_registry = R"toml(
+[[route]]
+pattern = "plant/{site}/flat"
+shape = "flat"
+table = "flat_readings"
+[route.keymap]
+ti = "temp_inlet_c"
+p = "pressure_bar"
+[route.tags]
+site = "{site}"
+fw = "{v}"
+
+[[route]]
+pattern = "FCTS/FAE/{site}/SolvExtract/{pi_tag}"
+shape = "kpi"
+device = "{pi_tag}"
+[route.tags]
+site = "plant-{site}"
+
+[[route]]
+pattern = "sensors/{room}/{sensor}"
+shape = "signed"
+device = "{sensor}"
+key_file = "ingest-fuzz.key"
+
+[[route]]
+pattern = "#"
+)toml";
+
+const iot::registry::RouteEngine& routes() {
+  static const iot::registry::RouteEngine* r = [] {
+    // The signed route requires signatures with the key its key file holds.
+    iot::registry::ParseOptions options;
+    options.base_dir = std::filesystem::temp_directory_path();
+    std::ofstream(options.base_dir / "ingest-fuzz.key") << "fuzz-key\n";
+    auto parsed = iot::registry::Registry::parse(fuzz_registry, options);
+    if (!parsed) abort();
+    return new iot::registry::RouteEngine(iot::registry::RouteDefaults{}, std::move(*parsed));
   }();
   return *r;
 }
@@ -49,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static iot::stream::EnvelopeParser parser;
   auto env = parser.parse(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!env) return 0;
-  auto rows = iot::ingest::line_rows(*env, router(), std::nullopt);
+  auto rows = iot::ingest::line_rows(*env, routes());
   if (!rows) {
     if (rows.error().reason.empty()) abort();  // every reject has a reason for the DLQ
     return 0;

@@ -29,6 +29,13 @@ struct ExitError : std::runtime_error {
 int exit_code_for(const Error& error);
 [[noreturn]] void fail(const Error& error);
 
+// The value, or fail() with the error: for a tool's setup, where any error ends the run.
+template <class T>
+T must(Result<T> r) {
+  if (!r) fail(r.error());
+  return std::move(*r);
+}
+
 using DefineFn = std::function<void(CLI::App&)>;
 using BodyFn = std::function<int()>;
 

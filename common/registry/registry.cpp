@@ -7,7 +7,6 @@
 #include <iterator>
 
 #include "registry/route_parser.hpp"
-#include "telemetry/field_template.hpp"
 
 namespace iot::registry {
 namespace {
@@ -65,35 +64,6 @@ Result<Registry> Registry::load(const std::filesystem::path& path) {
   options.source = path.string();
   options.base_dir = path.parent_path();
   return parse(text, options);
-}
-
-Result<RouteMatch> Registry::route(std::string_view topic) const {
-  for (const Route& r : routes_) {
-    if (auto match = r.pattern.match(topic)) return RouteMatch{&r, std::move(*match)};
-  }
-  return make_error(ErrorKind::bad_input, "no_route",
-                    "no registry route matches topic \"" + std::string(topic.substr(0, 200)) + "\"");
-}
-
-telemetry::NormalizeContext RouteMatch::context(std::string_view topic) const {
-  telemetry::NormalizeContext c;
-  c.shape = route->shape;
-  c.topic = topic;
-  c.fields = &match.fields;
-  c.keymap = route->keymap.empty() ? nullptr : &route->keymap;
-  c.device_template = route->device_template;
-  c.metric_template = route->metric_template;
-  return c;
-}
-
-Result<std::map<std::string, std::string>> RouteMatch::tags(const simdjson::dom::object* payload) const {
-  std::map<std::string, std::string> out;
-  for (const auto& [name, text] : route->tags) {
-    auto value = telemetry::expand_template(text, telemetry::TemplateValues{&match.fields, payload, {}, {}});
-    if (!value) return value.error();
-    out.emplace(name, std::move(*value));
-  }
-  return out;
 }
 
 }  // namespace iot::registry

@@ -1,8 +1,8 @@
-// The TOML registry (design §1 "Topic patterns and the registry", §8
-// "Registry"; seed 003's "IoT registry"; man page iot-registry(5)): an
-// ordered list of routes from topic patterns to how a message is read
-// (shape, device and metric templates, key map, HMAC key) and stored (table,
-// tags, retention, rollups). The first matching route wins.
+// The TOML registry (man page iot-registry(5)): an ordered list of routes
+// from topic patterns to how a message is read (shape, device and metric
+// templates, key map, HMAC key) and stored (table, tags, retention,
+// rollups), parsed once into typed values. Which route a message takes, and
+// what it reads as there, is route_engine.hpp's job.
 #pragma once
 
 #include <chrono>
@@ -14,48 +14,29 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "registry/table_plan.hpp"
 #include "telemetry/normalize.hpp"
 #include "topic/pattern.hpp"
 
 namespace iot::registry {
 
 inline constexpr std::string_view default_table = "readings";
-inline constexpr std::string_view aggregate_names[] = {"mean", "min", "max", "sum", "count"};
-
-struct Rollup {
-  std::chrono::nanoseconds every{0};                      // the aggregation period, > 0
-  std::vector<std::string> aggregates{"mean"};            // a subset of aggregate_names, in file order
-  std::optional<std::chrono::nanoseconds> retention;      // of the aggregated rows
-  std::string every_text, retention_text;                 // as written ("5m", "30d")
-};
 
 struct Route {
-  std::size_t index = 0;                                   // 1-based position in the file
+  std::size_t index = 0;                                   // 1-based position in the file; 0: the default route
   topic::TopicPattern pattern;
   telemetry::Shape shape = telemetry::Shape::automatic;
   std::string device_template;                             // empty: the shape's own device id
   std::string metric_template;                             // empty: the shape's own metric names
-  std::string table{default_table};                        // [a-z_][a-z0-9_]{0,62}
+  std::string table;                                       // [a-z_][a-z0-9_]{0,62}; empty: the tool's default table
   std::string key_file;                                    // as written (relative to the registry's folder)
   std::optional<std::string> key;                          // the key's bytes: signatures required
-  std::optional<std::chrono::nanoseconds> retention;       // of raw rows
-  std::string retention_text;
+  std::optional<std::chrono::seconds> retention;           // of raw rows
   std::map<std::string, std::string> tags;                 // name -> template
   std::map<std::string, std::string> keymap;               // flat short key -> metric
   std::optional<Rollup> rollup;
 
   bool is_catch_all() const { return pattern.text() == "#"; }
-};
-
-// A route chosen for a topic, with the topic's captures.
-struct RouteMatch {
-  const Route* route = nullptr;
-  topic::Match match;
-  // The normalizer's context for this route (points into route and match:
-  // keep both alive while it is used).
-  telemetry::NormalizeContext context(std::string_view topic) const;
-  // The route's tags expanded over the captures and the payload's fields.
-  Result<std::map<std::string, std::string>> tags(const simdjson::dom::object* payload) const;
 };
 
 struct ParseOptions {
@@ -70,8 +51,6 @@ class Registry {
   static Result<Registry> load(const std::filesystem::path& path);
   static Result<Registry> parse(std::string_view toml_text, const ParseOptions& options = {});
 
-  // The first route whose pattern matches; reason "no_route" when none does.
-  Result<RouteMatch> route(std::string_view topic) const;
   const std::vector<Route>& routes() const { return routes_; }
   const std::string& source() const { return source_; }
 

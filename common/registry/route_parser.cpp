@@ -88,8 +88,7 @@ Result<Rollup> parse_rollup(const toml::node& node, const Where& where) {
   if (!*every) return where("rollup.every", "missing");
   auto period = positive_duration(**every, "rollup.every", where);
   if (!period) return period.error();
-  r.every = *period;
-  r.every_text = **every;
+  r.every = whole_seconds(*period);
   if (const toml::node* a = t->get("aggregates")) {
     const toml::array* list = a->as_array();
     if (!list || list->empty()) return where("rollup.aggregates", "not a list of aggregate names");
@@ -108,8 +107,7 @@ Result<Rollup> parse_rollup(const toml::node& node, const Where& where) {
   if (*retention) {
     auto d = positive_duration(**retention, "rollup.retention", where);
     if (!d) return d.error();
-    r.retention = *d;
-    r.retention_text = **retention;
+    r.retention = whole_seconds(*d);
   }
   return r;
 }
@@ -159,8 +157,7 @@ Status parse_storage(const toml::table& t, Route& route, const Where& where, con
   if (*retention) {
     auto d = positive_duration(**retention, "retention", where);
     if (!d) return d.error();
-    route.retention = *d;
-    route.retention_text = **retention;
+    route.retention = whole_seconds(*d);
   }
   if (const toml::node* r = t.get("rollup")) {
     auto rollup = parse_rollup(*r, where);

@@ -1,23 +1,29 @@
-#include "store/table_plan.hpp"
+#include "registry/table_plan.hpp"
 
-namespace iot::store {
+#include <algorithm>
 
-bool operator==(const RollupSpec& a, const RollupSpec& b) {
-  return a.suffix == b.suffix && a.every_seconds == b.every_seconds && a.aggregates == b.aggregates &&
-         a.retention_seconds == b.retention_seconds;
+namespace iot::registry {
+
+std::string Rollup::suffix() const {
+  const std::int64_t s = every.count();
+  if (s % 86400 == 0) return std::to_string(s / 86400) + "d";
+  if (s % 3600 == 0) return std::to_string(s / 3600) + "h";
+  if (s % 60 == 0) return std::to_string(s / 60) + "m";
+  return std::to_string(s) + "s";
 }
 
-bool TablePlan::operator==(const TablePlan& o) const {
-  return retention_seconds == o.retention_seconds && rollups == o.rollups;
+std::chrono::seconds whole_seconds(std::chrono::nanoseconds period) {
+  return std::max(std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::seconds>(period));
 }
 
-const std::vector<RollupSpec>& default_rollups() {
-  static const std::vector<RollupSpec> rollups = [] {
-    const std::vector<std::string> all = {"mean", "min", "max", "sum", "count"};
-    return std::vector<RollupSpec>{{"1m", 60, all, std::nullopt}, {"1h", 3600, all, std::nullopt},
-                                   {"1d", 86400, all, std::nullopt}};
+const std::vector<Rollup>& default_rollups() {
+  using std::chrono::seconds;
+  static const std::vector<Rollup> rollups = [] {
+    const std::vector<std::string> all(std::begin(aggregate_names), std::end(aggregate_names));
+    return std::vector<Rollup>{{seconds(60), all, std::nullopt}, {seconds(3600), all, std::nullopt},
+                               {seconds(86400), all, std::nullopt}};
   }();
   return rollups;
 }
 
-}  // namespace iot::store
+}  // namespace iot::registry

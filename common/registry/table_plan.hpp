@@ -1,33 +1,53 @@
 // What iot-ingest creates beside a readings table: its retention and its
-// rollups. The defaults are readings_1m/1h/1d with every aggregate and no
+// rollups, as typed periods (parsed once, when the registry or the options
+// were read). The defaults are readings_1m/1h/1d with every aggregate and no
 // retention; a registry route's `retention` and `[route.rollup]` replace
 // them for the table it names (iot-registry(5)).
 #pragma once
 
-#include <cstdint>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace iot::store {
+namespace iot::registry {
 
-struct RollupSpec {
-  std::string suffix;                             // "1h": the view is <table>_1h
-  std::int64_t every_seconds = 0;                 // bucket width, > 0
-  std::vector<std::string> aggregates;            // of mean, min, max, sum, count
-  std::optional<std::int64_t> retention_seconds;  // of the aggregated rows (TimescaleDB)
+inline constexpr std::string_view aggregate_names[] = {"mean", "min", "max", "sum", "count"};
+
+struct Rollup {
+  std::chrono::seconds every{0};                 // bucket width, > 0
+  std::vector<std::string> aggregates{"mean"};   // a subset of aggregate_names, in file order
+  std::optional<std::chrono::seconds> retention;  // of the aggregated rows (TimescaleDB)
+
+  // The view's suffix: the period in its largest whole unit ("1d", "6h", "15m", "90s");
+  // the view is <table>_<suffix>.
+  std::string suffix() const;
+  bool operator==(const Rollup&) const = default;
 };
 
 struct TablePlan {
-  std::optional<std::int64_t> retention_seconds;  // of raw rows
-  std::vector<RollupSpec> rollups;
-  bool operator==(const TablePlan&) const;
+  std::optional<std::chrono::seconds> retention;  // of raw rows
+  std::vector<Rollup> rollups;
+  bool operator==(const TablePlan&) const = default;
 };
 
-bool operator==(const RollupSpec& a, const RollupSpec& b);
-
 // readings_1m, _1h, _1d with mean, min, max, sum and count.
-const std::vector<RollupSpec>& default_rollups();
+const std::vector<Rollup>& default_rollups();
 
-}  // namespace iot::store
+// A period as whole seconds, at least one (a view cannot bucket by less).
+std::chrono::seconds whole_seconds(std::chrono::nanoseconds period);
+
+// Every table's plan: `fallback` for the default table and every table no
+// route declares anything for.
+struct TablePlans {
+  TablePlan fallback{std::nullopt, default_rollups()};
+  std::map<std::string, TablePlan> tables;
+  const TablePlan& plan_for(const std::string& table) const {
+    auto it = tables.find(table);
+    return it == tables.end() ? fallback : it->second;
+  }
+};
+
+}  // namespace iot::registry

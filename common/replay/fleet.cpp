@@ -1,4 +1,5 @@
 #include "replay/fleet.hpp"
+#include "ulid/ulid.hpp"
 
 #include <fmt/format.h>
 
@@ -64,18 +65,6 @@ std::int64_t current_second_ms() {
 }
 
 }  // namespace
-
-void format_ulid(std::uint64_t time_ms, std::uint64_t hi16, std::uint64_t lo64, char* out) {
-  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  // 128 bits: 48 time, 80 random; 26 characters of 5 bits (the first holds 3).
-  std::uint64_t hi = (time_ms & 0xFFFFFFFFFFFFULL) << 16 | (hi16 & 0xFFFF);
-  std::uint64_t lo = lo64;
-  for (int i = 25; i >= 0; --i) {
-    out[i] = kAlphabet[lo & 31];
-    lo = (lo >> 5) | (hi << 59);
-    hi >>= 5;
-  }
-}
 
 Fleet::Fleet(FleetSpec spec, std::string key, const std::string& topic_template)
     : spec_(std::move(spec)), key_(std::move(key)), rng_(spec_.seed) {
@@ -155,7 +144,7 @@ void Fleet::compute_values(Device& dev, double t_s, double progress, bool failin
 void Fleet::render(const Device& dev, SyntheticMessage& out, std::int64_t ts_ms, std::uint64_t seq) {
   if (spec_.shape != FleetShape::flat) {
     std::uint64_t hi = rng_.next(), lo = rng_.next();
-    format_ulid(std::uint64_t(ts_ms), hi, lo, out.msg_id);
+    ulid::format_to(std::uint64_t(ts_ms), hi, lo, out.msg_id);
   }
   std::string& line = out.line;
   line.clear();

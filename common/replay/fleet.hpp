@@ -80,7 +80,4 @@ class Fleet {
   std::string scratch_;
 };
 
-// Writes the 26-character ULID of (time_ms, 80 random bits) into out.
-void format_ulid(std::uint64_t time_ms, std::uint64_t random_hi16, std::uint64_t random_lo64, char* out);
-
 }  // namespace iot::replay

@@ -7,7 +7,7 @@
 
 #include "codec/json_text.hpp"
 #include "core/duration.hpp"
-#include "replay/time_text.hpp"
+#include "core/time_text.hpp"
 
 namespace iot::replay {
 namespace {
@@ -84,8 +84,8 @@ Status set_fleet_key(FleetSpec& spec, std::string_view key, std::string_view val
     if (ec != std::errc() || p != value.data() + value.size()) return usage("seed: expected an unsigned integer");
     spec.seed = seed;
   } else if (key == "start") {
-    auto t = parse_time_ns(value);
-    if (!t) return t.error();
+    auto t = time_text::parse_time_ns(value, time_text::command_line_rules);
+    if (!t) return usage("start: " + t.error().message);
     spec.start_ms = *t / 1000000;
   } else {
     return usage("--synthetic: unknown key '" + std::string(key) +

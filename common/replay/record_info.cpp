@@ -1,6 +1,6 @@
 #include "replay/record_info.hpp"
 
-#include "replay/time_text.hpp"
+#include "core/time_text.hpp"
 
 namespace iot::replay {
 namespace {
@@ -10,9 +10,15 @@ using simdjson::dom::element;
 // Integers exactly (ns timestamps do not fit a double), else a double.
 std::optional<std::int64_t> time_number_ns(element e) {
   int64_t i;
-  if (e.get(i) == simdjson::SUCCESS) return unix_int_to_ns(i);
+  if (e.get(i) == simdjson::SUCCESS) {
+    auto ns = time_text::unix_integer_to_ns(i);
+    return ns ? std::optional<std::int64_t>(*ns) : std::nullopt;
+  }
   double d;
-  if (e.get_double().get(d) == simdjson::SUCCESS) return unix_number_to_ns(d);
+  if (e.get_double().get(d) == simdjson::SUCCESS) {
+    auto ns = time_text::unix_double_to_ns(d);
+    return ns ? std::optional<std::int64_t>(*ns) : std::nullopt;
+  }
   return std::nullopt;
 }
 
@@ -53,7 +59,7 @@ std::optional<std::int64_t> payload_time_ns(element payload) {
     if (auto t = time_number_ns(v)) return t;
     std::string_view text;
     if (v.get(text) == simdjson::SUCCESS) {
-      auto t = parse_time_ns(text);
+      auto t = time_text::parse_time_ns(text, time_text::command_line_rules);
       if (t) return *t;
     }
   }

@@ -3,6 +3,7 @@
 // byte of the line stays as recorded (number spellings, key order, spaces,
 // unknown fields). A signed payload is signed again when a key is given.
 #include "replay/retime.hpp"
+#include "ulid/ulid.hpp"
 
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
@@ -12,7 +13,7 @@
 
 #include "codec/base64.hpp"
 #include "replay/fleet.hpp"
-#include "replay/time_text.hpp"
+#include "core/time_text.hpp"
 #include "sign/canonical_json.hpp"
 #include "sign/hmac.hpp"
 
@@ -109,7 +110,9 @@ void shift_unix_number(LineTokens& tokens, const std::string& pointer, std::int6
   if (!tok) return;
   auto v = integer_token(tok->second);
   if (!v) return;
-  std::int64_t ns = unix_int_to_ns(*v);
+  auto scaled = time_text::unix_integer_to_ns(*v);
+  if (!scaled) return;  // out of range: left as it was
+  std::int64_t ns = *scaled;
   std::int64_t unit = *v == 0 ? 1 : ns / *v;  // 1e9, 1e6, 1e3 or 1
   if (unit <= 0) unit = 1;
   splices.push_back({tok->first, tok->second.size(), std::to_string(*v + offset_ns / unit)});
@@ -146,13 +149,15 @@ std::string Retimer::apply(std::string_view line) {
   } else {
     for (const char* key : {"/ts", "/t", "/timestamp"}) shift_unix_number(tokens, p + key, offset_ns_, splices);
     shift_unix_number(tokens, p + "/meta/source_ts", offset_ns_, splices);
-    if (auto ts = tokens.integer(p + "/ts")) new_ms = (unix_int_to_ns(*ts) + offset_ns_) / 1000000;
+    if (auto ts = tokens.integer(p + "/ts")) {
+      if (auto ns = time_text::unix_integer_to_ns(*ts)) new_ms = (*ns + offset_ns_) / 1000000;
+    }
   }
   if (new_ids_ && tokens.is(p + "/msg_id", od::json_type::string)) {
     auto id_tok = tokens.token(p + "/msg_id");
     char id[26];
     std::uint64_t hi = rng_.next(), lo = rng_.next();
-    format_ulid(std::uint64_t(std::max<std::int64_t>(new_ms.value_or(0), 0)), hi, lo, id);
+    ulid::format_to(std::uint64_t(std::max<std::int64_t>(new_ms.value_or(0), 0)), hi, lo, id);
     splices.push_back({id_tok->first, id_tok->second.size(), "\"" + std::string(id, 26) + "\""});
   }
   std::string out = apply_splices(line, splices);

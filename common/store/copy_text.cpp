@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "store/time_text.hpp"
+#include "core/time_text.hpp"
 
 namespace iot::store {
 namespace {
@@ -29,7 +29,7 @@ void append_copy_field(std::string& out, std::string_view text) {
 }
 
 void append_copy_reading(std::string& out, const ReadingRow& r) {
-  append_iso_micros(out, r.time_ns);
+  time_text::append_rfc3339_micros(out, r.time_ns);
   out += '\t';
   append_copy_field(out, r.device_id);
   out += '\t';

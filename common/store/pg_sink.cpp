@@ -8,7 +8,7 @@
 #include "core/duration.hpp"
 #include "store/copy_text.hpp"
 #include "store/identifier.hpp"
-#include "store/time_text.hpp"
+#include "core/time_text.hpp"
 
 namespace iot::store {
 namespace {
@@ -92,7 +92,7 @@ void PgSink::create_timescale_or_plain(pqxx::work& tx) {
     try {
       pqxx::subtransaction sub(tx, "timescale");
       sub.exec("CREATE EXTENSION IF NOT EXISTS timescaledb");
-      for (const auto& sql : pg_timescale_sql(names_, options_.plan_for(names_.table))) sub.exec(sql);
+      for (const auto& sql : pg_timescale_sql(names_, options_.plans.plan_for(names_.table))) sub.exec(sql);
       sub.commit();
       timescale_ = true;
       note_ = "TimescaleDB: hypertable with 1-day chunks, compression after 7 days, continuous aggregates";
@@ -101,7 +101,7 @@ void PgSink::create_timescale_or_plain(pqxx::work& tx) {
       note_ = std::string("TimescaleDB is available but could not be set up (") + e.what() + "); ";
     }
   }
-  for (const auto& sql : pg_plain_extras_sql(names_, options_.plan_for(names_.table))) tx.exec(sql);
+  for (const auto& sql : pg_plain_extras_sql(names_, options_.plans.plan_for(names_.table))) tx.exec(sql);
   note_ += "TimescaleDB not present: plain PostgreSQL with a BRIN index on time; rollups are materialized "
            "views refreshed by iot-ingest --refresh-rollups";
 }
@@ -112,11 +112,11 @@ void PgSink::create_timescale_or_plain(pqxx::work& tx) {
 Status PgSink::refresh_rollups() {
   try {
     std::vector<std::string> tables = {names_.table};
-    for (const auto& [name, plan] : options_.tables)
+    for (const auto& [name, plan] : options_.plans.tables)
       if (name != names_.table) tables.push_back(name);
     for (const auto& table : tables) {
       SchemaNames names{names_.schema, table};
-      const TablePlan& plan = options_.plan_for(table);
+      const TablePlan& plan = options_.plans.plan_for(table);
       pqxx::nontransaction probe(*conn_);
       auto found = probe.exec_params("SELECT to_regclass($1) IS NOT NULL", qualified_name(names_.schema, table));
       probe.commit();
@@ -124,7 +124,7 @@ Status PgSink::refresh_rollups() {
       if (timescale_) {
         pqxx::nontransaction nt(*conn_);
         for (const auto& r : plan.rollups)
-          nt.exec("CALL refresh_continuous_aggregate('" + qualified_name(names_.schema, table + "_" + r.suffix) +
+          nt.exec("CALL refresh_continuous_aggregate('" + qualified_name(names_.schema, table + "_" + r.suffix()) +
                   "', NULL, NULL)");
         continue;
       }
@@ -166,7 +166,7 @@ void PgSink::ensure_table(pqxx::work& tx, const std::string& table) {
   pqxx::subtransaction sub(tx, "new_table");
   sub.exec("SELECT pg_advisory_xact_lock(7306480917)");
   for (const auto& sql : pg_base_schema_sql(names)) sub.exec(sql);
-  const TablePlan& plan = options_.plan_for(table);
+  const TablePlan& plan = options_.plans.plan_for(table);
   const auto extras = timescale_ ? pg_timescale_sql(names, plan) : pg_plain_extras_sql(names, plan);
   for (const auto& sql : extras) sub.exec(sql);
   sub.commit();
@@ -211,7 +211,7 @@ void PgSink::write_gaps(pqxx::work& tx, const Batch& batch) {
       "DELETE FROM " + gaps + " WHERE device_id = $1 AND from_seq BETWEEN $2 AND $3 AND filled_at IS NULL";
   const std::optional<std::string> open_row;
   for (const auto& g : batch.gaps) {
-    std::string detected = iso_micros(g.detected_ns);
+    std::string detected = time_text::rfc3339_micros(g.detected_ns);
     if (!g.replace) {
       tx.exec_params(keep, g.device_id, g.from_seq, g.to_seq, detected, open_row);
       continue;
@@ -220,7 +220,7 @@ void PgSink::write_gaps(pqxx::work& tx, const Batch& batch) {
     for (const auto& [from, to] : g.remaining) tx.exec_params(overwrite, g.device_id, from, to, detected, open_row);
     if (g.filled_ns)
       tx.exec_params(overwrite, g.device_id, g.from_seq, g.to_seq, detected,
-                     std::optional<std::string>(iso_micros(*g.filled_ns)));
+                     std::optional<std::string>(time_text::rfc3339_micros(*g.filled_ns)));
   }
 }
 
@@ -230,7 +230,7 @@ void PgSink::write_waveforms(pqxx::work& tx, const Batch& batch) {
                           " peak, crest, dominant_hz) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
                           " ON CONFLICT (upload_id) DO NOTHING";
   for (const auto& w : batch.waveforms) {
-    tx.exec_params(sql, w.upload_id, opt_text(w.device_id), iso_micros(w.time_ns), w.sample_rate_hz, w.sample_count,
+    tx.exec_params(sql, w.upload_id, opt_text(w.device_id), time_text::rfc3339_micros(w.time_ns), w.sample_rate_hz, w.sample_count,
                    opt_text(w.format), opt_text(w.sha256), opt_text(w.blob), w.rms, w.peak, w.crest,
                    opt_text(w.dominant_hz_json));
   }

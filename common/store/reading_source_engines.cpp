@@ -6,7 +6,7 @@
 #include "store/pg_sink.hpp"
 #include "store/reading_source_rows.hpp"
 #include "store/sqlite_handle.hpp"
-#include "store/time_text.hpp"
+#include "core/time_text.hpp"
 
 namespace iot::store::detail {
 namespace {
@@ -49,8 +49,8 @@ class SqliteCursor : public RowCursor {
     };
     row.device_id = text(0);
     row.metric = text(1);
-    auto t = parse_iso_micros(text(2));
-    if (!t) return make_error(ErrorKind::internal, "bad_stored_time", "stored time is not ISO 8601: " + text(2));
+    auto t = time_text::parse_iso_ns(text(2), {false, false});
+    if (!t) return make_error(ErrorKind::internal, "bad_stored_time", "stored time: " + t.error().message);
     row.time_ns = *t;
     row.value = sqlite3_column_type(s, 3) == SQLITE_NULL ? std::nullopt
                                                          : std::optional<double>(sqlite3_column_double(s, 3));
@@ -118,8 +118,8 @@ Result<std::unique_ptr<RowCursor>> open_sqlite_cursor(const std::string& path, c
   int i = 1;
   for (const auto& d : f.devices) sqlite3_bind_text(st->get(), i++, d.c_str(), -1, SQLITE_TRANSIENT);
   for (const auto& m : f.metrics) sqlite3_bind_text(st->get(), i++, m.c_str(), -1, SQLITE_TRANSIENT);
-  if (f.since_ns) sqlite3_bind_text(st->get(), i++, iso_micros(*f.since_ns).c_str(), -1, SQLITE_TRANSIENT);
-  if (f.until_ns) sqlite3_bind_text(st->get(), i++, iso_micros(*f.until_ns).c_str(), -1, SQLITE_TRANSIENT);
+  if (f.since_ns) sqlite3_bind_text(st->get(), i++, time_text::rfc3339_micros(*f.since_ns).c_str(), -1, SQLITE_TRANSIENT);
+  if (f.until_ns) sqlite3_bind_text(st->get(), i++, time_text::rfc3339_micros(*f.until_ns).c_str(), -1, SQLITE_TRANSIENT);
   return std::unique_ptr<RowCursor>(new SqliteCursor(std::move(*db), std::move(*st)));
 }
 
@@ -134,8 +134,8 @@ Result<std::unique_ptr<RowCursor>> open_pg_cursor(const std::string& conninfo, c
       return w + ")";
     };
     std::string where = " WHERE true" + list("device_id", f.devices) + list("metric", f.metrics);
-    if (f.since_ns) where += " AND time >= " + conn->quote(iso_micros(*f.since_ns));
-    if (f.until_ns) where += " AND time < " + conn->quote(iso_micros(*f.until_ns));
+    if (f.since_ns) where += " AND time >= " + conn->quote(time_text::rfc3339_micros(*f.since_ns));
+    if (f.until_ns) where += " AND time < " + conn->quote(time_text::rfc3339_micros(*f.until_ns));
     std::string declare =
         "DECLARE iot_reading_source NO SCROLL CURSOR FOR SELECT device_id, metric,"
         " (extract(epoch FROM time) * 1000000)::bigint, value, quality, msg_id, seq FROM " +

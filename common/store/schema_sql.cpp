@@ -20,7 +20,7 @@ std::string literal_name(const SchemaNames& n, const std::string& table) {
 }
 
 // The plan's aggregates as columns named after them ("avg(value) AS mean").
-std::string aggregate_columns(const RollupSpec& r) {
+std::string aggregate_columns(const Rollup& r) {
   std::string out = "device_id, metric";
   for (const auto& a : r.aggregates) {
     if (a == "mean") out += ", avg(value) AS mean";
@@ -32,7 +32,7 @@ std::string aggregate_columns(const RollupSpec& r) {
   return out;
 }
 
-std::string view_name(const SchemaNames& n, const RollupSpec& r) { return n.table + "_" + r.suffix; }
+std::string view_name(const SchemaNames& n, const Rollup& r) { return n.table + "_" + r.suffix(); }
 
 }  // namespace
 
@@ -85,17 +85,17 @@ std::vector<std::string> sqlite_rollup_sql(const SchemaNames& n, const TablePlan
         "CREATE VIEW IF NOT EXISTS {} AS SELECT strftime('%Y-%m-%dT%H:%M:%SZ', "
         "(CAST(strftime('%s', time) AS INTEGER) / {}) * {}, 'unixepoch') AS bucket, {} FROM {} "
         "GROUP BY bucket, device_id, metric",
-        quote_identifier(view_name(n, r)), r.every_seconds, r.every_seconds, aggregate_columns(r),
+        quote_identifier(view_name(n, r)), r.every.count(), r.every.count(), aggregate_columns(r),
         quote_identifier(n.table)));
   }
   return sql;
 }
 
 std::vector<std::string> sqlite_retention_sql(const SchemaNames& n, const TablePlan& plan) {
-  if (!plan.retention_seconds) return {};
+  if (!plan.retention) return {};
   // ISO 8601 text in UTC compares in time order.
   return {fmt::format("DELETE FROM {} WHERE time < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{} seconds')",
-                      quote_identifier(n.table), *plan.retention_seconds)};
+                      quote_identifier(n.table), plan.retention->count())};
 }
 
 std::vector<std::string> pg_timescale_sql(const SchemaNames& n, const TablePlan& plan) {
@@ -108,23 +108,23 @@ std::vector<std::string> pg_timescale_sql(const SchemaNames& n, const TablePlan&
           " timescaledb.compress_orderby = 'time DESC')",
       "SELECT add_compression_policy(" + lit + ", INTERVAL '7 days', if_not_exists => TRUE)",
   };
-  if (plan.retention_seconds)
+  if (plan.retention)
     sql.push_back(fmt::format("SELECT add_retention_policy({}, INTERVAL '{} seconds', if_not_exists => TRUE)", lit,
-                              *plan.retention_seconds));
+                              plan.retention->count()));
   for (const auto& r : plan.rollups) {
     const std::string view = view_name(n, r);
     sql.push_back(fmt::format(
         "CREATE MATERIALIZED VIEW IF NOT EXISTS {} WITH (timescaledb.continuous) AS SELECT time_bucket(INTERVAL "
         "'{} seconds', time) AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
-        q(n, view), r.every_seconds, aggregate_columns(r), q(n, n.table)));
+        q(n, view), r.every.count(), aggregate_columns(r), q(n, n.table)));
     // Refreshed every period over the last three days (late data lands within that).
     sql.push_back(fmt::format(
         "SELECT add_continuous_aggregate_policy({}, start_offset => INTERVAL '3 days', end_offset => INTERVAL "
         "'{} seconds', schedule_interval => INTERVAL '{} seconds', if_not_exists => TRUE)",
-        literal_name(n, view), r.every_seconds, r.every_seconds));
-    if (r.retention_seconds)
+        literal_name(n, view), r.every.count(), r.every.count()));
+    if (r.retention)
       sql.push_back(fmt::format("SELECT add_retention_policy({}, INTERVAL '{} seconds', if_not_exists => TRUE)",
-                                literal_name(n, view), *r.retention_seconds));
+                                literal_name(n, view), r.retention->count()));
   }
   return sql;
 }
@@ -137,16 +137,16 @@ std::vector<std::string> pg_plain_extras_sql(const SchemaNames& n, const TablePl
     sql.push_back(fmt::format(
         "CREATE MATERIALIZED VIEW IF NOT EXISTS {} AS SELECT date_bin(INTERVAL '{} seconds', time, "
         "TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
-        q(n, view_name(n, r)), r.every_seconds, aggregate_columns(r), q(n, n.table)));
+        q(n, view_name(n, r)), r.every.count(), aggregate_columns(r), q(n, n.table)));
   }
   return sql;
 }
 
 std::vector<std::string> pg_refresh_rollups_sql(const SchemaNames& n, const TablePlan& plan) {
   std::vector<std::string> sql;
-  if (plan.retention_seconds)
+  if (plan.retention)
     sql.push_back(fmt::format("DELETE FROM {} WHERE time < now() - INTERVAL '{} seconds'", q(n, n.table),
-                              *plan.retention_seconds));
+                              plan.retention->count()));
   for (const auto& r : plan.rollups) sql.push_back("REFRESH MATERIALIZED VIEW " + q(n, view_name(n, r)));
   return sql;
 }

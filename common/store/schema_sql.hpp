@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "store/table_plan.hpp"
+#include "registry/table_plan.hpp"
 
 namespace iot::store {
+
+using registry::Rollup;
+using registry::TablePlan;
 
 struct SchemaNames {
   std::string schema;             // empty: public (PostgreSQL) / main (SQLite)

@@ -8,19 +8,14 @@
 
 #include "core/result.hpp"
 #include "store/row.hpp"
-#include "store/table_plan.hpp"
+#include "registry/table_plan.hpp"
 
 namespace iot::store {
 
 struct SinkOptions {
   std::string schema;            // PostgreSQL schema (created when missing); empty: public
   std::string table = "readings";
-  TablePlan plan{std::nullopt, default_rollups()};  // of `table` and of tables not in `tables`
-  std::map<std::string, TablePlan> tables;          // the tables registry routes name
-  const TablePlan& plan_for(const std::string& name) const {
-    auto it = tables.find(name);
-    return it == tables.end() ? plan : it->second;
-  }
+  registry::TablePlans plans;    // retention and rollups, table by table
 };
 
 class Sink {

@@ -5,7 +5,7 @@
 
 #include "store/identifier.hpp"
 #include "store/schema_sql.hpp"
-#include "store/time_text.hpp"
+#include "core/time_text.hpp"
 
 namespace iot::store {
 namespace {
@@ -88,7 +88,7 @@ Status SqliteSink::ensure_schema() {
 Status SqliteSink::create_table(const std::string& table) {
   SchemaNames names{"", table};
   std::vector<std::string> statements = sqlite_schema_sql(names);
-  for (auto& sql : sqlite_rollup_sql(names, options_.plan_for(table))) statements.push_back(std::move(sql));
+  for (auto& sql : sqlite_rollup_sql(names, options_.plans.plan_for(table))) statements.push_back(std::move(sql));
   for (const auto& sql : statements) {
     if (auto st = sqlite_exec(db_.get(), sql); !st) return st;
   }
@@ -164,7 +164,7 @@ Result<WriteStats> SqliteSink::write_in_transaction(const Batch& batch) {
     }
     if (time_of_text != r.time_ns) {
       time.clear();
-      append_iso_micros(time, r.time_ns);
+      time_text::append_rfc3339_micros(time, r.time_ns);
       time_of_text = r.time_ns;
     }
     bind_text(st, 1, time);
@@ -207,7 +207,7 @@ Status SqliteSink::upsert_gap(const std::string& device, std::int64_t from, std:
 }
 
 Status SqliteSink::insert_gap(const GapRow& g) {
-  std::string detected = iso_micros(g.detected_ns);
+  std::string detected = time_text::rfc3339_micros(g.detected_ns);
   if (!g.replace) return upsert_gap(g.device_id, g.from_seq, g.to_seq, detected, "", false);
   sqlite3_stmt* del = delete_open_gaps_.get();
   bind_text(del, 1, g.device_id);
@@ -217,13 +217,13 @@ Status SqliteSink::insert_gap(const GapRow& g) {
   for (const auto& [from, to] : g.remaining) {
     if (auto st = upsert_gap(g.device_id, from, to, detected, "", true); !st) return st;
   }
-  if (g.filled_ns) return upsert_gap(g.device_id, g.from_seq, g.to_seq, detected, iso_micros(*g.filled_ns), true);
+  if (g.filled_ns) return upsert_gap(g.device_id, g.from_seq, g.to_seq, detected, time_text::rfc3339_micros(*g.filled_ns), true);
   return ok_status();
 }
 
 Status SqliteSink::insert_waveform(const WaveformRow& w) {
   sqlite3_stmt* st = insert_waveform_.get();
-  std::string time = iso_micros(w.time_ns);
+  std::string time = time_text::rfc3339_micros(w.time_ns);
   bind_text(st, 1, w.upload_id);
   bind_text(st, 2, w.device_id);
   bind_text(st, 3, time);
@@ -243,10 +243,10 @@ Status SqliteSink::insert_waveform(const WaveformRow& w) {
 // of raw rows, for the default table and every table the registry names.
 Status SqliteSink::refresh_rollups() {
   std::vector<std::string> tables = {options_.table};
-  for (const auto& [name, plan] : options_.tables)
+  for (const auto& [name, plan] : options_.plans.tables)
     if (name != options_.table) tables.push_back(name);
   for (const auto& table : tables) {
-    for (const auto& sql : sqlite_retention_sql({"", table}, options_.plan_for(table))) {
+    for (const auto& sql : sqlite_retention_sql({"", table}, options_.plans.plan_for(table))) {
       auto st = sqlite_exec(db_.get(), sql);
       if (!st && st.error().message.find("no such table") == std::string::npos) return st;
     }

@@ -6,6 +6,14 @@
 #include "telemetry/shape_readers.hpp"
 
 namespace iot::telemetry::detail {
+
+Result<std::int64_t> seconds_ns_to_ns(std::int64_t seconds, std::int64_t fraction) {
+  if (fraction < 0 || fraction > 999'999'999) return schema_error("ts_ns", "not within 0..999999999");
+  constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
+  if (seconds > limit || seconds < -limit) return schema_error("ts", "out of range");
+  return seconds * 1'000'000'000 + fraction;
+}
+
 namespace {
 
 using simdjson::dom::element;
@@ -29,11 +37,7 @@ Result<std::int64_t> signed_time(object payload) {
   if (!*ts) return schema_error("ts", "missing");
   auto ts_ns = optional_integer(payload, "ts_ns");
   if (!ts_ns) return ts_ns.error();
-  std::int64_t fraction = ts_ns->value_or(0);
-  if (fraction < 0 || fraction > 999'999'999) return schema_error("ts_ns", "not within 0..999999999");
-  constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
-  if (**ts > limit || **ts < -limit) return schema_error("ts", "out of range");
-  return **ts * 1'000'000'000 + fraction;
+  return seconds_ns_to_ns(**ts, ts_ns->value_or(0));
 }
 
 // The device of a seed-003 message: template, else device_id, else the topic.

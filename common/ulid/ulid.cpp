@@ -41,20 +41,8 @@ Ulid from_bits(const Bits& b) {
   return u;
 }
 
-// Bits [pos, pos+5) counted from the top of the 130-bit big-endian field (two
-// leading zero bits, then the 128-bit value).
-unsigned get5(const Bits& b, int index) {
-  int shift = 125 - 5 * index;  // shift of the lowest bit of char index, 0..125
-  unsigned v = 0;
-  for (int k = 0; k < 5; ++k) {
-    int bit = shift + k;
-    if (bit >= 128) continue;
-    std::uint64_t word = bit >= 64 ? b.hi : b.lo;
-    v |= static_cast<unsigned>((word >> (bit % 64)) & 1u) << k;
-  }
-  return v;
-}
-
+// Bits [5*index, 5*index+5) counted from the top of the 130-bit big-endian
+// field (two leading zero bits, then the 128-bit value) set to v.
 void set5(Bits& b, int index, unsigned v) {
   int shift = 125 - 5 * index;
   for (int k = 0; k < 5; ++k) {
@@ -75,10 +63,21 @@ bool increment_random(std::array<std::uint8_t, 10>& r) {
 
 }  // namespace
 
+void format_to(std::uint64_t time_ms, std::uint64_t random_hi16, std::uint64_t random_lo64, char* out) {
+  // 128 bits: 48 time, 80 random; 26 characters of 5 bits (the first holds 3).
+  std::uint64_t hi = (time_ms & kMaxTime) << 16 | (random_hi16 & 0xFFFF);
+  std::uint64_t lo = random_lo64;
+  for (int i = static_cast<int>(kLength) - 1; i >= 0; --i) {
+    out[i] = kAlphabet[lo & 31];
+    lo = (lo >> 5) | (hi << 59);
+    hi >>= 5;
+  }
+}
+
 std::string format(const Ulid& u) {
   Bits b = to_bits(u);
   std::string out(kLength, '0');
-  for (int i = 0; i < static_cast<int>(kLength); ++i) out[i] = kAlphabet[get5(b, i)];
+  format_to(b.hi >> 16, b.hi & 0xFFFF, b.lo, out.data());
   return out;
 }
 

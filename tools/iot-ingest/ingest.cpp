@@ -13,11 +13,13 @@
 #include "iot-ingest/ingestor.hpp"
 #include "iot-ingest/line_feed.hpp"
 #include "iot-ingest/options.hpp"
-#include "iot-ingest/router.hpp"
 #include "store/sink.hpp"
+#include "telemetry/field_template.hpp"
 
 namespace iot::ingest {
 namespace {
+
+using cli::must;
 
 using Clock = std::chrono::steady_clock;
 
@@ -29,15 +31,8 @@ struct Wiring {
   std::unique_ptr<stream::RejectSink> dlq;
   std::unique_ptr<store::RedisDedup> redis_dedup;
   std::unique_ptr<store::RedisStreamWriter> stream_writer;
-  std::unique_ptr<Router> router;
   std::string stream_template;
 };
-
-template <class T>
-T must(Result<T> r) {
-  if (!r) cli::fail(r.error());
-  return std::move(*r);
-}
 
 std::unique_ptr<store::RedisClient> redis_connect(const std::string& url, std::string* path) {
   auto parsed = must(store::parse_redis_url(url));
@@ -45,55 +40,18 @@ std::unique_ptr<store::RedisClient> redis_connect(const std::string& url, std::s
   return must(store::RedisClient::connect(parsed));
 }
 
-std::optional<std::int64_t> retention_seconds(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  auto d = parse_duration(text);  // checked when the options and the registry were read
-  if (!d) return std::nullopt;
-  return std::chrono::duration_cast<std::chrono::seconds>(*d).count();
-}
-
-// What each table gets beside it: for the tables registry routes name, the
-// rollups the routes declare (every route's, once per period) and their
-// retention; where no route declares one, the defaults (--retention, the
-// 1m/1h/1d rollups unless --no-rollups). Two routes that disagree on a
-// table's retention or on one period's rollup: the first wins, said in the log.
-store::SinkOptions sink_options(const Settings& s, const Router& router) {
+store::SinkOptions sink_options(const Settings& s) {
   store::SinkOptions o;
   o.schema = s.schema;
   o.table = s.table;
-  o.plan.retention_seconds = retention_seconds(s.retention);
-  o.plan.rollups = s.rollups ? store::default_rollups() : std::vector<store::RollupSpec>{};
-  std::map<std::string, store::TablePlan> declared;  // what the routes say, table by table
-  for (const auto& entry : router.routes()) {
-    const Route& route = entry.second;  // a plain reference: clang 14 lambdas cannot capture bindings
-    const std::string table = route.table.empty() ? s.table : route.table;
-    store::TablePlan& plan = declared[table];
-    if (auto r = retention_seconds(route.retention)) {
-      if (plan.retention_seconds && plan.retention_seconds != r)
-        log::warn("registry: route {} gives table {} another retention than an earlier route; the earlier wins",
-                  route.name, table);
-      if (!plan.retention_seconds) plan.retention_seconds = r;
-    }
-    if (!route.rollup) continue;
-    auto same = std::find_if(plan.rollups.begin(), plan.rollups.end(),
-                             [&](const store::RollupSpec& r) { return r.suffix == route.rollup->suffix; });
-    if (same == plan.rollups.end()) {
-      plan.rollups.push_back(*route.rollup);
-    } else if (!(*same == *route.rollup)) {
-      log::warn("registry: route {} asks table {} for another {} rollup than an earlier route; the earlier wins",
-                route.name, table, route.rollup->suffix);
-    }
-  }
-  for (auto& [table, plan] : declared) {
-    if (!plan.retention_seconds) plan.retention_seconds = o.plan.retention_seconds;
-    if (plan.rollups.empty() || !s.rollups) plan.rollups = o.plan.rollups;
-    o.tables.emplace(table, std::move(plan));
-  }
+  std::vector<std::string> warnings;
+  o.plans = s.routes->table_plans(&warnings);
+  for (const auto& w : warnings) log::warn("{}", w);
   return o;
 }
 
 void open_database(const Settings& s, Wiring& w) {
-  store::SinkOptions options = sink_options(s, *w.router);
+  store::SinkOptions options = sink_options(s);
   w.sink = must(store::open_sink(s.db, options));
   auto schema = w.sink->ensure_schema();
   if (!schema) {
@@ -118,10 +76,6 @@ void open_database(const Settings& s, Wiring& w) {
 
 Wiring open_everything(const Settings& s) {
   Wiring w;
-  Route fallback;
-  fallback.key = s.key;
-  fallback.retention = s.retention;
-  w.router = must(load_router(s.registry, fallback));
   open_database(s, w);
   w.dlq = s.dlq.empty() ? std::make_unique<stream::RejectSink>() : must(stream::RejectSink::open(s.dlq));
   if (s.dedup == DedupMode::redis)
@@ -130,6 +84,8 @@ Wiring open_everything(const Settings& s) {
     auto client = redis_connect(s.to_stream, &w.stream_template);
     if (w.stream_template.empty())
       cli::fail(make_error(ErrorKind::usage, "usage", "--to-stream needs a stream name: redis://host:port/STREAM"));
+    if (auto st = telemetry::check_template(w.stream_template); !st)
+      cli::fail(make_error(ErrorKind::usage, "usage", "--to-stream: " + st.error().message));
     w.stream_writer = std::make_unique<store::RedisStreamWriter>(std::move(client), s.stream_maxlen);
   }
   return w;
@@ -243,17 +199,14 @@ int finish(const Settings& s, Wiring& w, Ingestor& ingestor, Clock::time_point s
 int run_ingest(const Settings& s) {
   auto started = Clock::now();
   if (s.refresh_rollups) {
-    Route fallback;
-    auto router = must(load_router(s.registry, fallback));
-    auto sink = must(store::open_sink(s.db, sink_options(s, *router)));
+    auto sink = must(store::open_sink(s.db, sink_options(s)));
     if (auto st = sink->ensure_schema(); !st) cli::fail(st.error());
     if (auto st = sink->refresh_rollups(); !st) cli::fail(st.error());
     log::info("rollups refreshed");
     return exit_code::ok;
   }
   Wiring w = open_everything(s);
-  Ingestor ingestor(s, *w.router,
-                    Outputs{w.writer.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
+  Ingestor ingestor(s, Outputs{w.writer.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
                             w.stream_template});
   if (s.from.empty())
     ingest_files(s, ingestor);

@@ -5,7 +5,8 @@
 #include "core/log.hpp"
 #include "iot-ingest/line_rows.hpp"
 #include "store/json_out.hpp"
-#include "store/time_text.hpp"
+#include "core/time_text.hpp"
+#include "telemetry/field_template.hpp"
 
 namespace iot::ingest {
 namespace {
@@ -21,7 +22,7 @@ std::string render_reading(const store::ReadingRow& r) {
   out += ",\"metric\":";
   store::append_json_quoted(out, r.metric);
   out += ",\"time\":";
-  store::append_json_quoted(out, store::iso_micros(r.time_ns));
+  store::append_json_quoted(out, time_text::rfc3339_micros(r.time_ns));
   out += ",\"value\":";
   store::append_json_number(out, r.value);
   fmt::format_to(std::back_inserter(out), ",\"quality\":{}}}", r.quality);
@@ -40,9 +41,8 @@ store::GapRow gap_row(const checks::GapEvent& e, std::int64_t now_ns) {
 
 }  // namespace
 
-Ingestor::Ingestor(const Settings& settings, const Router& router, Outputs outputs)
+Ingestor::Ingestor(const Settings& settings, Outputs outputs)
     : settings_(settings),
-      router_(router),
       out_(outputs),
       window_(settings.dedup == DedupMode::off ? 1 : settings.dedup_window) {}
 
@@ -61,8 +61,14 @@ void Ingestor::accept(std::string_view line, bool too_long, const std::string& s
 }
 
 void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source) {
-  auto rows = line_rows(env, router_, settings_.key);
+  auto rows = line_rows(env, *settings_.routes);
   if (!rows) return reject(rows.error().reason, rows.error().message, source, line);
+  std::string stream;
+  if (out_.stream_writer) {  // named before anything is kept, so a bad name rejects the whole line
+    auto name = telemetry::expand_template(out_.stream_template, {&rows->match.fields, nullptr, {}, {}});
+    if (!name) return reject("schema", "--to-stream name: " + name.error().message, source, line);
+    stream = std::move(*name);
+  }
   if (rows->waveform) {
     batch_.waveforms.push_back(std::move(*rows->waveform));
     ++stats_.waveforms;
@@ -70,7 +76,7 @@ void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view 
   } else {
     add_messages(std::move(rows->messages));
   }
-  queue_stream_line(env, line);
+  if (out_.stream_writer) stream_lines_.emplace_back(std::move(stream), std::string(line));
 }
 
 void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
@@ -86,12 +92,6 @@ void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
     pending_rows_ += m.rows.size();
     pending_.push_back(std::move(m));
   }
-}
-
-void Ingestor::queue_stream_line(const stream::EnvelopeView& env, std::string_view line) {
-  if (!out_.stream_writer) return;
-  std::map<std::string, std::string> values = field_strings(env.fields);
-  stream_lines_.emplace_back(fill_template(out_.stream_template, values), std::string(line));
 }
 
 bool Ingestor::due(std::chrono::steady_clock::time_point now) const {

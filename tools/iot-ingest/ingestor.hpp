@@ -15,7 +15,7 @@
 #include "checks/duplicate_window.hpp"
 #include "checks/sequence_tracker.hpp"
 #include "iot-ingest/options.hpp"
-#include "iot-ingest/router.hpp"
+#include "registry/route_engine.hpp"
 #include "iot-ingest/row_builder.hpp"
 #include "iot-ingest/stats.hpp"
 #include "store/redis_dedup.hpp"
@@ -37,7 +37,7 @@ struct Outputs {
 
 class Ingestor {
  public:
-  Ingestor(const Settings& settings, const Router& router, Outputs outputs);
+  Ingestor(const Settings& settings, Outputs outputs);
   // One input line (without newline); source names it in DLQ records.
   void accept(std::string_view line, bool too_long, const std::string& source);
   // A Redis stream entry id to acknowledge once this batch is committed.
@@ -80,10 +80,8 @@ class Ingestor {
   Status settle(InFlight& flight);
   Status write_rows_one_by_one(store::Batch& batch);
   void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
-  void queue_stream_line(const stream::EnvelopeView& env, std::string_view line);
 
   const Settings& settings_;
-  const Router& router_;
   Outputs out_;
   stream::EnvelopeParser parser_;
   checks::DuplicateWindow window_;

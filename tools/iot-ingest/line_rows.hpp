@@ -1,6 +1,6 @@
-// One envelope in, what iot-ingest stores out: the route its topic takes,
-// the signature check, the normalizer and the row builder, in the order the
-// contract gives them. Pure (no I/O), so that the tests and the fuzzer drive
+// One envelope in, what iot-ingest stores out: the route engine's steps
+// (route, signature, normalizer, tags: registry/route_engine.hpp) and then
+// the row builder. Pure (no I/O), so that the tests and the fuzzer drive
 // exactly what the tool runs.
 #pragma once
 
@@ -9,22 +9,20 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "iot-ingest/router.hpp"
 #include "iot-ingest/row_builder.hpp"
+#include "registry/route_engine.hpp"
 #include "stream/envelope.hpp"
 
 namespace iot::ingest {
 
 struct LineRows {
-  const Route* route = nullptr;
-  std::vector<BuiltMessage> messages;      // readings, when the line holds telemetry
+  registry::RouteMatch match;                  // the route taken and the values its templates read
+  std::vector<BuiltMessage> messages;          // readings, when the line holds telemetry
   std::optional<store::WaveformRow> waveform;  // when it is a waveform's metadata line
 };
 
 // Errors carry the reject reason: no_route, decode (payload_b64 holds no
 // readings), bad_signature, schema, waveform_incomplete.
-// default_key: the --key-file key for routes without one of their own.
-Result<LineRows> line_rows(const stream::EnvelopeView& env, const Router& router,
-                           const std::optional<std::string>& default_key);
+Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes);
 
 }  // namespace iot::ingest

@@ -84,6 +84,32 @@ Status resolve_dedup(const IngestOptions& o, Settings& s) {
   return ok_status();
 }
 
+// --registry over the defaults that --key-file, --table, --retention and
+// --no-rollups give; the registry file is read and checked here, once.
+Status resolve_routes(const IngestOptions& o, Settings& s) {
+  registry::RouteDefaults defaults;
+  if (!o.key_file.empty()) {
+    auto key = cli::read_secret_file(o.key_file);
+    if (!key) return make_error(ErrorKind::usage, "usage", "--key-file: " + key.error().message);
+    defaults.key = std::move(*key);
+  }
+  defaults.table = o.table;
+  if (!o.retention.empty()) {
+    std::chrono::nanoseconds retention{};
+    if (auto st = duration_into("--retention", o.retention, retention); !st) return st;
+    defaults.plan.retention = registry::whole_seconds(retention);
+  }
+  if (o.no_rollups) defaults.plan.rollups.clear();
+  std::optional<registry::Registry> routes;
+  if (!o.registry.empty()) {
+    auto loaded = registry::Registry::load(o.registry);
+    if (!loaded) return loaded.error();
+    routes = std::move(*loaded);
+  }
+  s.routes = std::make_shared<const registry::RouteEngine>(std::move(defaults), std::move(routes));
+  return ok_status();
+}
+
 }  // namespace
 
 Result<Settings> resolve(const IngestOptions& o) {
@@ -92,12 +118,7 @@ Result<Settings> resolve(const IngestOptions& o) {
   s.db = o.db;
   s.schema = o.schema;
   s.table = o.table;
-  s.registry = o.registry;
-  if (!o.key_file.empty()) {
-    auto key = cli::read_secret_file(o.key_file);
-    if (!key) return make_error(ErrorKind::usage, "usage", "--key-file: " + key.error().message);
-    s.key = std::move(*key);
-  }
+  if (auto st = resolve_routes(o, s); !st) return st.error();
   s.batch_size = o.batch_size;
   if (auto st = duration_into("--flush-interval", o.flush_interval, s.flush_interval); !st) return st.error();
   if (auto st = resolve_dedup(o, s); !st) return st.error();
@@ -120,12 +141,6 @@ Result<Settings> resolve(const IngestOptions& o) {
   s.spool_max_bytes = o.spool_max_mb << 20;
   if (auto st = duration_into("--retry-for", o.retry_for, s.retry_for); !st) return st.error();
   if (auto st = duration_into("--drain-timeout", o.drain_timeout, s.drain_timeout); !st) return st.error();
-  s.retention = o.retention;
-  if (!s.retention.empty()) {
-    if (auto d = parse_duration(s.retention); !d)
-      return make_error(ErrorKind::usage, "usage", "--retention: " + d.error().message);
-  }
-  s.rollups = !o.no_rollups;
   s.refresh_rollups = o.refresh_rollups;
   s.strict = o.strict;
   s.count = o.count;

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "cli/options.hpp"
 #include "core/result.hpp"
+#include "registry/route_engine.hpp"
 
 namespace iot::ingest {
 
@@ -50,8 +52,10 @@ enum class DedupMode { off, memory, redis };
 
 struct Settings {
   std::vector<std::string> inputs;
-  std::string db, schema, table, registry;
-  std::optional<std::string> key;
+  std::string db, schema, table;
+  // Routes, keys and table plans: --registry over --key-file, --table,
+  // --retention and --no-rollups, read once here.
+  std::shared_ptr<const registry::RouteEngine> routes;
   std::size_t batch_size = 5000;
   std::chrono::nanoseconds flush_interval{};
   DedupMode dedup = DedupMode::memory;
@@ -66,8 +70,6 @@ struct Settings {
   std::string dlq_stream, dlq, spool;
   std::uint64_t spool_max_bytes = 0;
   std::chrono::milliseconds retry_for{}, drain_timeout{};
-  std::string retention;
-  bool rollups = true;
   bool refresh_rollups = false;
   bool strict = false;
   std::optional<std::uint64_t> count;  // stop after N stream entries / lines

@@ -12,30 +12,6 @@ Error schema_error(std::string message) { return make_error(ErrorKind::bad_input
 
 bool has_nul(const std::string& s) { return s.find('\0') != std::string::npos; }
 
-// Top-level scalars of the payload, as template values ("{sensor_id}").
-void add_payload_scalars(simdjson::dom::element payload, std::map<std::string, std::string>& values) {
-  simdjson::dom::object object;
-  if (payload.get_object().get(object)) return;
-  for (auto [key, value] : object) {
-    std::string k(key);
-    if (values.count(k)) continue;
-    if (value.is_string()) values[k] = std::string(value.get_string().value());
-    else if (value.is_int64()) values[k] = std::to_string(value.get_int64().value());
-    else if (value.is_uint64()) values[k] = std::to_string(value.get_uint64().value());
-  }
-}
-
-// The route's tags, filled from the topic's captures and the payload's fields.
-std::map<std::string, std::string> route_tags(const Route& route, const std::map<std::string, std::string>& fields,
-                                              simdjson::dom::element payload) {
-  if (route.tags.empty()) return {};
-  std::map<std::string, std::string> values = fields;
-  add_payload_scalars(payload, values);
-  std::map<std::string, std::string> out;
-  for (const auto& [name, text] : route.tags) out[name] = fill_template(text, values);
-  return out;
-}
-
 // readings.tags: the tags the payload shape carries (kpi: site), with the
 // route's on top (the registry is the operator's word); "" when none.
 std::string render_tags(const std::map<std::string, std::string>& own, const std::map<std::string, std::string>& route) {
@@ -73,23 +49,12 @@ std::string string_of(simdjson::dom::object o, const char* key) {
 
 }  // namespace
 
-std::map<std::string, std::string> field_strings(simdjson::dom::element fields) {
-  std::map<std::string, std::string> out;
-  simdjson::dom::object object;
-  if (fields.get_object().get(object)) return out;
-  for (auto [key, value] : object) {
-    if (value.is_string()) out[std::string(key)] = std::string(value.get_string().value());
-    else if (value.is_int64()) out[std::string(key)] = std::to_string(value.get_int64().value());
-  }
-  return out;
-}
-
 Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Message>& messages,
-                                                 const std::map<std::string, std::string>& fields,
-                                                 simdjson::dom::element payload, const Route& route) {
+                                                 const registry::RouteMatch& match,
+                                                 const std::map<std::string, std::string>& tags_of_route) {
   std::vector<BuiltMessage> out;
   out.reserve(messages.size());
-  const std::map<std::string, std::string> tags_of_route = route_tags(route, fields, payload);
+  const std::map<std::string, std::string>& fields = match.fields;
   const std::string plain_tags = render_tags({}, tags_of_route);
   const std::string tenant = field_or_empty(fields, "tenant"), protocol = field_or_empty(fields, "protocol");
   for (const auto& m : messages) {
@@ -103,7 +68,7 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
       if (has_nul(r.device_id) || has_nul(r.metric) || has_nul(r.unit))
         return schema_error("a device, metric or unit holds a NUL character");
       store::ReadingRow row;
-      row.table = route.table;
+      row.table = match.route->table;  // empty: the default table (--table)
       row.time_ns = r.time_ns;
       row.device_id = r.device_id;
       row.metric = r.metric;

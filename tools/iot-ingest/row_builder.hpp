@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "iot-ingest/route.hpp"
+#include "registry/route_engine.hpp"
 #include "store/row.hpp"
 #include "telemetry/reading.hpp"
 
@@ -25,13 +25,10 @@ struct BuiltMessage {
   std::vector<store::ReadingRow> rows;
 };
 
-// Captures of the topic (envelope "fields") as strings.
-std::map<std::string, std::string> field_strings(simdjson::dom::element fields);
-
 // Errors: bad_input "schema" (a string with NUL, a non-finite value, no time).
 Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Message>& messages,
-                                                 const std::map<std::string, std::string>& fields,
-                                                 simdjson::dom::element payload, const Route& route);
+                                                 const registry::RouteMatch& match,
+                                                 const std::map<std::string, std::string>& tags_of_route);
 
 // A metadata line of `iot-waveform assemble` (an object with "upload_id").
 bool is_waveform_line(simdjson::dom::element payload);

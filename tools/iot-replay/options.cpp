@@ -1,7 +1,7 @@
 #include "iot-replay/options.hpp"
 
 #include "iot-replay/filters.hpp"
-#include "replay/time_text.hpp"
+#include "core/time_text.hpp"
 
 namespace iot::replay {
 namespace {
@@ -11,8 +11,8 @@ Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", 
 // --since / --until: empty text leaves the bound unset, else it must parse.
 Status parse_time_option(const std::string& text, std::optional<std::int64_t>& bound_ns) {
   if (text.empty()) return ok_status();
-  auto t = parse_time_ns(text);
-  if (!t) return t.error();
+  auto t = time_text::parse_time_ns(text, time_text::command_line_rules);
+  if (!t) return usage(t.error().message);
   bound_ns = *t;
   return ok_status();
 }

@@ -2,28 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "sign/hmac.hpp"
+#include "registry/signature_check.hpp"
 #include "telemetry/normalize.hpp"
 
 namespace iot::verify {
 namespace {
-
-// The HMAC text of seed 003's signed form, when the payload is in that form.
-std::optional<std::string_view> signed_hmac(simdjson::dom::element payload) {
-  simdjson::dom::object object;
-  if (payload.get(object) != simdjson::SUCCESS) return std::nullopt;
-  simdjson::dom::element inner;
-  if (object.at_key("payload").get(inner) != simdjson::SUCCESS) return std::nullopt;
-  std::string_view hmac;
-  if (object.at_key("hmac").get(hmac) != simdjson::SUCCESS) return std::nullopt;
-  return hmac;
-}
-
-bool has_key(simdjson::dom::element payload, std::string_view key) {
-  simdjson::dom::object object;
-  simdjson::dom::element ignored;
-  return payload.get(object) == simdjson::SUCCESS && object.at_key(key).get(ignored) == simdjson::SUCCESS;
-}
 
 // The msg_id a payload most likely carries (top level, or inside seed 003's
 // signed wrapper), only to warm the duplicate window's cache; the verdict
@@ -41,10 +24,29 @@ std::string_view msg_id_hint(simdjson::dom::element payload) {
 
 Verdict bad(std::string_view reason, std::string detail) { return Verdict{false, reason, std::move(detail)}; }
 
+registry::RouteEngine route_engine(const CheckerConfig& c) {
+  registry::RouteDefaults defaults;
+  defaults.key = c.key;
+  defaults.allow_unsigned = c.allow_unsigned;
+  std::optional<registry::Registry> routes;
+  if (c.registry) routes = *c.registry;
+  return registry::RouteEngine(std::move(defaults), std::move(routes));
+}
+
+// The reasons the route engine gives, as the static words a Verdict holds.
+std::string_view reason_word(const std::string& reason) {
+  for (std::string_view word : {"no_route", "bad_signature", "schema"})
+    if (reason == word) return word;
+  return "schema";
+}
+
+Verdict verdict_of(const Error& e) { return bad(reason_word(e.reason), e.message); }
+
 }  // namespace
 
 LineChecker::LineChecker(CheckerConfig config)
     : config_(std::move(config)),
+      routes_(route_engine(config_)),
       window_(config_.window),
       sequences_(config_.seq_limits),
       timestamps_(config_.time_limits) {}
@@ -95,25 +97,12 @@ Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t no
     return v;
   }
   window_.prefetch(msg_id_hint(envelope->payload));  // loads while the signature is checked
-  return check_payload(envelope->payload, envelope->topic.value_or(std::string_view{}), now_ns, signature);
+  return check_payload(*envelope, now_ns, signature);
 }
 
 Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned) {
   if (!key) return {};
-  if (!signed_hmac(payload)) {
-    if (allow_unsigned || has_key(payload, "hmac")) {
-      if (!has_key(payload, "hmac")) return {};
-      return bad("bad_signature", "malformed: hmac is not a string or payload is missing");
-    }
-    return bad("bad_signature", "missing: the message carries no hmac (see --allow-unsigned)");
-  }
-  switch (sign::verify_signed(payload, *key)) {
-    case sign::SignatureStatus::ok: return {};
-    case sign::SignatureStatus::bad_signature: return bad("bad_signature", "forged: HMAC does not match the payload");
-    case sign::SignatureStatus::missing: return bad("bad_signature", "missing: the message carries no hmac");
-    case sign::SignatureStatus::malformed:
-      return bad("bad_signature", "malformed: hmac is not base64 of 32 bytes, or the payload cannot be canonicalized");
-  }
+  if (auto st = registry::check_signature(payload, *key, allow_unsigned); !st) return verdict_of(st.error());
   return {};
 }
 
@@ -131,7 +120,7 @@ bool LineChecker::is_duplicate(simdjson::dom::element payload, const std::vector
   // Seed 003's signed messages carry no msg_id: the HMAC itself identifies
   // the message (the same payload signed twice is the same message).
   if (any_id) return false;
-  if (auto hmac = signed_hmac(payload)) {
+  if (auto hmac = registry::signed_hmac(payload)) {
     if (window_.seen_or_insert(fmt::format("hmac:{}", *hmac))) {
       detail = fmt::format("signed message (hmac {}) seen before", *hmac);
       return true;
@@ -170,52 +159,46 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
   }
 }
 
-Verdict LineChecker::check_payload(simdjson::dom::element payload, std::string_view topic, std::int64_t now_ns,
+Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::int64_t now_ns,
                                    const Verdict* signature) {
-  telemetry::NormalizeContext context;
-  context.topic = topic;
-  context.keep_readings = false;  // the checks read headers only
-  const std::optional<std::string>* key = &config_.key;
-  std::optional<registry::RouteMatch> route;
-  if (config_.registry && !topic.empty()) {
-    auto match = config_.registry->route(topic);
-    if (!match) {
-      Verdict v = bad("no_route", match.error().message);
-      count(v, nullptr);
-      return v;
-    }
-    route = std::move(*match);
-    context = route->context(topic);
-    context.keep_readings = false;
-    if (route->route->key) {
-      key = &route->route->key;
-      signature = nullptr;  // computed with the global key, if at all
-    }
-  }
-  Verdict v = signature ? *signature : signature_verdict(payload, *key, config_.allow_unsigned);
-  if (!v.ok) {
-    // Still name the device when the payload reads, so the report can say whose it was.
-    auto messages = telemetry::normalize(payload, context);
-    DeviceStats* d = messages && !messages->empty() ? device(messages->front().device_id) : nullptr;
-    if (messages && !messages->empty()) current_device_ = messages->front().device_id;
-    count(v, d);
-    return v;
-  }
-  auto messages = telemetry::normalize(payload, context);
-  if (!messages) {
-    v = bad("schema", messages.error().message);
+  simdjson::dom::element payload = envelope.payload;
+  std::string_view topic = envelope.topic.value_or(std::string_view{});
+  auto match = routes_.route(topic, &envelope.fields);
+  if (!match) {
+    Verdict v = verdict_of(match.error());
     count(v, nullptr);
     return v;
   }
-  DeviceStats* d = messages->empty() ? nullptr : device(messages->front().device_id);
-  if (!messages->empty()) current_device_ = messages->front().device_id;
+  // The reader thread checked with the global key; a route's own key is checked here.
+  if (match->route->key) signature = nullptr;
+  Verdict v = signature ? *signature : Verdict{};
+  if (!signature) {
+    if (auto st = routes_.check_signature(payload, *match); !st) v = verdict_of(st.error());
+  }
+  // The checks read headers only: nested readings are checked, not kept.
+  auto read = routes_.normalize(payload, *match, topic, /*keep_readings=*/false);
+  if (!v.ok) {
+    // Still name the device when the payload reads, so the report can say whose it was.
+    DeviceStats* d = read && !read->messages.empty() ? device(read->messages.front().device_id) : nullptr;
+    if (read && !read->messages.empty()) current_device_ = read->messages.front().device_id;
+    count(v, d);
+    return v;
+  }
+  if (!read) {
+    v = verdict_of(read.error());
+    count(v, nullptr);
+    return v;
+  }
+  const std::vector<telemetry::Message>& messages = read->messages;
+  DeviceStats* d = messages.empty() ? nullptr : device(messages.front().device_id);
+  if (!messages.empty()) current_device_ = messages.front().device_id;
   std::string detail;
-  if (is_duplicate(payload, *messages, detail)) {
+  if (is_duplicate(payload, messages, detail)) {
     v = bad("duplicate", std::move(detail));
     count(v, d);
     return v;
   }
-  track(*messages, d, now_ns);
+  track(messages, d, now_ns);
   count(v, d);
   return v;
 }

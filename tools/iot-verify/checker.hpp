@@ -18,6 +18,7 @@
 #include "checks/sequence_tracker.hpp"
 #include "checks/timestamp_checks.hpp"
 #include "registry/registry.hpp"
+#include "registry/route_engine.hpp"
 #include "stream/envelope.hpp"
 #include "telemetry/reading.hpp"
 #include "iot-verify/stats.hpp"
@@ -32,9 +33,10 @@ struct CheckerConfig {
   std::size_t window = checks::DuplicateWindow::default_capacity;
   std::size_t max_devices = 100'000;
   // Per-route shapes, device/metric templates, key maps and keys (a route's
-  // key replaces `key` for its topics). A topic no route matches is invalid
-  // (reason no_route, counted as a schema error). Bare payloads (no topic)
-  // are read without it.
+  // key replaces `key` for its topics), read by the route engine that
+  // iot-ingest uses too. A topic no route matches is invalid (reason
+  // no_route, counted as a schema error); so is a bare payload (no topic)
+  // unless a route has pattern "#".
   std::shared_ptr<const registry::Registry> registry;
 };
 
@@ -61,8 +63,7 @@ class LineChecker {
   const Stats& stats() const { return stats_; }
 
  private:
-  Verdict check_payload(simdjson::dom::element payload, std::string_view topic, std::int64_t now_ns,
-                        const Verdict* signature);
+  Verdict check_payload(const stream::EnvelopeView& envelope, std::int64_t now_ns, const Verdict* signature);
   bool is_duplicate(simdjson::dom::element payload, const std::vector<telemetry::Message>& messages,
                     std::string& detail);
   void track(const std::vector<telemetry::Message>& messages, DeviceStats* first, std::int64_t now_ns);
@@ -70,6 +71,7 @@ class LineChecker {
   DeviceStats* device(std::string_view id);
 
   CheckerConfig config_;
+  registry::RouteEngine routes_;
   stream::EnvelopeParser parser_;
   checks::DuplicateWindow window_;
   checks::SequenceTracker sequences_;

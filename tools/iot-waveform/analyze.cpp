@@ -19,17 +19,13 @@
 namespace iot::waveform {
 namespace {
 
+using cli::must;
+
 struct Loaded {
   std::vector<double> samples;
   double rate = 0;
   std::string name;
 };
-
-template <class T>
-T must(Result<T> r) {
-  if (!r) cli::fail(r.error());
-  return std::move(*r);
-}
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;

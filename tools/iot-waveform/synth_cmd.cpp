@@ -16,11 +16,7 @@
 namespace iot::waveform {
 namespace {
 
-template <class T>
-T must(Result<T> r) {
-  if (!r) cli::fail(r.error());
-  return std::move(*r);
-}
+using cli::must;
 
 std::string render(const std::vector<double>& x, const std::string& format, double rate) {
   if (format == "wav") return write_wav_pcm16(x, rate);

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "registry/registry.hpp"
+#include "registry/route_engine.hpp"
 
 namespace iot::registry {
 namespace {
@@ -26,7 +27,7 @@ TEST(Examples, EveryTomlLoads) {
 }
 
 TEST(Examples, Seed000Pumps) {
-  Registry r = example("seed000-pumps.toml");
+  RouteEngine r(RouteDefaults{}, example("seed000-pumps.toml"));
   auto nested = r.route("plant/P-007/telemetry");
   ASSERT_TRUE(nested.ok());
   EXPECT_EQ(nested->route->shape, telemetry::Shape::nested);
@@ -42,18 +43,18 @@ TEST(Examples, Seed000Pumps) {
 }
 
 TEST(Examples, Seed001AgentsDecodeTheirIds) {
-  Registry r = example("seed001-iotistica.toml");
+  RouteEngine r(RouteDefaults{}, example("seed001-iotistica.toml"));
   // tenant 0123456789ab -> base64url "ASNFZ4mr"; agent UUID -> 22 characters.
   auto m = r.route("i/ASNFZ4mr/a/myxh8HpVSkuajy8MPm1bEQ/endpoints/modbus");
   ASSERT_TRUE(m.ok()) << m.error().message;
-  EXPECT_EQ(m->match.fields.at("tenant"), "0123456789ab");
-  EXPECT_EQ(m->match.fields.at("agent"), "9b2c61f0-7a55-4a4b-9a8f-2f0c3e6d5b11");
-  EXPECT_EQ(m->match.fields.at("protocol"), "modbus");
+  EXPECT_EQ(m->fields.at("tenant"), "0123456789ab");
+  EXPECT_EQ(m->fields.at("agent"), "9b2c61f0-7a55-4a4b-9a8f-2f0c3e6d5b11");
+  EXPECT_EQ(m->fields.at("protocol"), "modbus");
   EXPECT_EQ(m->route->device_template, "{agent}");
 }
 
 TEST(Examples, Seed002Kpi) {
-  Registry r = example("seed002-kpi.toml");
+  RouteEngine r(RouteDefaults{}, example("seed002-kpi.toml"));
   auto m = r.route("FCTS/FAE/CMX/SolvExtract/SX101_FT204_PV");
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->route->shape, telemetry::Shape::kpi);
@@ -64,7 +65,7 @@ TEST(Examples, Seed002Kpi) {
 }
 
 TEST(Examples, Seed003SignedSensors) {
-  Registry r = example("seed003-sensors.toml");
+  RouteEngine r(RouteDefaults{}, example("seed003-sensors.toml"));
   auto m = r.route("sensors/lab/th-01");
   ASSERT_TRUE(m.ok());
   const Route& route = *m->route;

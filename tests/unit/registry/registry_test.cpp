@@ -57,7 +57,6 @@ retention = "30d"
   EXPECT_EQ(route.key_file, "site.key");
   EXPECT_FALSE(route.key.has_value());  // load_keys = false
   EXPECT_EQ(route.retention, std::chrono::hours(24));
-  EXPECT_EQ(route.retention_text, "1d");
   EXPECT_EQ(route.tags.at("room"), "{room}");
   EXPECT_EQ(route.keymap.at("t"), "temperature");
   ASSERT_TRUE(route.rollup.has_value());
@@ -70,7 +69,7 @@ TEST(Registry, Defaults) {
   Registry r = parsed("[[route]]\npattern = \"a/+\"\n[route.rollup]\nevery = \"1h\"\n");
   const Route& route = r.routes()[0];
   EXPECT_EQ(route.shape, telemetry::Shape::automatic);
-  EXPECT_EQ(route.table, "readings");
+  EXPECT_EQ(route.table, "");  // the tool's default table (--table)
   EXPECT_TRUE(route.device_template.empty());
   EXPECT_FALSE(route.retention.has_value());
   EXPECT_EQ(route.rollup->aggregates, (std::vector<std::string>{"mean"}));
@@ -84,70 +83,6 @@ TEST(Registry, DurationsMayBeBareSeconds) {
   EXPECT_EQ(error_of("[[route]]\npattern = \"a\"\nretention = -5\n"),
             "fleet.toml: route 1: retention: bad duration '-5' (use e.g. 500ms, 2s, 5m, 24h)");
   EXPECT_EQ(error_of("[[route]]\npattern = \"a\"\nretention = true\n"), "fleet.toml: route 1: retention: not a string");
-}
-
-TEST(Registry, FirstMatchingRouteWinsWithCaptures) {
-  Registry r = parsed(R"(
-[[route]]
-pattern = "plant/P-001/telemetry"
-table = "special"
-[[route]]
-pattern = "plant/{device}/telemetry"
-[[route]]
-pattern = "plant/#"
-table = "other"
-)");
-  auto m = r.route("plant/P-001/telemetry");
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->route->table, "special");
-  m = r.route("plant/P-007/telemetry");
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->route->index, 2u);
-  EXPECT_EQ(m->match.fields.at("device"), "P-007");
-  m = r.route("plant/P-007/status");
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->route->table, "other");
-}
-
-TEST(Registry, NoRouteUnlessCatchAll) {
-  Registry strict = parsed("[[route]]\npattern = \"a/{x}\"\n");
-  auto miss = strict.route("b/1");
-  ASSERT_FALSE(miss.ok());
-  EXPECT_EQ(miss.error().reason, "no_route");
-  EXPECT_EQ(miss.error().kind, ErrorKind::bad_input);
-  Registry open = parsed("[[route]]\npattern = \"a/{x}\"\n[[route]]\npattern = \"#\"\ntable = \"misc\"\n");
-  auto hit = open.route("b/1");
-  ASSERT_TRUE(hit.ok());
-  EXPECT_TRUE(hit->route->is_catch_all());
-  EXPECT_EQ(hit->route->table, "misc");
-  EXPECT_EQ(open.route("a/1")->route->index, 1u);
-}
-
-TEST(Registry, ContextAndTags) {
-  Registry r = parsed(R"(
-[[route]]
-pattern = "FCTS/FAE/{site}/SolvExtract/{pi_tag}"
-shape = "kpi"
-device = "{sensor_id}"
-metric = "{pi_tag}"
-[route.tags]
-site = "{site}"
-sensor = "{sensor_id}"
-)");
-  auto m = r.route("FCTS/FAE/CMX/SolvExtract/SX101_PV");
-  ASSERT_TRUE(m.ok());
-  auto context = m->context("FCTS/FAE/CMX/SolvExtract/SX101_PV");
-  EXPECT_EQ(context.shape, telemetry::Shape::kpi);
-  EXPECT_EQ(context.fields->at("pi_tag"), "SX101_PV");
-  EXPECT_EQ(context.device_template, "{sensor_id}");
-  EXPECT_EQ(context.keymap, nullptr);
-  simdjson::dom::parser parser;
-  simdjson::dom::object payload = parser.parse(std::string(R"({"sensor_id": "S-9"})")).get_object().value();
-  auto tags = m->tags(&payload);
-  ASSERT_TRUE(tags.ok()) << tags.error().message;
-  EXPECT_EQ(tags->at("site"), "CMX");
-  EXPECT_EQ(tags->at("sensor"), "S-9");
-  EXPECT_FALSE(m->tags(nullptr).ok());  // {sensor_id} needs the payload
 }
 
 TEST(Registry, BadFilesSayWhereAndWhat) {

@@ -70,7 +70,7 @@ TEST(Fleet, FormatUlidMatchesTheUlidLibrary) {
   std::uint64_t hi = (std::uint64_t(u.random[0]) << 8) | u.random[1], lo = 0;
   for (int i = 2; i < 10; ++i) lo = lo << 8 | u.random[i];
   char out[26];
-  format_ulid(u.time_ms, hi, lo, out);
+  ulid::format_to(u.time_ms, hi, lo, out);
   EXPECT_EQ(std::string(out, 26), ulid::format(u));
 }
 

@@ -29,7 +29,7 @@ TEST(SchemaSql, BaseTablesFollowTheDataModel) {
 }
 
 TEST(SchemaSql, TimescaleHypertableCompressionRetentionAggregates) {
-  auto sql = pg_timescale_sql({"", "readings"}, TablePlan{730 * 86400, default_rollups()});
+  auto sql = pg_timescale_sql({"", "readings"}, TablePlan{std::chrono::seconds(730 * 86400), registry::default_rollups()});
   auto all = joined(sql);
   EXPECT_NE(all.find("SELECT create_hypertable('\"readings\"', 'time', chunk_time_interval => INTERVAL '1 day', "
                      "if_not_exists => TRUE"),
@@ -59,7 +59,7 @@ TEST(SchemaSql, TimescaleWithoutRetentionOrRollups) {
 }
 
 TEST(SchemaSql, PlainPostgresBrinAndViews) {
-  TablePlan plan{std::nullopt, default_rollups()};
+  TablePlan plan{std::nullopt, registry::default_rollups()};
   auto all = joined(pg_plain_extras_sql({"", "readings"}, plan));
   EXPECT_NE(all.find("USING brin (time)"), std::string::npos);
   EXPECT_NE(all.find("CREATE MATERIALIZED VIEW IF NOT EXISTS \"readings_1d\" AS SELECT date_bin(INTERVAL '86400 "
@@ -74,7 +74,7 @@ TEST(SchemaSql, PlainPostgresBrinAndViews) {
 // A registry route's [route.rollup] and retention: one rollup of its own
 // period and aggregates, with a retention of its own, and raw retention.
 TEST(SchemaSql, RegistryPlanDrivesRollupsAndRetention) {
-  TablePlan plan{30 * 86400, {RollupSpec{"15m", 900, {"mean", "max"}, 365 * 86400}}};
+  TablePlan plan{std::chrono::seconds(30 * 86400), {Rollup{std::chrono::seconds(900), {"mean", "max"}, std::chrono::seconds(365 * 86400)}}};
   auto ts = joined(pg_timescale_sql({"", "sensor_readings"}, plan));
   EXPECT_NE(ts.find("add_retention_policy('\"sensor_readings\"', INTERVAL '2592000 seconds'"), std::string::npos);
   EXPECT_NE(ts.find("CREATE MATERIALIZED VIEW IF NOT EXISTS \"sensor_readings_15m\" WITH (timescaledb.continuous) "

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "iot-ingest/router.hpp"
+#include "registry/route_engine.hpp"
 #include "telemetry/normalize.hpp"
 
 namespace iot::ingest {
@@ -14,15 +14,14 @@ TEST(RowBuilder, NestedPayloadBecomesRowsWithCapturesAndTags) {
   simdjson::dom::parser p;
   auto payload = parse(p, R"({"schema_version":"2.1","msg_id":"01HX","device_id":"P-007","ts":1710844800123,"seq":5,
     "d":{"temp":{"v":72.4,"q":192},"vib":{"v":0.8,"q":"uncertain"}}})");
-  std::map<std::string, std::string> fields = {{"tenant", "t1"}, {"protocol", "modbus"}, {"site", "DET"}};
-  telemetry::NormalizeContext ctx;
-  ctx.fields = &fields;
-  auto messages = telemetry::normalize(payload, ctx);
-  ASSERT_TRUE(messages) << messages.error().message;
-  Route route;
-  route.tags = {{"site", "{site}"}, {"fw", "{schema_version}"}};
+  registry::Route route;
   route.table = "plant";
-  auto built = build_messages(*messages, fields, payload, route);
+  registry::RouteMatch match;
+  match.route = &route;
+  match.fields = {{"tenant", "t1"}, {"protocol", "modbus"}, {"site", "DET"}};
+  auto messages = telemetry::normalize(payload, match.context(""));
+  ASSERT_TRUE(messages) << messages.error().message;
+  auto built = build_messages(*messages, match, {{"fw", "2.1"}, {"site", "DET"}});
   ASSERT_TRUE(built) << built.error().message;
   ASSERT_EQ(built->size(), 1u);
   const auto& m = built->front();
@@ -45,7 +44,10 @@ TEST(RowBuilder, RefusesNulInIdentifiers) {
   telemetry::NormalizeContext ctx;
   auto messages = telemetry::normalize(payload, ctx);
   if (!messages) GTEST_SKIP() << "the normalizer refused it already: " << messages.error().message;
-  auto built = build_messages(*messages, {}, payload, Route{});
+  registry::Route route;
+  registry::RouteMatch match;
+  match.route = &route;
+  auto built = build_messages(*messages, match, {});
   ASSERT_FALSE(built);
   EXPECT_EQ(built.error().reason, "schema");
 }
@@ -68,32 +70,6 @@ TEST(RowBuilder, WaveformMetadataLine) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().reason, "waveform_incomplete");
   EXPECT_FALSE(is_waveform_line(parse(p, R"({"device_id":"x","ts":1,"d":{}})")));
-}
-
-TEST(Router, FirstMatchWinsAndNoRouteWithARegistry) {
-  Router plain(Route{});
-  std::map<std::string, std::string> f;
-  EXPECT_NE(plain.resolve("anything", f), nullptr);
-  Router r(Route{});
-  Route kpi;
-  kpi.table = "kpi";
-  ASSERT_TRUE(r.add("FCTS/FAE/{site}/SolvExtract/{pi_tag}", kpi));
-  ASSERT_TRUE(r.add("plant/{device_id}/telemetry", Route{}));
-  f.clear();
-  const Route* hit = r.resolve("FCTS/FAE/S1/SolvExtract/FI-101", f);
-  ASSERT_NE(hit, nullptr);
-  EXPECT_EQ(hit->table, "kpi");
-  EXPECT_EQ(f["site"], "S1");
-  EXPECT_EQ(f["pi_tag"], "FI-101");
-  f.clear();
-  EXPECT_EQ(r.resolve("other/topic", f), nullptr);
-  EXPECT_EQ(r.resolve("", f), nullptr);
-}
-
-TEST(Template, FillsKnownNames) {
-  EXPECT_EQ(fill_template("tenant:{tenant}:agent:devices:ingestion", {{"tenant", "t1"}}),
-            "tenant:t1:agent:devices:ingestion");
-  EXPECT_EQ(fill_template("{missing}-x", {}), "-x");
 }
 
 }  // namespace

@@ -90,6 +90,12 @@ TEST(MessageBuilder, SignsInSeed003Form) {
   ASSERT_TRUE(e.ok()) << e.error().message;
   EXPECT_EQ(e->payload.rfind(R"({"hmac":")", 0), 0u);
   EXPECT_NE(e->payload.find(R"("ts_ns":)"), std::string::npos);
+  // A payload with its own ts (Unix ms, seed 000) gets no ts_ns beside it:
+  // every reader would then take that ts as seconds.
+  auto own = b.build(R"({"device_id":"P-1","ts":1759384453920,"d":{"t":{"v":1,"q":192}}})");
+  ASSERT_TRUE(own.ok()) << own.error().message;
+  EXPECT_EQ(own->payload.find(R"("ts_ns":)"), std::string::npos) << own->payload;
+  EXPECT_NE(own->payload.find(R"("ts":1759384453920)"), std::string::npos) << own->payload;
 }
 
 TEST(MessageBuilder, AlertsGetPriority) {

@@ -162,7 +162,13 @@ TEST(LineChecker, RegistryRoutesTopicsAndRejectsUnrouted) {
   Verdict v = c.check(unrouted, false, now_ns);
   EXPECT_EQ(v.reason, "no_route");
   EXPECT_EQ(c.stats().totals.schema_errors, 1u);
-  EXPECT_TRUE(c.check(nested("P-1", 3, id(3)), false, now_ns).ok);  // bare payload: no route needed
+  // A bare payload (no topic) takes only a catch-all route, as in iot-ingest.
+  EXPECT_EQ(c.check(nested("P-1", 3, id(3)), false, now_ns).reason, "no_route");
+  auto open = registry::Registry::parse("[[route]]\npattern = \"plant/{device}/telemetry\"\n[[route]]\npattern = \"#\"\n");
+  ASSERT_TRUE(open.ok()) << open.error().message;
+  config.registry = std::make_shared<const registry::Registry>(std::move(*open));
+  LineChecker with_catch_all(config);
+  EXPECT_TRUE(with_catch_all.check(nested("P-1", 3, id(3)), false, now_ns).ok);
 }
 
 }  // namespace

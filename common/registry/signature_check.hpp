@@ -1,0 +1,26 @@
+// The signature step of every tool that checks seed 003's signed form
+// (iot-registry(5) "key_file", iot-verify(1) "--key-file"). Stateless, so
+// iot-verify can run it on its reader thread.
+#pragma once
+
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace iot::registry {
+
+// The HMAC text of seed 003's signed form {"hmac": ..., "payload": {...}},
+// when the payload is in that form.
+std::optional<std::string_view> signed_hmac(simdjson::dom::element payload);
+
+// With a key, a payload must be in the signed form and verify; one without an
+// "hmac" passes only when allow_unsigned. Fails with reason "bad_signature"
+// and a detail that starts with what went wrong: "forged: ...",
+// "missing: ...", "malformed: ...".
+Status check_signature(simdjson::dom::element payload, const std::string& key, bool allow_unsigned);
+
+}  // namespace iot::registry
