@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "mqtt/endpoint.hpp"
 
 namespace iot::cli {
 
@@ -27,13 +28,7 @@ struct BrokerOptions {
 };
 
 // A broker address after URL, flags and environment are combined.
-struct BrokerEndpoint {
-  std::string host = "localhost";
-  int port = 1883;
-  bool tls = false;
-  std::string user;
-  std::optional<std::string> password;  // from --password-file or IOT_PASSWORD
-};
+using BrokerEndpoint = mqtt::BrokerEndpoint;
 
 struct LogOptions {
   std::string format = "text";  // --log-format text|json

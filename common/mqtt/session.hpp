@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "cli/options.hpp"
+#include "mqtt/endpoint.hpp"
 #include "core/result.hpp"
 #include "mqtt/backoff.hpp"
 #include "mqtt/properties.hpp"
@@ -33,7 +33,7 @@ struct mosquitto_message;
 namespace iot::mqtt {
 
 struct SessionConfig {
-  cli::BrokerEndpoint endpoint;
+  BrokerEndpoint endpoint;
   std::string client_id;
   int protocol = 5;  // 5 or 311
   int keepalive = 60;

@@ -7,7 +7,7 @@
 #include "cli/run.hpp"
 #include "core/duration.hpp"
 #include "core/exit_codes.hpp"
-#include "mqtt/broker_config.hpp"
+#include "cli/broker_config.hpp"
 #include "iot-sub/options.hpp"
 #include "iot-sub/subscriber.hpp"
 
@@ -39,7 +39,7 @@ RenderSettings render_settings(const SubOptions& o) {
 }
 
 mqtt::SessionConfig session_config(const SubOptions& o) {
-  auto c = mqtt::session_config_from(o.broker, "sub");
+  auto c = cli::session_config_from(o.broker, "sub");
   if (!c) cli::fail(c.error());
   if (!o.session.empty()) {
     if (!o.broker.client_id.empty() && o.broker.client_id != o.session)

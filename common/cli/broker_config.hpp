@@ -10,8 +10,8 @@
 #include "core/result.hpp"
 #include "mqtt/session.hpp"
 
-namespace iot::mqtt {
+namespace iot::cli {
 
-Result<SessionConfig> session_config_from(const cli::BrokerOptions& options, std::string_view tool);
+Result<mqtt::SessionConfig> session_config_from(const BrokerOptions& options, std::string_view tool);
 
-}  // namespace iot::mqtt
+}  // namespace iot::cli

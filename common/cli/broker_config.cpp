@@ -1,13 +1,13 @@
-#include "mqtt/broker_config.hpp"
+#include "cli/broker_config.hpp"
 
-namespace iot::mqtt {
+namespace iot::cli {
 
-Result<SessionConfig> session_config_from(const cli::BrokerOptions& o, std::string_view tool) {
-  auto endpoint = cli::resolve_broker(o);
+Result<mqtt::SessionConfig> session_config_from(const BrokerOptions& o, std::string_view tool) {
+  auto endpoint = resolve_broker(o);
   if (!endpoint) return endpoint.error();
-  SessionConfig c;
+  mqtt::SessionConfig c;
   c.endpoint = std::move(*endpoint);
-  c.client_id = o.client_id.empty() ? cli::default_client_id(tool) : o.client_id;
+  c.client_id = o.client_id.empty() ? default_client_id(tool) : o.client_id;
   c.protocol = o.protocol;
   c.keepalive = o.keepalive;
   c.cafile = o.cafile;
@@ -19,4 +19,4 @@ Result<SessionConfig> session_config_from(const cli::BrokerOptions& o, std::stri
   return c;
 }
 
-}  // namespace iot::mqtt
+}  // namespace iot::cli

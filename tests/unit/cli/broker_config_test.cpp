@@ -1,4 +1,4 @@
-#include "mqtt/broker_config.hpp"
+#include "cli/broker_config.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@ TEST(BrokerConfig, UrlAndDefaults) {
   iot::cli::BrokerOptions o;
   o.url = "mqtt://127.0.0.1:1999";
   o.protocol = 311;
-  auto c = iot::mqtt::session_config_from(o, "sub");
+  auto c = iot::cli::session_config_from(o, "sub");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->endpoint.host, "127.0.0.1");
   EXPECT_EQ(c->endpoint.port, 1999);
@@ -16,8 +16,8 @@ TEST(BrokerConfig, UrlAndDefaults) {
 
 TEST(BrokerConfig, DefaultClientIdsAreUnique) {
   iot::cli::BrokerOptions o;
-  auto a = iot::mqtt::session_config_from(o, "pub");
-  auto b = iot::mqtt::session_config_from(o, "pub");
+  auto a = iot::cli::session_config_from(o, "pub");
+  auto b = iot::cli::session_config_from(o, "pub");
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(a->client_id, b->client_id);
 }
@@ -25,9 +25,9 @@ TEST(BrokerConfig, DefaultClientIdsAreUnique) {
 TEST(BrokerConfig, InsecureNeedsTls) {
   iot::cli::BrokerOptions o;
   o.insecure = true;
-  auto c = iot::mqtt::session_config_from(o, "pub");
+  auto c = iot::cli::session_config_from(o, "pub");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().kind, iot::ErrorKind::usage);
   o.url = "mqtts://broker.example";
-  EXPECT_TRUE(iot::mqtt::session_config_from(o, "pub").ok());
+  EXPECT_TRUE(iot::cli::session_config_from(o, "pub").ok());
 }
