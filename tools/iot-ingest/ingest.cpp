@@ -8,7 +8,6 @@
 #include "cli/metrics.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
-#include "core/duration.hpp"
 #include "core/exit_codes.hpp"
 #include "iot-ingest/ingestor.hpp"
 #include "iot-ingest/line_feed.hpp"
@@ -40,7 +39,7 @@ std::unique_ptr<store::RedisClient> redis_connect(const std::string& url, std::s
   return must(store::RedisClient::connect(parsed));
 }
 
-store::SinkOptions sink_options(const Settings& s) {
+store::SinkOptions sink_options(const IngestOptions& s) {
   store::SinkOptions o;
   o.schema = s.schema;
   o.table = s.table;
@@ -50,7 +49,7 @@ store::SinkOptions sink_options(const Settings& s) {
   return o;
 }
 
-void open_database(const Settings& s, Wiring& w) {
+void open_database(const IngestOptions& s, Wiring& w) {
   store::SinkOptions options = sink_options(s);
   w.sink = must(store::open_sink(s.db, options));
   auto schema = w.sink->ensure_schema();
@@ -61,9 +60,9 @@ void open_database(const Settings& s, Wiring& w) {
   } else if (auto note = w.sink->setup_note(); !note.empty()) {
     log::info("{}", note);
   }
-  if (!s.spool.empty()) w.spool = must(spool::Spool::open(s.spool, {s.spool_max_bytes, 1'000'000}));
+  if (!s.spool.empty()) w.spool = must(spool::Spool::open(s.spool, {s.spool_max_bytes(), 1'000'000}));
   w.writer = std::make_unique<store::ResilientWriter>(*w.sink, w.spool.get(), store::CircuitBreaker::Options{},
-                                                      s.retry_for);
+                                                      s.retry_for.as<std::chrono::milliseconds>());
   w.writer->on_state_change = [](bool open, const std::string& why) {
     if (open)
       log::warn("circuit open: database unavailable ({})", why);
@@ -74,12 +73,13 @@ void open_database(const Settings& s, Wiring& w) {
     log::info("spool {} holds {} batches from an earlier run: sending them first", s.spool, w.spool->size());
 }
 
-Wiring open_everything(const Settings& s) {
+Wiring open_everything(const IngestOptions& s) {
   Wiring w;
   open_database(s, w);
   w.dlq = s.dlq.empty() ? std::make_unique<stream::RejectSink>() : must(stream::RejectSink::open(s.dlq));
-  if (s.dedup == DedupMode::redis)
-    w.redis_dedup = std::make_unique<store::RedisDedup>(redis_connect(s.dedup_url, nullptr), s.dedup_ttl_s);
+  if (s.dedup_mode() == DedupMode::redis)
+    w.redis_dedup = std::make_unique<store::RedisDedup>(redis_connect(s.dedup, nullptr),
+                                                           std::max<std::int64_t>(1, s.dedup_ttl.as<std::chrono::seconds>().count()));
   if (!s.to_stream.empty()) {
     auto client = redis_connect(s.to_stream, &w.stream_template);
     if (w.stream_template.empty())
@@ -101,10 +101,10 @@ void flush_and_wait_or_fail(Ingestor& ingestor) {
 
 // stdin / files: a reader thread feeds lines; batches are committed when
 // full or when the flush interval passes, each while the next one is read.
-void ingest_files(const Settings& s, Ingestor& ingestor) {
+void ingest_files(const IngestOptions& s, Ingestor& ingestor) {
   LineFeed feed(s.inputs);
   std::vector<FedLine> lines;
-  auto tick = std::chrono::duration_cast<std::chrono::milliseconds>(s.flush_interval) / 4 +
+  auto tick = s.flush_interval.as<std::chrono::milliseconds>() / 4 +
               std::chrono::milliseconds(1);
   std::uint64_t seen = 0;
   bool more = true;
@@ -126,7 +126,7 @@ void ingest_files(const Settings& s, Ingestor& ingestor) {
 }
 
 // --from redis://.../STREAM: consumer group; XACK after commit (or spool).
-void ingest_stream(const Settings& s, Ingestor& ingestor, Stats& stats) {
+void ingest_stream(const IngestOptions& s, Ingestor& ingestor, Stats& stats) {
   std::string stream;
   auto client = redis_connect(s.from, &stream);
   if (stream.empty()) cli::fail(make_error(ErrorKind::usage, "usage", "--from needs redis://host:port/STREAM"));
@@ -135,7 +135,7 @@ void ingest_stream(const Settings& s, Ingestor& ingestor, Stats& stats) {
   o.group = s.group;
   o.consumer = s.consumer;
   o.dlq_stream = s.dlq_stream;
-  o.claim_idle = s.claim_idle;
+  o.claim_idle = s.claim_idle.as<std::chrono::milliseconds>();
   o.max_deliveries = s.max_deliveries;
   o.count = static_cast<int>(std::min<std::size_t>(s.batch_size, 5000));
   o.block_ms = 200;
@@ -159,17 +159,17 @@ void ingest_stream(const Settings& s, Ingestor& ingestor, Stats& stats) {
     if (!entries.empty()) last_entry = Clock::now();
     if (ingestor.due(Clock::now()) || entries.empty()) commit();
     if (s.count && seen >= *s.count) break;
-    if (s.idle && Clock::now() - last_entry >= *s.idle) break;
+    if (s.idle && Clock::now() - last_entry >= s.idle->value) break;
   }
   commit();
   stats.dead_lettered = reader->dead_lettered();
 }
 
-int finish(const Settings& s, Wiring& w, Ingestor& ingestor, Clock::time_point started) {
+int finish(const IngestOptions& s, Wiring& w, Ingestor& ingestor, Clock::time_point started) {
   Stats& stats = ingestor.stats();
   int code = exit_code::ok;
   if (w.spool && !w.spool->empty()) {
-    auto drained = w.writer->drain(Clock::now() + s.drain_timeout);
+    auto drained = w.writer->drain(Clock::now() + s.drain_timeout.value);
     if (drained) {
       stats.drained_batches += drained->drained_batches;
       stats.rows_written += drained->drained.inserted;
@@ -184,11 +184,11 @@ int finish(const Settings& s, Wiring& w, Ingestor& ingestor, Clock::time_point s
   }
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   log::info("{}", summary_text(stats, seconds));
-  if (!s.metrics_file.empty()) {
+  if (!s.log.metrics_file.empty()) {
     cli::Metrics metrics("iot_ingest");
     fill_metrics(stats, metrics);
     metrics.set("spool_batches", w.spool ? static_cast<double>(w.spool->size()) : 0, "Batches still spooled");
-    if (auto st = metrics.write_file(s.metrics_file); !st) log::error("{}", st.error().message);
+    if (auto st = metrics.write_file(s.log.metrics_file); !st) log::error("{}", st.error().message);
   }
   if (code != exit_code::ok) return code;
   if (cli::interrupted()) return exit_code::interrupted;
@@ -196,7 +196,7 @@ int finish(const Settings& s, Wiring& w, Ingestor& ingestor, Clock::time_point s
   return exit_code::ok;
 }
 
-int run_ingest(const Settings& s) {
+int run_ingest(const IngestOptions& s) {
   auto started = Clock::now();
   if (s.refresh_rollups) {
     auto sink = must(store::open_sink(s.db, sink_options(s)));
@@ -223,9 +223,8 @@ int run(int argc, char** argv) {
       {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB or Redis Streams"}, argc, argv,
       [&](CLI::App& app) { define_options(app, options); },
       [&] {
-        auto settings = resolve(options);
-        if (!settings) cli::fail(settings.error());
-        return run_ingest(*settings);
+        if (auto st = resolve(options); !st) cli::fail(st.error());
+        return run_ingest(options);
       });
 }
 

@@ -41,10 +41,10 @@ store::GapRow gap_row(const checks::GapEvent& e, std::int64_t now_ns) {
 
 }  // namespace
 
-Ingestor::Ingestor(const Settings& settings, Outputs outputs)
-    : settings_(settings),
+Ingestor::Ingestor(const IngestOptions& options, Outputs outputs)
+    : options_(options),
       out_(outputs),
-      window_(settings.dedup == DedupMode::off ? 1 : settings.dedup_window) {}
+      window_(options.dedup_mode() == DedupMode::off ? 1 : options.dedup_window) {}
 
 void Ingestor::reject(std::string_view reason, std::string_view detail, const std::string& source,
                       std::string_view line) {
@@ -61,7 +61,7 @@ void Ingestor::accept(std::string_view line, bool too_long, const std::string& s
 }
 
 void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source) {
-  auto rows = line_rows(env, *settings_.routes);
+  auto rows = line_rows(env, *options_.routes);
   if (!rows) return reject(rows.error().reason, rows.error().message, source, line);
   std::string stream;
   if (out_.stream_writer) {  // named before anything is kept, so a bad name rejects the whole line
@@ -84,7 +84,7 @@ void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
   for (auto& m : messages) {
     ++stats_.messages;
     stats_.readings += m.rows.size();
-    if (settings_.dedup != DedupMode::off && !m.msg_id.empty() &&
+    if (options_.dedup_mode() != DedupMode::off && !m.msg_id.empty() &&
         window_.seen_or_insert(m.device_id + ":" + m.msg_id)) {
       ++stats_.duplicates_msg_id;
       continue;
@@ -102,7 +102,7 @@ bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
   // records flushed, its counts in the summary).
   if (in_flight_ && ready(in_flight_->written) && ready(in_flight_->streamed)) return true;
   bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty();
-  return anything && now - first_pending_ >= settings_.flush_interval;
+  return anything && now - first_pending_ >= options_.flush_interval.value;
 }
 
 Status Ingestor::drop_redis_duplicates() {

@@ -37,12 +37,12 @@ struct Outputs {
 
 class Ingestor {
  public:
-  Ingestor(const Settings& settings, Outputs outputs);
+  Ingestor(const IngestOptions& options, Outputs outputs);
   // One input line (without newline); source names it in DLQ records.
   void accept(std::string_view line, bool too_long, const std::string& source);
   // A Redis stream entry id to acknowledge once this batch is committed.
   void acknowledge_after_flush(std::string id) { ack_ids_.push_back(std::move(id)); }
-  bool batch_full() const { return pending_rows_ >= settings_.batch_size; }
+  bool batch_full() const { return pending_rows_ >= options_.batch_size; }
   bool due(std::chrono::steady_clock::time_point now) const;
   // Hands what is pending to the database and returns at once: the write
   // runs on a thread of its own while the caller reads the next batch (so
@@ -81,7 +81,7 @@ class Ingestor {
   Status write_rows_one_by_one(store::Batch& batch);
   void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
 
-  const Settings& settings_;
+  const IngestOptions& options_;
   Outputs out_;
   stream::EnvelopeParser parser_;
   checks::DuplicateWindow window_;

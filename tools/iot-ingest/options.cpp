@@ -2,9 +2,20 @@
 
 #include <unistd.h>
 
-#include "core/duration.hpp"
 
 namespace iot::ingest {
+namespace {
+
+CLI::Validator dedup_check() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        if (v == "memory" || v == "off" || v.rfind("redis://", 0) == 0) return {};
+        return "want memory, off or redis://..., got " + v;
+      },
+      "", "DEDUP");
+}
+
+}  // namespace
 
 void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files (.gz and .lz4 too); none or '-': stdin");
@@ -15,9 +26,10 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->group(db);
   app.add_option("--batch-size", o.batch_size, "Readings per transaction")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}))->group(db);
-  app.add_option("--flush-interval", o.flush_interval, "Commit a partial batch after this long")
+  cli::add_duration(app, "--flush-interval", o.flush_interval, "Commit a partial batch after this long")
       ->capture_default_str()->group(db);
-  app.add_option("--retention", o.retention, "Retention of raw rows (e.g. 730d) where the registry sets none")->group(db);
+  cli::add_duration(app, "--retention", o.retention, "Retention of raw rows (e.g. 730d) where the registry sets none")
+      ->group(db);
   app.add_flag("--no-rollups", o.no_rollups, "Do not create the readings_1m/1h/1d rollups")->group(db);
   app.add_flag("--refresh-rollups", o.refresh_rollups, "Apply retention and refresh the rollup views of every table, then exit")->group(db);
   const char* in = "Input";
@@ -25,14 +37,14 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->group(in);
   app.add_option("--key-file", o.key_file, "HMAC key: signed messages are verified before they are stored")->group(in);
   app.add_option("--count", o.count, "Stop after N input lines or stream entries")->group(in);
-  app.add_option("--idle", o.idle, "With --from: stop when no entry came for this long")->group(in);
+  cli::add_duration(app, "--idle", o.idle, "With --from: stop when no entry came for this long")->group(in);
   app.add_flag("--strict", o.strict, "Exit 1 when any line was rejected")->group(in);
   const char* dd = "Dedup";
   app.add_option("--dedup", o.dedup, "memory, off, or redis://host:port (shared by several workers)")
-      ->capture_default_str()->group(dd);
+      ->capture_default_str()->check(dedup_check())->group(dd);
   app.add_option("--dedup-window", o.dedup_window, "msg_ids remembered by the memory dedup")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group(dd);
-  app.add_option("--dedup-ttl", o.dedup_ttl, "How long Redis remembers a msg_id")->capture_default_str()->group(dd);
+  cli::add_duration(app, "--dedup-ttl", o.dedup_ttl, "How long Redis remembers a msg_id")->capture_default_str()->group(dd);
   const char* rs = "Redis Streams";
   app.add_option("--to-stream", o.to_stream, "Also XADD each line to redis://host:port/STREAM ({tenant} allowed)")
       ->group(rs);
@@ -40,7 +52,7 @@ void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("--from", o.from, "Read redis://host:port/STREAM with a consumer group instead of files")->group(rs);
   app.add_option("--group", o.group, "Consumer group for --from")->capture_default_str()->group(rs);
   app.add_option("--consumer", o.consumer, "Consumer name for --from (default: host-pid)")->group(rs);
-  app.add_option("--claim-idle", o.claim_idle, "Claim entries another consumer left pending this long")
+  cli::add_duration(app, "--claim-idle", o.claim_idle, "Claim entries another consumer left pending this long")
       ->capture_default_str()->group(rs);
   app.add_option("--max-deliveries", o.max_deliveries, "Entries delivered more often go to the DLQ stream")
       ->capture_default_str()->check(CLI::Range(1, 1000))->group(rs);
@@ -50,43 +62,24 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->group(ft);
   app.add_option("--spool", o.spool, "Directory that holds batches while the database is away")->group(ft);
   app.add_option("--spool-max-mb", o.spool_max_mb, "Bound of the spool in MiB")->capture_default_str()->group(ft);
-  app.add_option("--retry-for", o.retry_for, "Without --spool: keep retrying an unreachable database this long")
+  cli::add_duration(app, "--retry-for", o.retry_for, "Without --spool: keep retrying an unreachable database this long")
       ->capture_default_str()->group(ft);
-  app.add_option("--drain-timeout", o.drain_timeout, "At the end, try this long to send what is spooled")
+  cli::add_duration(app, "--drain-timeout", o.drain_timeout, "At the end, try this long to send what is spooled")
       ->capture_default_str()->group(ft);
   cli::add_log_options(app, o.log);
 }
 
+DedupMode IngestOptions::dedup_mode() const {
+  if (dedup == "off") return DedupMode::off;
+  if (dedup.rfind("redis://", 0) == 0) return DedupMode::redis;
+  return DedupMode::memory;
+}
+
 namespace {
-
-template <class Out>
-Status duration_into(const char* name, const std::string& text, Out& out) {
-  auto d = parse_duration(text);
-  if (!d) return make_error(ErrorKind::usage, "usage", std::string(name) + ": " + d.error().message);
-  out = std::chrono::duration_cast<Out>(*d);
-  return ok_status();
-}
-
-Status resolve_dedup(const IngestOptions& o, Settings& s) {
-  if (o.dedup == "memory") {
-    s.dedup = DedupMode::memory;
-  } else if (o.dedup == "off") {
-    s.dedup = DedupMode::off;
-  } else if (o.dedup.rfind("redis://", 0) == 0) {
-    s.dedup = DedupMode::redis;
-    s.dedup_url = o.dedup;
-  } else {
-    return make_error(ErrorKind::usage, "usage", "--dedup: want memory, off or redis://..., got " + o.dedup);
-  }
-  std::chrono::seconds ttl{};
-  if (auto st = duration_into("--dedup-ttl", o.dedup_ttl, ttl); !st) return st;
-  s.dedup_ttl_s = std::max<std::int64_t>(1, ttl.count());
-  return ok_status();
-}
 
 // --registry over the defaults that --key-file, --table, --retention and
 // --no-rollups give; the registry file is read and checked here, once.
-Status resolve_routes(const IngestOptions& o, Settings& s) {
+Status resolve_routes(IngestOptions& o) {
   registry::RouteDefaults defaults;
   if (!o.key_file.empty()) {
     auto key = cli::read_secret_file(o.key_file);
@@ -94,11 +87,7 @@ Status resolve_routes(const IngestOptions& o, Settings& s) {
     defaults.key = std::move(*key);
   }
   defaults.table = o.table;
-  if (!o.retention.empty()) {
-    std::chrono::nanoseconds retention{};
-    if (auto st = duration_into("--retention", o.retention, retention); !st) return st;
-    defaults.plan.retention = registry::whole_seconds(retention);
-  }
+  if (o.retention) defaults.plan.retention = registry::whole_seconds(o.retention->value);
   if (o.no_rollups) defaults.plan.rollups.clear();
   std::optional<registry::Registry> routes;
   if (!o.registry.empty()) {
@@ -106,53 +95,22 @@ Status resolve_routes(const IngestOptions& o, Settings& s) {
     if (!loaded) return loaded.error();
     routes = std::move(*loaded);
   }
-  s.routes = std::make_shared<const registry::RouteEngine>(std::move(defaults), std::move(routes));
+  o.routes = std::make_shared<const registry::RouteEngine>(std::move(defaults), std::move(routes));
   return ok_status();
 }
 
 }  // namespace
 
-Result<Settings> resolve(const IngestOptions& o) {
-  Settings s;
-  s.inputs = o.inputs.empty() ? std::vector<std::string>{"-"} : o.inputs;
-  s.db = o.db;
-  s.schema = o.schema;
-  s.table = o.table;
-  if (auto st = resolve_routes(o, s); !st) return st.error();
-  s.batch_size = o.batch_size;
-  if (auto st = duration_into("--flush-interval", o.flush_interval, s.flush_interval); !st) return st.error();
-  if (auto st = resolve_dedup(o, s); !st) return st.error();
-  s.dedup_window = o.dedup_window;
-  s.to_stream = o.to_stream;
-  s.stream_maxlen = o.stream_maxlen;
-  s.from = o.from;
-  s.group = o.group;
-  s.consumer = o.consumer;
-  if (s.consumer.empty()) {
+Status resolve(IngestOptions& o) {
+  if (!o.from.empty() && !o.inputs.empty())
+    return make_error(ErrorKind::usage, "usage", "--from reads a Redis stream: give no input files with it");
+  if (o.inputs.empty()) o.inputs = {"-"};
+  if (o.consumer.empty()) {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);
-    s.consumer = std::string(host) + "-" + std::to_string(getpid());
+    o.consumer = std::string(host) + "-" + std::to_string(getpid());
   }
-  if (auto st = duration_into("--claim-idle", o.claim_idle, s.claim_idle); !st) return st.error();
-  s.max_deliveries = o.max_deliveries;
-  s.dlq_stream = o.dlq_stream;
-  s.dlq = o.dlq;
-  s.spool = o.spool;
-  s.spool_max_bytes = o.spool_max_mb << 20;
-  if (auto st = duration_into("--retry-for", o.retry_for, s.retry_for); !st) return st.error();
-  if (auto st = duration_into("--drain-timeout", o.drain_timeout, s.drain_timeout); !st) return st.error();
-  s.refresh_rollups = o.refresh_rollups;
-  s.strict = o.strict;
-  s.count = o.count;
-  if (!o.idle.empty()) {
-    std::chrono::milliseconds idle{};
-    if (auto st = duration_into("--idle", o.idle, idle); !st) return st.error();
-    s.idle = idle;
-  }
-  s.metrics_file = o.log.metrics_file;
-  if (!s.from.empty() && o.inputs.size() > 0)
-    return make_error(ErrorKind::usage, "usage", "--from reads a Redis stream: give no input files with it");
-  return s;
+  return resolve_routes(o);
 }
 
 }  // namespace iot::ingest

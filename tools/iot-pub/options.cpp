@@ -32,10 +32,10 @@ void define_options(CLI::App& app, PubOptions& o) {
   app.add_option("--rate", o.rate, "Most messages per second in total: N or N/s")->group(del);
   app.add_option("--retries", o.retries, "Failed connection attempts in a row before giving up (0: never)")
       ->check(CLI::NonNegativeNumber)->group(del);
-  app.add_option("--connect-timeout", o.connect_timeout, "Time one connection attempt may take (TCP, TLS, CONNACK)")
+  cli::add_duration(app, "--connect-timeout", o.connect_timeout, "Time one connection attempt may take (TCP, TLS, CONNACK)")
       ->group(del);
-  app.add_option("--drain-timeout", o.drain_timeout,
-                 "At the end of input, how long to wait for the last acknowledgements")->group(del);
+  cli::add_duration(app, "--drain-timeout", o.drain_timeout,
+                    "At the end of input, how long to wait for the last acknowledgements")->group(del);
 }
 
 }  // namespace iot::pub

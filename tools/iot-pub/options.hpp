@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
+#include "cli/typed_values.hpp"
 
 namespace iot::pub {
 
@@ -28,9 +29,9 @@ struct PubOptions {
   int max_inflight = 100;
   std::string rate;                   // --rate N or N/s: messages/s in total (empty: no limit)
   int retries = 10;
-  std::string connect_timeout = "10s";
+  cli::Duration connect_timeout{"10s"};
   std::string reject_file;            // --reject FILE
-  std::string drain_timeout = "30s";  // at EOF: how long to wait for the last acknowledgements while connected
+  cli::Duration drain_timeout{"30s"};  // at EOF: how long to wait for the last acknowledgements while connected
 };
 
 void define_options(CLI::App& app, PubOptions& options);

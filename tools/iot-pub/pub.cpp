@@ -66,8 +66,6 @@ int publish(const PubOptions& o) {
   if (!settings) cli::fail(settings.error());
   auto rate_value = o.rate.empty() ? Result<double>(0.0) : parse_rate(o.rate);
   if (!rate_value) cli::fail(rate_value.error());
-  auto drain = parse_duration(o.drain_timeout);
-  if (!drain) cli::fail(make_error(ErrorKind::usage, "usage", "--drain-timeout: " + drain.error().message));
   auto outbox = open_outbox(o);
   if (!outbox) cli::fail(outbox.error());
   std::unique_ptr<stream::RejectSink> rejects = std::make_unique<stream::RejectSink>();
@@ -76,7 +74,8 @@ int publish(const PubOptions& o) {
     if (!opened) cli::fail(opened.error());
     rejects = std::move(*opened);
   }
-  auto session = make_session(o.broker, "pub", o.max_inflight, o.retries, o.connect_timeout);
+  auto session = make_session(o.broker, "pub", o.max_inflight, o.retries,
+                              o.connect_timeout.as<std::chrono::milliseconds>());
   if (!session) cli::fail(session.error());
 
   spool::Outbox& box = **outbox;
@@ -84,7 +83,7 @@ int publish(const PubOptions& o) {
   RateLimiter rate(*rate_value);
   PublisherSettings ps;
   ps.max_inflight = o.max_inflight;
-  ps.drain_timeout = *drain;
+  ps.drain_timeout = o.drain_timeout.value;
   ps.durable = !o.outbox.empty();
   Publisher publisher(ps, box, **session, builder, *rejects, rate);
   publisher.attach();

@@ -1,6 +1,7 @@
 // iot-pub's MQTT session from its options.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,6 @@
 namespace iot::pub {
 
 Result<std::unique_ptr<mqtt::Session>> make_session(const cli::BrokerOptions& broker, std::string_view tool,
-                                                    int max_inflight, int retries, const std::string& connect_timeout);
+                                                    int max_inflight, int retries, std::chrono::milliseconds connect_timeout);
 
 }  // namespace iot::pub

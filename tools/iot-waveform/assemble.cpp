@@ -6,7 +6,6 @@
 #include "cli/metrics.hpp"
 #include "cli/run.hpp"
 #include "codec/base64.hpp"
-#include "core/duration.hpp"
 #include "core/exit_codes.hpp"
 #include "stream/envelope.hpp"
 #include "stream/line_reader.hpp"
@@ -27,12 +26,6 @@ std::int64_t wall_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::chrono::nanoseconds duration_option(const std::string& text, const char* name) {
-  auto d = parse_duration(text);
-  if (!d) cli::fail(make_error(ErrorKind::usage, "usage", std::string(name) + ": " + d.error().message));
-  return *d;
-}
-
 class AssembleRun {
  public:
   explicit AssembleRun(const AssembleOptions& o) : o_(o), metrics_("iot_waveform_") {
@@ -40,8 +33,8 @@ class AssembleRun {
     limits.max_uploads = o.max_pending;
     limits.max_bytes = o.max_pending_bytes;
     limits.max_upload_bytes = o.max_upload_bytes;
-    limits.timeout = duration_option(o.timeout, "--timeout");
-    http_timeout_ = std::chrono::duration_cast<std::chrono::seconds>(duration_option(o.http_timeout, "--http-timeout"));
+    limits.timeout = o.timeout.value;
+    http_timeout_ = o.http_timeout.as<std::chrono::seconds>();
     if (http_timeout_.count() < 1) http_timeout_ = std::chrono::seconds(1);
     assembler_ = std::make_unique<Assembler>(limits);
     if (!o.bands.empty()) {

@@ -22,7 +22,7 @@ void define_send(CLI::App& app, SendOptions& o) {
 void define_assemble(CLI::App& app, AssembleOptions& o) {
   app.add_option("inputs", o.inputs, "Envelope files (default: stdin)");
   app.add_option("--store", o.store, "Store verified blobs here, content-addressed");
-  app.add_option("--timeout", o.timeout, "Report an upload incomplete this long after its first message");
+  cli::add_duration(app, "--timeout", o.timeout, "Report an upload incomplete this long after its first message");
   app.add_option("--max-pending", o.max_pending, "Uploads held at once; the oldest is evicted")->check(CLI::PositiveNumber);
   app.add_option("--max-pending-bytes", o.max_pending_bytes, "Chunk bytes held at once; the oldest upload is evicted")
       ->check(CLI::PositiveNumber);
@@ -33,7 +33,7 @@ void define_assemble(CLI::App& app, AssembleOptions& o) {
   app.add_option("--reject", o.reject_file, "Write bad lines here as reject records");
   app.add_flag("--no-fsync", o.no_fsync, "Do not fsync stored files (faster, not crash-safe)");
   app.add_flag("--strict", o.strict, "Exit 1 when any line was rejected");
-  app.add_option("--http-timeout", o.http_timeout, "Timeout of one HTTP GET of a URL upload");
+  cli::add_duration(app, "--http-timeout", o.http_timeout, "Timeout of one HTTP GET of a URL upload");
 }
 
 void define_analyze(CLI::App& app, AnalyzeOptions& o) {
@@ -54,7 +54,7 @@ void define_analyze(CLI::App& app, AnalyzeOptions& o) {
 
 void define_synth(CLI::App& app, SynthOptions& o) {
   app.add_option("--rate", o.rate, "Sample rate in Hz")->check(CLI::PositiveNumber);
-  app.add_option("--duration", o.duration, "Length: 1s, 500ms, ...");
+  cli::add_duration(app, "--duration", o.duration, "Length: 1s, 500ms, ...");
   app.add_option("--tone", o.tones, "A sine: HZ[:AMPLITUDE[:PHASE_DEG]] (repeatable)");
   app.add_option("--harmonics", o.harmonics, "A harmonic series: HZ:COUNT[:AMPLITUDE] (the k-th at AMPLITUDE/k)");
   app.add_option("--impulses", o.impulses,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
+#include "cli/typed_values.hpp"
 
 namespace iot::waveform {
 
@@ -27,7 +28,7 @@ struct SendOptions {
 struct AssembleOptions {
   std::vector<std::string> inputs;   // envelope files; none or "-": stdin
   std::string store;                 // blob store; empty: verify only
-  std::string timeout = "60s";
+  cli::Duration timeout{"60s"};
   std::size_t max_pending = 1000;
   std::size_t max_pending_bytes = 256u << 20;
   std::size_t max_upload_bytes = 64u << 20;
@@ -37,7 +38,7 @@ struct AssembleOptions {
   std::string reject_file;
   bool no_fsync = false;
   bool strict = false;
-  std::string http_timeout = "60s";
+  cli::Duration http_timeout{"60s"};
 };
 
 struct AnalyzeOptions {
@@ -56,7 +57,7 @@ struct AnalyzeOptions {
 
 struct SynthOptions {
   double rate = 10000;
-  std::string duration = "1s";
+  cli::Duration duration{"1s"};
   std::vector<std::string> tones, harmonics, impulses;
   double noise = 0;
   std::uint64_t seed = 1;

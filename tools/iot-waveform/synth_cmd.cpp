@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "cli/run.hpp"
-#include "core/duration.hpp"
 #include "core/exit_codes.hpp"
 #include "waveform/blob_store.hpp"
 #include "iot-waveform/commands.hpp"
@@ -44,7 +43,7 @@ Status write_stdout(std::string_view data) {
 int run_synth(const SynthOptions& o) {
   SynthSpec spec;
   spec.rate_hz = o.rate;
-  spec.duration_s = std::chrono::duration<double>(must(parse_duration(o.duration))).count();
+  spec.duration_s = o.duration.seconds();
   for (const auto& t : o.tones) spec.tones.push_back(must(parse_tone(t)));
   for (const auto& h : o.harmonics) spec.harmonics.push_back(must(parse_harmonics(h)));
   for (const auto& i : o.impulses) spec.impulses.push_back(must(parse_impulses(i)));

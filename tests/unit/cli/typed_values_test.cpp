@@ -1,0 +1,107 @@
+#include "cli/typed_values.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <vector>
+
+namespace {
+
+using iot::cli::Duration;
+using iot::cli::TimePoint;
+using namespace std::chrono_literals;
+
+// Parses argv (without the program name) into an app holding one duration,
+// one optional duration and one optional time.
+struct Parsed {
+  Duration interval{"1s"};
+  std::optional<Duration> idle;
+  std::optional<TimePoint> since;
+  std::string error;
+};
+
+Parsed parse(std::vector<std::string> args) {
+  Parsed p;
+  CLI::App app;
+  iot::cli::add_duration(app, "--interval", p.interval, "interval")->capture_default_str();
+  iot::cli::add_duration(app, "--idle", p.idle, "idle");
+  iot::cli::add_time(app, "--since", p.since, "since");
+  std::vector<const char*> argv{"t"};
+  for (auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), const_cast<char**>(argv.data()));
+  } catch (const CLI::ParseError& e) {
+    p.error = e.what();
+  }
+  return p;
+}
+
+TEST(TypedValues, DefaultsAreParsedFromTheirText) {
+  Parsed p = parse({});
+  EXPECT_EQ(p.error, "");
+  EXPECT_EQ(p.interval.value, 1s);
+  EXPECT_EQ(p.interval.text, "1s");
+  EXPECT_FALSE(p.idle.has_value());
+  EXPECT_FALSE(p.since.has_value());
+}
+
+TEST(TypedValues, DurationsInEveryUnit) {
+  struct Case { const char* text; std::chrono::nanoseconds want; };
+  for (const Case& c : {Case{"250ms", 250ms}, Case{"2", 2s}, Case{"5m", 5min}, Case{"1.5h", 90min},
+                        Case{"1d", 24h}, Case{"10us", 10us}, Case{"7ns", 7ns}}) {
+    Parsed p = parse({"--interval", c.text, "--idle", c.text});
+    ASSERT_EQ(p.error, "") << c.text;
+    EXPECT_EQ(p.interval.value, c.want) << c.text;
+    ASSERT_TRUE(p.idle.has_value()) << c.text;
+    EXPECT_EQ(p.idle->value, c.want) << c.text;
+    EXPECT_EQ(p.interval.text, c.text);
+  }
+}
+
+TEST(TypedValues, ABadDurationNamesTheOptionAndTheProblem) {
+  for (const char* bad : {"5x", "", "-1s", "ms", "1e30d"}) {
+    Parsed p = parse({"--interval", bad});
+    EXPECT_NE(p.error.find("--interval"), std::string::npos) << bad << ": " << p.error;
+    EXPECT_NE(p.error.find("bad duration"), std::string::npos) << bad << ": " << p.error;
+  }
+}
+
+TEST(TypedValues, TimesAsIsoOrUnixByMagnitude) {
+  const std::int64_t want = 1'700'000'000'000'000'000;
+  for (const char* text : {"2023-11-14T22:13:20Z", "1700000000", "1700000000000", "1700000000000000",
+                           "1700000000000000000"}) {
+    Parsed p = parse({"--since", text});
+    ASSERT_EQ(p.error, "") << text;
+    ASSERT_TRUE(p.since.has_value()) << text;
+    EXPECT_EQ(p.since->unix_ns, want) << text;
+  }
+  EXPECT_NE(parse({"--since", "yesterday"}).error.find("--since"), std::string::npos);
+}
+
+TEST(TypedValues, TheEnvironmentGoesThroughTheSameParser) {
+  Duration interval{"1s"};
+  CLI::App app;
+  iot::cli::add_duration(app, "--interval", interval, "interval")->envname("IOT_TEST_TYPED_INTERVAL");
+  ::setenv("IOT_TEST_TYPED_INTERVAL", "3m", 1);
+  const char* argv[] = {"t"};
+  app.parse(1, const_cast<char**>(argv));
+  EXPECT_EQ(interval.value, 3min);
+  ::setenv("IOT_TEST_TYPED_INTERVAL", "soon", 1);
+  EXPECT_THROW(app.parse(1, const_cast<char**>(argv)), CLI::ValidationError);
+  ::unsetenv("IOT_TEST_TYPED_INTERVAL");
+}
+
+TEST(TypedValues, HelpShowsTheTypeAndTheDefaultAsWritten) {
+  Duration interval{"1s"};
+  CLI::App app;
+  iot::cli::add_duration(app, "--interval", interval, "interval")->capture_default_str();
+  std::string help = app.help();
+  EXPECT_NE(help.find("DURATION"), std::string::npos) << help;
+  EXPECT_NE(help.find("1s"), std::string::npos) << help;
+}
+
+TEST(TypedValues, ABadLiteralDefaultIsAProgrammingError) {
+  EXPECT_THROW(Duration("soon"), std::logic_error);
+}
+
+}  // namespace
