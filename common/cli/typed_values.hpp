@@ -35,6 +35,9 @@ struct Duration {
 struct TimePoint {
   std::int64_t unix_ns = 0;
   std::string text;
+  // Not an aggregate: CLI11 would otherwise build one from a bare number
+  // (taking 1700000000 as nanoseconds) instead of reading it by magnitude.
+  TimePoint() = default;
 };
 
 std::istream& operator>>(std::istream& in, Duration& d);

@@ -1,21 +1,11 @@
 #include "iot-replay/options.hpp"
 
 #include "iot-replay/filters.hpp"
-#include "core/time_text.hpp"
 
 namespace iot::replay {
 namespace {
 
 Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
-
-// --since / --until: empty text leaves the bound unset, else it must parse.
-Status parse_time_option(const std::string& text, std::optional<std::int64_t>& bound_ns) {
-  if (text.empty()) return ok_status();
-  auto t = time_text::parse_time_ns(text, time_text::command_line_rules);
-  if (!t) return usage(t.error().message);
-  bound_ns = *t;
-  return ok_status();
-}
 
 // A topic template must render to a topic iot-pub can publish.
 Status check_topic_template(const std::string& tpl) {
@@ -38,8 +28,8 @@ void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("--loop", o.loop, "Play the recordings N times (0: until interrupted)")->check(CLI::NonNegativeNumber);
   app.add_flag("--retime", o.retime, "Shift every timestamp so that the first message is now");
   app.add_flag("--new-ids", o.new_ids, "With --retime: give every message with a msg_id a fresh ULID");
-  app.add_option("--since", o.since_text, "Only messages at or after this time (ISO 8601 or Unix s/ms/us/ns)");
-  app.add_option("--until", o.until_text, "Only messages before this time");
+  cli::add_time(app, "--since", o.since, "Only messages at or after this time (ISO 8601 or Unix s/ms/us/ns)");
+  cli::add_time(app, "--until", o.until, "Only messages before this time");
   app.add_option("--device", o.devices, "Only this device (repeatable)");
   app.add_option("--topic", o.topic_filters, "Only topics matching this MQTT filter (repeatable)");
   app.add_option("--synthetic", o.synthetic_text,
@@ -59,8 +49,6 @@ void define_options(CLI::App& app, ReplayOptions& o) {
 Status validate_options(ReplayOptions& o) {
   int sources = (!o.files.empty()) + (!o.synthetic_text.empty()) + (!o.from_db.empty());
   if (sources > 1) return usage("give one source: files, --synthetic or --from-db");
-  if (auto s = parse_time_option(o.since_text, o.since_ns); !s) return s;
-  if (auto s = parse_time_option(o.until_text, o.until_ns); !s) return s;
   if (o.new_ids && !o.retime) return usage("--new-ids needs --retime");
   if ((!o.inject_text.empty() || !o.truth_file.empty()) && o.synthetic_text.empty())
     return usage("--inject and --truth work with --synthetic");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
+#include "cli/typed_values.hpp"
 #include "core/result.hpp"
 #include "replay/fleet_spec.hpp"
 #include "replay/pacer.hpp"
@@ -24,7 +25,7 @@ struct ReplayOptions {
   bool retime = false;
   bool new_ids = false;
   // filters
-  std::string since_text, until_text;
+  std::optional<cli::TimePoint> since, until;
   std::vector<std::string> devices;
   std::vector<std::string> topic_filters;
   // synthetic fleet
@@ -38,7 +39,6 @@ struct ReplayOptions {
   cli::LogOptions log;
 
   // Filled by validate():
-  std::optional<std::int64_t> since_ns, until_ns;
   std::optional<FleetSpec> fleet;
   std::optional<InjectSpec> inject;
   std::string key;
