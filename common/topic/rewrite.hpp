@@ -1,5 +1,5 @@
 // Topic rewriting for iot-replay and iot-pub (--topic-rewrite, --topic-prefix;
-// iot-replay(1) and iot-pub(1) "Topic rewriting"):
+// iot-pub(1) "TOPIC REWRITING"):
 //
 //   FROM=>TO      FROM is an MQTT filter; each '+' and '#' in it is a capture,
 //                 numbered from 1 left to right. TO is the new topic: {1},

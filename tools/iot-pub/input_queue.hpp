@@ -21,7 +21,7 @@ struct InputLine {
   std::string text;
   std::string source;  // "FILE:LINE", "-:LINE", "-m:N"
   bool too_long = false;
-  bool raw = false;    // the payload's bytes as they are (iot-pub(1) "Raw payloads")
+  bool raw = false;    // the payload's bytes as they are (iot-pub(1) "RAW PAYLOADS")
 };
 
 // How the inputs are read: NDJSON lines (envelopes or bare payloads), raw

@@ -14,7 +14,7 @@ namespace {
 
 Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
 
-// -f, -s, -l and --raw (iot-pub(1) "Raw payloads"): how the input is read.
+// -f, -s, -l and --raw (iot-pub(1) "RAW PAYLOADS"): how the input is read.
 Result<InputKind> input_kind(const PubOptions& o) {
   bool whole = !o.file.empty() || o.stdin_whole;
   if ((whole || o.stdin_lines) && (!o.messages.empty() || !o.inputs.empty()))

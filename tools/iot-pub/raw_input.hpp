@@ -1,4 +1,4 @@
-// What mosquitto_pub users publish (iot-pub(1) "Raw payloads"): the bytes of
+// What mosquitto_pub users publish (iot-pub(1) "RAW PAYLOADS"): the bytes of
 // a whole file or of stdin as one message (-f, -s), or each line as a
 // message (-l, --raw), exactly as read: no JSON, no '\r' stripped, empty
 // lines are empty messages, NUL bytes travel too.

@@ -1,5 +1,5 @@
-// --topic-prefix and --topic-rewrite for every source (iot-replay(1) "Topic
-// rewriting"; the rules are common/topic's): the "topic" of each envelope
+// --topic-prefix and --topic-rewrite for every source (iot-replay(1); the
+// rules are common/topic's, iot-pub(1) "TOPIC REWRITING"): the "topic" of each envelope
 // line is replaced, every other byte of the line is kept. Lines without a
 // topic (bare payloads, lines that are not JSON) pass as they are. A line
 // whose new topic would not be publishable is left out with a warning:

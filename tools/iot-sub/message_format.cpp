@@ -12,7 +12,7 @@ constexpr std::string_view kDirectives = "tpvjxlqrmIUC%";
 
 Error bad_format(std::string_view format, std::size_t pos, const std::string& why) {
   return make_error(ErrorKind::usage, "usage",
-                    fmt::format("-F \"{}\": {} at position {} (see iot-sub(1), Formats)", format, why, pos + 1));
+                    fmt::format("-F \"{}\": {} at position {} (see iot-sub(1), FORMATS)", format, why, pos + 1));
 }
 
 std::optional<char> escape_value(char c) {

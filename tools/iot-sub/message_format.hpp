@@ -1,5 +1,5 @@
 // What iot-sub writes for one message, parsed once from a format string and
-// applied to every message (iot-sub(1) "Formats"). The three outputs are
+// applied to every message (iot-sub(1) "FORMATS"). The three outputs are
 // formats: NDJSON to a pipe is "%j", the human output of -v and of a
 // terminal is "%I %t %v", and -F gives one. After each message a newline.
 //

@@ -1,5 +1,5 @@
 // A payload as iot-sub shows it to a person (%v, and -v / a terminal;
-// iot-sub(1) "Human output"): JSON pretty-printed and coloured; other text
+// iot-sub(1) "HUMAN OUTPUT"): JSON pretty-printed and coloured; other text
 // as it is; zlib and MessagePack decoded and shown as JSON after a tag like
 // "(msgpack)"; anything else as "(N bytes)" and its first bytes in hex. No
 // control character of a payload reaches the terminal (text holding one is

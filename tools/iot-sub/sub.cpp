@@ -41,7 +41,7 @@ RenderSettings render_settings(const SubOptions& o) {
   return r;
 }
 
-// iot-sub(1) "Human output": -F, -v, or a terminal unless an option that
+// iot-sub(1) "HUMAN OUTPUT": -F, -v, or a terminal unless an option that
 // shapes NDJSON lines says otherwise.
 enum class OutputKind { ndjson, human, format };
 
