@@ -1,6 +1,6 @@
 // Colours for iot-sub's human output (iot-sub(1) "HUMAN OUTPUT"): SGR
 // escape sequences, and the --color decision. auto colours only a terminal,
-// and not when NO_COLOR is set to anything but "" (no-color.org) or TERM is
+// and not when NO_COLOR is set to anything but "" or TERM is
 // "dumb"; always and never are what they say, whatever NO_COLOR holds.
 #pragma once
 
