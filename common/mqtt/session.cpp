@@ -242,6 +242,7 @@ void Session::handle_message(mosquitto*, void* self, const ::mosquitto_message* 
   in.payload = std::string_view(static_cast<const char*>(msg->payload), static_cast<std::size_t>(msg->payloadlen));
   in.qos = msg->qos;
   in.retain = msg->retain;
+  in.mid = msg->mid;
   in.props = from_property_list(props);
   s->on_message_(in);
 }

@@ -54,6 +54,7 @@ struct IncomingMessage {
   std::string_view payload;
   int qos = 0;
   bool retain = false;
+  int mid = 0;  // the packet identifier (0 at QoS 0)
   Properties props;
 };
 

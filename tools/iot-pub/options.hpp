@@ -17,8 +17,14 @@ struct PubOptions {
   cli::BrokerOptions broker;
   cli::LogOptions log;
   std::vector<std::string> inputs;    // files; none or "-": stdin
-  std::vector<std::string> messages;  // -m: payload or envelope lines
+  std::vector<std::string> messages;  // -m: payload or envelope lines (with --raw: payloads as they are)
+  bool raw = false;                   // --raw: -m and input lines are payload bytes as they are
+  std::string file;                   // -f FILE: the whole file as one message
+  bool stdin_whole = false;           // -s: all of stdin as one message
+  bool stdin_lines = false;           // -l: each stdin line a message
   std::string topic_template;         // -t
+  std::string topic_prefix;           // --topic-prefix P
+  std::vector<std::string> topic_rewrites;  // --topic-rewrite FROM=>TO, repeatable
   std::string encode;                 // --encode: empty keeps the envelope's enc, else json
   std::string key_file;               // --key-file: sign (seed 003)
   bool stamp = false;

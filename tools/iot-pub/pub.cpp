@@ -12,13 +12,36 @@
 namespace iot::pub {
 namespace {
 
-Result<BuildSettings> build_settings(const PubOptions& o) {
+Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
+
+// -f, -s, -l and --raw (iot-pub(1) "RAW PAYLOADS"): how the input is read.
+Result<InputKind> input_kind(const PubOptions& o) {
+  bool whole = !o.file.empty() || o.stdin_whole;
+  if ((whole || o.stdin_lines) && (!o.messages.empty() || !o.inputs.empty()))
+    return usage("-f, -s and -l are the message source: give them without -m or input files");
+  if (!whole && !o.stdin_lines && !o.raw) return InputKind::ndjson;
+  if (!o.stamp && o.key_file.empty() && o.encode.empty()) return whole ? InputKind::whole : InputKind::raw_lines;
+  return usage("--stamp, --key-file and --encode work on JSON payloads, not with --raw, -f, -s or -l");
+}
+
+std::vector<std::string> input_paths(const PubOptions& o) {
+  if (!o.file.empty()) return {o.file};
+  if (o.stdin_whole || o.stdin_lines) return {"-"};
+  return o.inputs;
+}
+
+Result<BuildSettings> build_settings(const PubOptions& o, InputKind kind) {
   BuildSettings s;
   if (!o.topic_template.empty()) {
     auto t = topic::TopicTemplate::parse(o.topic_template);
     if (!t) return make_error(ErrorKind::usage, "usage", "-t: " + t.error().message);
     s.topic_template = std::move(*t);
   }
+  if (kind != InputKind::ndjson && (!s.topic_template || !s.topic_template->is_fixed()))
+    return usage("--raw, -f, -s and -l need -t TOPIC, a fixed topic (a raw payload has no fields for {name})");
+  auto rewriter = topic::TopicRewriter::make(o.topic_prefix, o.topic_rewrites);
+  if (!rewriter) return rewriter.error();
+  s.rewriter = std::move(*rewriter);
   if (!o.encode.empty()) s.encode = codec::parse_encoding(o.encode);
   if (!o.key_file.empty()) {
     auto key = cli::read_secret_file(o.key_file);
@@ -62,7 +85,9 @@ void print_summary(const PublisherCounters& c, const spool::Outbox& outbox, cons
 }
 
 int publish(const PubOptions& o) {
-  auto settings = build_settings(o);
+  auto kind = input_kind(o);
+  if (!kind) cli::fail(kind.error());
+  auto settings = build_settings(o, *kind);
   if (!settings) cli::fail(settings.error());
   auto rate_value = o.rate.empty() ? Result<double>(0.0) : parse_rate(o.rate);
   if (!rate_value) cli::fail(rate_value.error());
@@ -87,7 +112,7 @@ int publish(const PubOptions& o) {
   ps.durable = !o.outbox.empty();
   Publisher publisher(ps, box, **session, builder, *rejects, rate);
   publisher.attach();
-  auto input = std::make_unique<InputQueue>(o.messages, o.inputs);
+  auto input = std::make_unique<InputQueue>(o.messages, input_paths(o), *kind);
   input->start([&publisher] { publisher.wake(); });
   (void)(*session)->start();
   int code = publisher.run(*input);

@@ -89,7 +89,7 @@ Status Publisher::read_input(InputQueue& input) {
       (void)rejects_.reject("too_large", "line over the length limit", line.source, "");
       continue;
     }
-    auto entry = builder_.build(line.text);
+    auto entry = line.raw ? builder_.build_raw(line.text) : builder_.build(line.text);
     if (!entry) {
       ++counters_.rejected;
       (void)rejects_.reject(entry.error().reason, entry.error().message, line.source, line.text);

@@ -1,5 +1,8 @@
 #include "iot-replay/options.hpp"
 
+#include <chrono>
+#include <cmath>
+
 #include "iot-replay/filters.hpp"
 
 namespace iot::replay {
@@ -16,6 +19,14 @@ Status check_topic_template(const std::string& tpl) {
       return usage("--topic-template: no wildcards, quotes, backslashes or control characters");
   }
   return ok_status();
+}
+
+// --fast without start=: the fleet ends at the current second instead of
+// starting there, so that nothing it writes is stamped in the future (an
+// iot-verify downstream would count each such message as future_ts).
+std::int64_t fast_fleet_start_ms(double duration_s) {
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  return now.count() * 1000 - static_cast<std::int64_t>(std::ceil(duration_s * 1000));
 }
 
 }  // namespace
@@ -38,6 +49,10 @@ void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("--truth", o.truth_file, "With --inject: write the ground truth (JSON) to this file");
   app.add_option("--key-file", o.key_file, "HMAC key: signs shape=signed fleets, and signs again the payloads --retime changes");
   app.add_option("--topic-template", o.topic_template, "Topic of generated and database messages (default plant/{device_id}/telemetry)");
+  app.add_option("--topic-prefix", o.topic_prefix, "Put P in front of every topic played (as written: add the '/')");
+  app.add_option("--topic-rewrite", o.topic_rewrites,
+                 "Rewrite topics: FROM=>TO, FROM an MQTT filter, {1} {2}... its wildcards: "
+                 "'plant/+/#=>staging/{1}/{2}'; repeatable, the first match wins");
   app.add_option("--from-db", o.from_db, "Read stored readings back: sqlite:FILE or postgresql://...");
   app.add_option("--table", o.table, "With --from-db: the readings table (default readings)");
   app.add_option("--schema", o.schema, "With --from-db postgresql://: the schema of the table (default public)");
@@ -62,6 +77,7 @@ Status validate_options(ReplayOptions& o) {
       if (!inject) return inject.error();
       o.inject = *inject;
     }
+    if (o.fast && !o.fleet->start_ms) o.fleet->start_ms = fast_fleet_start_ms(o.fleet->duration_s);
     if (o.fleet->shape == FleetShape::signed_payload && o.key_file.empty())
       return usage("--synthetic shape=signed needs --key-file");
   }
@@ -74,6 +90,9 @@ Status validate_options(ReplayOptions& o) {
   if (!o.schema.empty() && !o.from_db.starts_with("postgres")) return usage("--schema works with --from-db postgresql://");
   if (has_filters(o) && !o.truth_file.empty())
     return usage("--truth describes the whole fleet: give it without --since/--until/--device/--topic");
+  auto rewriter = topic::TopicRewriter::make(o.topic_prefix, o.topic_rewrites);
+  if (!rewriter) return rewriter.error();
+  o.rewriter = std::move(*rewriter);
   return check_topic_template(o.topic_template);
 }
 

@@ -12,6 +12,7 @@
 #include "core/result.hpp"
 #include "replay/fleet_spec.hpp"
 #include "replay/pacer.hpp"
+#include "topic/rewrite.hpp"
 
 namespace iot::replay {
 
@@ -31,6 +32,9 @@ struct ReplayOptions {
   // synthetic fleet
   std::string synthetic_text, inject_text, truth_file, key_file;
   std::string topic_template = "plant/{device_id}/telemetry";
+  // topic rewriting (every source)
+  std::string topic_prefix;
+  std::vector<std::string> topic_rewrites;
   // stored readings
   std::string from_db, table = "readings";
   std::string schema;  // --from-db postgresql: the schema iot-ingest --schema wrote to
@@ -42,6 +46,7 @@ struct ReplayOptions {
   std::optional<FleetSpec> fleet;
   std::optional<InjectSpec> inject;
   std::string key;
+  std::optional<topic::TopicRewriter> rewriter;
 };
 
 void define_options(CLI::App& app, ReplayOptions& options);

@@ -29,6 +29,7 @@ class MessageRenderer {
   // rx_ts: receive time, ns since the epoch. Never fails: what cannot be
   // decoded is written as payload_b64 (a note is logged at debug level).
   std::string render(const mqtt::IncomingMessage& message, std::int64_t rx_ts) const;
+  const RenderSettings& settings() const { return settings_; }
 
  private:
   RenderSettings settings_;

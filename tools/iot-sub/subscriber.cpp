@@ -16,9 +16,9 @@ std::int64_t wall_ns() {
 }
 }  // namespace
 
-Subscriber::Subscriber(EndConditions end, MessageRenderer& renderer, stream::LineWriter& out, Journal* journal,
-                       mqtt::Session& session)
-    : end_(end), renderer_(renderer), out_(out), journal_(journal), session_(session) {}
+Subscriber::Subscriber(EndConditions end, const MessageFormat& format, const FormatContext& context,
+                       stream::LineWriter& out, Journal* journal, mqtt::Session& session)
+    : end_(end), format_(format), context_(context), out_(out), journal_(journal), session_(session) {}
 
 void Subscriber::attach() {
   session_.on_message([this](const mqtt::IncomingMessage& m) { handle(m); });
@@ -38,7 +38,7 @@ void Subscriber::handle(const mqtt::IncomingMessage& m) {
     finish(true);
     return;
   }
-  std::string line = renderer_.render(m, wall_ns());
+  std::string line = format_.render(m, wall_ns(), context_);
   if (journal_) {
     if (auto st = journal_->append(line); !st) {
       log::error("{}", st.error().message);

@@ -15,7 +15,7 @@
 #include "mqtt/session.hpp"
 #include "stream/line_writer.hpp"
 #include "iot-sub/journal.hpp"
-#include "iot-sub/renderer.hpp"
+#include "iot-sub/message_format.hpp"
 
 namespace iot::sub {
 
@@ -29,8 +29,9 @@ struct EndConditions {
 
 class Subscriber {
  public:
-  Subscriber(EndConditions end, MessageRenderer& renderer, stream::LineWriter& out, Journal* journal,
-             mqtt::Session& session);
+  // Each message is written as format renders it (NDJSON, human or -F).
+  Subscriber(EndConditions end, const MessageFormat& format, const FormatContext& context, stream::LineWriter& out,
+             Journal* journal, mqtt::Session& session);
   void attach();
   // Waits until an ending condition; returns the exit code (0, 3, 69, 74, 130).
   int wait();
@@ -41,7 +42,8 @@ class Subscriber {
   void finish(bool stop_reading);
 
   EndConditions end_;
-  MessageRenderer& renderer_;
+  const MessageFormat& format_;
+  const FormatContext& context_;
   stream::LineWriter& out_;
   Journal* journal_;
   mqtt::Session& session_;
