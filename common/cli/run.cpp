@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/completion.hpp"
+#include "cli/parse_hints.hpp"
 #include "core/log.hpp"
 #include "cli/version.hpp"
 #include "core/exit_codes.hpp"
@@ -112,8 +113,10 @@ int run_tool(const ToolInfo& info, int argc, char** argv, const DefineFn& define
     } catch (const CLI::CallForVersion& e) {
       return app->exit(e);
     } catch (const CLI::ParseError& e) {
-      std::cerr << g_program << ": error: " << e.what() << "\n"
-                << "Run '" << g_program << " --help' for the options.\n";
+      std::cerr << g_program << ": error: " << e.what() << "\n";
+      if (auto hint = parse_hint(*app, std::vector<std::string>(argv + 1, argv + argc)); !hint.empty())
+        std::cerr << g_program << ": " << hint << "\n";
+      std::cerr << "Run '" << g_program << " --help' for the options.\n";
       return exit_code::usage;
     }
     int code = body();

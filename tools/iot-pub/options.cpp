@@ -44,7 +44,7 @@ void define_options(CLI::App& app, PubOptions& o) {
       ->check(CLI::IsMember({"refuse", "drop-oldest"}))->group(del);
   app.add_option("--max-inflight", o.max_inflight, "Most unacknowledged messages handed to the broker")
       ->check(CLI::Range(1, 65535))->group(del);
-  app.add_option("--rate", o.rate, "Most messages per second in total: N or N/s")->group(del);
+  cli::add_rate(app, "--rate", o.rate, "Most messages per second in total: N, N/s, N/m or N/h")->group(del);
   app.add_option("--retries", o.retries, "Failed connection attempts in a row before giving up (0: never)")
       ->check(CLI::NonNegativeNumber)->group(del);
   cli::add_duration(app, "--connect-timeout", o.connect_timeout, "Time one connection attempt may take (TCP, TLS, CONNACK)")

@@ -33,7 +33,7 @@ struct PubOptions {
   std::uint64_t outbox_max = 0;       // --outbox-max N (0: no cap)
   std::string outbox_full = "refuse"; // refuse | drop-oldest
   int max_inflight = 100;
-  std::string rate;                   // --rate N or N/s: messages/s in total (empty: no limit)
+  cli::Rate rate;                     // messages/s in total (0: no limit)
   int retries = 10;
   cli::Duration connect_timeout{"10s"};
   std::string reject_file;            // --reject FILE

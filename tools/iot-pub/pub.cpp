@@ -89,8 +89,6 @@ int publish(const PubOptions& o) {
   if (!kind) cli::fail(kind.error());
   auto settings = build_settings(o, *kind);
   if (!settings) cli::fail(settings.error());
-  auto rate_value = o.rate.empty() ? Result<double>(0.0) : parse_rate(o.rate);
-  if (!rate_value) cli::fail(rate_value.error());
   auto outbox = open_outbox(o);
   if (!outbox) cli::fail(outbox.error());
   std::unique_ptr<stream::RejectSink> rejects = std::make_unique<stream::RejectSink>();
@@ -105,7 +103,7 @@ int publish(const PubOptions& o) {
 
   spool::Outbox& box = **outbox;
   MessageBuilder builder(std::move(*settings), [&box](std::string_view device) { return box.next_seq(device); });
-  RateLimiter rate(*rate_value);
+  RateLimiter rate(o.rate.per_second);
   PublisherSettings ps;
   ps.max_inflight = o.max_inflight;
   ps.drain_timeout = o.drain_timeout.value;

@@ -34,7 +34,7 @@ std::int64_t fast_fleet_start_ms(double duration_s) {
 void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("files", o.files, "Recordings to play: NDJSON, .gz or .lz4 (sniffed); - is stdin; several are merged by time");
   app.add_option("--speed", o.speed, "Play at this multiple of the recorded pace (default 1)")->check(CLI::PositiveNumber);
-  app.add_option("--rate", o.rate, "Ignore timestamps: this many messages per second in total")->check(CLI::PositiveNumber);
+  cli::add_rate(app, "--rate", o.rate, "Ignore timestamps: this many messages per second in total (N, N/s, N/m, N/h)");
   app.add_flag("--fast", o.fast, "No pacing: as fast as the reader takes them");
   app.add_option("--loop", o.loop, "Play the recordings N times (0: until interrupted)")->check(CLI::NonNegativeNumber);
   app.add_flag("--retime", o.retime, "Shift every timestamp so that the first message is now");
@@ -96,6 +96,6 @@ Status validate_options(ReplayOptions& o) {
   return check_topic_template(o.topic_template);
 }
 
-PaceOptions pace_options(const ReplayOptions& o) { return PaceOptions{o.fast, o.speed, o.rate}; }
+PaceOptions pace_options(const ReplayOptions& o) { return PaceOptions{o.fast, o.speed, o.rate.per_second}; }
 
 }  // namespace iot::replay

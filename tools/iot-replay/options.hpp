@@ -20,7 +20,7 @@ struct ReplayOptions {
   std::vector<std::string> files;  // recordings; none (and no other source): stdin
   // pacing
   double speed = 1.0;
-  double rate = 0;
+  cli::Rate rate;  // 0: by the recorded timestamps
   bool fast = false;
   int loop = 1;  // passes over the recordings; 0: until interrupted
   bool retime = false;
