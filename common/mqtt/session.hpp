@@ -45,6 +45,12 @@ struct SessionConfig {
   // Consecutive failed connection attempts before the session gives up
   // (state failed, exit 69 or 75); 0 retries forever.
   int retries = 10;
+  // Before the first connection, a refused port or a failed name lookup is
+  // almost always a wrong address, not an outage: the session gives up after
+  // this many such attempts (a second or two of backoff), as mosquitto_sub
+  // does at once. The long backoff is for a connection that was up once.
+  // retries = 0 (never give up) still retries forever.
+  int first_connect_attempts = 3;
   std::chrono::milliseconds connect_timeout{10000};  // TCP + TLS + CONNACK, per attempt
   Backoff::Params backoff;
 };
@@ -109,7 +115,8 @@ class Session {
   Status configure();
   void loop_thread();
   bool attempt_connect(bool first);
-  void attempt_failed(const std::string& why, bool fatal);
+  // fatal: give up now; wrong_address: a refused port or failed lookup (first_connect_attempts).
+  void attempt_failed(const std::string& why, bool fatal, bool wrong_address = false);
   void set_state(SessionState s);
   void notify() const;
   bool sleep_unless_stopped(std::chrono::milliseconds d);

@@ -94,11 +94,15 @@ int subscribe(const SubOptions& o) {
   (*session)->subscribe_on_connect(subscription_filters(o), o.broker.qos);
   Subscriber subscriber(end, renderer, out, journal.get(), **session);
   subscriber.attach();
+  const auto started = std::chrono::steady_clock::now();
   (void)(*session)->start();
   int code = subscriber.wait();
   (*session)->stop();
   if (auto st = out.flush(); !st && code == exit_code::ok) code = exit_code::io_error;
-  log::debug("{} message(s) received", subscriber.received());
+  // What the run did, like the other tools' summaries (iot-sub(1), DESCRIPTION).
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  log::info("received {}, {} payload bytes, {} reconnects, in {}", subscriber.received(), subscriber.payload_bytes(),
+            (*session)->reconnects(), format_duration(took.count()));
   return code;
 }
 
