@@ -17,6 +17,12 @@ rc=0; wait "$SUB" || rc=$?
 expect_eq "iot-sub received the three messages" "0 3" "$rc $(wc -l < sub.out)"
 check "iot-sub's summary: received, bytes, reconnects, duration" \
   grep -qE '^iot-sub: info: received 3, 21 payload bytes, 0 reconnects, in [0-9.]+(us|ms|s)$' sub.err
+iot-sub --broker "$MQTT_URL" -t 'sum/#' --count 2 -W 20 --metrics-file sub.prom > /dev/null 2>/dev/null &
+SUB=$!; sleep 0.5
+for i in 1 2; do mosquitto_pub -p "$MQTT_PORT" -t sum/y -m "{\"n\":$i}"; done
+wait "$SUB" || true
+expect_eq "iot-sub --metrics-file: messages and bytes" "2 14" \
+  "$(sed -n 's/^iot_sub_messages_total //p' sub.prom) $(sed -n 's/^iot_sub_payload_bytes_total //p' sub.prom)"
 rc=0; iot-sub --broker "$MQTT_URL" -t 'sum/#' -W 1 --log-level warn > /dev/null 2> quiet.err || rc=$?
 check "--log-level warn leaves the summary out" test ! -s quiet.err
 

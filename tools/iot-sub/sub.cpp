@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "core/log.hpp"
+#include "cli/metrics.hpp"
 #include "cli/run.hpp"
 #include "core/duration.hpp"
 #include "core/exit_codes.hpp"
@@ -103,6 +104,14 @@ int subscribe(const SubOptions& o) {
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   log::info("received {}, {} payload bytes, {} reconnects, in {}", subscriber.received(), subscriber.payload_bytes(),
             (*session)->reconnects(), format_duration(took.count()));
+  if (!o.log.metrics_file.empty()) {
+    cli::Metrics m("iot_sub");
+    m.set("messages_total", double(subscriber.received()), "Messages received and written");
+    m.set("payload_bytes_total", double(subscriber.payload_bytes()), "Payload bytes of those messages");
+    m.set("reconnects_total", double((*session)->reconnects()), "Connections made again after a loss");
+    m.set("duration_seconds", took.count(), "How long the run took");
+    if (auto st = m.write_file(o.log.metrics_file); !st) log::warn("{}", st.error().message);
+  }
   return code;
 }
 
