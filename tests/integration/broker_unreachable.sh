@@ -47,4 +47,35 @@ expect_eq "iot-pub with a bad port in the URL: usage error" 2 "$rc"
 start_mosquitto
 rc=0; timeout 45 iot-sub --broker "$MQTT_URL" -t 'quiet/#' -W 1s > /dev/null 2>/dev/null || rc=$?
 expect_eq "iot-sub -W against a live broker with no traffic: exit 3" 3 "$rc"
+
+# Once a connection was up, refusals are an outage, not a wrong address:
+# iot-sub keeps retrying past the three quick first-connection attempts
+# and gets the message after the broker is back.
+iot-sub --broker "$MQTT_URL" -t 'back/#' -q 1 --session back-sub --count 1 -W 120 > back.out 2> back.err &
+SUB=$!
+for ((i = 0; i < 100; i++)); do
+  mosquitto_sub -p "$MQTT_PORT" -t '$SYS/broker/clients/connected' -C 1 -W 2 2>/dev/null | grep -q '^[1-9]' && break
+  sleep 0.1
+done
+sleep 0.5
+kill "$MOSQ_PID"; wait "$MOSQ_PID" 2>/dev/null || true
+# Wait (without a clock) until iot-sub met a refused port more often than
+# the first-connection rule would have allowed.
+for ((i = 0; i < 600; i++)); do
+  [ "$(grep -c 'Connection refused' back.err || true)" -ge 4 ] && break
+  kill -0 "$SUB" 2>/dev/null || break
+  sleep 0.1
+done
+check "iot-sub met more than three refusals and still runs" \
+  bash -c "[ \$(grep -c 'Connection refused' back.err) -ge 4 ] && kill -0 $SUB"
+restart_mosquitto
+for ((i = 0; i < 300; i++)); do
+  grep -q '"n":1' back.out && break
+  mosquitto_pub -p "$MQTT_PORT" -t back/x -q 1 -m '{"n":1}' 2>/dev/null || true
+  sleep 0.5
+done
+rc=0; wait "$SUB" || rc=$?
+expect_eq "iot-sub got the message once the broker was back: exit 0" 0 "$rc"
+check "and printed it" grep -q '"payload":{"n":1}' back.out
+check "its summary counts the reconnect" grep -qE 'received 1, [0-9]+ payload bytes, [1-9][0-9]* reconnects' back.err
 finish
