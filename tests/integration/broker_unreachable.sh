@@ -78,4 +78,7 @@ rc=0; wait "$SUB" || rc=$?
 expect_eq "iot-sub got the message once the broker was back: exit 0" 0 "$rc"
 check "and printed it" grep -q '"payload":{"n":1}' back.out
 check "its summary counts the reconnect" grep -qE 'received 1, [0-9]+ payload bytes, [1-9][0-9]* reconnects' back.err
+# Stopped and waited for here: a broker still saving its persistence would
+# race the removal of the temp dir.
+kill "$MOSQ_PID"; wait "$MOSQ_PID" 2>/dev/null || true
 finish
