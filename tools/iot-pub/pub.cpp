@@ -115,9 +115,18 @@ int publish(const PubOptions& o) {
   (void)(*session)->start();
   int code = publisher.run(*input);
   (*session)->stop();
-  if (code == exit_code::unavailable || (code == exit_code::temp_fail && !(*session)->ever_connected()))
-    log::error("{}", (*session)->last_error().message);
+  // Why the session gave up, printed once here (the session only reports
+  // the attempts it retries).
+  if ((*session)->state() == mqtt::SessionState::failed) log::error("{}", (*session)->last_error().message);
   if (code == exit_code::ok && input->read_error()) code = exit_code::io_error;
+  // Messages given on the command line are the whole job, not a stream with
+  // some bad lines: when iot-pub or the broker refused every one, say so
+  // (iot-pub(1), EXIT STATUS).
+  const auto& c = publisher.counters();
+  if (code == exit_code::ok && !o.messages.empty() && o.inputs.empty() && c.read > 0 && c.rejected >= c.read) {
+    log::error("every message given with -m was rejected ({})", c.rejected);
+    code = exit_code::problems;
+  }
   (void)rejects->flush();
   print_summary(publisher.counters(), box, o.log.metrics_file);
   if (!input->reader_done()) (void)input.release();  // blocked in read(2): left to the process exit

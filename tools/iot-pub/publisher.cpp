@@ -63,7 +63,7 @@ Status Publisher::apply_acks() {
     if (auto st = outbox_.remove(id); !st) return st;
     if (signed_mid < 0) {
       ++counters_.rejected;
-      log::warn("the broker refused message {} (outbox id {})", mid, id);
+      log::warn_repeated("refused by the broker", "the broker refused message {} (outbox id {})", mid, id);
     } else {
       ++counters_.acknowledged;
     }

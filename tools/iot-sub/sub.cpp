@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "cli/metrics.hpp"
 #include "cli/run.hpp"
 #include "core/duration.hpp"
 #include "core/exit_codes.hpp"
@@ -138,12 +139,24 @@ int subscribe(const SubOptions& o) {
   (*session)->subscribe_on_connect(subscription_filters(o), o.broker.qos);
   Subscriber subscriber(end, format, context, out, journal.get(), **session);
   subscriber.attach();
+  const auto started = std::chrono::steady_clock::now();
   (void)(*session)->start();
   int code = subscriber.wait();
   (*session)->stop();
   if (kind == OutputKind::human) write_count(out, subscriber.received(), context.color);
   if (auto st = out.flush(); !st && code == exit_code::ok) code = exit_code::io_error;
-  log::debug("{} message(s) received", subscriber.received());
+  // What the run did, like the other tools' summaries (iot-sub(1), DESCRIPTION).
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  log::info("received {}, {} payload bytes, {} reconnects, in {}", subscriber.received(), subscriber.payload_bytes(),
+            (*session)->reconnects(), format_duration(took.count()));
+  if (!o.log.metrics_file.empty()) {
+    cli::Metrics m("iot_sub");
+    m.set("messages_total", double(subscriber.received()), "Messages received and written");
+    m.set("payload_bytes_total", double(subscriber.payload_bytes()), "Payload bytes of those messages");
+    m.set("reconnects_total", double((*session)->reconnects()), "Connections made again after a loss");
+    m.set("duration_seconds", took.count(), "How long the run took");
+    if (auto st = m.write_file(o.log.metrics_file); !st) log::warn("{}", st.error().message);
+  }
   return code;
 }
 

@@ -59,6 +59,7 @@ void Subscriber::handle(const mqtt::IncomingMessage& m) {
     return;
   }
   last_rx_ = steady_ns();
+  bytes_ += m.payload.size();
   std::uint64_t n = ++received_;
   if (end_.count && n >= end_.count) finish(true);
 }
@@ -81,7 +82,17 @@ int Subscriber::wait() {
     changed_.wait_for(lock, std::chrono::milliseconds(50));
   }
   if (io_failed_) return exit_code::io_error;
-  return received_.load() ? exit_code::ok : exit_code::no_input;
+  if (received_.load()) return exit_code::ok;
+  // Time ran out: "nothing arrived" (3) only means something when the
+  // broker was there to deliver it (iot-sub(1), EXIT STATUS).
+  if (!session_.ever_connected()) {
+    const auto& ep = session_.config().endpoint;
+    std::string why = session_.last_error().message;  // "broker HOST:PORT: what the last attempt met"
+    if (why.empty()) why = fmt::format("broker {}:{}: no answer", ep.host, ep.port);
+    log::error("{}; never connected before the time ran out", why);
+    return exit_code::unavailable;
+  }
+  return exit_code::no_input;
 }
 
 }  // namespace iot::sub

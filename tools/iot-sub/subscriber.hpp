@@ -33,9 +33,11 @@ class Subscriber {
   Subscriber(EndConditions end, const MessageFormat& format, const FormatContext& context, stream::LineWriter& out,
              Journal* journal, mqtt::Session& session);
   void attach();
-  // Waits until an ending condition; returns the exit code (0, 3, 69, 74, 130).
+  // Waits until an ending condition; returns the exit code (0, 3, 69, 74, 130):
+  // 69, not 3, when the time ran out before any connection was made.
   int wait();
   std::uint64_t received() const { return received_.load(); }
+  std::uint64_t payload_bytes() const { return bytes_.load(); }
 
  private:
   void handle(const mqtt::IncomingMessage& m);
@@ -48,6 +50,7 @@ class Subscriber {
   Journal* journal_;
   mqtt::Session& session_;
   std::atomic<std::uint64_t> received_{0};
+  std::atomic<std::uint64_t> bytes_{0};  // payload bytes of the messages written
   std::atomic<bool> done_{false};
   std::atomic<bool> io_failed_{false};
   std::atomic<std::int64_t> last_rx_{0};  // steady clock ns

@@ -2,14 +2,35 @@
 
 #include "core/duration.hpp"
 
+#include <filesystem>
+#include <system_error>
+
 namespace iot::verify {
+namespace {
+
+// --report's optional value: a format, or the first input file when the
+// format is left out (iot-verify(1), --report). Anything else ("xml") is a
+// mistyped format, refused here rather than opened as a file.
+CLI::Validator report_value() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value.empty() || value == "text" || value == "json" || value == "-") return "";
+        std::error_code ec;
+        if (std::filesystem::exists(value, ec)) return "";
+        return "\"" + value + "\" is not a report format (text or json) nor an input file";
+      },
+      "", "report format");
+}
+
+}  // namespace
 
 void define_options(CLI::App& app, VerifyOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files to check (.gz and .lz4 too); none or '-': stdin");
   app.add_flag("--filter", o.filter, "Pass good lines to stdout unchanged; bad ones go to --reject");
   o.report_option = app.add_option("--report", o.report, "Print a report: text (the default) or json")
                         ->expected(0, 1)
-                        ->type_name("[text|json]");
+                        ->type_name("[text|json]")
+                        ->check(report_value());
   app.add_option("--report-file", o.report_file, "Write the report to this file instead of stdout/stderr");
   app.add_option("--reject", o.reject_file, "Write each bad line, with its reason, to this NDJSON file");
   app.add_option("--key-file", o.key_file, "HMAC-SHA256 key file (seed 003's signed form)");
