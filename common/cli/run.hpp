@@ -25,7 +25,7 @@ struct ExitError : std::runtime_error {
   ExitError(int exit_code, const std::string& message) : std::runtime_error(message), code(exit_code) {}
 };
 
-// Maps an Error's kind to the exit code of design §6.
+// Maps an Error's kind to the exit code of iot-toolkit(7), EXIT STATUS.
 int exit_code_for(const Error& error);
 [[noreturn]] void fail(const Error& error);
 

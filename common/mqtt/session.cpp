@@ -34,7 +34,7 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
 Status Session::configure() {
   mosquitto* m = mosq_.get();
   const auto& c = config_;
-  mosquitto_threaded_set(m, true);  // PUBACK after on_message returns (library facts A)
+  mosquitto_threaded_set(m, true);  // PUBACK after on_message returns (see session.hpp)
   mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, c.protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, c.max_inflight);
   auto usage = [](std::string what) { return make_error(ErrorKind::usage, "usage", std::move(what)); };

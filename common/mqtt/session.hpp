@@ -2,7 +2,7 @@
 // MQTT 5 or 3.1.1, TLS, user/password, keep-alive, reconnect with our own
 // backoff, an in-flight window for QoS >= 1, and v5 properties both ways.
 //
-// Threading (library facts A): the handle runs in "threaded" mode
+// Threading (iot-sub(1), DELIVERY GUARANTEES): the handle runs in "threaded" mode
 // (mosquitto_threaded_set) with the network loop on a thread of ours. In that
 // mode the PUBACK (QoS 1) for an incoming message is written only after the
 // message handler returns, so a handler that stores the message before it
@@ -92,7 +92,7 @@ class Session {
 
   // Hands a message to libmosquitto and returns its mid. QoS >= 1 while
   // disconnected is accepted (libmosquitto queues it and sends it after the
-  // reconnect: library facts B), so the caller must never publish it again.
+  // reconnect), so the caller must never publish it again.
   // QoS 0 while disconnected fails (kind unavailable): nothing was queued.
   Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                       const Properties& props);

@@ -20,7 +20,7 @@ struct PubOptions {
   std::vector<std::string> messages;  // -m: payload or envelope lines
   std::string topic_template;         // -t
   std::string encode;                 // --encode: empty keeps the envelope's enc, else json
-  std::string key_file;               // --key-file: sign (seed 003)
+  std::string key_file;               // --key-file: sign (signed shape)
   bool stamp = false;
   bool retain = false;
   std::string outbox;                 // --outbox FILE
