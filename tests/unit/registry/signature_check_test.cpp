@@ -33,7 +33,9 @@ TEST(SignedHmac, OnlyTheSignedShapeHasOne) {
     SCOPED_TRACE(row.json);
     auto hmac = signed_hmac(parser.parse(row.json).value());
     ASSERT_EQ(hmac.has_value(), row.hmac.has_value());
-    if (hmac) EXPECT_EQ(*hmac, *row.hmac);
+    if (hmac) {
+      EXPECT_EQ(*hmac, *row.hmac);
+    }
   }
 }
 
