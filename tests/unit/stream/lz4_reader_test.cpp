@@ -64,14 +64,18 @@ TEST(Lz4Reader, DamageEndsTheStreamWithAnErrorNamingTheSource) {
   std::string packed = testing::lz4_frame(data, true);
   std::string flipped = packed;
   for (std::size_t i = flipped.size() / 2; i < flipped.size() / 2 + 32; ++i) flipped[i] = char(flipped[i] ^ 0x5a);
+  // Flipped bytes are only noticed by the content checksum at the end of the
+  // frame, so lines decoded from them may come through before the error;
+  // a cut file delivers exact lines only.
   struct Row {
     const char* what;
     std::string bytes;
     const char* reason;
+    bool exact_lines;
   } rows[] = {
-      {"cut short", packed.substr(0, packed.size() / 2), nullptr},
-      {"bytes flipped under a checksum", flipped, "decode"},
-      {"a bad frame header", std::string("\x04\x22\x4d\x18\xff\xff\xff", 7), "decode"},
+      {"cut short", packed.substr(0, packed.size() / 2), nullptr, true},
+      {"bytes flipped under a checksum", flipped, "decode", false},
+      {"a bad frame header", std::string("\x04\x22\x4d\x18\xff\xff\xff", 7), "decode", true},
   };
   for (const auto& row : rows) {
     SCOPED_TRACE(row.what);
@@ -85,6 +89,7 @@ TEST(Lz4Reader, DamageEndsTheStreamWithAnErrorNamingTheSource) {
     }
     auto all = split(data);
     ASSERT_LE(got.size(), all.size());
+    if (!row.exact_lines) continue;
     for (std::size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], all[i]) << "line " << i + 1;
   }
 }
