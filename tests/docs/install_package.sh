@@ -12,6 +12,8 @@ expect_eq "cmake --install succeeds" 0 $?
 for t in $tools; do
   check "bin/iot-$t installed and runs" bash -c "\"$TEST_TMP/root/bin/iot-$t\" --version > /dev/null"
   check "man page iot-$t.1 installed" test -s "$TEST_TMP/root/share/man/man1/iot-$t.1"
+  # The installed page is the assembled one: the shared fragments are in it.
+  check "man page iot-$t.1 holds the shared option text" grep -q "IOT_LOG_LEVEL" "$TEST_TMP/root/share/man/man1/iot-$t.1"
   check "bash completion for iot-$t" test -s "$TEST_TMP/root/share/bash-completion/completions/iot-$t"
   check "zsh completion for iot-$t" test -s "$TEST_TMP/root/share/zsh/vendor-completions/_iot-$t"
 done

@@ -95,7 +95,7 @@ expect_eq "iot-pub SIGKILL + rerun: no msg_id missing" 0 "$missing"
 # --- 3. iot-sub is SIGKILLed while blocked on a full pipe, and restarted on its session ---
 # The reader does not read: iot-sub blocks inside its message handler with
 # message k half-written. libmosquitto (threaded mode) writes k's PUBACK only
-# after the handler returns (library facts A), so after the SIGKILL the broker
+# after the handler returns (iot-sub(1), DELIVERY GUARANTEES), so after the SIGKILL the broker
 # still owes k. If a libmosquitto upgrade acknowledged before the callback,
 # k would be lost here and this check would fail.
 make_input 1 400 > "$TEST_TMP/in3.ndjson"

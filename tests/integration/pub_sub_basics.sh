@@ -2,7 +2,7 @@
 # iot-pub -> mosquitto -> iot-sub with a real broker: every encoding round
 # trips, topics come from templates, bad input is rejected with a reason while
 # the stream goes on, --stamp numbers devices, alerts jump the queue, and the
-# exit codes of design §6 (0, 2, 3, 69, 75).
+# exit codes of iot-toolkit(7) (0, 2, 3, 69, 75).
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 start_mosquitto
 T=$TEST_TMP

@@ -142,7 +142,7 @@ def check_exact(label, got):
 
 
 def decode(payload):
-    """Python's own decoding of a payload, in seed 001's order."""
+    """Python's own decoding of a payload, in iot-sub(1)'s order."""
     for attempt in (lambda b: zlib.decompress(b), lambda b: b):
         try:
             body = attempt(payload)

@@ -6,7 +6,7 @@ must decode each one (zlib -> MessagePack -> JSON, else payload_b64,
 byte-exact) with its QoS and v5 properties. iot-pub publishes signed and
 encoded messages: paho must receive the topic, the payload bytes, the QoS and
 the properties as specified, and Python's hmac must verify the signatures
-(seed 003's canonical JSON). Exit 77 when mosquitto is missing.
+(iot-stream(5), CANONICAL JSON). Exit 77 when mosquitto is missing.
 """
 import base64, json, os, pathlib, shutil, subprocess, sys, tempfile, threading, time, zlib
 

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Seed 003 signing, our C++ against Python itself, through the real binaries.
+"""Signing (iot-stream(5), CANONICAL JSON), our C++ against Python itself, through the real binaries.
 
 (a) iot-replay --synthetic shape=signed signs with our canonical JSON and
     HMAC (a binary hex: key); Python verifies every message exactly as seed
     003 does, and rejects a tampered copy.
 (b) Python signs random payloads (unicode, non-BMP, control characters,
-    extreme doubles, big ints) with seed 003's code; iot-verify (when built)
+    extreme doubles, big ints) with Python's json and hmac; iot-verify (when built)
     must find every signature good, and every tampered one bad.
 """
 import base64

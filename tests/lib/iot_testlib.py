@@ -8,7 +8,7 @@ Import it with the tests/lib dir put on sys.path relative to the script:
 It gives what every suite repeated: the check()/finish() counters that print
 "ok - ..." / "not ok - ..." and the closing "N passed, N failed" line (the
 same format as tests/lib/servers.sh), where the binaries are (IOT_BIN,
-IOT_BUILD_DIR), a free loopback port, a throwaway mosquitto, and seed 003's
+IOT_BUILD_DIR), a free loopback port, a throwaway mosquitto, and the
 canonical JSON and HMAC signature.
 """
 import base64
@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-# Seed 003's json.dumps arguments: the signed bytes are exactly this text.
+# The json.dumps arguments of iot-stream(5), CANONICAL JSON: the signed bytes are exactly this text.
 CANONICAL_JSON = {"indent": None, "separators": (",", ":"), "sort_keys": True}
 
 
@@ -113,15 +113,15 @@ def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
 
 
 def canonical(obj):
-    """Seed 003's canonical JSON text of obj."""
+    """The canonical JSON text of obj (iot-stream(5))."""
     return json.dumps(obj, **CANONICAL_JSON)
 
 
 def hmac_digest(key, payload):
-    """Seed 003's HMAC-SHA256 over the canonical JSON of payload (raw bytes)."""
+    """The signed shape's HMAC-SHA256 over the canonical JSON of payload (raw bytes)."""
     return hmac.digest(key, canonical(payload).encode(), "sha256")
 
 
 def hmac_b64(key, payload):
-    """The signature as seed 003 stores it: base64 of hmac_digest."""
+    """The signature as the signed shape holds it: base64 of hmac_digest."""
     return base64.b64encode(hmac_digest(key, payload)).decode()

@@ -119,9 +119,9 @@ Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std:
     if (!seq) return seq.error();
     member("seq", std::to_string(*seq));
   }
-  if (settings_.key) {  // seed 003: seconds and nanoseconds inside the signed payload
-    // Both or neither: "ts_ns" beside a payload's own "ts" (Unix ms in seed
-    // 000's shapes) would make every reader take that ts as seconds.
+  if (settings_.key) {  // signed shape: seconds and nanoseconds inside the payload
+    // Both or neither: "ts_ns" beside a payload's own "ts" (Unix ms in the
+    // nested and flat shapes) would make every reader take that ts as seconds.
     if (!has_key(payload, "ts") && !has_key(payload, "ts_ns")) {
       member("ts", std::to_string(ns / 1000000000));
       member("ts_ns", std::to_string(ns % 1000000000));

@@ -32,7 +32,7 @@ void define_options(CLI::App& app, PubOptions& o) {
       ->group(msg);
   app.add_option("--encode", o.encode, "Wire encoding: json, msgpack, zlib+json or zlib+msgpack")
       ->check(CLI::IsMember({"json", "msgpack", "zlib+json", "zlib+msgpack"}))->group(msg);
-  app.add_option("--key-file", o.key_file, "Sign payloads with this HMAC key (seed 003 form)")->group(msg);
+  app.add_option("--key-file", o.key_file, "Sign payloads with this HMAC key (the signed shape of iot-stream(5))")->group(msg);
   app.add_flag("--stamp", o.stamp, "Fill schema_version, msg_id (ULID), per-device seq and ts where missing")
       ->group(msg);
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(msg);

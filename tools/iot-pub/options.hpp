@@ -26,7 +26,7 @@ struct PubOptions {
   std::string topic_prefix;           // --topic-prefix P
   std::vector<std::string> topic_rewrites;  // --topic-rewrite FROM=>TO, repeatable
   std::string encode;                 // --encode: empty keeps the envelope's enc, else json
-  std::string key_file;               // --key-file: sign (seed 003)
+  std::string key_file;               // --key-file: sign (signed shape)
   bool stamp = false;
   bool retain = false;
   std::string outbox;                 // --outbox FILE

@@ -1,4 +1,4 @@
-// One received message -> one output line: the envelope of design §1
+// One received message -> one output line: the envelope of iot-stream(5)
 // (payload decoded zlib -> MessagePack -> JSON, else payload_b64, byte-exact;
 // enc, qos, retain, rx_ts, fields from --pattern, props), or with
 // --payload-only just the payload. One rendering path (stream::render_envelope).

@@ -1,7 +1,7 @@
 // iot-sub's message handler and its ending conditions. The handler runs on
 // libmosquitto's loop thread and writes each line (journal first, then
 // stdout) before it returns: in threaded mode that is before the PUBACK goes
-// out (library facts A), and a blocked stdout blocks the loop, so a slow
+// out (iot-sub(1), DELIVERY GUARANTEES), and a blocked stdout blocks the loop, so a slow
 // reader slows the subscription instead of growing memory.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The exit status of iot-verify (design §6, §8), decided in one place:
+// The exit status of iot-verify (iot-verify(1), EXIT STATUS), decided in one place:
 //   --report (the default mode): 1 when any line is invalid, when more seqs
 //     are missing than --max-gap, or, under --strict, on any finding at all;
 //   --filter: 0 (every line was passed or rejected), 1 under --strict when

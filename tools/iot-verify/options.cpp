@@ -33,7 +33,7 @@ void define_options(CLI::App& app, VerifyOptions& o) {
                         ->check(report_value());
   app.add_option("--report-file", o.report_file, "Write the report to this file instead of stdout/stderr");
   app.add_option("--reject", o.reject_file, "Write each bad line, with its reason, to this NDJSON file");
-  app.add_option("--key-file", o.key_file, "HMAC-SHA256 key file (seed 003's signed form)");
+  app.add_option("--key-file", o.key_file, "HMAC-SHA256 key file (the signed shape of iot-stream(5))");
   app.add_option("--registry", o.registry, "TOML registry: per-route shapes, device templates, key maps and keys");
   app.add_flag("--allow-unsigned", o.allow_unsigned, "With --key-file, accept messages that carry no signature");
   app.add_flag("--strict", o.strict, "Exit 1 on any finding (report) or any rejected line (filter)");

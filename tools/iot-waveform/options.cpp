@@ -12,7 +12,7 @@ void define_send(CLI::App& app, SendOptions& o) {
   cli::add_rate(app, "--rate", o.rate, "Sample rate in Hz (default: from the WAV header)");
   app.add_option("--device", o.device, "Device id, {device} in --topic-base");
   app.add_option("--topic-base", o.topic_base, "Topic base: {base}/waveform/{upload_id}/...; {device} is replaced");
-  app.add_option("--chunk-size", o.chunk_size, "Bytes per chunk (the seed's 16384)")->check(CLI::Range(1, 16 << 20));
+  app.add_option("--chunk-size", o.chunk_size, "Bytes per chunk (default 16384)")->check(CLI::Range(1, 16 << 20));
   app.add_option("--mqtt-limit", o.mqtt_limit, "Largest compressed capture sent over MQTT, in bytes (256 KiB)");
   app.add_option("--upload-id", o.upload_id, "Upload id (one file only; default: a random UUIDv4)");
   app.add_option("--upload-url", o.upload_url, "HTTP PUT the blob to this (pre-signed) URL; publish only complete");
