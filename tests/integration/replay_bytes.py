@@ -188,8 +188,8 @@ def main():
     finally:
         for p in (a_proc, b_proc):
             p.kill()
-    finish()
+    return finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
