@@ -20,7 +20,16 @@ trap on_exit EXIT
 trap "exit 143" TERM INT HUP
 at_exit() { _cleanups+=("$1"); }
 
-skip() { echo "SKIP: $*"; exit 77; }
+# skip REASON: exit 77 (skipped). After a counted failure it is a failure
+# instead: a suite that already found a defect must not hide it behind a skip.
+skip() {
+  if [ "$_fail_count" -gt 0 ]; then
+    echo "FAIL: $_fail_count check(s) failed before a skip ($*)" >&2
+    finish || true
+    exit 1
+  fi
+  echo "SKIP: $*"; exit 77
+}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # check DESCRIPTION COMMAND...: runs the command, counts and reports.
 check() {
