@@ -67,6 +67,41 @@ wait_own_port() {
   return 1
 }
 
+# wait_for COMMAND...: polls COMMAND until it succeeds, for a minute at most
+# (a bound against hanging, not a timing assumption: on a busy machine the
+# condition is simply met later). For readiness conditions a suite can name:
+# a row in the database, a file in a spool, a line in a log.
+wait_for() {
+  local i
+  for ((i=0; i<600; i++)); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# wait_subscribed PID CLIENT_ID FILTER...: the client CLIENT_ID (process PID,
+# e.g. iot-sub -i CLIENT_ID or --session CLIENT_ID) holds a subscription to
+# every FILTER, as the broker's own log says (start_mosquitto logs each
+# SUBSCRIBE it handled). A message published after this reaches the client.
+# Fails at once when PID died. Use a client id once per broker log.
+wait_subscribed() {
+  local pid=$1 id=$2; shift 2
+  _subscribed_all() {
+    local f
+    for f in "$@"; do
+      awk -v id="$id" -v f="$f" '$2 == id && $4 == f { found = 1 } END { exit !found }' "$MOSQ_LOG" || return 1
+    done
+  }
+  local i
+  for ((i=0; i<600; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    _subscribed_all "$@" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 wait_port() {  # wait_port PORT [SECONDS]
   local port=$1 secs=${2:-20} i
   for ((i=0; i<secs*10; i++)); do
@@ -76,7 +111,8 @@ wait_port() {  # wait_port PORT [SECONDS]
   return 1
 }
 
-# start_mosquitto [EXTRA_CONF_LINES]: sets MQTT_PORT, MQTT_URL, MOSQ_PID, MOSQ_CONF.
+# start_mosquitto [EXTRA_CONF_LINES]: sets MQTT_PORT, MQTT_URL, MOSQ_PID,
+# MOSQ_CONF, MOSQ_LOG (the broker's log, with every SUBSCRIBE: wait_subscribed).
 start_mosquitto() {
   command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || skip "mosquitto not installed"
   local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
@@ -92,6 +128,7 @@ start_mosquitto() {
       echo "persistence_location $TEST_TMP/mosq/"
       echo "max_queued_messages 0"
       echo "log_dest file $TEST_TMP/mosquitto.log"
+      printf 'log_type %s\n' error warning notice information subscribe
       if [ $# -gt 0 ]; then printf "%s\n" "$@"; fi
     } > "$MOSQ_CONF"
     [ "$(id -u)" = 0 ] && echo "user root" >> "$MOSQ_CONF"
@@ -102,13 +139,16 @@ start_mosquitto() {
     [ -z "$fixed_port" ] && [ "$attempt" -lt 5 ] || fail "mosquitto did not start (see $TEST_TMP/mosquitto.log)"
   done
   MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
+  MOSQ_LOG=$TEST_TMP/mosquitto.log
 }
+# restart_mosquitto: the same broker (config, port, persistence) again, after
+# a kill; its log goes on in MOSQ_LOG.
 restart_mosquitto() {
   local bin; bin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
   "$bin" -c "$MOSQ_CONF" >/dev/null 2>&1 &
   MOSQ_PID=$!
   at_exit "kill $MOSQ_PID"
-  wait_port "$MQTT_PORT" || fail "mosquitto did not restart"
+  wait_own_port "$MOSQ_PID" "$MQTT_PORT" || fail "mosquitto did not restart"
 }
 
 # start_redis: sets REDIS_PORT, REDIS_URL, REDIS_PID.
