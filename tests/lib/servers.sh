@@ -69,9 +69,10 @@ wait_own_port() {
   return 1
 }
 
-# wait_for COMMAND...: polls COMMAND until it succeeds, for a minute at most
-# (a bound against hanging, not a timing assumption: on a busy machine the
-# condition is simply met later). For readiness conditions a suite can name:
+# wait_for COMMAND...: polls COMMAND until it succeeds, 600 times 0.1 s at
+# most (a bound against hanging, not a timing assumption: on a busy machine
+# the condition is simply met later). The condition must become true and
+# stay true: one that can pass by before a poll sees it is a race. For readiness conditions a suite can name:
 # a row in the database, a file in a spool, a line in a log.
 wait_for() {
   local i
