@@ -88,12 +88,17 @@ def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
     """Starts an anonymous mosquitto on a free loopback port with its config in
     `tmp` (file NAME.conf); returns (process, port) once it accepts
     connections. Another port is tried when the one found free was taken in
-    the meantime by a parallel suite (the process then exits at once)."""
+    the meantime by a parallel suite (the process then exits at once). The
+    broker logs every SUBSCRIBE to NAME.log (process.log_path), which
+    wait_subscribed reads."""
     for _ in range(5):
         port = free_port()
         conf = os.path.join(tmp, f"{name}.conf")
+        log_path = os.path.join(tmp, f"{name}.log")
         with open(conf, "w") as f:
-            f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\n{extra_conf}")
+            f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nlog_dest file {log_path}\n")
+            f.write("".join(f"log_type {t}\n" for t in ("error", "warning", "notice", "information", "subscribe")))
+            f.write(extra_conf)
             if os.getuid() == 0:
                 f.write("user root\n")
         proc = subprocess.Popen([mosquitto_path(), "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -104,12 +109,43 @@ def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
                 socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
                 time.sleep(0.05)
                 if proc.poll() is None:
+                    proc.log_path = log_path
                     return proc, port
                 break
             except OSError:
                 time.sleep(0.05)
         proc.kill()
     raise SystemExit("mosquitto did not start")
+
+
+def wait_subscribed(broker, client, client_id, *filters):
+    """True once the broker's log shows that client_id (a process started
+    with -i client_id) subscribed to every filter: a message published after
+    that reaches it. False when the client process ended first, or after a
+    minute (a bound against hanging; a busy machine only makes it later)."""
+    for _ in range(600):
+        if client.poll() is not None:
+            return False
+        seen = set()
+        with open(broker.log_path, errors="replace") as log:
+            for line in log:
+                parts = line.split()
+                if len(parts) == 4 and parts[1] == client_id:
+                    seen.add(parts[3])
+        if all(f in seen for f in filters):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def paho_subscribe(client, topic, qos):
+    """Subscribes a started paho client (loop running) and waits for the
+    broker's SUBACK; True when it came within a minute."""
+    import threading
+    acked = threading.Event()
+    client.on_subscribe = lambda *args: acked.set()
+    client.subscribe(topic, qos=qos)
+    return acked.wait(60)
 
 
 def canonical(obj):
