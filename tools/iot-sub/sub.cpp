@@ -160,7 +160,10 @@ int subscribe(const SubOptions& o) {
 
 int run(int argc, char** argv) {
   SubOptions options;
-  return cli::run_tool({"sub", "Subscribe to MQTT topics and write NDJSON envelopes to stdout"}, argc, argv,
+  return cli::run_tool({"sub", "Subscribe to MQTT topics and write NDJSON envelopes to stdout",
+                        "iot-sub --broker mqtt://localhost -t 'plant/+/telemetry' -v\n"
+                        "iot-sub -t '#' --session backup -q 1 --idle 300 | lz4 > capture.ndjson.lz4\n"
+                        "iot-sub -t 'plant/#' -F '%I %t %p' -C 10"}, argc, argv,
                        [&](CLI::App& app) { define_options(app, options); }, [&] { return subscribe(options); });
 }
 

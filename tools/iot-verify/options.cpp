@@ -24,35 +24,35 @@ CLI::Validator report_value() {
 }  // namespace
 
 void define_options(CLI::App& app, VerifyOptions& o) {
-  app.add_option("inputs", o.inputs, "NDJSON files to check (.gz and .lz4 too); none or '-': stdin");
-  app.add_flag("--filter", o.filter, "Pass good lines to stdout unchanged; bad ones go to --reject");
+  app.add_option("inputs", o.inputs, "NDJSON files to check (.gz and .lz4 too); none or '-': stdin")->group("Input");
+  app.add_flag("--filter", o.filter, "Pass good lines to stdout unchanged; bad ones go to --reject")->group("Output");
   o.report_option = app.add_option("--report", o.report, "Print a report: text (the default) or json")
                         ->expected(0, 1)
                         ->type_name("[text|json]")
-                        ->check(report_value());
-  app.add_option("--report-file", o.report_file, "Write the report to this file instead of stdout/stderr");
-  app.add_option("--reject", o.reject_file, "Write each bad line, with its reason, to this NDJSON file");
-  app.add_option("--key-file", o.key_file, "HMAC-SHA256 key file (the signed shape of iot-stream(5))");
-  app.add_option("--registry", o.registry_file, "TOML registry: per-route shapes, device templates, key maps and keys");
-  app.add_flag("--allow-unsigned", o.allow_unsigned, "With --key-file, accept messages that carry no signature");
-  app.add_flag("--strict", o.strict, "Exit 1 on any finding (report) or any rejected line (filter)");
-  app.add_option("--expect-count", o.expect_count, "Exit 1 unless exactly N lines were read");
+                        ->check(report_value())->group("Output");
+  app.add_option("--report-file", o.report_file, "Write the report to this file instead of stdout/stderr")->group("Output");
+  app.add_option("--reject", o.reject_file, "Write each bad line, with its reason, to this NDJSON file")->group("Output");
+  app.add_option("--key-file", o.key_file, "HMAC-SHA256 key file (the signed shape of iot-stream(5))")->group("Input");
+  app.add_option("--registry", o.registry_file, "TOML registry: per-route shapes, device templates, key maps and keys")->group("Input");
+  app.add_flag("--allow-unsigned", o.allow_unsigned, "With --key-file, accept messages that carry no signature")->group("Input");
+  app.add_flag("--strict", o.strict, "Exit 1 on any finding (report) or any rejected line (filter)")->group("Checks");
+  app.add_option("--expect-count", o.expect_count, "Exit 1 unless exactly N lines were read")->group("Checks");
   app.add_option("--expect", o.expect_file,
                  "Compare the report with this truth file (iot-replay --truth): exit 0 when they match, "
-                 "else print the differences and exit 1");
-  app.add_option("--max-gap", o.max_gap, "Exit 1 when more than N seqs are missing in total (default: no limit)");
-  cli::add_duration(app, "--max-future", o.max_future, "A message time later than now + this is a finding")->capture_default_str();
-  cli::add_duration(app, "--max-age", o.max_age, "A message time older than now - this is a finding")->capture_default_str();
-  cli::add_duration(app, "--max-drift", o.max_drift, "|meta.edge_latency_ms| above this is clock drift")->capture_default_str();
+                 "else print the differences and exit 1")->group("Checks");
+  app.add_option("--max-gap", o.max_gap, "Exit 1 when more than N seqs are missing in total (default: no limit)")->group("Checks");
+  cli::add_duration(app, "--max-future", o.max_future, "A message time later than now + this is a finding")->capture_default_str()->group("Checks");
+  cli::add_duration(app, "--max-age", o.max_age, "A message time older than now - this is a finding")->capture_default_str()->group("Checks");
+  cli::add_duration(app, "--max-drift", o.max_drift, "|meta.edge_latency_ms| above this is clock drift")->capture_default_str()->group("Checks");
   app.add_option("--window", o.window, "msg_id duplicates are found among the last N distinct ids")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group("Checks");
   app.add_option("--max-devices", o.max_devices, "Devices tracked at once (least recently seen forgotten)")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))->group("Checks");
   app.add_option("--threads", o.threads, "1, or 2: verify HMACs on a second thread (same output and order)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 2));
+      ->check(CLI::Range(1, 2))->group("Checks");
   cli::add_log_options(app, o.log);
 }
 

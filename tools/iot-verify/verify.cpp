@@ -160,7 +160,11 @@ int execute(VerifyOptions& options) {
 
 int run(int argc, char** argv) {
   VerifyOptions options;
-  return cli::run_tool({"verify", "Check a telemetry stream: signatures, schema, duplicates, gaps, timestamps"},
+  return cli::run_tool({"verify", "Check a telemetry stream: signatures, schema, duplicates, gaps, timestamps",
+                        "iot-verify --key-file site.key --report text capture.ndjson.lz4\n"
+                        "iot-sub -t 'plant/#' | iot-verify --filter --reject bad.ndjson | iot-ingest\n"
+                        "iot-replay --synthetic devices=10,duration=60 --inject gap=0.01 --truth t.json --fast "
+                        "| iot-verify --expect t.json"},
                        argc, argv, [&](CLI::App& app) { define_options(app, options); },
                        [&] { return execute(options); });
 }
