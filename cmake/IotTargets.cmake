@@ -39,6 +39,8 @@ function(iot_unit_tests name)
   endif()
   add_executable(unit_${name} ${sources})
   target_link_libraries(unit_${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  # tests/unit/support/: helpers shared by several test binaries.
+  target_include_directories(unit_${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
   target_compile_definitions(unit_${name} PRIVATE
     IOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}" IOT_BINARY_DIR="${PROJECT_BINARY_DIR}")
   # *Driver suites (InteropDriver) are helpers that an interop test runs with

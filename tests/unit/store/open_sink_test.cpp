@@ -10,21 +10,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include "support/loopback_port.hpp"
 
 namespace iot::store {
 namespace {
 
-int closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+int closed_port() { return iot::test::unused_loopback_port(); }
 
 class OpenSink : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 
 #include "store/reading_source_rows.hpp"
 #include "store/sqlite_handle.hpp"
+#include "support/loopback_port.hpp"
 
 namespace iot::store::detail {
 namespace {
@@ -120,15 +121,8 @@ TEST_F(SqliteCursorTest, AMissingTableOrFile) {
 }
 
 TEST(PgCursor, NoServerIsUnavailable) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  auto cursor = open_pg_cursor("postgresql://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/t", ReadingFilter{});
+  auto cursor = open_pg_cursor("postgresql://127.0.0.1:" + std::to_string(iot::test::unused_loopback_port()) + "/t",
+                               ReadingFilter{});
   ASSERT_FALSE(cursor);
   EXPECT_EQ(cursor.error().kind, ErrorKind::unavailable);
   EXPECT_EQ(cursor.error().reason, "db_unavailable");

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "store/redis_client.hpp"
+#include "support/loopback_port.hpp"
 
 namespace iot::store::testing {
 
@@ -37,17 +38,7 @@ inline std::string find_redis_server() {
   return {};
 }
 
-inline int free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
+inline int free_loopback_port() { return iot::test::unused_loopback_port(); }
 
 class RedisServerTest : public ::testing::Test {
  protected:
