@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace iot::verify {
@@ -41,6 +42,48 @@ TEST(RenderJson, HasTheDesignFieldsInOrder) {
   EXPECT_EQ(j["devices"]["P-001"]["last_seq"], 42);
   EXPECT_EQ(j["devices"]["P-002"]["duplicates"], 1);
   EXPECT_EQ(j["devices"].begin().key(), "P-001");  // sorted by id
+}
+
+// The report as a JSON library writes the same document, compact: the
+// text writer must say exactly that, for every device of a larger fleet.
+std::string as_document(const Stats& stats) {
+  auto counters = [](const Counters& c) {
+    nlohmann::ordered_json j;
+    for (auto [k, v] : std::initializer_list<std::pair<const char*, std::uint64_t>>{
+             {"total", c.total}, {"valid", c.valid}, {"invalid", c.invalid}, {"bad_json", c.bad_json},
+             {"bad_signature", c.bad_signature}, {"schema_errors", c.schema_errors}, {"duplicates", c.duplicates}})
+      j[k] = v;
+    j["gaps"] = {{"events", c.gap_events}, {"missing", c.missing}};
+    j["reordered"] = c.reordered;
+    j["future_ts"] = c.future_ts;
+    j["stale_ts"] = c.stale_ts;
+    j["clock_drift"] = c.clock_drift;
+    return j;
+  };
+  nlohmann::ordered_json doc = counters(stats.totals);
+  std::map<std::string, const DeviceStats*> sorted;
+  for (const auto& [id, d] : stats.devices) sorted.emplace(id, &d);
+  nlohmann::ordered_json devices = nlohmann::ordered_json::object();
+  for (const auto& [id, d] : sorted) {
+    auto dj = counters(d->counters);
+    dj["last_seq"] = d->last_seq ? nlohmann::ordered_json(*d->last_seq) : nlohmann::ordered_json(nullptr);
+    devices[id] = dj;
+  }
+  doc["devices"] = devices;
+  return doc.dump() + "\n";
+}
+
+TEST(RenderJson, SameBytesAsTheDocumentAJsonLibraryWrites) {
+  EXPECT_EQ(render_json(sample()), as_document(sample()));
+  Stats fleet = sample();
+  for (int i = 0; i < 500; ++i) {
+    DeviceStats& d = fleet.devices["D-" + std::to_string((i * 7919) % 1000)];
+    d.counters.total = i;
+    d.counters.missing = i % 3;
+    if (i % 2) d.last_seq = i;
+  }
+  EXPECT_EQ(render_json(fleet), as_document(fleet));
+  EXPECT_EQ(render_json(Stats{}), as_document(Stats{}));
 }
 
 TEST(RenderJson, OneLineEndingInNewline) {
