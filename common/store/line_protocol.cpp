@@ -15,9 +15,17 @@ Status check_name(std::string_view name, std::string_view what) {
   if (name.empty()) return refused(fmt::format("{} is empty (line protocol needs a name)", what));
   if (name.find_first_of("\n\r") != std::string_view::npos)
     return refused(fmt::format("{} holds a newline (line protocol cannot carry it)", what));
-  // InfluxDB reads a backslash as escaping the byte after it, so a trailing
-  // one would swallow the delimiter that follows the name.
-  if (name.back() == '\\') return refused(fmt::format("{} ends in a backslash (line protocol cannot carry it)", what));
+  // InfluxDB reads a backslash before a delimiter as an escape, and its
+  // parsers do not agree on a doubled one, so a backslash of the name's own
+  // cannot stand before , = space " or at the end (it would swallow the
+  // delimiter that follows the name).
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name[i] != '\\') continue;
+    if (i + 1 == name.size())
+      return refused(fmt::format("{} ends in a backslash (line protocol cannot carry it)", what));
+    if (std::string_view(",= \"").find(name[i + 1]) != std::string_view::npos)
+      return refused(fmt::format("{} has a backslash before '{}' (line protocol cannot carry it)", what, name[i + 1]));
+  }
   return ok_status();
 }
 

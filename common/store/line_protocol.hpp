@@ -8,8 +8,9 @@
 // are escaped as the protocol asks (tag keys and values: comma, '=' and
 // space; measurement and field keys: those and '"', which InfluxDB
 // unescapes there; string values: '"' and backslash). What the protocol
-// cannot carry is refused with a reason: a newline anywhere, a name ending in a backslash (it would escape the
-// delimiter after it), an empty name, a NULL value (a field has no null).
+// cannot carry is refused with a reason: a newline anywhere, a backslash at
+// the end of a name or before one of , = space " in it (InfluxDB would read
+// it as an escape), an empty name, a NULL value (a field has no null).
 #pragma once
 
 #include <string>

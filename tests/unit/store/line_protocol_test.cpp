@@ -94,6 +94,9 @@ TEST(LineProtocol, RefusesWhatItCannotCarry) {
   newline_tag.tags_json = R"({"site":"x\ny"})";
   ReadingRow trailing = row("v\\", 1.0);
   ReadingRow null_value = row("v", std::nullopt);
+  ReadingRow backslash_comma = row("v", 1.0);
+  backslash_comma.device_id = "x\\,y";
+  ReadingRow backslash_space = row("back\\ slash", 1.0);
   ReadingRow newline_msg = row("v", 1.0);
   newline_msg.msg_id = "a\nb";
   ReadingRow bad_tags = row("v", 1.0);
@@ -104,6 +107,9 @@ TEST(LineProtocol, RefusesWhatItCannotCarry) {
       {"newline in a tag value", newline_tag, "m", "tag value of site holds a newline"},
       {"trailing backslash", trailing, "m", "ends in a backslash"},
       {"null", null_value, "m", "is null"},
+      {"backslash before a comma", backslash_comma, "m", "tag value of device_id has a backslash before ','"},
+      {"backslash before a space", backslash_space, "m", "metric (field key) has a backslash before ' '"},
+      {"backslash before a quote", row("v", 1.0), "a\\\"b", "measurement has a backslash before '\"'"},
       {"newline in msg_id", newline_msg, "m", "msg_id holds a newline"},
       {"newline in the measurement", row("v", 1.0), "a\nb", "measurement holds a newline"},
       {"empty measurement", row("v", 1.0), "", "measurement is empty"},
