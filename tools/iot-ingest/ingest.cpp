@@ -220,7 +220,7 @@ int run_ingest(const IngestOptions& s) {
 int run(int argc, char** argv) {
   IngestOptions options;
   return cli::run_tool(
-      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB or Redis Streams"}, argc, argv,
+      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB, InfluxDB or Redis Streams"}, argc, argv,
       [&](CLI::App& app) { define_options(app, options); },
       [&] {
         if (auto st = resolve(options); !st) cli::fail(st.error());
