@@ -286,4 +286,25 @@ expect_eq "file and server sink give the same points" "$(judge dump fresh)" "$(j
 expect_eq "line-protocol:- writes to standard output" 3600 \
   "$(iot-ingest --db line-protocol:- --registry fleet.toml --table plant plant.ndjson 2>/dev/null | wc -l)"
 
+# 7. A server with authentication: the user from the URL, the password from
+# IOT_PASSWORD or the URL; a wrong one stops the run (status 2); the
+# password shows in no log line.
+stop_influxd
+start_influxd "auth-enabled = true"
+curl -sS -o /dev/null -XPOST "$INFLUX_URL/query" --data-urlencode "q=CREATE USER admin WITH PASSWORD 's3cret-pw' WITH ALL PRIVILEGES"
+AUTH_DB="influxdb://admin@127.0.0.1:$INFLUX_PORT/tel"
+IOT_PASSWORD=s3cret-pw iot-ingest --db "$AUTH_DB" --registry fleet.toml --table plant --log-level debug plant.ndjson 2>auth.log
+expect_eq "with IOT_PASSWORD: stored" 0 $?
+expect_eq "the points of plant, as before" 2400 \
+  "$(curl -sS -u admin:s3cret-pw -G "$INFLUX_URL/query" --data-urlencode db=tel \
+     --data-urlencode 'q=SELECT count(msg_id) FROM "rp_1d"."plant" WHERE site =~ /^PLT/' |
+     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["series"][0]["values"][0][1])')"
+set +e
+iot-ingest --db "influxdb://admin:wrong-pw@127.0.0.1:$INFLUX_PORT/tel" --registry fleet.toml --table plant \
+  plant.ndjson 2>auth-bad.log
+expect_eq "a wrong password: exit 2" 2 $?
+set -e
+check "the refusal is named" grep -q "HTTP 401" auth-bad.log
+expect_eq "no password in any log" "" "$(grep -l -e s3cret-pw -e wrong-pw auth.log auth-bad.log run1.log outage.log || true)"
+
 finish

@@ -145,10 +145,11 @@ _pg_stop_now() { "${PG_CTL[@]}" -m immediate stop >/dev/null 2>&1 || true; }
 stop_postgres() { "${PG_CTL[@]}" -m fast stop >/dev/null; }
 resume_postgres() { "${PG_CTL[@]}" -w start >/dev/null; }
 
-# start_influxd: InfluxDB 1.x with its own config, meta/data/wal in the temp
-# dir, HTTP and the RPC (backup) port on free loopback ports. Sets
-# INFLUX_PORT, INFLUX_URL (http://127.0.0.1:PORT), INFLUX_PID, INFLUX_CONF.
-# influxd answers /ping with 204 once it serves HTTP.
+# start_influxd [HTTP_CONF_LINES]: InfluxDB 1.x with its own config,
+# meta/data/wal in the temp dir, HTTP and the RPC (backup) port on free
+# loopback ports; extra lines go to its [http] section (auth-enabled = true).
+# Sets INFLUX_PORT, INFLUX_URL (http://127.0.0.1:PORT), INFLUX_PID,
+# INFLUX_CONF. influxd answers /ping with 204 once it serves HTTP.
 start_influxd() {
   command -v influxd >/dev/null || skip "influxd not installed (Debian package influxdb)"
   local attempt rpc_port
@@ -171,6 +172,7 @@ bind-address = "127.0.0.1:$rpc_port"
 [http]
   bind-address = "127.0.0.1:$INFLUX_PORT"
   log-enabled = false
+$(if [ $# -gt 0 ]; then printf "  %s\n" "$@"; fi)
 [logging]
   level = "warn"
   suppress-logo = true
