@@ -1,4 +1,5 @@
-// SequenceTracker: gaps and reordering by `seq`, per device (design §8 "Gaps").
+// SequenceTracker: gaps and reordering by `seq`, per device (iot-verify(1), DESCRIPTION:
+// gaps).
 //
 // Per device it keeps the highest seq seen (last_seq) and the open gaps as
 // inclusive missing ranges [from, to]. For each message:

@@ -1,9 +1,9 @@
 // TimestampChecks: a message's time against the clock and its own edge latency.
 //   future: time > now + max_future            (default 300 s)
 //   stale:  time < now - max_age               (default 24 h)
-//   drift:  |edge_latency_ms| > max_drift      (default 10 s; seed 000's
+//   drift:  |edge_latency_ms| > max_drift      (default 10 s; the nested shape's
 //           meta.edge_latency_ms = ts - source_ts)
-// These are findings, not invalid data (design §8): the caller counts them.
+// These are findings, not invalid data (iot-verify(1), Report): the caller counts them.
 #pragma once
 
 #include <chrono>

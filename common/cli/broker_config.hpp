@@ -1,7 +1,8 @@
 // The shared broker options (cli::BrokerOptions) -> a SessionConfig: URL,
 // -h/-p, credentials, TLS files, protocol, keep-alive, and a client id that
-// is unique per process unless -i names one (seed 003: a returning client id
-// takes over its session, so defaults must never collide).
+// is unique per process unless -i names one (a broker gives a returning
+// client id the old connection's session and drops that connection, so
+// defaults must never collide).
 #pragma once
 
 #include <string_view>

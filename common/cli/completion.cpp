@@ -68,7 +68,8 @@ std::string zsh_specs(const CLI::App& app) {
   for (const auto* o : app.get_options()) {
     if (hidden(o)) continue;
     std::string desc = zsh_escape(o->get_description());
-    std::string arg = o->get_type_size() == 0 ? "" : (takes_file(o) ? ":file:_files" : ":value:");
+    // A flag takes no value (CLI11 gives flags a type size of 1, but expects 0 items).
+    std::string arg = o->get_expected_max() == 0 ? "" : (takes_file(o) ? ":file:_files" : ":value:");
     for (const auto& l : o->get_lnames()) out += fmt::format("    '--{}[{}]{}' \\\n", l, desc, arg);
     for (const auto& s : o->get_snames()) out += fmt::format("    '-{}[{}]{}' \\\n", s, desc, arg);
   }

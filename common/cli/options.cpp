@@ -4,7 +4,10 @@
 
 #include <unistd.h>
 
+#include <cctype>
+#include <charconv>
 #include <cstdlib>
+#include <optional>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -49,16 +52,53 @@ void add_log_options(CLI::App& app, LogOptions& o) {
   app.parse_complete_callback([&o] { log::configure(tool_program_name(), o.format, o.level); });
 }
 
+namespace {
+
+// A host name or IPv4 address: letters, digits, '-', '.', '_'. Anything else
+// ("mqtt//host" without its colon) is a typo, refused at once instead of
+// being looked up for minutes.
+bool plausible_host(std::string_view host) {
+  if (host.empty()) return false;
+  for (char c : host)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') return false;
+  return true;
+}
+
+bool plausible_ipv6(std::string_view host) {
+  if (host.empty()) return false;
+  for (char c : host)
+    if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.' && c != '%') return false;
+  return true;
+}
+
+std::optional<int> port_number(std::string_view text) {
+  int port = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
+
+}  // namespace
+
 Result<BrokerEndpoint> resolve_broker(const BrokerOptions& o) {
   BrokerEndpoint ep;
   std::string_view url = o.url;
+  auto bad_url = [&o](std::string_view why) {
+    return make_error(ErrorKind::usage, "usage",
+                      "bad broker URL \"" + o.url + "\": " + std::string(why) +
+                          "; expected mqtt://[user@]host[:port] or mqtts://...");
+  };
   if (!url.empty()) {
+    bool scheme = true;
     if (url.starts_with("mqtt://")) url.remove_prefix(7);
     else if (url.starts_with("mqtts://")) { url.remove_prefix(8); ep.tls = true; ep.port = 8883; }
     else if (url.starts_with("tcp://")) url.remove_prefix(6);
-    else if (url.find("://") != std::string_view::npos)
-      return make_error(ErrorKind::usage, "usage", "broker URL must start with mqtt:// or mqtts://: " + o.url);
-    if (auto slash = url.find('/'); slash != std::string_view::npos) url = url.substr(0, slash);
+    else if (url.find("://") != std::string_view::npos) return bad_url("the scheme is not mqtt:// or mqtts://");
+    else scheme = false;  // a bare host[:port]
+    if (auto slash = url.find('/'); slash != std::string_view::npos) {
+      if (!scheme) return bad_url("a '/' but no scheme (is the colon of mqtt:// missing?)");
+      url = url.substr(0, slash);  // a path means nothing to MQTT
+    }
     if (auto at = url.rfind('@'); at != std::string_view::npos) {
       std::string_view cred = url.substr(0, at);
       url.remove_prefix(at + 1);
@@ -69,18 +109,34 @@ Result<BrokerEndpoint> resolve_broker(const BrokerOptions& o) {
       ep.user = std::string(cred);
     }
     std::string_view host = url;
+    std::string_view port_text;
+    bool has_port = false;
     if (!host.empty() && host.front() == '[') {  // [::1]:1883
       auto close = host.find(']');
-      if (close == std::string_view::npos) return make_error(ErrorKind::usage, "usage", "bad broker URL: " + o.url);
+      if (close == std::string_view::npos) return bad_url("no ']' after an IPv6 address");
       std::string_view rest = host.substr(close + 1);
       host = host.substr(1, close - 1);
-      if (rest.starts_with(":")) ep.port = std::atoi(std::string(rest.substr(1)).c_str());
-    } else if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
-      ep.port = std::atoi(std::string(host.substr(colon + 1)).c_str());
-      host = host.substr(0, colon);
+      if (!plausible_ipv6(host)) return bad_url("not an IPv6 address in [...]");
+      if (!rest.empty()) {
+        if (!rest.starts_with(":")) return bad_url("text after the IPv6 address");
+        port_text = rest.substr(1);
+        has_port = true;
+      }
+    } else {
+      if (auto colon = host.rfind(':'); colon != std::string_view::npos) {
+        port_text = host.substr(colon + 1);
+        host = host.substr(0, colon);
+        has_port = true;
+      }
+      // mqtt://:1884 is the default host (localhost) on another port.
+      if (!(scheme && host.empty()) && !plausible_host(host)) return bad_url(host.empty() ? "no host" : "not a host name");
+    }
+    if (has_port) {
+      auto port = port_number(port_text);
+      if (!port) return bad_url("the port is not a number from 1 to 65535");
+      ep.port = *port;
     }
     if (!host.empty()) ep.host = std::string(host);
-    if (ep.port <= 0 || ep.port > 65535) return make_error(ErrorKind::usage, "usage", "bad port in broker URL: " + o.url);
   }
   if (!o.host.empty()) ep.host = o.host;
   if (o.port) ep.port = o.port;

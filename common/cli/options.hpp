@@ -1,4 +1,4 @@
-// The option groups every tool shares (design §2 "Common flags"), one
+// The option groups every tool shares (iot-toolkit(7), SHARED OPTIONS), one
 // definition each. Precedence, written once in run.cpp:
 // flag > IOT_<NAME> environment > --config file > default.
 #pragma once
@@ -46,7 +46,7 @@ Result<BrokerEndpoint> resolve_broker(const BrokerOptions& options);
 std::string default_client_id(std::string_view tool);
 
 // Reads a secret file: one trailing newline ignored; "base64:" or "hex:"
-// prefixes hold a binary key in that encoding (design §8).
+// prefixes hold a binary key in that encoding (iot-toolkit(7), SHARED OPTIONS).
 Result<std::string> read_secret_file(const std::string& path);
 
 }  // namespace iot::cli

@@ -1,16 +1,42 @@
 #include "cli/run.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 
 #include "cli/completion.hpp"
+#include "cli/config_file.hpp"
+#include "cli/parse_hints.hpp"
 #include "core/log.hpp"
 #include "cli/version.hpp"
 #include "core/exit_codes.hpp"
 
 namespace iot::cli {
+
+// What every tool of a pipeline means alike keeps one name: where the broker
+// is, who we are to it, its TLS files, how diagnostics look. Everything else
+// is the tool's own, so that IOT_TOPIC exported for one tool cannot filter
+// another's output (iot-toolkit(7), ENVIRONMENT).
+const std::vector<std::string_view>& shared_env_options() {
+  static const std::vector<std::string_view> shared = {"broker", "host",   "port", "user",     "password-file",
+                                                       "cafile", "cert",   "key",  "insecure", "log-format",
+                                                       "log-level"};
+  return shared;
+}
+
+std::string env_name(std::string_view tool, std::string_view long_name) {
+  auto upper = [](std::string_view text) {
+    std::string out;
+    for (char c : text) out += c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const auto& shared = shared_env_options();
+  bool is_shared = std::find(shared.begin(), shared.end(), long_name) != shared.end();
+  return is_shared ? "IOT_" + upper(long_name) : "IOT_" + upper(tool) + "_" + upper(long_name);
+}
+
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
@@ -18,34 +44,39 @@ std::string g_program = "iot";
 
 void on_signal(int) { g_interrupted = 1; }
 
-std::string env_name(const std::string& long_name) {
-  std::string env = "IOT_";
-  for (char c : long_name) env += c == '-' ? '_' : char(std::toupper(static_cast<unsigned char>(c)));
-  return env;
-}
-
-// A --config file (TOML or INI) whose keys yield to the environment, so the
-// precedence is flag > IOT_* environment > config file > default. CLI11
-// itself would let the config file win over the environment.
-class EnvFirstConfig : public CLI::ConfigTOML {
- public:
-  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
-    auto items = CLI::ConfigTOML::from_config(input);
-    std::erase_if(items, [](const CLI::ConfigItem& item) {
-      return std::getenv(env_name(item.name).c_str()) != nullptr;
-    });
-    return items;
-  }
-};
-
-void attach_env(CLI::App& app) {
+void attach_env(CLI::App& app, std::string_view tool) {
   for (auto* o : app.get_options()) {
     if (o->get_lnames().empty() || !o->get_envname().empty()) continue;
     const std::string& l = o->get_lnames().front();
-    if (l == "help" || l == "version" || l == "completion") continue;
-    o->envname(env_name(l));
+    // --config is read before the environment (CLI11), so it has no variable.
+    if (l == "help" || l == "version" || l == "completion" || l == "config") continue;
+    o->envname(env_name(tool, l));
   }
-  for (auto* s : app.get_subcommands([](CLI::App*) { return true; })) attach_env(*s);
+  for (auto* s : app.get_subcommands([](CLI::App*) { return true; })) attach_env(*s, tool);
+}
+
+// The --help footer: the tool's prefix, and the shared names it reads.
+std::string env_footer(const CLI::App& app, const std::string& tool) {
+  std::string prefix = env_name(tool, "x");
+  prefix.pop_back();  // "IOT_PUB_"
+  std::vector<std::string> shared;
+  for (auto name : shared_env_options())
+    if (app.get_option_no_throw("--" + std::string(name))) shared.push_back(env_name(tool, name));
+  if (app.get_option_no_throw("--password-file")) shared.push_back("IOT_PASSWORD");
+  std::string text = "Every option also reads " + prefix + "<NAME> from the environment (NAME: the long option,\n"
+                     "capitals, - as _)";
+  if (shared.empty()) return text + ".\n";
+  text += "; the shared options read names every tool reads alike:";
+  std::size_t column = 80;  // wrap the list at 80 columns
+  for (const auto& name : shared) {
+    if (column + 1 + name.size() > 78) {
+      text += "\n ";
+      column = 1;
+    }
+    text += " " + name;
+    column += 1 + name.size();
+  }
+  return text + "\n";
 }
 
 }  // namespace
@@ -73,14 +104,14 @@ std::unique_ptr<CLI::App> build_app(const ToolInfo& info, const DefineFn& define
   auto app = std::make_unique<CLI::App>(std::string(info.summary), "iot-" + std::string(info.name));
   app->set_help_flag("--help", "Print this help and exit");
   app->set_version_flag("--version", version_text("iot-" + std::string(info.name)), "Print the version and the features built in");
-  app->set_config("--config", "", "Read options from this file (TOML or INI; keys are long option names)");
-  app->config_formatter(std::make_shared<EnvFirstConfig>());
+  app->set_config("--config", "", "Read options from this file (TOML, or INI when named *.ini; keys are long option names)");
+  app->config_formatter(std::make_shared<CheckedConfig>(*app, std::string(info.name)));
   app->add_option("--completion", "Print a shell completion script: bash, zsh or options")->group("");
-  app->footer("Every option also reads IOT_<NAME> from the environment (--log-level: IOT_LOG_LEVEL).\n"
-              "Precedence: flag > environment > --config file > default.\nSee man iot-" +
-              std::string(info.name) + " and iot-toolkit(7).");
+  const std::string tool(info.name);
   define(*app);
-  attach_env(*app);
+  app->footer(env_footer(*app, tool) + "Precedence: flag > environment > --config file > default.\nSee man iot-" + tool +
+              " and iot-toolkit(7), ENVIRONMENT.");
+  attach_env(*app, tool);
   return app;
 }
 
@@ -112,18 +143,23 @@ int run_tool(const ToolInfo& info, int argc, char** argv, const DefineFn& define
     } catch (const CLI::CallForVersion& e) {
       return app->exit(e);
     } catch (const CLI::ParseError& e) {
-      std::cerr << g_program << ": error: " << e.what() << "\n"
-                << "Run '" << g_program << " --help' for the options.\n";
+      std::cerr << g_program << ": error: " << e.what() << "\n";
+      if (auto hint = parse_hint(*app, std::vector<std::string>(argv + 1, argv + argc)); !hint.empty())
+        std::cerr << g_program << ": " << hint << "\n";
+      std::cerr << "Run '" << g_program << " --help' for the options.\n";
       return exit_code::usage;
     }
     int code = body();
     std::cout.flush();
+    log::report_repeats();
     if (interrupted() && code == exit_code::ok) code = exit_code::interrupted;
     return code;
   } catch (const ExitError& e) {
+    log::report_repeats();
     if (*e.what()) std::cerr << g_program << ": error: " << e.what() << "\n";
     return e.code;
   } catch (const std::exception& e) {
+    log::report_repeats();
     std::cerr << g_program << ": error: " << e.what() << "\n";
     return exit_code::problems;
   }

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/options.hpp"
 #include "core/result.hpp"
@@ -25,7 +26,7 @@ struct ExitError : std::runtime_error {
   ExitError(int exit_code, const std::string& message) : std::runtime_error(message), code(exit_code) {}
 };
 
-// Maps an Error's kind to the exit code of design §6.
+// Maps an Error's kind to its exit code (iot-toolkit(7), EXIT STATUS).
 int exit_code_for(const Error& error);
 [[noreturn]] void fail(const Error& error);
 
@@ -39,9 +40,15 @@ T must(Result<T> r) {
 using DefineFn = std::function<void(CLI::App&)>;
 using BodyFn = std::function<int()>;
 
+// The environment variable of a tool's long option: IOT_<TOOL>_<NAME>
+// ("pub", "max-inflight": IOT_PUB_MAX_INFLIGHT), or IOT_<NAME> for the few
+// options every tool means alike (shared_env_options: broker, TLS, logging).
+std::string env_name(std::string_view tool, std::string_view long_name);
+const std::vector<std::string_view>& shared_env_options();
+
 // Builds the CLI::App ("--help" only: -h is the broker host, as in
 // mosquitto_pub), lets `define` add options, gives every long option its
-// IOT_<NAME> environment variable, reads --config, then runs `body`.
+// environment variable (env_name), reads --config, then runs `body`.
 // Hidden: `--completion bash|zsh|options` prints a completion script (or the
 // long options, one a line) generated from the same definitions.
 int run_tool(const ToolInfo& info, int argc, char** argv, const DefineFn& define, const BodyFn& body);

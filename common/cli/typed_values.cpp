@@ -1,5 +1,7 @@
 #include "cli/typed_values.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <istream>
 #include <ostream>
 #include <stdexcept>
@@ -37,6 +39,28 @@ auto parse_command_line_time(std::string_view text) {
 
 }  // namespace
 
+Result<double> parse_rate(std::string_view text) {
+  auto bad = [&] {
+    return make_error(ErrorKind::usage, "usage", "bad rate '" + std::string(text) + "' (use N, N/s, N/m or N/h)");
+  };
+  double per = 1;
+  std::string_view number = text;
+  if (auto slash = text.find('/'); slash != std::string_view::npos) {
+    std::string_view unit = text.substr(slash + 1);
+    number = text.substr(0, slash);
+    if (unit == "s") per = 1;
+    else if (unit == "m" || unit == "min") per = 60;
+    else if (unit == "h") per = 3600;
+    else return bad();
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (number.empty() || ec != std::errc() || end != number.data() + number.size() || !std::isfinite(value) ||
+      value < 0)
+    return bad();
+  return value / per;
+}
+
 Duration::Duration(std::string_view literal) : text(literal) {
   auto d = parse_duration(literal);
   if (!d) throw std::logic_error("bad default duration: " + std::string(literal));
@@ -62,6 +86,26 @@ std::istream& operator>>(std::istream& in, TimePoint& t) {
 }
 
 std::ostream& operator<<(std::ostream& out, const TimePoint& t) { return out << t.text; }
+
+Rate::Rate(std::string_view literal) : text(literal) {
+  auto r = parse_rate(literal);
+  if (!r) throw std::logic_error("bad default rate: " + std::string(literal));
+  per_second = *r;
+}
+
+std::istream& operator>>(std::istream& in, Rate& r) {
+  r.text = rest_of(in);
+  auto parsed = parse_rate(r.text);
+  if (!parsed) in.setstate(std::ios::failbit);
+  else r.per_second = *parsed;
+  return in;
+}
+
+std::ostream& operator<<(std::ostream& out, const Rate& r) { return out << r.text; }
+
+CLI::Option* add_rate(CLI::App& app, const std::string& name, Rate& value, const std::string& help) {
+  return app.add_option(name, value, help)->type_name("RATE")->check(checked_by(parse_rate, "RATE"));
+}
 
 CLI::Option* add_duration(CLI::App& app, const std::string& name, Duration& value, const std::string& help) {
   return app.add_option(name, value, help)

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.hpp"
+
 namespace iot::cli {
 
 // "500ms", "2s", "5m", "24h", "1d"; a bare number is seconds. The text is
@@ -35,18 +37,37 @@ struct Duration {
 struct TimePoint {
   std::int64_t unix_ns = 0;
   std::string text;
+  // Not an aggregate: CLI11 would otherwise build one from a bare number
+  // (taking 1700000000 as nanoseconds) instead of reading it by magnitude.
+  TimePoint() = default;
+};
+
+// Events per second: "N", "N/s", "N/m" or "N/h" (every --rate takes these;
+// iot-waveform's sample rates are per second too). Zero is allowed where a
+// tool gives it a meaning ("no limit").
+struct Rate {
+  double per_second = 0;
+  std::string text;
+  Rate() = default;
+  Rate(std::string_view literal);  // NOLINT(google-explicit-constructor): defaults read as text
 };
 
 std::istream& operator>>(std::istream& in, Duration& d);
 std::ostream& operator<<(std::ostream& out, const Duration& d);
 std::istream& operator>>(std::istream& in, TimePoint& t);
 std::ostream& operator<<(std::ostream& out, const TimePoint& t);
+std::istream& operator>>(std::istream& in, Rate& r);
+std::ostream& operator<<(std::ostream& out, const Rate& r);
+
+// "N", "N/s", "N/m", "N/h" -> per second; a usage error otherwise.
+Result<double> parse_rate(std::string_view text);
 
 // add_option with the value's type name (DURATION, TIME) and a check whose
 // message says what is wrong, shown as "--name: bad duration '5x' (...)".
 CLI::Option* add_duration(CLI::App& app, const std::string& name, Duration& value, const std::string& help);
 CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<Duration>& value,
                           const std::string& help);
+CLI::Option* add_rate(CLI::App& app, const std::string& name, Rate& value, const std::string& help);
 CLI::Option* add_time(CLI::App& app, const std::string& name, std::optional<TimePoint>& value,
                       const std::string& help);
 

@@ -1,6 +1,7 @@
 // lz4: the frame format (magic 04 22 4D 18) and python-lz4's size-prefixed
 // block format (little-endian u32 size, then a raw block), told apart by the
-// magic (library facts, H). Output is capped against bombs.
+// magic (iot-waveform(1), DESCRIPTION, sends either). Output is capped
+// against bombs.
 #pragma once
 
 #include <cstddef>

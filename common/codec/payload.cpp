@@ -11,8 +11,8 @@ bool is_single_digit(std::string_view bytes) {
   return bytes.size() == 1 && bytes[0] >= '0' && bytes[0] <= '9';
 }
 
-// The first byte of a MessagePack map or array (seed 001's list, plus the
-// 16/32-bit forms it misses): a failed decode of these is worth a note.
+// The first byte of a MessagePack map or array (fixmap, fixarray, and the
+// 16/32-bit map and array forms): a failed decode of these is worth a note.
 bool looks_like_msgpack_container(std::string_view bytes) {
   if (bytes.empty()) return false;
   auto b = static_cast<unsigned char>(bytes[0]);

@@ -1,5 +1,5 @@
-// Wire payloads <-> JSON text. Detection follows seed 001's order
-// (zlib -> MessagePack -> JSON -> binary), with design §8's rules: zlib only
+// Wire payloads <-> JSON text. Detection follows iot-sub(1)'s order
+// (zlib -> MessagePack -> JSON -> binary), with these rules: zlib only
 // when the whole stream inflates (Adler-32 checked, nothing left over),
 // MessagePack only by a complete well-formed decode of every byte, JSON only
 // when valid UTF-8 and valid JSON; anything else is binary. One ambiguity is

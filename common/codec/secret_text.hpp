@@ -1,4 +1,4 @@
-// Secrets in files (design §8: key files and password files): the file's
+// Secrets in files (key files and password files, iot-toolkit(7) SHARED OPTIONS): the file's
 // text, less one trailing newline ("\n" or "\r\n"), is the secret; with a
 // "base64:" or "hex:" prefix it is the decoded bytes, for binary keys. An
 // empty secret, or one that does not decode, is a usage error naming the

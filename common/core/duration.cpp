@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace iot {
@@ -28,6 +29,28 @@ Result<std::chrono::nanoseconds> parse_duration(std::string_view text) {
   double ns = number * scale;
   if (ns > 9.2e18) return bad();
   return std::chrono::nanoseconds(static_cast<long long>(ns));
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds)) return "?";
+  if (seconds < 0) return "-" + format_duration(-seconds);
+  char out[48];
+  // Each bound sits where the smaller unit would round up to 1000 (or 60.0).
+  if (seconds < 0.9995e-3) {
+    std::snprintf(out, sizeof out, "%.0fus", seconds * 1e6);
+  } else if (seconds < 0.9995) {
+    std::snprintf(out, sizeof out, "%.0fms", seconds * 1e3);
+  } else if (seconds < 59.95) {
+    std::snprintf(out, sizeof out, "%.1fs", seconds);
+  } else {
+    // Whole seconds from here on; the larger unit and the next one below.
+    auto total = static_cast<long long>(std::llround(seconds));
+    long long d = total / 86400, h = total / 3600 % 24, m = total / 60 % 60, s = total % 60;
+    if (d) std::snprintf(out, sizeof out, "%lldd%02lldh", d, h);
+    else if (h) std::snprintf(out, sizeof out, "%lldh%02lldm", h, m);
+    else std::snprintf(out, sizeof out, "%lldm%02llds", m, s);
+  }
+  return out;
 }
 
 }  // namespace iot

@@ -1,4 +1,4 @@
-// The exit codes every tool uses (design §6, man page iot-toolkit(7)).
+// The exit codes every tool uses (iot-toolkit(7), EXIT STATUS).
 // Never a library's or the protocol's own code as the exit status.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Default limits that guard memory against hostile input (design §6).
+// Default limits that guard memory against hostile input (iot-stream(5), LIMITS).
 #pragma once
 #include <cstddef>
 

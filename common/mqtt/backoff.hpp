@@ -1,5 +1,5 @@
 // Reconnect delays: exponential with full jitter, done by us because
-// libmosquitto's own "exponential" mode is delay*n^2 (library facts B) and has
+// libmosquitto's own "exponential" mode is delay*n^2 and has
 // no jitter, so a fleet restarted together would reconnect in lockstep.
 #pragma once
 

@@ -19,7 +19,11 @@ std::string error_text(int rc) {
     int err = errno;
     return err ? std::string(std::strerror(err)) : std::string("system error");
   }
-  return mosquitto_strerror(rc);
+  // libmosquitto's texts end in a full stop ("Lookup error."); ours go on
+  // after them ("; retrying"), so the stop is dropped.
+  std::string text = mosquitto_strerror(rc);
+  while (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
 }
 
 std::string connack_text(int reason, bool v5) {

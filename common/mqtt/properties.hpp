@@ -1,5 +1,5 @@
 // MQTT v5 properties both ways: ours <-> libmosquitto's property lists <->
-// the envelope's "props" object (design §1: content_type, user (object),
+// the envelope's "props" object (iot-stream(5), ENVELOPE FIELDS: content_type, user (object),
 // message_expiry, response_topic, correlation_b64).
 #pragma once
 

@@ -3,6 +3,9 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include <algorithm>
+#include <cerrno>
+
 #include "core/log.hpp"
 #include "mqtt/library.hpp"
 
@@ -34,7 +37,7 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
 Status Session::configure() {
   mosquitto* m = mosq_.get();
   const auto& c = config_;
-  mosquitto_threaded_set(m, true);  // PUBACK after on_message returns (library facts A)
+  mosquitto_threaded_set(m, true);  // PUBACK after on_message returns (iot-sub(1), DELIVERY GUARANTEES)
   mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, c.protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, c.max_inflight);
   auto usage = [](std::string what) { return make_error(ErrorKind::usage, "usage", std::move(what)); };
@@ -120,22 +123,27 @@ bool Session::sleep_unless_stopped(std::chrono::milliseconds d) {
   return !stop_.load();
 }
 
-void Session::attempt_failed(const std::string& why, bool fatal) {
+void Session::attempt_failed(const std::string& why, bool fatal, bool wrong_address) {
   bool give_up;
+  int limit = config_.retries;  // 0: no limit
   {
     std::lock_guard lock(mutex_);
     ++failures_;
-    last_error_ = unavailable(fmt::format("broker {}:{}: {}", config_.endpoint.host, config_.endpoint.port, why));
-    give_up = fatal || (config_.retries > 0 && failures_ >= config_.retries);
+    if (wrong_address && !ever_connected_.load() && limit > 0) limit = std::min(limit, config_.first_connect_attempts);
+    give_up = fatal || (limit > 0 && failures_ >= limit);
+    // The tool prints this once when it ends; the session itself only
+    // reports the attempts it retries.
+    last_error_ = unavailable(give_up ? fmt::format("broker {}:{}: {}; gave up after {} attempt(s)",
+                                                    config_.endpoint.host, config_.endpoint.port, why, failures_)
+                                      : fmt::format("broker {}:{}: {}", config_.endpoint.host, config_.endpoint.port,
+                                                    why));
   }
   if (give_up) {
-    log::error("broker {}:{}: {}; giving up after {} attempt(s)", config_.endpoint.host, config_.endpoint.port, why,
-               failures_);
     stop_ = true;
     set_state(SessionState::failed);
   } else {
-    log::warn("broker {}:{}: {} (attempt {}{}), retrying", config_.endpoint.host, config_.endpoint.port, why,
-              failures_, config_.retries > 0 ? fmt::format(" of {}", config_.retries) : "");
+    log::warn("broker {}:{}: {} (attempt {}{}); retrying", config_.endpoint.host, config_.endpoint.port, why,
+              failures_, limit > 0 ? fmt::format(" of {}", limit) : "");
     set_state(SessionState::connecting);
   }
 }
@@ -154,7 +162,10 @@ bool Session::attempt_connect(bool first) {
     rc = mosquitto_reconnect(mosq_.get());
   }
   if (rc == MOSQ_ERR_SUCCESS) return true;
-  attempt_failed(error_text(rc), rc == MOSQ_ERR_TLS && !ever_connected_);
+  const int err = errno;  // the connect's own, before anything else runs
+  const bool wrong_address = rc == MOSQ_ERR_EAI || (rc == MOSQ_ERR_ERRNO && err == ECONNREFUSED);
+  std::string why = error_text(rc);
+  attempt_failed(why, rc == MOSQ_ERR_TLS && !ever_connected_, wrong_address);
   return false;
 }
 
@@ -242,6 +253,7 @@ void Session::handle_message(mosquitto*, void* self, const ::mosquitto_message* 
   in.payload = std::string_view(static_cast<const char*>(msg->payload), static_cast<std::size_t>(msg->payloadlen));
   in.qos = msg->qos;
   in.retain = msg->retain;
+  in.mid = msg->mid;
   in.props = from_property_list(props);
   s->on_message_(in);
 }

@@ -2,7 +2,7 @@
 // MQTT 5 or 3.1.1, TLS, user/password, keep-alive, reconnect with our own
 // backoff, an in-flight window for QoS >= 1, and v5 properties both ways.
 //
-// Threading (library facts A): the handle runs in "threaded" mode
+// Threading (iot-sub(1), DELIVERY GUARANTEES): the handle runs in "threaded" mode
 // (mosquitto_threaded_set) with the network loop on a thread of ours. In that
 // mode the PUBACK (QoS 1) for an incoming message is written only after the
 // message handler returns, so a handler that stores the message before it
@@ -45,6 +45,12 @@ struct SessionConfig {
   // Consecutive failed connection attempts before the session gives up
   // (state failed, exit 69 or 75); 0 retries forever.
   int retries = 10;
+  // Before the first connection, a refused port or a failed name lookup is
+  // almost always a wrong address, not an outage: the session gives up after
+  // this many such attempts (a second or two of backoff), as mosquitto_sub
+  // does at once. The long backoff is for a connection that was up once.
+  // retries = 0 (never give up) still retries forever.
+  int first_connect_attempts = 3;
   std::chrono::milliseconds connect_timeout{10000};  // TCP + TLS + CONNACK, per attempt
   Backoff::Params backoff;
 };
@@ -54,6 +60,7 @@ struct IncomingMessage {
   std::string_view payload;
   int qos = 0;
   bool retain = false;
+  int mid = 0;  // the packet identifier (0 at QoS 0)
   Properties props;
 };
 
@@ -92,7 +99,7 @@ class Session {
 
   // Hands a message to libmosquitto and returns its mid. QoS >= 1 while
   // disconnected is accepted (libmosquitto queues it and sends it after the
-  // reconnect: library facts B), so the caller must never publish it again.
+  // reconnect: iot-pub(1), DELIVERY GUARANTEES), so the caller must never publish it again.
   // QoS 0 while disconnected fails (kind unavailable): nothing was queued.
   Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                       const Properties& props);
@@ -109,7 +116,8 @@ class Session {
   Status configure();
   void loop_thread();
   bool attempt_connect(bool first);
-  void attempt_failed(const std::string& why, bool fatal);
+  // fatal: give up now; wrong_address: a refused port or failed lookup (first_connect_attempts).
+  void attempt_failed(const std::string& why, bool fatal, bool wrong_address = false);
   void set_state(SessionState s);
   void notify() const;
   bool sleep_unless_stopped(std::chrono::milliseconds d);

@@ -1,4 +1,4 @@
-// Key files by design §8: the shared reader in codec (the same rules as
+// Key files (iot-registry(5), key_file): the shared reader in codec (the same rules as
 // every tool's --key-file and --password-file).
 #include "codec/secret_text.hpp"
 #include "registry/registry.hpp"

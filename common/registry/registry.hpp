@@ -62,7 +62,7 @@ class Registry {
 // Table names that SQL can take unquoted: [a-z_][a-z0-9_]*, 1..63 bytes.
 bool is_table_name(std::string_view name);
 
-// A key file by design §8: the secret itself, one trailing newline ignored
+// A key file (iot-registry(5), key_file): the secret itself, one trailing newline ignored
 // ("\n" or "\r\n"); "base64:" or "hex:" prefixes hold a binary key. Reason
 // "usage" (missing file, empty key, bad encoding). Same rules as
 // cli::read_secret_file, kept here because registry must not link cli.

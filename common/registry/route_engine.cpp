@@ -15,8 +15,8 @@ Route default_route() {
   return r;
 }
 
-// The object whose fields a tag template reads: seed 003's signed payload
-// is read inside its wrapper, as the normalizer reads it.
+// The object whose fields a tag template reads: the signed shape's payload
+// (iot-stream(5), PAYLOAD SHAPES) is read inside its wrapper, as the normalizer reads it.
 simdjson::dom::element template_payload(simdjson::dom::element payload) {
   simdjson::dom::element inner;
   if (signed_hmac(payload) && !payload["payload"].get(inner) && inner.is_object()) return inner;

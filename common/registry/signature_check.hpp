@@ -1,4 +1,4 @@
-// The signature step of every tool that checks seed 003's signed form
+// The signature step of every tool that checks the signed shape
 // (iot-registry(5) "key_file", iot-verify(1) "--key-file"). Stateless, so
 // iot-verify can run it on its reader thread.
 #pragma once
@@ -13,7 +13,7 @@
 
 namespace iot::registry {
 
-// The HMAC text of seed 003's signed form {"hmac": ..., "payload": {...}},
+// The HMAC text of the signed shape {"hmac": ..., "payload": {...}},
 // when the payload is in that form.
 std::optional<std::string_view> signed_hmac(simdjson::dom::element payload);
 

@@ -1,6 +1,6 @@
-// --inject: the faults of seed 000 §6.3 added to a synthetic fleet at given
+// --inject: the faults of iot-replay(1) --inject added to a synthetic fleet at given
 // rates, and the ground truth of what was done (--truth FILE), in the terms
-// of iot-verify's report (design §8) so the two can be compared.
+// of iot-verify's report (iot-verify(1), Report) so the two can be compared.
 //
 // Faults are kept apart so that each one is seen by a verifier exactly once:
 // a device's first and last messages and the message after a fault are never

@@ -205,7 +205,7 @@ void Fleet::append_flat(std::string& line, const Device& dev, std::int64_t ts_ms
   line += '}';
 }
 
-// Seed 003's form. The inner payload is written directly in canonical form
+// The signed shape (iot-stream(5)). The inner payload is written directly in canonical form
 // (keys sorted, Python's number spelling), so it is also what gets signed.
 void Fleet::append_signed(std::string& line, const Device& dev, const SyntheticMessage& m, std::int64_t time_ns) {
   std::string& p = scratch_;

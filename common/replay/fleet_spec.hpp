@@ -24,7 +24,7 @@ struct FleetSpec {
   std::optional<std::int64_t> start_ms;  // simulated start; default: the current second
 };
 
-// Fault rates, each a probability per message (seed 000 §6.3).
+// Fault rates, each a probability per message (iot-replay(1), --inject).
 struct InjectSpec {
   double dup = 0, gap = 0, reorder = 0, corrupt = 0, late = 0;
   double total() const { return dup + gap + reorder + corrupt + late; }

@@ -30,7 +30,7 @@ std::optional<double> number(element e) {
   return std::nullopt;
 }
 
-// The inner payload of seed 003's signed form, else the payload itself.
+// The inner payload of the signed shape, else the payload itself.
 element unwrap_signed(element payload) {
   element inner;
   if (payload.is_object() && payload["hmac"].error() == simdjson::SUCCESS &&
@@ -48,7 +48,7 @@ std::optional<std::int64_t> payload_time_ns(element payload) {
     auto ts = number(v);
     if (!ts) return std::nullopt;
     element ns;
-    if (p["ts_ns"].get(ns) == simdjson::SUCCESS && ns.is_int64())  // seed 003: seconds + ns
+    if (p["ts_ns"].get(ns) == simdjson::SUCCESS && ns.is_int64())  // signed shape: seconds + ns
       return std::int64_t(*ts) * 1000000000 + int64_t(ns);
     return time_number_ns(v);
   }

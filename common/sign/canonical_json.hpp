@@ -1,4 +1,4 @@
-// Canonical JSON, byte-identical to seed 003's Python:
+// Canonical JSON, byte-identical to Python's (iot-stream(5), CANONICAL JSON):
 //   json.dumps(payload, indent=None, separators=(",", ":"), sort_keys=True)
 // with Python's defaults: ensure_ascii (\uXXXX, surrogate pairs, lowercase
 // hex), keys sorted by code point, floats as Python's repr (shortest

@@ -1,4 +1,4 @@
-// HMAC-SHA256 (OpenSSL) and the signed form of seed 003:
+// HMAC-SHA256 (OpenSSL) and the signed shape (iot-stream(5), PAYLOAD SHAPES):
 //   {"hmac": base64(HMAC-SHA256(key, canonical_json(payload))), "payload": {...}}
 #pragma once
 

@@ -1,4 +1,4 @@
-// iot-pub's outbox (seed 000 §6.1, seed 004): a durable store-and-forward
+// iot-pub's outbox (iot-pub(1), --outbox and DELIVERY GUARANTEES): a durable store-and-forward
 // queue in SQLite (WAL mode). A message is committed here before it is handed
 // to the broker and removed when the broker acknowledges it, so what was not
 // acknowledged survives a crash and goes out first on the next run, in order.

@@ -1,4 +1,4 @@
-// iot-ingest's disk spool (seed 001's "local disk spool"): batches that
+// iot-ingest's disk spool (iot-ingest(1), Delivery: --spool): batches that
 // could not be written while the database was away, kept as one file each
 // in a directory, in order, until they are sent.
 //

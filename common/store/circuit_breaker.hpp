@@ -1,4 +1,4 @@
-// Circuit breaker on the database (seed 001): after `failures` consecutive
+// Circuit breaker on the database (iot-ingest(1), Delivery): after `failures` consecutive
 // failures the circuit opens and calls are not tried until `cool_down` has
 // passed; then one trial is let through (half-open): success closes it,
 // failure opens it again with the cool-down doubled (up to max_cool_down).

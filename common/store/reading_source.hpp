@@ -2,7 +2,7 @@
 //
 // Contract: open a source over "sqlite:FILE" or "postgresql://..." (also
 // "postgres://"), with optional filters; next() yields the readings grouped
-// per (device_id, time) -- one seed-000 nested payload per group -- ordered
+// per (device_id, time) -- one nested-shape payload per group -- ordered
 // by time, then device id. The payload JSON text is one line:
 //   {"schema_version":"2.1","msg_id":"...","device_id":"P-007","ts":1710844800123,
 //    "seq":48291,"d":{"temp_inlet_c":{"v":72.4,"q":192},...}}
@@ -34,7 +34,7 @@ struct ReadingFilter {
 struct StoredMessage {
   std::string device_id;
   std::int64_t time_ns = 0;
-  std::string payload_json;  // the seed-000 nested payload, one line
+  std::string payload_json;  // a nested-shape payload, one line
   std::size_t reading_count = 0;
 };
 

@@ -1,9 +1,9 @@
-// msg_id dedup shared by several workers (seed 000: SET NX EX on
-// "{device_id}:{msg_id}"), pipelined: one round trip per batch.
+// msg_id dedup shared by several workers (iot-ingest(1), --dedup redis: SET NX EX
+// on "{device_id}:{msg_id}"), pipelined: one round trip per batch.
 //
 // Ordering, so that nothing is lost: keys are only *looked up* (EXISTS)
 // before the batch is written and *set* (SET NX EX) after it is committed.
-// Setting them before the commit, as the seed does, would drop a message
+// Setting them before the commit, the obvious way, would drop a message
 // for good when the worker dies between the SET and the commit; this way a
 // race between two workers lets a duplicate through to the primary key,
 // which drops it.

@@ -1,4 +1,4 @@
-// Redis Streams for iot-ingest (seed 001): a writer (XADD with MAXLEN ~, one
+// Redis Streams for iot-ingest (iot-ingest(1), --from and --to-stream): a writer (XADD with MAXLEN ~, one
 // entry per stream line, field "data") and a consumer-group reader.
 //
 // Reader contract (at least once, made exactly once in effect by the
@@ -39,7 +39,7 @@ struct StreamEntry {
 
 struct StreamReaderOptions {
   std::string stream, group, consumer;
-  std::string dlq_stream;  // empty: <stream>:dlq ... seed 001 names it tenant:{id}:agent:devices:dlq
+  std::string dlq_stream;  // empty: <stream>:dlq
   int count = 1000;        // entries per read
   int block_ms = 1000;
   std::chrono::milliseconds claim_idle{30000};

@@ -1,5 +1,5 @@
 // Writes batches to a Sink through a circuit breaker, with an optional disk
-// spool in front of it (seed 001: circuit breaker + local disk spool).
+// spool in front of it (iot-ingest(1), Delivery: circuit breaker + --spool).
 //
 // Order is kept: while anything is spooled, new batches are spooled behind
 // it, and the spool drains oldest first whenever the database answers.

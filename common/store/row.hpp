@@ -1,4 +1,4 @@
-// What the sinks store (design §4): one row of `readings`, one gap event,
+// What the sinks store (iot-ingest(1), Tables): one row of `readings`, one gap event,
 // one waveform record. Built by iot-ingest from normalized messages.
 #pragma once
 
@@ -22,7 +22,7 @@ struct ReadingRow {
   std::string extra_json;  // one-line JSON object, empty: NULL
 };
 
-// A gap event for the gaps table (design §8 "Gaps"): rows hold the seqs
+// A gap event for the gaps table (iot-ingest(1), Tables: gaps): rows hold the seqs
 // still missing, inclusive. A gap opened inserts its range; a late message
 // that narrows or splits it replaces the open rows inside the original range
 // with `remaining`; one that fills it keeps the original row with filled_at.

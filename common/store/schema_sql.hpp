@@ -1,4 +1,4 @@
-// The SQL that creates the tables of design §4, as text so that the
+// The SQL that creates the tables of iot-ingest(1) (Tables), as text so that the
 // TimescaleDB statements can be tested where no TimescaleDB server runs.
 // Every statement is idempotent (IF NOT EXISTS / if_not_exists => true).
 // Names must already be checked identifiers (identifier.hpp).

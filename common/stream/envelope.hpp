@@ -1,4 +1,4 @@
-// The stream's unit (design §1, iot-stream(5)): one JSON object a line, the
+// The stream's unit (iot-stream(5)): one JSON object a line, the
 // envelope {topic, payload | payload_b64, enc, qos, retain, rx_ts, fields,
 // props}, or a bare payload object (no "topic"). Parsing is simdjson DOM (the
 // hot path); a view is valid until the parser parses the next line.
@@ -6,7 +6,7 @@
 // A line is an envelope iff it is an object holding a "topic" key and a
 // "payload" or "payload_b64" key; any other object is a bare payload
 // (bare = true, payload = the whole object, nothing else validated), so
-// seed 003's signed form {"hmac", "payload"} is a bare payload.
+// the signed shape {"hmac", "payload"} is a bare payload.
 #pragma once
 
 #include <simdjson.h>

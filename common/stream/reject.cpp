@@ -46,7 +46,8 @@ Result<std::unique_ptr<RejectSink>> RejectSink::open(const std::string& path) {
 Status RejectSink::reject(std::string_view reason, std::string_view detail, std::string_view source,
                           std::string_view line) {
   ++count_;
-  log::warn("rejected {} ({}): {}", source, reason, detail);
+  // One per bad line: after the first few of a reason, counted (log.hpp).
+  log::warn_repeated(fmt::format("rejected ({})", reason), "rejected {} ({}): {}", source, reason, detail);
   if (!writer_) return ok_status();
   return writer_->write_line(render_reject(reason, detail, source, line));
 }

@@ -1,4 +1,4 @@
-// Reject and DLQ records (design §8): {"reason", "detail", "source", "line"}.
+// Reject and DLQ records (iot-stream(5), REJECT RECORDS): {"reason", "detail", "source", "line"}.
 // reasons are short fixed words: bad_json, bad_signature, schema, duplicate,
 // no_route, too_large, decode, db_rejected, ... (iot-stream(5) lists them).
 // source is "FILE:LINE" ("-:LINE" for stdin) or the topic (source_of()).

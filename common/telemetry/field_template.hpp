@@ -1,5 +1,5 @@
-// Templates over topic captures and payload fields (design §8 "Registry,
-// more"): "{sensor_id}", "{site}-{pi_tag}". Used for a route's device, metric
+// Templates over topic captures and payload fields (iot-registry(5),
+// KEYS OF A ROUTE): "{sensor_id}", "{site}-{pi_tag}". Used for a route's device, metric
 // and tag values.
 #pragma once
 

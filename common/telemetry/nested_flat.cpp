@@ -1,4 +1,4 @@
-// Seed 000's two formats: nested {..., d{metric:{v,q}}, meta{...}} and flat
+// The nested and flat shapes (iot-stream(5)): nested {..., d{metric:{v,q}}, meta{...}} and flat
 // {"v", "id", "t", short keys...} expanded by a key map.
 #include <string>
 
@@ -131,7 +131,7 @@ Status read_nested_header(const NestedMembers& members, Message& m) {
   if (!members.ts) return schema_error("ts", "missing");
   auto ts = integer_value(*members.ts, "ts");
   if (!ts) return ts.error();
-  // Unix ms (seed 000), unless the payload is in seed 003's signed form:
+  // Unix ms (nested shape), unless the payload is in the signed shape:
   // "ts_ns" beside "ts" makes ts seconds (a signed nested payload has both).
   Result<std::int64_t> ns = ms_to_ns(*ts, "ts");
   if (members.ts_ns) {

@@ -1,5 +1,5 @@
-// One normalizer for every payload shape (design §1): nested (seed 000),
-// flat + key map, signed (seed 003), kpi (seed 002), batch (array or
+// One normalizer for every payload shape (iot-stream(5), PAYLOAD
+// SHAPES): nested, flat + key map, signed, kpi, batch (array or
 // {"readings": [...]}). iot-verify and iot-ingest both use it.
 #pragma once
 

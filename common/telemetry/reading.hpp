@@ -1,4 +1,4 @@
-// The normalizer's output (design §1 "Payload shapes"): every payload shape
+// The normalizer's output (iot-stream(5), PAYLOAD SHAPES): every payload shape
 // becomes messages, each with its readings (time, device, metric, value, quality).
 #pragma once
 
@@ -10,7 +10,7 @@
 
 namespace iot::telemetry {
 
-// OPC-UA quality codes as the seeds use them.
+// OPC-UA quality codes (iot-stream(5), PAYLOAD SHAPES: nested).
 namespace quality {
 inline constexpr int good = 192;
 inline constexpr int uncertain = 68;
@@ -38,7 +38,7 @@ struct Message {
   std::optional<std::int64_t> source_time_ns;
   std::optional<double> edge_latency_ms;
   std::string schema_version;
-  bool is_signed = false;                    // came in seed 003's signed form
+  bool is_signed = false;                    // came in the signed shape
   // Tags the shape itself carries (kpi: {"site": site_code}); route tags come on top.
   std::map<std::string, std::string> tags;
   std::vector<Reading> readings;

@@ -28,7 +28,7 @@ Result<std::int64_t> integer_value(simdjson::dom::element value, std::string_vie
 Result<std::optional<double>> number_or_null(simdjson::dom::element value, std::string_view field);
 // Unix milliseconds -> ns, range checked.
 Result<std::int64_t> ms_to_ns(std::int64_t ms, std::string_view field);
-// Seed 003's time: "ts" in seconds plus "ts_ns" (0..999999999) -> ns, range checked.
+// The signed shape's time: "ts" in seconds plus "ts_ns" (0..999999999) -> ns, range checked.
 // Wherever a payload carries "ts_ns", its "ts" is seconds, whatever its shape.
 Result<std::int64_t> seconds_ns_to_ns(std::int64_t seconds, std::int64_t fraction);
 

@@ -1,5 +1,5 @@
-// Seed 003's signed form {"hmac", "payload": {metrics..., "ts": s, "ts_ns": ns}}
-// and seed 002's KPI readings {site_code, sensor_id, timestamp, value}.
+// The signed shape {"hmac", "payload": {metrics..., "ts": s, "ts_ns": ns}}
+// and the kpi shape {site_code, sensor_id, timestamp, value}.
 #include <limits>
 #include <string>
 
@@ -40,7 +40,7 @@ Result<std::int64_t> signed_time(object payload) {
   return seconds_ns_to_ns(**ts, ts_ns->value_or(0));
 }
 
-// The device of a seed-003 message: template, else device_id, else the topic.
+// The device of a signed-shape message: template, else device_id, else the topic.
 Result<std::string> signed_device(object payload, const NormalizeContext& context) {
   Naming naming{context, payload};
   auto device_id = optional_string(payload, "device_id");
@@ -52,7 +52,7 @@ Result<std::string> signed_device(object payload, const NormalizeContext& contex
   return device;
 }
 
-// The seed-003 metric form: numeric keys but the reserved ones are readings.
+// The signed shape's metric form: numeric keys but the reserved ones are readings.
 Status read_metric_payload(object payload, const NormalizeContext& context, bool is_signed,
                            std::vector<Message>& out) {
   Message m;
@@ -109,13 +109,13 @@ Status read_signed(object payload, const NormalizeContext& context, std::vector<
   element inner_value;
   if (payload["payload"].get(inner_value)) {
     if (payload["hmac"].error() == simdjson::SUCCESS) return schema_error("payload", "missing");
-    return read_metric_payload(payload, context, false, out);  // seed 003's payload, unsigned
+    return read_metric_payload(payload, context, false, out);  // a signed shape's payload, unsigned
   }
   object inner;
   if (inner_value.get_object().get(inner)) return schema_error("payload", "not an object");
   // A signed nested, flat or kpi payload reads as that shape (iot-pub --key-file signs any).
   Shape inner_shape = detect_shape(inner_value);
-  if (inner_shape == Shape::nested && inner["d"].error()) inner_shape = Shape::signed_envelope;  // seed 003 + device_id
+  if (inner_shape == Shape::nested && inner["d"].error()) inner_shape = Shape::signed_envelope;  // signed payload + device_id
   std::size_t first = out.size();
   Status status = ok_status();
   switch (inner_shape) {

@@ -1,4 +1,4 @@
-// kpi timestamps (seed 002; iot-stream(5) "Time"): ISO 8601 text or a Unix
+// kpi timestamps (iot-stream(5), PAYLOAD SHAPES: kpi): ISO 8601 text or a Unix
 // number whose unit is told apart by magnitude, read by core/time_text.
 #include "core/time_text.hpp"
 #include "telemetry/normalize.hpp"

@@ -1,4 +1,4 @@
-// seed 001's id encodings: the bytes of a tenant id (12 hex digits, 6 bytes)
+// The b64hex and b64uuid id encodings (iot-stream(5), TOPIC PATTERNS): the bytes of a tenant id (12 hex digits, 6 bytes)
 // or an agent UUID (16 bytes) in unpadded base64url.
 #include "codec/base64.hpp"
 #include "topic/pattern.hpp"

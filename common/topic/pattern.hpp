@@ -1,6 +1,6 @@
-// Topic patterns with named and typed captures (design §1):
+// Topic patterns with named and typed captures (iot-stream(5), TOPIC PATTERNS AND TEMPLATES):
 //   i/{tenant:b64hex}/a/{agent:b64uuid}/endpoints/{protocol}
-// {name} captures one level; {name:b64hex} / {name:b64uuid} decode seed 001's
+// {name} captures one level; {name:b64hex} / {name:b64uuid} decode
 // base64url ids (12 hex chars <-> 8 chars, a UUID <-> 22 chars); "+" and "#"
 // are MQTT wildcards ("#" last). The same syntax fills topics in iot-pub.
 //
@@ -71,7 +71,7 @@ class TopicTemplate {
   std::vector<std::string> names_;
 };
 
-// seed 001's id encodings.
+// The b64hex and b64uuid id encodings.
 Result<std::string> b64hex_decode(std::string_view text);   // 8 chars -> 12 hex chars (lowercase)
 Result<std::string> b64hex_encode(std::string_view hex);    // 12 hex chars, either case
 Result<std::string> b64uuid_decode(std::string_view text);  // 22 chars -> canonical UUID (lowercase)

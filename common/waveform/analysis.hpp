@@ -1,4 +1,4 @@
-// Signal features of one capture (design §8): RMS, peak, peak-to-peak,
+// Signal features of one capture (iot-waveform(1), analyze): RMS, peak, peak-to-peak,
 // crest factor, Pearson's kurtosis (3 for a normal signal), and the
 // spectrum: FFTW real-to-complex of the whole capture with a Hann window,
 // mean removed first, as a single-sided amplitude spectrum in the signal's

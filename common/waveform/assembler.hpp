@@ -1,4 +1,4 @@
-// Reassembly of chunked uploads (seed 000 §6.4): chunks collected by
+// Reassembly of chunked uploads (iot-waveform(1), DESCRIPTION): chunks collected by
 // upload_id in any order; exact duplicates ignored, conflicting ones refused
 // (the first copy is kept); on `complete` with every chunk present the blob
 // is checked (verify_blob). Memory is bounded: at most max_uploads pending

@@ -1,4 +1,4 @@
-// The content-addressed waveform store (design §8): the blob kept as sent
+// The content-addressed waveform store (iot-waveform(1), assemble --store): the blob kept as sent
 // (compressed), named by its SHA-256, `STORE/ab/abcdef....lz4`, with a
 // `.json` sidecar beside it (`STORE/ab/abcdef....json`); `STORE/by-upload/<upload_id>.json` is a
 // symlink to the sidecar so that an upload can be found by its id.

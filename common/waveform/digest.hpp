@@ -1,4 +1,4 @@
-// SHA-256 (OpenSSL), hex-encoded as the seed's checksum_sha256, and random
+// SHA-256 (OpenSSL), hex-encoded as the complete message's checksum_sha256, and random
 // UUIDv4 upload ids.
 #pragma once
 

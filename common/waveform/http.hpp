@@ -1,4 +1,4 @@
-// The pre-signed URL path of seed 000 §6.4 (libcurl): PUT a blob to a URL
+// The pre-signed URL path of iot-waveform(1) send --upload-url (libcurl): PUT a blob to a URL
 // and GET it back, with a size cap and a timeout. 2xx is success.
 #pragma once
 

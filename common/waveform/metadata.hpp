@@ -1,5 +1,5 @@
 // The metadata line `assemble` writes for iot-ingest's `waveforms` table
-// (design §4), one NDJSON object per upload, and the sidecar stored beside
+// (iot-ingest(1), Waveform records), one NDJSON object per upload, and the sidecar stored beside
 // each blob. Fields (absent when unknown):
 //   type "waveform", status (ok|incomplete|checksum_mismatch|bad_chunk),
 //   upload_id, device_id, topic_base, time (ISO 8601 UTC, microseconds),

@@ -1,6 +1,6 @@
-// The chunked upload protocol of seed 000 §6.4: topics
+// The chunked upload protocol of iot-waveform(1) (DESCRIPTION): topics
 // `{base}/waveform/{upload_id}/chunk/{i}` and `{base}/waveform/{upload_id}/complete`,
-// and the `complete` message with exactly the seed's fields (plus `url` for
+// and the `complete` message with exactly the fields the page lists (plus `url` for
 // the pre-signed URL path, where the blob goes over HTTP, not MQTT).
 #pragma once
 
@@ -26,7 +26,7 @@ struct CompleteMessage {
   std::optional<std::string> url;  // pre-signed URL path: fetch the blob here
 };
 
-// One-line JSON, fields in the seed's order (Python json.dumps order).
+// One-line JSON, fields in the page's order (as a Python device's json.dumps writes them).
 std::string render_complete(const CompleteMessage& m);
 // From a decoded payload (iot-sub's "payload") or from raw JSON bytes.
 // Fails (reason "schema") on a missing or mistyped field, a checksum that is

@@ -1,5 +1,5 @@
 // Sample formats of a waveform capture: what `send` reads and what a blob
-// holds once decompressed. The wire formats (the seed's "format" field) are
+// holds once decompressed. The wire formats (the complete message's "format" field) are
 // float32_le and int16_le; CSV and WAV are input formats only, turned into
 // one of the two before sending.
 #pragma once

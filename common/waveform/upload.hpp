@@ -1,4 +1,4 @@
-// The sending side of seed 000 §6.4: compress a capture (lz4 frame), hash
+// The sending side of iot-waveform(1) send: compress a capture (lz4 frame), hash
 // it, cut it into chunks; the envelopes for iot-pub are rendered by the tool.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace iot::waveform {
 
-inline constexpr std::size_t kDefaultChunkSize = 16384;  // the seed's 16 KiB
+inline constexpr std::size_t kDefaultChunkSize = 16384;  // 16 KiB, iot-waveform(1) --chunk-size
 
 struct Upload {
   CompleteMessage complete;

@@ -13,7 +13,7 @@
 
 namespace iot::waveform {
 
-// assemble's status words (design §8): ok, incomplete, checksum_mismatch, bad_chunk.
+// assemble's status words (iot-waveform(1), DESCRIPTION): ok, incomplete, checksum_mismatch, bad_chunk.
 enum class UploadStatus { ok, incomplete, checksum_mismatch, bad_chunk };
 std::string_view status_name(UploadStatus status);
 

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Make a signed sample capture for iot-verify, with known faults injected.
 
-Messages are seed 000 nested payloads (schema_version, msg_id ULID,
+Messages are nested-shape payloads (iot-stream(5)) (schema_version, msg_id ULID,
 device_id, device_type, ts in Unix ms, seq, d{metric:{v,q}}, meta{...})
-signed with seed 003's exact code: json.dumps(payload, indent=None,
+signed as iot-stream(5) CANONICAL JSON says, in Python: json.dumps(payload, indent=None,
 separators=(",", ":"), sort_keys=True), hmac.digest(key, ..., "sha256"),
 base64. Each line is an envelope {"topic", "payload": {"hmac", "payload"}}
 (or the bare signed message with --bare).
@@ -42,7 +42,7 @@ def ulid(ms, rng):
 
 
 def sign(payload, key):
-    # seed 003, verbatim in spirit: canonical dumps, HMAC-SHA256, base64.
+    # The signed shape: canonical dumps, HMAC-SHA256, base64.
     payload_str = json.dumps(payload, **CANONICAL_JSON)
     digest = hmac.digest(key, payload_str.encode(), "sha256")
     return {"hmac": base64.b64encode(digest).decode(), "payload": payload}
@@ -62,7 +62,7 @@ def make_payload(device, seq, ts_ns, rng, latency_ms=None):
         "meta": {"fw_version": "2.3.1", "gw_id": "gw-detroit-l3-01", "source_ts": ms - latency,
                  "edge_latency_ms": latency},
     }
-    # A nested payload has its own ts (Unix ms), so seed 003's ts/ts_ns
+    # A nested payload has its own ts (Unix ms), so the signed shape's ts/ts_ns
     # stamping does not apply (as with iot-pub --stamp --key-file).
     return payload
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The peer for scripts/bench/verify: a verifier written as seed 003 would
-write it (json.loads, canonical json.dumps, hmac.digest, compare_digest),
+"""The peer for scripts/bench/verify: a verifier written the plain
+way in Python (json.loads, canonical json.dumps, hmac.digest, compare_digest),
 one message a line, bare signed messages or envelopes. Prints
 "<lines> <valid> <seconds>" on stdout."""
 import base64

@@ -19,7 +19,7 @@ for i in range(40):
     nested.write(json.dumps({"topic": f"plant/{dev}/telemetry", "payload": {"schema_version": "2.1", "msg_id": f"m{i}",
                  "device_id": dev, "ts": ts, "seq": i // 4 + 1, "d": d}}) + "\n")
     for m, r in d.items(): sent[(dev, m, ts)] = (r["v"], r["q"])
-    # the flat form of seed 000 on the flat route: short keys by the key map
+    # the flat shape on the flat route: short keys by the key map
     flat.write(json.dumps({"topic": f"plant/F-{i % 2}/flat", "payload": {"v": "2.1", "id": f"F-{i % 2}", "t": ts,
                "ti": 30 + i, "p": 1.25}}) + "\n")
     sent[(f"F-{i % 2}", "temp_inlet_c", ts)] = (30 + i, 192); sent[(f"F-{i % 2}", "pressure_bar", ts)] = (1.25, 192)
@@ -51,9 +51,9 @@ diff = [k for k in sent if landed.get(k) != [float(sent[k][0]), sent[k][1]]]
 print(len(sent), len(landed), len(diff), diff[:3])
 PY
 expect_eq "every reading of both registries landed as sent (sent, landed, differences)" "170 170 0 []" "$(cat compare.txt)"
-expect_eq "seed 000: the route's tag" '{"plant": "detroit"}|80' \
+expect_eq "pumps: the route's tag" '{"plant": "detroit"}|80' \
   "$(psql -Atc "select tags, count(*) from readings where device_id like 'P-%' group by tags")"
-expect_eq "seed 001: tenant and protocol from the decoded topic" "0a1b2c3d4e5f|modbus|10" \
+expect_eq "agents: tenant and protocol from the decoded topic" "0a1b2c3d4e5f|modbus|10" \
   "$(psql -Atc "select tenant, protocol, count(*) from readings where metric = 'rpm' group by 1, 2")"
 expect_eq "the rollups the two registries declare for readings" "readings_1h readings_1m" \
   "$(psql -Atc "select matviewname from pg_matviews where matviewname like 'readings%' order by 1" | tr '\n' ' ' | sed 's/ $//')"

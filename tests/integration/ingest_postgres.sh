@@ -45,9 +45,15 @@ expect_eq "gap rows" "P-007|4|4
 P-008|4|4" "$(psql -Atc 'select device_id, from_seq, to_seq from gapsdb.gaps order by 1')"
 
 # Outage: PostgreSQL stops mid-stream; batches spool to disk and are sent when it is back.
+# Each step waits for what it needs, not for a time: the first 300 lines
+# (seq 1001..1150) committed, then PostgreSQL stopped and the next 300 lines
+# fed until a batch lies in the spool, then PostgreSQL back and the rest fed.
 gen 1001 1400 > c.ndjson
-( sed -n 1,300p c.ndjson; sleep 2; stop_postgres; sleep 1; sed -n 301,600p c.ndjson; sleep 20;
-  resume_postgres; sleep 1; sed -n '601,$p' c.ndjson ) \
+committed() { [ "$(psql -Atc "select count(*) from iot.readings where seq between $1 and $2" 2>/dev/null)" = "$3" ]; }
+spooled() { ls spool 2>/dev/null | grep -q '\.batch$'; }
+( sed -n 1,300p c.ndjson; wait_for committed 1001 1150 1800 || echo "the first 300 lines were not committed" >&2
+  stop_postgres; sed -n 301,600p c.ndjson; wait_for spooled || echo "nothing was spooled" >&2
+  resume_postgres; sed -n '601,$p' c.ndjson ) \
   | iot-ingest --db "$PG_URL" --schema iot --spool spool --flush-interval 200ms --batch-size 300 --drain-timeout 30s \
       --metrics-file m.prom 2>err3.log
 rc=$?

@@ -64,7 +64,7 @@ set -e
 head -5 in.ndjson | cat big.ndjson - | iot-ingest --db sqlite:t4.db --dlq dlq4.ndjson 2>/dev/null
 expect_eq "pipe after a 10 MB line" 15 "$(q t4.db 'select count(*) from readings')"
 
-# Example registries: seed 002 KPI route (device = sensor_id, metric = the PI
+# Example registries: the KPI route (device = sensor_id, metric = the PI
 # tag of the topic, site as a tag, own table) and a topic no route matches.
 /usr/bin/python3 -c '
 import json
@@ -78,7 +78,7 @@ expect_eq "kpi route table and mapping" "sens-3|FI-103|4.5|{\"site\":\"S1\"}|202
 expect_eq "kpi rows" 5 "$(q kpi.db 'select count(*) from kpi_readings')"
 check "no_route to the DLQ" grep -q '"reason":"no_route"' kdlq.ndjson
 
-# Seed 003 signed messages, signed by Python itself; a tampered one goes to the DLQ.
+# Signed-shape messages, signed by Python itself; a tampered one goes to the DLQ.
 /usr/bin/python3 - "$IOT_SOURCE_DIR/examples/seed003-site.key" <<'PY' > signed.ndjson
 import base64, hashlib, hmac, json, sys
 key = open(sys.argv[1], "rb").read()

@@ -15,8 +15,8 @@ printf 's3cret pass\n' > "$T/pw"
 printf 'wrong\n' > "$T/bad-pw"
 
 for v in 5 311; do
-  iot-sub --broker "$MQTT_URL" -V $v -u alice --password-file "$T/pw" -t 'auth/#' --count 1 -W 10 > "$T/sub$v.out" 2>/dev/null &
-  SUB=$!; sleep 0.5
+  iot-sub --broker "$MQTT_URL" -V $v -u alice --password-file "$T/pw" -i "auth-sub-$v" -t 'auth/#' --count 1 -W 10 > "$T/sub$v.out" 2>/dev/null &
+  SUB=$!; wait_subscribed "$SUB" "auth-sub-$v" 'auth/#' || fail "iot-sub did not subscribe"
   rc=0; echo '{"v":1}' | iot-pub --broker "$MQTT_URL" -V $v -u alice --password-file "$T/pw" -t auth/x 2>/dev/null || rc=$?
   expect_eq "v$v: right password from a file: exit 0" 0 "$rc"
   rc=0; wait "$SUB" || rc=$?

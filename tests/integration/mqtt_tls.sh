@@ -25,8 +25,8 @@ start_mosquitto "listener $TLS_PORT 127.0.0.1" "cafile $T/test-ca.pem" "certfile
   "require_certificate true"
 wait_port "$TLS_PORT" || fail "TLS listener did not start"
 
-iot-sub --broker "mqtts://127.0.0.1:$TLS_PORT" --cafile "$T/test-ca.pem" -t 'tls/#' --count 1 -W 10 > "$T/tls.out" 2>"$T/sub.err" &
-SUB=$!; sleep 0.5
+iot-sub --broker "mqtts://127.0.0.1:$TLS_PORT" --cafile "$T/test-ca.pem" -i tls-sub -t 'tls/#' --count 1 -W 10 > "$T/tls.out" 2>"$T/sub.err" &
+SUB=$!; wait_subscribed "$SUB" tls-sub 'tls/#' || fail "iot-sub did not subscribe over TLS"
 rc=0; echo '{"v":1}' | iot-pub --broker "mqtts://127.0.0.1:$TLS_PORT" --cafile "$T/test-ca.pem" -t tls/a 2>"$T/pub.err" || rc=$?
 expect_eq "iot-pub over TLS with the right CA exits 0" 0 "$rc"
 rc=0; wait "$SUB" || rc=$?

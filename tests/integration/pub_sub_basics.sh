@@ -2,15 +2,17 @@
 # iot-pub -> mosquitto -> iot-sub with a real broker: every encoding round
 # trips, topics come from templates, bad input is rejected with a reason while
 # the stream goes on, --stamp numbers devices, alerts jump the queue, and the
-# exit codes of design §6 (0, 2, 3, 69, 75).
+# exit codes of iot-pub(1) and iot-sub(1) (0, 2, 3, 69, 75). Every subscriber
+# is waited for until the broker's log shows its subscription
+# (wait_subscribed), not for a fixed time.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 start_mosquitto
 T=$TEST_TMP
 
 # --- every encoding round trips, payload and content type intact ---
 for enc in json msgpack zlib+json zlib+msgpack; do
-  iot-sub --broker "$MQTT_URL" -t "enc/#" --count 1 -W 10 > "$T/enc.out" 2>/dev/null &
-  SUB=$!; sleep 0.3
+  iot-sub --broker "$MQTT_URL" -i "sub-$enc" -t "enc/#" --count 1 -W 10 > "$T/enc.out" 2>/dev/null &
+  SUB=$!; wait_subscribed "$SUB" "sub-$enc" "enc/#" || fail "iot-sub did not subscribe"
   echo '{"device_id":"P-1","d":{"t":{"v":21.5,"q":192}},"s":"ü"}' \
     | iot-pub --broker "$MQTT_URL" -t 'enc/{device_id}' --encode "$enc" 2>/dev/null
   wait "$SUB" || true
@@ -33,8 +35,8 @@ big=$(head -c 20000000 /dev/zero | tr '\0' 'a')
   echo '{"topic":"ok/b64","payload_b64":"AAEC/w=="}'
   printf '{"device_id":"P-9","v":4}'   # the last line counts without a newline
 } > "$T/bad.ndjson"
-iot-sub --broker "$MQTT_URL" -t 'ok/#' -t 'dev/#' --count 3 -W 10 > "$T/good.out" 2>/dev/null &
-SUB=$!; sleep 0.3
+iot-sub --broker "$MQTT_URL" -i sub-good -t 'ok/#' -t 'dev/#' --count 3 -W 10 > "$T/good.out" 2>/dev/null &
+SUB=$!; wait_subscribed "$SUB" sub-good 'ok/#' 'dev/#' || fail "iot-sub did not subscribe"
 rc=0; iot-pub --broker "$MQTT_URL" -t 'dev/{device_id}' --reject "$T/rejects.ndjson" "$T/bad.ndjson" 2>"$T/bad.err" || rc=$?
 expect_eq "bad input does not stop iot-pub (exit 0)" 0 "$rc"
 wait "$SUB" || true
@@ -46,8 +48,8 @@ expect_eq "each bad line rejected with its reason" "bad_json topic topic topic t
 check "reject records name the line" grep -q '"source":"[^"]*bad.ndjson:2"' "$T/rejects.ndjson"
 
 # --- --stamp: msg_id, per-device seq, ts; alerts jump the queue ---
-iot-sub --broker "$MQTT_URL" -t 'st/#' --count 4 -W 10 > "$T/stamp.out" 2>/dev/null &
-SUB=$!; sleep 0.3
+iot-sub --broker "$MQTT_URL" -i sub-stamp -t 'st/#' --count 4 -W 10 > "$T/stamp.out" 2>/dev/null &
+SUB=$!; wait_subscribed "$SUB" sub-stamp 'st/#' || fail "iot-sub did not subscribe"
 printf '%s\n' '{"device_id":"A"}' '{"device_id":"B"}' '{"device_id":"A"}' \
   | iot-pub --broker "$MQTT_URL" -t 'st/{device_id}' --stamp --outbox "$T/stamp.db" 2>/dev/null
 echo '{"device_id":"A"}' | iot-pub --broker "$MQTT_URL" -t 'st/{device_id}' --stamp --outbox "$T/stamp.db" 2>/dev/null
@@ -60,8 +62,8 @@ check "stamped msg_ids are ULIDs" /usr/bin/python3 -c 'import json,sys,re; asser
 rc=0; printf '%s\n' '{"device_id":"A","n":1}' '{"device_id":"A","n":2}' '{"device_id":"A","n":3,"priority":"alert"}' \
   | iot-pub --broker "mqtt://127.0.0.1:1" --retries 3 -t 'al/{device_id}' --outbox "$T/alert.db" 2>/dev/null || rc=$?
 expect_eq "unreachable broker with messages in the outbox: exit 75" 75 "$rc"
-iot-sub --broker "$MQTT_URL" -t 'al/#' --count 3 -W 10 > "$T/alert.out" 2>/dev/null &
-SUB=$!; sleep 0.3
+iot-sub --broker "$MQTT_URL" -i sub-alert -t 'al/#' --count 3 -W 10 > "$T/alert.out" 2>/dev/null &
+SUB=$!; wait_subscribed "$SUB" sub-alert 'al/#' || fail "iot-sub did not subscribe"
 rc=0; iot-pub --broker "$MQTT_URL" --outbox "$T/alert.db" --max-inflight 1 </dev/null 2>/dev/null || rc=$?
 expect_eq "the outbox drained: exit 0" 0 "$rc"
 wait "$SUB" || true
@@ -82,11 +84,12 @@ rc=0; iot-sub --broker "$MQTT_URL" >/dev/null 2>&1 || rc=$?
 expect_eq "iot-sub without -t -> 2" 2 "$rc"
 
 # --- --share: two subscribers of one group split the messages ---
-iot-sub --broker "$MQTT_URL" -t 'sh/#' --share g1 --idle 2 > "$T/sh1.out" 2>/dev/null &
+iot-sub --broker "$MQTT_URL" -i sub-sh1 -t 'sh/#' --share g1 --idle 5 > "$T/sh1.out" 2>/dev/null &
 S1=$!
-iot-sub --broker "$MQTT_URL" -t 'sh/#' --share g1 --idle 2 > "$T/sh2.out" 2>/dev/null &
+iot-sub --broker "$MQTT_URL" -i sub-sh2 -t 'sh/#' --share g1 --idle 5 > "$T/sh2.out" 2>/dev/null &
 S2=$!
-sleep 0.5
+wait_subscribed "$S1" sub-sh1 '$share/g1/sh/#' || fail "iot-sub 1 did not subscribe"
+wait_subscribed "$S2" sub-sh2 '$share/g1/sh/#' || fail "iot-sub 2 did not subscribe"
 seq 1 40 | sed 's/.*/{"n":&}/' | iot-pub --broker "$MQTT_URL" -t sh/x 2>/dev/null
 wait "$S1" || true; wait "$S2" || true
 a=$(wc -l < "$T/sh1.out"); b=$(wc -l < "$T/sh2.out")
@@ -103,13 +106,13 @@ expect_eq "--no-retained skips it (exit 3, nothing out)" "3 0" "$rc $(wc -l < "$
 
 # --- --payload-only, --raw, --dict ---
 echo '{"0":"device_id","1":"temp"}' > "$T/dict.json"
-iot-sub --broker "$MQTT_URL" -t 'dict/#' --count 1 -W 10 --dict "$T/dict.json" --payload-only > "$T/dict.out" 2>/dev/null &
-SUB=$!; sleep 0.3
+iot-sub --broker "$MQTT_URL" -i sub-dict -t 'dict/#' --count 1 -W 10 --dict "$T/dict.json" --payload-only > "$T/dict.out" 2>/dev/null &
+SUB=$!; wait_subscribed "$SUB" sub-dict 'dict/#' || fail "iot-sub did not subscribe"
 mosquitto_pub -p "$MQTT_PORT" -t dict/x -m '{"0":"P-3","1":{"v":2}}'
 wait "$SUB" || true
 expect_eq "--dict expands indices, --payload-only prints the payload" '{"device_id":"P-3","temp":{"v":2}}' "$(cat "$T/dict.out")"
-iot-sub --broker "$MQTT_URL" -t 'raw/#' --count 1 -W 10 --raw > "$T/raw.out" 2>/dev/null &
-SUB=$!; sleep 0.3
+iot-sub --broker "$MQTT_URL" -i sub-raw -t 'raw/#' --count 1 -W 10 --raw > "$T/raw.out" 2>/dev/null &
+SUB=$!; wait_subscribed "$SUB" sub-raw 'raw/#' || fail "iot-sub did not subscribe"
 mosquitto_pub -p "$MQTT_PORT" -t raw/x -m '{"a":1}'
 wait "$SUB" || true
 check "--raw keeps the payload as payload_b64" grep -q '"payload_b64":"eyJhIjoxfQ=="' "$T/raw.out"

@@ -15,7 +15,8 @@ Exit 77 when mosquitto or a Python module is missing.
 import gzip, json, os, pathlib, subprocess, sys, tempfile, threading, time, zlib
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
-from iot_testlib import bin_dir, check, finish, mosquitto_path, start_mosquitto  # noqa: E402
+from iot_testlib import (bin_dir, check, finish, mosquitto_path, paho_subscribe, start_mosquitto,  # noqa: E402
+                         wait_subscribed)
 
 try:
     import lz4.frame
@@ -65,14 +66,16 @@ def client(port):
     return c
 
 
-def record(port, tmp):
-    """iot-sub --raw and iot-sub (decoded) both record what paho publishes."""
+def record(broker, port, tmp):
+    """iot-sub --raw and iot-sub (decoded) both record what paho publishes,
+    from the moment the broker has both subscriptions."""
     subs = {}
     for name, extra in (("raw", ["--raw"]), ("decoded", [])):
         subs[name] = subprocess.Popen([f"{BIN}/iot-sub", "--broker", f"mqtt://127.0.0.1:{port}", "-V", "5", "-q", "1",
-                                       "-t", "rec/#", "-C", str(N), "-W", "20"] + extra,
+                                       "-i", f"rec-{name}", "-t", "rec/#", "-C", str(N), "-W", "20"] + extra,
                                       stdout=open(f"{tmp}/{name}.ndjson", "wb"), stderr=subprocess.PIPE)
-    time.sleep(0.7)
+    for name, s in subs.items():
+        check(f"iot-sub ({name}) subscribed", wait_subscribed(broker, s, f"rec-{name}", "rec/#"))
     pub = client(port)
     for topic, payload, p in MESSAGES:
         pub.publish(topic, payload, qos=1, properties=p).wait_for_publish()
@@ -94,9 +97,8 @@ def play(path, port):
     sub = mqtt.Client(client_id=f"rx-{os.getpid()}-{time.monotonic_ns()}", protocol=mqtt.MQTTv5)
     sub.on_message = on_message
     sub.connect("127.0.0.1", port)
-    sub.subscribe("rec/#", qos=1)
     sub.loop_start()
-    time.sleep(0.3)
+    check(f"{os.path.basename(path)}: paho subscribed (SUBACK)", paho_subscribe(sub, "rec/#", 1))
     replay = subprocess.Popen([f"{BIN}/iot-replay", "--fast", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     pub = subprocess.run([f"{BIN}/iot-pub", "--broker", f"mqtt://127.0.0.1:{port}", "-V", "5", "-q", "1"],
                          stdin=replay.stdout, capture_output=True, timeout=60)
@@ -142,7 +144,7 @@ def check_exact(label, got):
 
 
 def decode(payload):
-    """Python's own decoding of a payload, in seed 001's order."""
+    """Python's own decoding of a payload, in iot-sub(1)'s order."""
     for attempt in (lambda b: zlib.decompress(b), lambda b: b):
         try:
             body = attempt(payload)
@@ -164,7 +166,7 @@ def main():
     a_proc, a_port = start_mosquitto(tmp, "max_queued_messages 0\n", name="broker-a")
     b_proc, b_port = start_mosquitto(tmp, "max_queued_messages 0\n", name="broker-b")
     try:
-        record(a_port, tmp)
+        record(a_proc, a_port, tmp)
         raw = open(f"{tmp}/raw.ndjson", "rb").read()
         envs = [json.loads(line) for line in raw.splitlines()]
         check("--raw keeps every payload as payload_b64",
@@ -188,8 +190,8 @@ def main():
     finally:
         for p in (a_proc, b_proc):
             p.kill()
-    finish()
+    return finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

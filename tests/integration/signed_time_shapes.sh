@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed 003's time form (ts in seconds + ts_ns) read the same way by every tool
+# The signed shape's time form (ts in seconds + ts_ns) read the same way by every tool
 # that reads time, whatever shape is signed inside: a signed nested payload
 # (iot-replay shape=signed) must not land in January 1970 (iot-stream(5)
 # "Time"). Judged by Python's own arithmetic over the payloads themselves.

@@ -105,6 +105,10 @@ check "text report starts with the totals" grep -q "^total: $n_good lines, $n_go
 check "text report lists devices with problems" grep -q "^  P-00[0-6]: " g.txt
 "$V" --key-file k.key --report good.ndjson > g2.txt 2>/dev/null || true
 check "--report without a value is text, and the next word is an input" cmp -s g.txt g2.txt
+status "$V" --report xml good.ndjson > x.out 2> x.err
+expect_eq "--report xml is a usage error, not an input file" 2 "$rc"
+check "--report xml: the message names the bad value" grep -q '"xml" is not a report format' x.err
+check "--report xml: nothing on stdout" test ! -s x.out
 
 # --- keys ------------------------------------------------------------------
 printf 'not the key\n' > wrong.key

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# A device written in Python following seed 000 §6.4 to the letter
+# A device written in Python following iot-waveform(1) to the letter
 # (struct.pack, python-lz4, 16 KiB chunks, paho-mqtt QoS 1), with its chunks
 # shuffled and one duplicated, into a real mosquitto; iot-sub -> assemble.
-# The seed's `lz4.compress` is ambiguous, so both lz4.frame.compress and
+# Python's `lz4.compress` is ambiguous, so both lz4.frame.compress and
 # lz4.block.compress devices are tested.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 W="$IOT_BIN/iot-waveform"

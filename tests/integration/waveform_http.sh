@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The pre-signed URL path of seed 000 §6.4: `send --upload-url` PUTs the
+# The pre-signed URL path of iot-waveform(1): `send --upload-url` PUTs the
 # compressed blob to an HTTP server (nginx with its DAV module, on a free
 # loopback port) and emits only the complete message with the URL;
 # `assemble` fetches, verifies and stores it. A blob altered on the server

@@ -6,12 +6,13 @@ must decode each one (zlib -> MessagePack -> JSON, else payload_b64,
 byte-exact) with its QoS and v5 properties. iot-pub publishes signed and
 encoded messages: paho must receive the topic, the payload bytes, the QoS and
 the properties as specified, and Python's hmac must verify the signatures
-(seed 003's canonical JSON). Exit 77 when mosquitto is missing.
+(iot-stream(5), CANONICAL JSON). Exit 77 when mosquitto is missing.
 """
 import base64, json, os, pathlib, shutil, subprocess, sys, tempfile, threading, time, zlib
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
-from iot_testlib import bin_dir, check, finish, hmac_b64, mosquitto_path, start_mosquitto  # noqa: E402
+from iot_testlib import (bin_dir, check, finish, hmac_b64, mosquitto_path, paho_subscribe,  # noqa: E402
+                         start_mosquitto, wait_subscribed)
 
 try:
     import msgpack
@@ -40,12 +41,13 @@ def paho_client(port, v5=True):
     return c
 
 
-def sub_receives(port, published):
-    """Starts iot-sub, runs published(client), returns iot-sub's envelopes."""
+def sub_receives(broker, port, published):
+    """Starts iot-sub, publishes with paho once the broker has iot-sub's
+    subscription, returns iot-sub's envelopes."""
     n = len(published)
-    sub = subprocess.Popen([f"{BIN}/iot-sub", "--broker", f"mqtt://127.0.0.1:{port}", "-t", "in/#", "-q", "1",
-                            "--count", str(n), "-W", "15"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.5)
+    sub = subprocess.Popen([f"{BIN}/iot-sub", "--broker", f"mqtt://127.0.0.1:{port}", "-i", "interop-sub", "-t", "in/#",
+                            "-q", "1", "--count", str(n), "-W", "15"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    check("iot-sub subscribed", wait_subscribed(broker, sub, "interop-sub", "in/#"))
     client = paho_client(port)
     for topic, payload, qos, props in published:
         client.publish(topic, payload, qos=qos, properties=props).wait_for_publish()
@@ -55,7 +57,7 @@ def sub_receives(port, published):
     return [json.loads(line) for line in out.decode().splitlines()]
 
 
-def test_iot_sub_decodes_paho(port):
+def test_iot_sub_decodes_paho(broker, port):
     doc = {"device_id": "P-7", "d": {"temp_c": {"v": 21.5, "q": 192}}, "tags": ["a", "ü"], "n": None}
     raw = bytes(range(256)) + b"\xff\x00"
     bomb = zlib.compress(b"\0" * (80 << 20), 9)  # 80 MiB of zeros: over the 64 MiB cap
@@ -74,7 +76,7 @@ def test_iot_sub_decodes_paho(port):
         ("in/bomb", bomb, 1, None),
         ("in/notutf8json", b'{"a":"\xff"}', 1, None),
     ]
-    envs = {e["topic"]: e for e in sub_receives(port, published)}
+    envs = {e["topic"]: e for e in sub_receives(broker, port, published)}
     check("iot-sub received every message", len(envs) == len(published), sorted(envs))
     for topic, enc in [("in/json", "json"), ("in/msgpack", "msgpack"), ("in/zjson", "zlib+json"),
                        ("in/zmsgpack", "zlib+msgpack")]:
@@ -105,9 +107,8 @@ def test_paho_receives_iot_pub(port, tmp):
             done.set()
     client.on_message = on_message
     client.connect("127.0.0.1", port)
-    client.subscribe("out/#", qos=2)
     client.loop_start()
-    time.sleep(0.3)
+    check("paho subscribed (SUBACK)", paho_subscribe(client, "out/#", 2))
     lines = [json.dumps({"device_id": f"D{i}", "v": 1.5 + i, "s": "é"}) for i in range(4)]
     lines.append(json.dumps({"topic": "out/env", "payload": {"x": 1},
                              "props": {"user": {"k": "v"}, "response_topic": "r/t"}}))
@@ -150,7 +151,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="iot-interop.")
     broker, port = start_broker(tmp)
     try:
-        test_iot_sub_decodes_paho(port)
+        test_iot_sub_decodes_paho(broker, port)
         test_paho_receives_iot_pub(port, tmp)
     finally:
         broker.kill()

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Interop: what Python signs with seed 003's exact code, iot-verify accepts,
+"""Interop: what Python signs (json.dumps, hmac), iot-verify accepts,
 byte for byte through its canonical JSON; any change to a signed payload or
 its HMAC is caught. Payloads stress the canonical form: non-ASCII (BMP and
 surrogate pairs), escapes, floats where Python's repr switches to exponent
@@ -95,7 +95,7 @@ def main():
         r = report(["--key-file", key_file], [json.dumps(big)])
         check("a tampered line with a >64-bit integer is counted invalid", r["total"] == 1 and r["invalid"] == 1,
               json.dumps(r))
-        # Binary keys in key files (design §8): base64: and hex: prefixes.
+        # Binary keys in key files (iot-registry(5), key_file): base64: and hex: prefixes.
         raw = bytes(range(32))
         for prefix, text in [("base64:", base64.b64encode(raw).decode()), ("hex:", raw.hex())]:
             kf = os.path.join(tmp, "bin.key")

@@ -8,7 +8,7 @@ Import it with the tests/lib dir put on sys.path relative to the script:
 It gives what every suite repeated: the check()/finish() counters that print
 "ok - ..." / "not ok - ..." and the closing "N passed, N failed" line (the
 same format as tests/lib/servers.sh), where the binaries are (IOT_BIN,
-IOT_BUILD_DIR), a free loopback port, a throwaway mosquitto, and seed 003's
+IOT_BUILD_DIR), a free loopback port, a throwaway mosquitto, and the
 canonical JSON and HMAC signature.
 """
 import base64
@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-# Seed 003's json.dumps arguments: the signed bytes are exactly this text.
+# The json.dumps arguments of iot-stream(5), CANONICAL JSON: the signed bytes are exactly this text.
 CANONICAL_JSON = {"indent": None, "separators": (",", ":"), "sort_keys": True}
 
 
@@ -88,12 +88,17 @@ def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
     """Starts an anonymous mosquitto on a free loopback port with its config in
     `tmp` (file NAME.conf); returns (process, port) once it accepts
     connections. Another port is tried when the one found free was taken in
-    the meantime by a parallel suite (the process then exits at once)."""
+    the meantime by a parallel suite (the process then exits at once). The
+    broker logs every SUBSCRIBE to NAME.log (process.log_path), which
+    wait_subscribed reads."""
     for _ in range(5):
         port = free_port()
         conf = os.path.join(tmp, f"{name}.conf")
+        log_path = os.path.join(tmp, f"{name}.log")
         with open(conf, "w") as f:
-            f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\n{extra_conf}")
+            f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nlog_dest file {log_path}\n")
+            f.write("".join(f"log_type {t}\n" for t in ("error", "warning", "notice", "information", "subscribe")))
+            f.write(extra_conf)
             if os.getuid() == 0:
                 f.write("user root\n")
         proc = subprocess.Popen([mosquitto_path(), "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -104,6 +109,7 @@ def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
                 socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
                 time.sleep(0.05)
                 if proc.poll() is None:
+                    proc.log_path = log_path
                     return proc, port
                 break
             except OSError:
@@ -112,16 +118,46 @@ def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
     raise SystemExit("mosquitto did not start")
 
 
+def wait_subscribed(broker, client, client_id, *filters):
+    """True once the broker's log shows that client_id (a process started
+    with -i client_id) subscribed to every filter: a message published after
+    that reaches it. False when the client process ended first, or after a
+    minute (a bound against hanging; a busy machine only makes it later)."""
+    for _ in range(600):
+        if client.poll() is not None:
+            return False
+        seen = set()
+        with open(broker.log_path, errors="replace") as log:
+            for line in log:
+                parts = line.split()
+                if len(parts) == 4 and parts[1] == client_id:
+                    seen.add(parts[3])
+        if all(f in seen for f in filters):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def paho_subscribe(client, topic, qos):
+    """Subscribes a started paho client (loop running) and waits for the
+    broker's SUBACK; True when it came within a minute."""
+    import threading
+    acked = threading.Event()
+    client.on_subscribe = lambda *args: acked.set()
+    client.subscribe(topic, qos=qos)
+    return acked.wait(60)
+
+
 def canonical(obj):
-    """Seed 003's canonical JSON text of obj."""
+    """The canonical JSON text of obj (iot-stream(5))."""
     return json.dumps(obj, **CANONICAL_JSON)
 
 
 def hmac_digest(key, payload):
-    """Seed 003's HMAC-SHA256 over the canonical JSON of payload (raw bytes)."""
+    """The signed shape's HMAC-SHA256 over the canonical JSON of payload (raw bytes)."""
     return hmac.digest(key, canonical(payload).encode(), "sha256")
 
 
 def hmac_b64(key, payload):
-    """The signature as seed 003 stores it: base64 of hmac_digest."""
+    """The signature as the signed shape holds it: base64 of hmac_digest."""
     return base64.b64encode(hmac_digest(key, payload)).decode()

@@ -199,7 +199,7 @@ std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
   pending_rows_ = 0;
   f.acks = std::exchange(ack_ids_, {});
   f.stream_lines = std::exchange(stream_lines_, {});
-  // XADD to the stream runs beside the database write (seed 000 §6.1).
+  // XADD to the stream runs beside the database write (iot-ingest(1), --to-stream).
   if (out_.stream_writer && !f.stream_lines.empty())
     f.streamed = std::async(std::launch::async, [this, &f] { return out_.stream_writer->add(f.stream_lines); });
   if (!f.batch.empty()) {

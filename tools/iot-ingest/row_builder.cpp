@@ -114,7 +114,7 @@ Result<store::WaveformRow> build_waveform(simdjson::dom::element payload) {
   if (w.blob.empty()) w.blob = string_of(o, "path");
   simdjson::dom::element e;
   std::int64_t ts_ms = 0;
-  if (!o["ts"].get_int64().get(ts_ms)) {  // seed 000: ts is Unix ms
+  if (!o["ts"].get_int64().get(ts_ms)) {  // nested shape: ts is Unix ms
     w.time_ns = ts_ms * 1000000;
   } else if (!o["time"].get(e) || !o["timestamp"].get(e)) {
     auto t = telemetry::parse_timestamp_ns(e);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/duration.hpp"
+
 namespace iot::ingest {
 
 std::string summary_text(const Stats& s, double seconds) {
@@ -13,8 +15,8 @@ std::string summary_text(const Stats& s, double seconds) {
       s.duplicates_key, s.rejects, s.gap_events, s.missing, s.reordered, s.batches, s.spooled_batches,
       s.drained_batches);
   if (s.latency_count)
-    text += fmt::format(", latency ts->commit mean {:.3f}s max {:.3f}s", s.latency_sum_s / s.latency_count,
-                        s.latency_max_s);
+    text += fmt::format(", latency ts->commit mean {} max {}", format_duration(s.latency_sum_s / s.latency_count),
+                        format_duration(s.latency_max_s));
   if (s.waveforms) text += fmt::format(", {} waveforms", s.waveforms);
   return text;
 }

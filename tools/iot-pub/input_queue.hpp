@@ -13,18 +13,27 @@
 #include <thread>
 #include <vector>
 
+#include "core/result.hpp"
+
 namespace iot::pub {
 
 struct InputLine {
   std::string text;
   std::string source;  // "FILE:LINE", "-:LINE", "-m:N"
   bool too_long = false;
+  bool raw = false;    // the payload's bytes as they are (iot-pub(1) "RAW PAYLOADS")
 };
+
+// How the inputs are read: NDJSON lines (envelopes or bare payloads), raw
+// lines (--raw, -l), or each input whole as one raw message (-f, -s).
+enum class InputKind { ndjson, raw_lines, whole };
 
 class InputQueue {
  public:
-  // Reads the -m messages, then each input ("-" is stdin) in order.
-  InputQueue(std::vector<std::string> messages, std::vector<std::string> inputs, std::size_t capacity = 4096);
+  // Reads the -m messages, then each input ("-" is stdin) in order. -m
+  // messages are raw unless kind is ndjson.
+  InputQueue(std::vector<std::string> messages, std::vector<std::string> inputs,
+             InputKind kind = InputKind::ndjson, std::size_t capacity = 4096);
   // Joins the reader: only destroy a queue whose reader_done() (a reader
   // blocked in read(2) on a pipe cannot be stopped; the owner leaks it then).
   ~InputQueue();
@@ -40,8 +49,11 @@ class InputQueue {
  private:
   void push(InputLine line);
   void run();
+  void read_input(const std::string& path);
+  void note_read_error(const Error& error);
 
   std::vector<std::string> messages_, inputs_;
+  InputKind kind_;
   std::size_t capacity_;
   std::function<void()> on_ready_;
   mutable std::mutex mutex_;

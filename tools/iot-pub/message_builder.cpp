@@ -73,8 +73,31 @@ Result<std::string> MessageBuilder::topic_for(const stream::EnvelopeView& view, 
   } else {
     return reject("topic", "a bare payload needs a topic template (-t)");
   }
+  return rewritten(std::move(topic));
+}
+
+Result<std::string> MessageBuilder::rewritten(std::string topic) const {
   if (auto st = topic::validate_topic_name(topic); !st) return reject("topic", st.error().message);
-  return topic;
+  if (settings_.rewriter.empty()) return topic;
+  auto r = settings_.rewriter.apply(topic);
+  if (!r) return reject("topic", r.error().message);
+  return r;
+}
+
+Result<spool::OutboxEntry> MessageBuilder::build_raw(std::string_view bytes) {
+  if (!settings_.topic_template || !settings_.topic_template->is_fixed())
+    return reject("topic", "a raw payload needs a fixed topic (-t without {name})");
+  auto topic = settings_.topic_template->fill_map({});
+  if (!topic) return reject("topic", topic.error().message);
+  auto final_topic = rewritten(std::move(*topic));
+  if (!final_topic) return final_topic.error();
+  if (bytes.size() > limits::max_payload_bytes) return reject("too_large", "payload over the size limit");
+  spool::OutboxEntry e;
+  e.qos = settings_.qos;
+  e.retain = settings_.retain;
+  e.topic = std::move(*final_topic);
+  e.payload = std::string(bytes);
+  return e;
 }
 
 // Inserts the missing stamp members at the front of the payload object.
@@ -96,9 +119,9 @@ Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std:
     if (!seq) return seq.error();
     member("seq", std::to_string(*seq));
   }
-  if (settings_.key) {  // seed 003: seconds and nanoseconds inside the signed payload
-    // Both or neither: "ts_ns" beside a payload's own "ts" (Unix ms in seed
-    // 000's shapes) would make every reader take that ts as seconds.
+  if (settings_.key) {  // signed shape: seconds and nanoseconds inside the payload
+    // Both or neither: "ts_ns" beside a payload's own "ts" (Unix ms in the
+    // nested and flat shapes) would make every reader take that ts as seconds.
     if (!has_key(payload, "ts") && !has_key(payload, "ts_ns")) {
       member("ts", std::to_string(ns / 1000000000));
       member("ts_ns", std::to_string(ns % 1000000000));

@@ -17,12 +17,14 @@
 #include "spool/outbox.hpp"
 #include "stream/envelope.hpp"
 #include "topic/pattern.hpp"
+#include "topic/rewrite.hpp"
 #include "ulid/ulid.hpp"
 
 namespace iot::pub {
 
 struct BuildSettings {
   std::optional<topic::TopicTemplate> topic_template;
+  topic::TopicRewriter rewriter;          // --topic-rewrite, --topic-prefix: applied to every topic
   std::optional<codec::Encoding> encode;  // nullopt: the envelope's enc, else json
   std::optional<std::string> key;         // HMAC key: sign
   bool stamp = false;
@@ -41,9 +43,13 @@ class MessageBuilder {
   MessageBuilder(BuildSettings settings, SeqSource next_seq);
   // Errors carry the reject reason: bad_json, schema, topic, too_large, encode, sign.
   Result<spool::OutboxEntry> build(std::string_view line);
+  // A raw payload (--raw, -f, -s, -l): its bytes as they are, to the fixed
+  // -t topic; no stamp, signature, encoding or content type.
+  Result<spool::OutboxEntry> build_raw(std::string_view bytes);
 
  private:
   Result<std::string> topic_for(const stream::EnvelopeView& view, simdjson::dom::element payload);
+  Result<std::string> rewritten(std::string topic) const;
   Result<std::string> stamped(simdjson::dom::element payload, std::string json);
 
   BuildSettings settings_;

@@ -10,14 +10,29 @@ void define_options(CLI::App& app, PubOptions& o) {
       ->group(in);
   app.add_option("-m,--message", o.messages, "Publish this line (an envelope or a bare payload); repeatable")
       ->group(in);
+  app.add_flag("--raw", o.raw,
+                           "-m messages and input lines are payloads as they are (text or bytes), not JSON")
+      ->group(in);
+  auto* file = app.add_option("-f,--file", o.file, "Publish the whole FILE as one message, byte for byte")->group(in);
+  auto* whole = app.add_flag("-s,--stdin-file", o.stdin_whole, "Publish all of stdin as one message")->group(in);
+  auto* lines = app.add_flag("-l,--stdin-line", o.stdin_lines, "Publish each line of stdin as a message, as it is")
+                    ->group(in);
+  file->excludes(whole)->excludes(lines);
+  whole->excludes(lines);
   app.add_option("--reject", o.reject_file, "Append reject records for bad input lines to this file")->group(in);
   const char* msg = "Messages";
   app.add_option("-t,--topic", o.topic_template,
                  "Topic template for bare payloads, filled from payload fields: plant/{device_id}/telemetry")
       ->group(msg);
+  app.add_option("--topic-prefix", o.topic_prefix, "Put P in front of every topic (as written: add the '/')")
+      ->group(msg);
+  app.add_option("--topic-rewrite", o.topic_rewrites,
+                 "Rewrite topics: FROM=>TO, FROM an MQTT filter, {1} {2}... its wildcards: "
+                 "'plant/+/#=>staging/{1}/{2}'; repeatable, the first match wins")
+      ->group(msg);
   app.add_option("--encode", o.encode, "Wire encoding: json, msgpack, zlib+json or zlib+msgpack")
       ->check(CLI::IsMember({"json", "msgpack", "zlib+json", "zlib+msgpack"}))->group(msg);
-  app.add_option("--key-file", o.key_file, "Sign payloads with this HMAC key (seed 003 form)")->group(msg);
+  app.add_option("--key-file", o.key_file, "Sign payloads with this HMAC key (the signed shape of iot-stream(5))")->group(msg);
   app.add_flag("--stamp", o.stamp, "Fill schema_version, msg_id (ULID), per-device seq and ts where missing")
       ->group(msg);
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(msg);
@@ -29,7 +44,7 @@ void define_options(CLI::App& app, PubOptions& o) {
       ->check(CLI::IsMember({"refuse", "drop-oldest"}))->group(del);
   app.add_option("--max-inflight", o.max_inflight, "Most unacknowledged messages handed to the broker")
       ->check(CLI::Range(1, 65535))->group(del);
-  app.add_option("--rate", o.rate, "Most messages per second in total: N or N/s")->group(del);
+  cli::add_rate(app, "--rate", o.rate, "Most messages per second in total: N, N/s, N/m or N/h")->group(del);
   app.add_option("--retries", o.retries, "Failed connection attempts in a row before giving up (0: never)")
       ->check(CLI::NonNegativeNumber)->group(del);
   cli::add_duration(app, "--connect-timeout", o.connect_timeout, "Time one connection attempt may take (TCP, TLS, CONNACK)")

@@ -17,17 +17,23 @@ struct PubOptions {
   cli::BrokerOptions broker;
   cli::LogOptions log;
   std::vector<std::string> inputs;    // files; none or "-": stdin
-  std::vector<std::string> messages;  // -m: payload or envelope lines
+  std::vector<std::string> messages;  // -m: payload or envelope lines (with --raw: payloads as they are)
+  bool raw = false;                   // --raw: -m and input lines are payload bytes as they are
+  std::string file;                   // -f FILE: the whole file as one message
+  bool stdin_whole = false;           // -s: all of stdin as one message
+  bool stdin_lines = false;           // -l: each stdin line a message
   std::string topic_template;         // -t
+  std::string topic_prefix;           // --topic-prefix P
+  std::vector<std::string> topic_rewrites;  // --topic-rewrite FROM=>TO, repeatable
   std::string encode;                 // --encode: empty keeps the envelope's enc, else json
-  std::string key_file;               // --key-file: sign (seed 003)
+  std::string key_file;               // --key-file: sign (signed shape)
   bool stamp = false;
   bool retain = false;
   std::string outbox;                 // --outbox FILE
   std::uint64_t outbox_max = 0;       // --outbox-max N (0: no cap)
   std::string outbox_full = "refuse"; // refuse | drop-oldest
   int max_inflight = 100;
-  std::string rate;                   // --rate N or N/s: messages/s in total (empty: no limit)
+  cli::Rate rate;                     // messages/s in total (0: no limit)
   int retries = 10;
   cli::Duration connect_timeout{"10s"};
   std::string reject_file;            // --reject FILE

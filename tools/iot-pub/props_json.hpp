@@ -1,4 +1,4 @@
-// The envelope's "props" object (design §1) <-> mqtt::Properties.
+// The envelope's "props" object (iot-stream(5), ENVELOPE FIELDS) <-> mqtt::Properties.
 #pragma once
 
 #include <simdjson.h>

@@ -12,13 +12,36 @@
 namespace iot::pub {
 namespace {
 
-Result<BuildSettings> build_settings(const PubOptions& o) {
+Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
+
+// -f, -s, -l and --raw (iot-pub(1) "RAW PAYLOADS"): how the input is read.
+Result<InputKind> input_kind(const PubOptions& o) {
+  bool whole = !o.file.empty() || o.stdin_whole;
+  if ((whole || o.stdin_lines) && (!o.messages.empty() || !o.inputs.empty()))
+    return usage("-f, -s and -l are the message source: give them without -m or input files");
+  if (!whole && !o.stdin_lines && !o.raw) return InputKind::ndjson;
+  if (!o.stamp && o.key_file.empty() && o.encode.empty()) return whole ? InputKind::whole : InputKind::raw_lines;
+  return usage("--stamp, --key-file and --encode work on JSON payloads, not with --raw, -f, -s or -l");
+}
+
+std::vector<std::string> input_paths(const PubOptions& o) {
+  if (!o.file.empty()) return {o.file};
+  if (o.stdin_whole || o.stdin_lines) return {"-"};
+  return o.inputs;
+}
+
+Result<BuildSettings> build_settings(const PubOptions& o, InputKind kind) {
   BuildSettings s;
   if (!o.topic_template.empty()) {
     auto t = topic::TopicTemplate::parse(o.topic_template);
     if (!t) return make_error(ErrorKind::usage, "usage", "-t: " + t.error().message);
     s.topic_template = std::move(*t);
   }
+  if (kind != InputKind::ndjson && (!s.topic_template || !s.topic_template->is_fixed()))
+    return usage("--raw, -f, -s and -l need -t TOPIC, a fixed topic (a raw payload has no fields for {name})");
+  auto rewriter = topic::TopicRewriter::make(o.topic_prefix, o.topic_rewrites);
+  if (!rewriter) return rewriter.error();
+  s.rewriter = std::move(*rewriter);
   if (!o.encode.empty()) s.encode = codec::parse_encoding(o.encode);
   if (!o.key_file.empty()) {
     auto key = cli::read_secret_file(o.key_file);
@@ -62,10 +85,10 @@ void print_summary(const PublisherCounters& c, const spool::Outbox& outbox, cons
 }
 
 int publish(const PubOptions& o) {
-  auto settings = build_settings(o);
+  auto kind = input_kind(o);
+  if (!kind) cli::fail(kind.error());
+  auto settings = build_settings(o, *kind);
   if (!settings) cli::fail(settings.error());
-  auto rate_value = o.rate.empty() ? Result<double>(0.0) : parse_rate(o.rate);
-  if (!rate_value) cli::fail(rate_value.error());
   auto outbox = open_outbox(o);
   if (!outbox) cli::fail(outbox.error());
   std::unique_ptr<stream::RejectSink> rejects = std::make_unique<stream::RejectSink>();
@@ -80,21 +103,30 @@ int publish(const PubOptions& o) {
 
   spool::Outbox& box = **outbox;
   MessageBuilder builder(std::move(*settings), [&box](std::string_view device) { return box.next_seq(device); });
-  RateLimiter rate(*rate_value);
+  RateLimiter rate(o.rate.per_second);
   PublisherSettings ps;
   ps.max_inflight = o.max_inflight;
   ps.drain_timeout = o.drain_timeout.value;
   ps.durable = !o.outbox.empty();
   Publisher publisher(ps, box, **session, builder, *rejects, rate);
   publisher.attach();
-  auto input = std::make_unique<InputQueue>(o.messages, o.inputs);
+  auto input = std::make_unique<InputQueue>(o.messages, input_paths(o), *kind);
   input->start([&publisher] { publisher.wake(); });
   (void)(*session)->start();
   int code = publisher.run(*input);
   (*session)->stop();
-  if (code == exit_code::unavailable || (code == exit_code::temp_fail && !(*session)->ever_connected()))
-    log::error("{}", (*session)->last_error().message);
+  // Why the session gave up, printed once here (the session only reports
+  // the attempts it retries).
+  if ((*session)->state() == mqtt::SessionState::failed) log::error("{}", (*session)->last_error().message);
   if (code == exit_code::ok && input->read_error()) code = exit_code::io_error;
+  // Messages given on the command line are the whole job, not a stream with
+  // some bad lines: when iot-pub or the broker refused every one, say so
+  // (iot-pub(1), EXIT STATUS).
+  const auto& c = publisher.counters();
+  if (code == exit_code::ok && !o.messages.empty() && o.inputs.empty() && c.read > 0 && c.rejected >= c.read) {
+    log::error("every message given with -m was rejected ({})", c.rejected);
+    code = exit_code::problems;
+  }
   (void)rejects->flush();
   print_summary(publisher.counters(), box, o.log.metrics_file);
   if (!input->reader_done()) (void)input.release();  // blocked in read(2): left to the process exit

@@ -63,7 +63,7 @@ Status Publisher::apply_acks() {
     if (auto st = outbox_.remove(id); !st) return st;
     if (signed_mid < 0) {
       ++counters_.rejected;
-      log::warn("the broker refused message {} (outbox id {})", mid, id);
+      log::warn_repeated("refused by the broker", "the broker refused message {} (outbox id {})", mid, id);
     } else {
       ++counters_.acknowledged;
     }
@@ -89,7 +89,7 @@ Status Publisher::read_input(InputQueue& input) {
       (void)rejects_.reject("too_large", "line over the length limit", line.source, "");
       continue;
     }
-    auto entry = builder_.build(line.text);
+    auto entry = line.raw ? builder_.build_raw(line.text) : builder_.build(line.text);
     if (!entry) {
       ++counters_.rejected;
       (void)rejects_.reject(entry.error().reason, entry.error().message, line.source, line.text);

@@ -6,16 +6,6 @@
 
 namespace iot::pub {
 
-Result<double> parse_rate(std::string_view text) {
-  if (text.ends_with("/s")) text.remove_suffix(2);
-  std::string s(text);
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || !(v >= 0))
-    return make_error(ErrorKind::usage, "usage", "--rate takes messages per second: N or N/s");
-  return v;
-}
-
 RateLimiter::RateLimiter(double per_second) : rate_(per_second), tokens_(std::min(1.0, per_second)) {}
 
 bool RateLimiter::try_take(std::chrono::steady_clock::time_point now, std::chrono::nanoseconds& wait) {

@@ -11,7 +11,6 @@
 namespace iot::pub {
 
 // "500", "500/s", "2.5/s"; fails on anything else or a negative rate.
-Result<double> parse_rate(std::string_view text);
 
 class RateLimiter {
  public:

@@ -72,8 +72,8 @@ Result<std::unique_ptr<ItemSource>> open_database(const ReplayOptions& o) {
   store::ReadingFilter filter;
   filter.devices = o.devices;
   filter.metrics = o.metrics;
-  filter.since_ns = o.since_ns;
-  filter.until_ns = o.until_ns;
+  if (o.since) filter.since_ns = o.since->unix_ns;
+  if (o.until) filter.until_ns = o.until->unix_ns;
   filter.table = o.table;
   filter.schema = o.schema;
   auto source = store::ReadingSource::open(o.from_db, filter);

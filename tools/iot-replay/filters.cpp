@@ -37,12 +37,12 @@ class FilteredItems : public ItemSource {
 }  // namespace
 
 bool has_filters(const ReplayOptions& o) {
-  return o.since_ns || o.until_ns || !o.devices.empty() || !o.topic_filters.empty();
+  return o.since || o.until || !o.devices.empty() || !o.topic_filters.empty();
 }
 
 bool passes_filters(const RecordInfo& info, const ReplayOptions& o) {
-  if (o.since_ns && (!info.time_ns || *info.time_ns < *o.since_ns)) return false;
-  if (o.until_ns && (!info.time_ns || *info.time_ns >= *o.until_ns)) return false;
+  if (o.since && (!info.time_ns || *info.time_ns < o.since->unix_ns)) return false;
+  if (o.until && (!info.time_ns || *info.time_ns >= o.until->unix_ns)) return false;
   if (!o.devices.empty() &&
       (!info.device || std::find(o.devices.begin(), o.devices.end(), *info.device) == o.devices.end()))
     return false;

@@ -1,21 +1,14 @@
 #include "iot-replay/options.hpp"
 
+#include <chrono>
+#include <cmath>
+
 #include "iot-replay/filters.hpp"
-#include "core/time_text.hpp"
 
 namespace iot::replay {
 namespace {
 
 Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
-
-// --since / --until: empty text leaves the bound unset, else it must parse.
-Status parse_time_option(const std::string& text, std::optional<std::int64_t>& bound_ns) {
-  if (text.empty()) return ok_status();
-  auto t = time_text::parse_time_ns(text, time_text::command_line_rules);
-  if (!t) return usage(t.error().message);
-  bound_ns = *t;
-  return ok_status();
-}
 
 // A topic template must render to a topic iot-pub can publish.
 Status check_topic_template(const std::string& tpl) {
@@ -28,18 +21,26 @@ Status check_topic_template(const std::string& tpl) {
   return ok_status();
 }
 
+// --fast without start=: the fleet ends at the current second instead of
+// starting there, so that nothing it writes is stamped in the future (an
+// iot-verify downstream would count each such message as future_ts).
+std::int64_t fast_fleet_start_ms(double duration_s) {
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  return now.count() * 1000 - static_cast<std::int64_t>(std::ceil(duration_s * 1000));
+}
+
 }  // namespace
 
 void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("files", o.files, "Recordings to play: NDJSON, .gz or .lz4 (sniffed); - is stdin; several are merged by time");
   app.add_option("--speed", o.speed, "Play at this multiple of the recorded pace (default 1)")->check(CLI::PositiveNumber);
-  app.add_option("--rate", o.rate, "Ignore timestamps: this many messages per second in total")->check(CLI::PositiveNumber);
+  cli::add_rate(app, "--rate", o.rate, "Ignore timestamps: this many messages per second in total (N, N/s, N/m, N/h)");
   app.add_flag("--fast", o.fast, "No pacing: as fast as the reader takes them");
   app.add_option("--loop", o.loop, "Play the recordings N times (0: until interrupted)")->check(CLI::NonNegativeNumber);
   app.add_flag("--retime", o.retime, "Shift every timestamp so that the first message is now");
   app.add_flag("--new-ids", o.new_ids, "With --retime: give every message with a msg_id a fresh ULID");
-  app.add_option("--since", o.since_text, "Only messages at or after this time (ISO 8601 or Unix s/ms/us/ns)");
-  app.add_option("--until", o.until_text, "Only messages before this time");
+  cli::add_time(app, "--since", o.since, "Only messages at or after this time (ISO 8601 or Unix s/ms/us/ns)");
+  cli::add_time(app, "--until", o.until, "Only messages before this time");
   app.add_option("--device", o.devices, "Only this device (repeatable)");
   app.add_option("--topic", o.topic_filters, "Only topics matching this MQTT filter (repeatable)");
   app.add_option("--synthetic", o.synthetic_text,
@@ -48,6 +49,10 @@ void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("--truth", o.truth_file, "With --inject: write the ground truth (JSON) to this file");
   app.add_option("--key-file", o.key_file, "HMAC key: signs shape=signed fleets, and signs again the payloads --retime changes");
   app.add_option("--topic-template", o.topic_template, "Topic of generated and database messages (default plant/{device_id}/telemetry)");
+  app.add_option("--topic-prefix", o.topic_prefix, "Put P in front of every topic played (as written: add the '/')");
+  app.add_option("--topic-rewrite", o.topic_rewrites,
+                 "Rewrite topics: FROM=>TO, FROM an MQTT filter, {1} {2}... its wildcards: "
+                 "'plant/+/#=>staging/{1}/{2}'; repeatable, the first match wins");
   app.add_option("--from-db", o.from_db, "Read stored readings back: sqlite:FILE or postgresql://...");
   app.add_option("--table", o.table, "With --from-db: the readings table (default readings)");
   app.add_option("--schema", o.schema, "With --from-db postgresql://: the schema of the table (default public)");
@@ -59,8 +64,6 @@ void define_options(CLI::App& app, ReplayOptions& o) {
 Status validate_options(ReplayOptions& o) {
   int sources = (!o.files.empty()) + (!o.synthetic_text.empty()) + (!o.from_db.empty());
   if (sources > 1) return usage("give one source: files, --synthetic or --from-db");
-  if (auto s = parse_time_option(o.since_text, o.since_ns); !s) return s;
-  if (auto s = parse_time_option(o.until_text, o.until_ns); !s) return s;
   if (o.new_ids && !o.retime) return usage("--new-ids needs --retime");
   if ((!o.inject_text.empty() || !o.truth_file.empty()) && o.synthetic_text.empty())
     return usage("--inject and --truth work with --synthetic");
@@ -74,6 +77,7 @@ Status validate_options(ReplayOptions& o) {
       if (!inject) return inject.error();
       o.inject = *inject;
     }
+    if (o.fast && !o.fleet->start_ms) o.fleet->start_ms = fast_fleet_start_ms(o.fleet->duration_s);
     if (o.fleet->shape == FleetShape::signed_payload && o.key_file.empty())
       return usage("--synthetic shape=signed needs --key-file");
   }
@@ -86,9 +90,12 @@ Status validate_options(ReplayOptions& o) {
   if (!o.schema.empty() && !o.from_db.starts_with("postgres")) return usage("--schema works with --from-db postgresql://");
   if (has_filters(o) && !o.truth_file.empty())
     return usage("--truth describes the whole fleet: give it without --since/--until/--device/--topic");
+  auto rewriter = topic::TopicRewriter::make(o.topic_prefix, o.topic_rewrites);
+  if (!rewriter) return rewriter.error();
+  o.rewriter = std::move(*rewriter);
   return check_topic_template(o.topic_template);
 }
 
-PaceOptions pace_options(const ReplayOptions& o) { return PaceOptions{o.fast, o.speed, o.rate}; }
+PaceOptions pace_options(const ReplayOptions& o) { return PaceOptions{o.fast, o.speed, o.rate.per_second}; }
 
 }  // namespace iot::replay

@@ -6,7 +6,7 @@
 
 namespace iot::replay {
 
-// Returns the exit status (design §6): 0; 74 when a file failed on the way
+// Returns the exit status (iot-replay(1), EXIT STATUS): 0; 74 when a file failed on the way
 // (after everything before the fault was played); 69 when the database went
 // away; 130 when interrupted.
 int play(ItemSource& source, const ReplayOptions& options);

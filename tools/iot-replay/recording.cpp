@@ -119,7 +119,7 @@ class RecordingItems : public ItemSource {
 }  // namespace
 
 Result<std::unique_ptr<ItemSource>> open_recording(const ReplayOptions& o) {
-  bool inspect = has_filters(o) || o.retime || (!o.fast && o.rate <= 0);
+  bool inspect = has_filters(o) || o.retime || (!o.fast && o.rate.per_second <= 0);
   if (o.loop != 1)
     for (const auto& f : o.files)
       if (f == "-") return make_error(ErrorKind::usage, "usage", "--loop cannot replay stdin: name files");

@@ -7,6 +7,7 @@
 #include "iot-replay/options.hpp"
 #include "iot-replay/player.hpp"
 #include "iot-replay/sources.hpp"
+#include "iot-replay/topic_rewriting.hpp"
 
 namespace iot::replay {
 
@@ -23,6 +24,7 @@ int run(int argc, char** argv) {
         if (!source) cli::fail(source.error());
         // Recordings filter as they read; the others are filtered here.
         if (options.fleet || !options.from_db.empty()) *source = filtered(std::move(*source), options);
+        *source = rewritten(std::move(*source), options);  // after the filters: they see recorded topics
         return play(**source, options);
       });
 }

@@ -1,6 +1,6 @@
 // --journal FILE: every output line is appended and fdatasync'ed before the
 // message handler returns, so before libmosquitto writes the PUBACK (threaded
-// mode, library facts A). A restart prints what the journal holds first
+// mode; iot-sub(1), DELIVERY GUARANTEES). A restart prints what the journal holds first
 // (duplicates are possible: the stream is at-least-once) and starts it anew.
 // The file is started anew when it passes max_bytes, since its lines were
 // already written to stdout.

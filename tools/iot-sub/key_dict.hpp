@@ -1,4 +1,4 @@
-// seed 001's key compaction: devices publish field names as integer indices
+// Key compaction (iot-sub(1), --dict): devices publish field names as integer indices
 // with a shared dictionary. The file is a JSON object {"0": "device_id",
 // "1": "temperature", ...} (or an array, index = position); every object key
 // of a payload that is a decimal index in it is renamed, at any depth.

@@ -30,11 +30,26 @@ void define_options(CLI::App& app, SubOptions& o) {
       ->group(out);
   app.add_option("--dict", o.dict_file, "Key-compaction dictionary (JSON: {\"0\": \"name\", ...}) to expand keys")
       ->group(out);
-  app.add_flag("--payload-only", o.payload_only, "Print only the decoded payload of each message")->group(out);
-  app.add_flag("--raw", o.raw, "Do not decode: every payload as payload_b64")->group(out);
-  app.add_option("--journal", o.journal,
-                 "Append each message to this file and fsync it before acknowledging; a restart prints "
-                 "what it holds first")->group(out);
+  auto* pretty = app.add_flag("-v,--pretty", o.pretty,
+                              "Human output even to a pipe: time, topic and payload (JSON pretty-printed), "
+                              "as a terminal gets it")->group(out);
+  auto* format = app.add_option("-F,--format", o.format,
+                                "Write each message as FORMAT: %t topic, %p payload, %v payload for a person, "
+                                "%j envelope, %I time, %q %r %l %m %x %U %C %% and \\n \\t (see the man page)")
+                     ->group(out);
+  auto* ndjson = app.add_flag("--ndjson", o.ndjson, "NDJSON envelopes even to a terminal")->group(out);
+  app.add_option("--color", o.color, "Colour the human output: auto (a terminal, unless NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str()->group(out);
+  auto* payload_only =
+      app.add_flag("--payload-only", o.payload_only, "Print only the decoded payload of each message")->group(out);
+  auto* raw = app.add_flag("--raw", o.raw, "Do not decode: every payload as payload_b64")->group(out);
+  auto* journal = app.add_option("--journal", o.journal,
+                                 "Append each message to this file and fsync it before acknowledging; a restart "
+                                 "prints what it holds first")->group(out);
+  // The envelope options shape NDJSON lines: not with the human output or a format.
+  for (auto* human : {pretty, format})
+    human->excludes(ndjson)->excludes(payload_only)->excludes(raw)->excludes(journal);
+  pretty->excludes(format);
 }
 
 }  // namespace iot::sub

@@ -27,6 +27,10 @@ struct SubOptions {
   bool payload_only = false;
   bool raw = false;
   std::string journal;               // --journal FILE
+  bool pretty = false;               // -v, --pretty: human output even to a pipe
+  bool ndjson = false;               // --ndjson: NDJSON even to a terminal
+  std::string format;                // -F FORMAT
+  std::string color = "auto";        // --color auto|always|never
   int retries = 10;
   std::string connect_timeout = "10s";
 };

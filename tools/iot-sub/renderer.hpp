@@ -1,4 +1,4 @@
-// One received message -> one output line: the envelope of design §1
+// One received message -> one output line: the envelope of iot-stream(5)
 // (payload decoded zlib -> MessagePack -> JSON, else payload_b64, byte-exact;
 // enc, qos, retain, rx_ts, fields from --pattern, props), or with
 // --payload-only just the payload. One rendering path (stream::render_envelope).
@@ -29,6 +29,7 @@ class MessageRenderer {
   // rx_ts: receive time, ns since the epoch. Never fails: what cannot be
   // decoded is written as payload_b64 (a note is logged at debug level).
   std::string render(const mqtt::IncomingMessage& message, std::int64_t rx_ts) const;
+  const RenderSettings& settings() const { return settings_; }
 
  private:
   RenderSettings settings_;

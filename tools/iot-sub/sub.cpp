@@ -3,13 +3,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "core/log.hpp"
+#include "cli/metrics.hpp"
 #include "cli/run.hpp"
 #include "core/duration.hpp"
 #include "core/exit_codes.hpp"
 #include "cli/broker_config.hpp"
 #include "iot-sub/options.hpp"
 #include "iot-sub/subscriber.hpp"
+#include "iot-sub/terminal_style.hpp"
 
 namespace iot::sub {
 namespace {
@@ -38,6 +42,37 @@ RenderSettings render_settings(const SubOptions& o) {
   return r;
 }
 
+// iot-sub(1) "HUMAN OUTPUT": -F, -v, or a terminal unless an option that
+// shapes NDJSON lines says otherwise.
+enum class OutputKind { ndjson, human, format };
+
+OutputKind output_kind(const SubOptions& o) {
+  if (!o.format.empty()) return OutputKind::format;
+  if (o.pretty) return OutputKind::human;
+  if (o.ndjson || o.payload_only || o.raw || !o.journal.empty()) return OutputKind::ndjson;
+  return ::isatty(STDOUT_FILENO) == 1 ? OutputKind::human : OutputKind::ndjson;
+}
+
+MessageFormat message_format(const SubOptions& o, OutputKind kind) {
+  std::string_view text = kind == OutputKind::format ? std::string_view(o.format)
+                          : kind == OutputKind::human ? std::string_view("%I %t %v")
+                                                      : std::string_view("%j");
+  auto f = MessageFormat::parse(text);
+  if (!f) cli::fail(f.error());
+  return std::move(*f);
+}
+
+FormatContext format_context(const SubOptions& o, OutputKind kind, const MessageRenderer& renderer) {
+  FormatContext c;
+  c.envelope = &renderer;
+  c.color = kind != OutputKind::ndjson && style::color_wanted(o.color, STDOUT_FILENO);
+  c.safe_topic = kind == OutputKind::human;
+  c.view.color = c.color;
+  c.view.dict = renderer.settings().dict ? &*renderer.settings().dict : nullptr;
+  c.view.limits = renderer.settings().limits;
+  return c;
+}
+
 mqtt::SessionConfig session_config(const SubOptions& o) {
   auto c = cli::session_config_from(o.broker, "sub");
   if (!c) cli::fail(c.error());
@@ -61,6 +96,13 @@ std::vector<std::string> subscription_filters(const SubOptions& o) {
   return filters;
 }
 
+// The human output ends with how many messages it showed.
+void write_count(stream::LineWriter& out, std::uint64_t received, bool color) {
+  std::string line;
+  style::append_styled(line, fmt::format("-- {} message{}", received, received == 1 ? "" : "s"), style::dim, color);
+  (void)out.write_line(line);
+}
+
 int subscribe(const SubOptions& o) {
   if (o.filters.empty()) cli::fail(make_error(ErrorKind::usage, "usage", "at least one -t FILTER is required"));
   EndConditions end;
@@ -75,6 +117,9 @@ int subscribe(const SubOptions& o) {
     log::warn("QoS 2 cannot be made crash-safe: libmosquitto completes the exchange before the message is "
               "handed over (see iot-sub(1), Delivery guarantees); use -q 1");
   MessageRenderer renderer(render_settings(o));
+  const OutputKind kind = output_kind(o);
+  const MessageFormat format = message_format(o, kind);
+  const FormatContext context = format_context(o, kind, renderer);
   // Per line to pipes and terminals (style rule 5), and always when a line
   // must be out of the process before the PUBACK.
   struct stat st {};
@@ -92,13 +137,26 @@ int subscribe(const SubOptions& o) {
   auto session = mqtt::Session::create(session_config(o));
   if (!session) cli::fail(session.error());
   (*session)->subscribe_on_connect(subscription_filters(o), o.broker.qos);
-  Subscriber subscriber(end, renderer, out, journal.get(), **session);
+  Subscriber subscriber(end, format, context, out, journal.get(), **session);
   subscriber.attach();
+  const auto started = std::chrono::steady_clock::now();
   (void)(*session)->start();
   int code = subscriber.wait();
   (*session)->stop();
+  if (kind == OutputKind::human) write_count(out, subscriber.received(), context.color);
   if (auto st = out.flush(); !st && code == exit_code::ok) code = exit_code::io_error;
-  log::debug("{} message(s) received", subscriber.received());
+  // What the run did, like the other tools' summaries (iot-sub(1), DESCRIPTION).
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  log::info("received {}, {} payload bytes, {} reconnects, in {}", subscriber.received(), subscriber.payload_bytes(),
+            (*session)->reconnects(), format_duration(took.count()));
+  if (!o.log.metrics_file.empty()) {
+    cli::Metrics m("iot_sub");
+    m.set("messages_total", double(subscriber.received()), "Messages received and written");
+    m.set("payload_bytes_total", double(subscriber.payload_bytes()), "Payload bytes of those messages");
+    m.set("reconnects_total", double((*session)->reconnects()), "Connections made again after a loss");
+    m.set("duration_seconds", took.count(), "How long the run took");
+    if (auto st = m.write_file(o.log.metrics_file); !st) log::warn("{}", st.error().message);
+  }
   return code;
 }
 

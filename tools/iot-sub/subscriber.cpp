@@ -16,9 +16,9 @@ std::int64_t wall_ns() {
 }
 }  // namespace
 
-Subscriber::Subscriber(EndConditions end, MessageRenderer& renderer, stream::LineWriter& out, Journal* journal,
-                       mqtt::Session& session)
-    : end_(end), renderer_(renderer), out_(out), journal_(journal), session_(session) {}
+Subscriber::Subscriber(EndConditions end, const MessageFormat& format, const FormatContext& context,
+                       stream::LineWriter& out, Journal* journal, mqtt::Session& session)
+    : end_(end), format_(format), context_(context), out_(out), journal_(journal), session_(session) {}
 
 void Subscriber::attach() {
   session_.on_message([this](const mqtt::IncomingMessage& m) { handle(m); });
@@ -38,7 +38,7 @@ void Subscriber::handle(const mqtt::IncomingMessage& m) {
     finish(true);
     return;
   }
-  std::string line = renderer_.render(m, wall_ns());
+  std::string line = format_.render(m, wall_ns(), context_);
   if (journal_) {
     if (auto st = journal_->append(line); !st) {
       log::error("{}", st.error().message);
@@ -59,6 +59,7 @@ void Subscriber::handle(const mqtt::IncomingMessage& m) {
     return;
   }
   last_rx_ = steady_ns();
+  bytes_ += m.payload.size();
   std::uint64_t n = ++received_;
   if (end_.count && n >= end_.count) finish(true);
 }
@@ -81,7 +82,17 @@ int Subscriber::wait() {
     changed_.wait_for(lock, std::chrono::milliseconds(50));
   }
   if (io_failed_) return exit_code::io_error;
-  return received_.load() ? exit_code::ok : exit_code::no_input;
+  if (received_.load()) return exit_code::ok;
+  // Time ran out: "nothing arrived" (3) only means something when the
+  // broker was there to deliver it (iot-sub(1), EXIT STATUS).
+  if (!session_.ever_connected()) {
+    const auto& ep = session_.config().endpoint;
+    std::string why = session_.last_error().message;  // "broker HOST:PORT: what the last attempt met"
+    if (why.empty()) why = fmt::format("broker {}:{}: no answer", ep.host, ep.port);
+    log::error("{}; never connected before the time ran out", why);
+    return exit_code::unavailable;
+  }
+  return exit_code::no_input;
 }
 
 }  // namespace iot::sub

@@ -1,7 +1,7 @@
 // iot-sub's message handler and its ending conditions. The handler runs on
 // libmosquitto's loop thread and writes each line (journal first, then
 // stdout) before it returns: in threaded mode that is before the PUBACK goes
-// out (library facts A), and a blocked stdout blocks the loop, so a slow
+// out (iot-sub(1), DELIVERY GUARANTEES), and a blocked stdout blocks the loop, so a slow
 // reader slows the subscription instead of growing memory.
 #pragma once
 
@@ -15,7 +15,7 @@
 #include "mqtt/session.hpp"
 #include "stream/line_writer.hpp"
 #include "iot-sub/journal.hpp"
-#include "iot-sub/renderer.hpp"
+#include "iot-sub/message_format.hpp"
 
 namespace iot::sub {
 
@@ -29,23 +29,28 @@ struct EndConditions {
 
 class Subscriber {
  public:
-  Subscriber(EndConditions end, MessageRenderer& renderer, stream::LineWriter& out, Journal* journal,
-             mqtt::Session& session);
+  // Each message is written as format renders it (NDJSON, human or -F).
+  Subscriber(EndConditions end, const MessageFormat& format, const FormatContext& context, stream::LineWriter& out,
+             Journal* journal, mqtt::Session& session);
   void attach();
-  // Waits until an ending condition; returns the exit code (0, 3, 69, 74, 130).
+  // Waits until an ending condition; returns the exit code (0, 3, 69, 74, 130):
+  // 69, not 3, when the time ran out before any connection was made.
   int wait();
   std::uint64_t received() const { return received_.load(); }
+  std::uint64_t payload_bytes() const { return bytes_.load(); }
 
  private:
   void handle(const mqtt::IncomingMessage& m);
   void finish(bool stop_reading);
 
   EndConditions end_;
-  MessageRenderer& renderer_;
+  const MessageFormat& format_;
+  const FormatContext& context_;
   stream::LineWriter& out_;
   Journal* journal_;
   mqtt::Session& session_;
   std::atomic<std::uint64_t> received_{0};
+  std::atomic<std::uint64_t> bytes_{0};  // payload bytes of the messages written
   std::atomic<bool> done_{false};
   std::atomic<bool> io_failed_{false};
   std::atomic<std::int64_t> last_rx_{0};  // steady clock ns

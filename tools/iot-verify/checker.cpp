@@ -8,8 +8,8 @@
 namespace iot::verify {
 namespace {
 
-// The msg_id a payload most likely carries (top level, or inside seed 003's
-// signed wrapper), only to warm the duplicate window's cache; the verdict
+// The msg_id a payload most likely carries (top level, or inside the signed
+// shape's wrapper), only to warm the duplicate window's cache; the verdict
 // still comes from the normalized messages.
 std::string_view msg_id_hint(simdjson::dom::element payload) {
   simdjson::dom::object object;
@@ -117,7 +117,7 @@ bool LineChecker::is_duplicate(simdjson::dom::element payload, const std::vector
       return true;
     }
   }
-  // Seed 003's signed messages carry no msg_id: the HMAC itself identifies
+  // Signed-shape messages carry no msg_id: the HMAC itself identifies
   // the message (the same payload signed twice is the same message).
   if (any_id) return false;
   if (auto hmac = registry::signed_hmac(payload)) {

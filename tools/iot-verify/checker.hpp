@@ -1,4 +1,4 @@
-// LineChecker: the per-line decision of iot-verify (design §2, §8). For each
+// LineChecker: the per-line decision of iot-verify (iot-verify(1), DESCRIPTION). For each
 // line: envelope -> payload -> signature (with a key) -> normalizer (schema,
 // quality codes) -> msg_id duplicates -> seq gaps/reordering -> timestamps.
 // A line is invalid for exactly four reasons: bad JSON, bad signature,
@@ -47,7 +47,7 @@ struct Verdict {
 };
 
 // The signature part of the checks, stateless: with a key, a payload in
-// seed 003's signed form must verify; one without an HMAC is bad unless
+// the signed shape must verify; one without an HMAC is bad unless
 // allow_unsigned. Without a key, every payload passes. Safe to run on
 // another thread than the LineChecker (see pipeline.hpp).
 Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned);

@@ -1,9 +1,11 @@
-// The exit status of iot-verify (design §6, §8), decided in one place:
+// The exit status of iot-verify (iot-verify(1), EXIT STATUS), decided in one place:
 //   --report (the default mode): 1 when any line is invalid, when more seqs
 //     are missing than --max-gap, or, under --strict, on any finding at all;
 //   --filter: 0 (every line was passed or rejected), 1 under --strict when
 //     a line was rejected;
-//   both modes: 1 when --expect-count N differs from the lines read.
+//   both modes: 1 when --expect-count N differs from the lines read;
+//   --expect FILE: invalid lines and findings are what the truth expects, so
+//     only the differences from it (verify.cpp) and the rules above make 1.
 #pragma once
 
 #include <string>

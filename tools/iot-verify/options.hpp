@@ -31,6 +31,7 @@ struct VerifyOptions {
   bool allow_unsigned = false;
   bool strict = false;
   std::optional<std::uint64_t> expect_count;
+  std::string expect_file;          // --expect truth.json
   std::optional<std::uint64_t> max_gap;
   std::string max_future = "300s", max_age = "24h", max_drift = "10s";
   std::size_t window = 1'000'000;
@@ -55,6 +56,10 @@ struct Settings {
   bool allow_unsigned = false;
   bool strict = false;
   std::optional<std::uint64_t> expect_count;
+  // --expect: the truth decides the exit status. Read once the input is
+  // done, so that iot-replay --truth FILE | iot-verify --expect FILE sees
+  // the file iot-replay writes as it ends.
+  std::string expect_file;
   std::optional<std::uint64_t> max_gap;
   checks::TimestampLimits time_limits;
   checks::SequenceLimits seq_limits;

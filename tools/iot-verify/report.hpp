@@ -1,4 +1,4 @@
-// iot-verify's report: JSON with exactly the fields of design §8 (plus
+// iot-verify's report: JSON with exactly the fields of iot-verify(1), Report (plus
 // bad_json, which the invalid count needs to add up), or text for humans.
 #pragma once
 

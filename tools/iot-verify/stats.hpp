@@ -1,4 +1,4 @@
-// The counters of iot-verify's report (design §8), for the whole stream and
+// The counters of iot-verify's report (iot-verify(1), Report), for the whole stream and
 // per device. total/valid/invalid and the reasons for invalid count lines;
 // reordered and the timestamp findings count messages (a batch line holds
 // several); gaps count events opened and seqs still missing.

@@ -14,6 +14,7 @@
 #include "stream/reject.hpp"
 #include "iot-verify/checker.hpp"
 #include "iot-verify/decision.hpp"
+#include "iot-verify/expectation.hpp"
 #include "iot-verify/options.hpp"
 #include "iot-verify/pipeline.hpp"
 #include "iot-verify/report.hpp"
@@ -104,6 +105,22 @@ Status write_metrics(const std::string& path, const Counters& t) {
   return m.write_file(path);
 }
 
+// --expect: says what differs from the truth file (each line once, at most
+// a screenful), or that the report matches it. True when it matches.
+bool report_expectation(const Expectation& expected, const Stats& stats) {
+  auto diff = differences(expected, stats);
+  if (diff.empty()) {
+    log::info("the report matches {} ({} lines, {} invalid, {} gaps)", expected.path, stats.totals.total,
+              stats.totals.invalid, stats.totals.gap_events);
+    return true;
+  }
+  constexpr std::size_t kShown = 20;
+  log::error("the report differs from {} in {} place(s):", expected.path, diff.size());
+  for (std::size_t i = 0; i < diff.size() && i < kShown; ++i) log::error("  {}", diff[i]);
+  if (diff.size() > kShown) log::error("  ... and {} more", diff.size() - kShown);
+  return false;
+}
+
 int execute(const VerifyOptions& options) {
   auto settings = resolve(options);
   if (!settings) cli::fail(settings.error());
@@ -130,6 +147,11 @@ int execute(const VerifyOptions& options) {
   }
   Decision d = decide(s, stats.totals);
   for (const auto& why : d.reasons) log::info("{}", why);
+  if (!s.expect_file.empty()) {
+    auto expected = load_expectation(s.expect_file);
+    if (!expected) cli::fail(expected.error());
+    if (!report_expectation(*expected, stats)) d.code = exit_code::problems;
+  }
   if (!io_ok) return exit_code::io_error;
   if (cli::interrupted()) return exit_code::interrupted;
   return d.code;

@@ -46,7 +46,7 @@ Loaded load_blob(const std::string& blob_path, const std::string& sidecar, const
   Loaded l{{}, 0, blob_path};
   std::string format = "float32_le";
   read_sidecar(sidecar, l.rate, format);
-  if (o.rate > 0) l.rate = o.rate;
+  if (o.rate.per_second > 0) l.rate = o.rate.per_second;
   auto blob = must(read_file(blob_path, limits::max_decompressed_bytes));
   auto raw = must(codec::lz4_decompress_any(blob, limits::max_decompressed_bytes));
   l.samples = must(decode_samples(raw, must(parse_wire_format(format))));
@@ -70,14 +70,14 @@ Loaded load(const AnalyzeOptions& o) {
     std::string sidecar = o.file.substr(0, o.file.size() - 4) + ".json";
     return load_blob(o.file, sidecar, o);
   }
-  if (!(o.rate > 0)) {
+  if (!(o.rate.per_second > 0)) {
     InputFormat guess = o.format.empty() ? guess_input_format(o.file) : must(parse_input_format(o.format));
     if (guess != InputFormat::wav) cli::fail(make_error(ErrorKind::usage, "usage", "raw samples need --rate HZ"));
   }
   auto data = must(read_file(o.file == "-" ? "/dev/stdin" : o.file, 1u << 30));
   InputFormat format = o.format.empty() ? guess_input_format(o.file) : must(parse_input_format(o.format));
   Capture c = must(read_capture(data, format));
-  Loaded l{must(decode_samples(c.bytes, c.format)), o.rate > 0 ? o.rate : c.rate_hz.value_or(0), o.file};
+  Loaded l{must(decode_samples(c.bytes, c.format)), o.rate.per_second > 0 ? o.rate.per_second : c.rate_hz.value_or(0), o.file};
   if (!(l.rate > 0)) cli::fail(make_error(ErrorKind::usage, "usage", "no sample rate: give --rate HZ"));
   return l;
 }

@@ -214,7 +214,10 @@ class AssembleRun {
       blob_path = *stored;
     }
     count(o);
-    if (o.status != UploadStatus::ok) log::warn("upload {}: {}: {}", o.upload_id, status_name(o.status), o.detail);
+    // One per upload: a broken sender can make thousands (counted after five, log.hpp).
+    if (o.status != UploadStatus::ok)
+      log::warn_repeated(fmt::format("upload {}", status_name(o.status)), "upload {}: {}: {}", o.upload_id,
+                         status_name(o.status), o.detail);
     return render_metadata(o, blob_path, features ? &*features : nullptr);
   }
 

@@ -9,10 +9,10 @@ void define_send(CLI::App& app, SendOptions& o) {
   app.add_option("files", o.files, "Captures to send, one upload each (- is stdin)")->required();
   app.add_option("--format", o.format, "Input format: float32_le, int16_le, csv or wav (default: by extension)")
       ->check(kFormats);
-  app.add_option("--rate", o.rate, "Sample rate in Hz (default: from the WAV header)")->check(CLI::PositiveNumber);
+  cli::add_rate(app, "--rate", o.rate, "Sample rate in Hz (default: from the WAV header)");
   app.add_option("--device", o.device, "Device id, {device} in --topic-base");
   app.add_option("--topic-base", o.topic_base, "Topic base: {base}/waveform/{upload_id}/...; {device} is replaced");
-  app.add_option("--chunk-size", o.chunk_size, "Bytes per chunk (the seed's 16384)")->check(CLI::Range(1, 16 << 20));
+  app.add_option("--chunk-size", o.chunk_size, "Bytes per chunk (default 16384)")->check(CLI::Range(1, 16 << 20));
   app.add_option("--mqtt-limit", o.mqtt_limit, "Largest compressed capture sent over MQTT, in bytes (256 KiB)");
   app.add_option("--upload-id", o.upload_id, "Upload id (one file only; default: a random UUIDv4)");
   app.add_option("--upload-url", o.upload_url, "HTTP PUT the blob to this (pre-signed) URL; publish only complete");
@@ -42,7 +42,7 @@ void define_analyze(CLI::App& app, AnalyzeOptions& o) {
   app.add_option("--upload-id", o.upload_id, "Analyse this upload of --store");
   app.add_option("--format", o.format, "Raw samples: float32_le, int16_le, csv or wav (default: by extension)")
       ->check(kFormats);
-  app.add_option("--rate", o.rate, "Sample rate of raw samples, in Hz")->check(CLI::PositiveNumber);
+  cli::add_rate(app, "--rate", o.rate, "Sample rate of raw samples, in Hz");
   app.add_option("--plot", o.plot, "Draw the spectrum into this SVG file");
   app.add_option("--bands", o.bands, "Bands: LO-HI,LO-HI,... in Hz (default: 10 equal bands)");
   app.add_option("--top", o.top, "How many dominant frequencies to report");
@@ -53,7 +53,7 @@ void define_analyze(CLI::App& app, AnalyzeOptions& o) {
 }
 
 void define_synth(CLI::App& app, SynthOptions& o) {
-  app.add_option("--rate", o.rate, "Sample rate in Hz")->check(CLI::PositiveNumber);
+  cli::add_rate(app, "--rate", o.rate, "Sample rate in Hz")->capture_default_str();
   cli::add_duration(app, "--duration", o.duration, "Length: 1s, 500ms, ...");
   app.add_option("--tone", o.tones, "A sine: HZ[:AMPLITUDE[:PHASE_DEG]] (repeatable)");
   app.add_option("--harmonics", o.harmonics, "A harmonic series: HZ:COUNT[:AMPLITUDE] (the k-th at AMPLITUDE/k)");

@@ -15,7 +15,7 @@ namespace iot::waveform {
 struct SendOptions {
   std::vector<std::string> files;    // one capture each; "-" is stdin
   std::string format;                // input format; empty: from the extension
-  double rate = 0;                   // Hz; 0: from the WAV header
+  cli::Rate rate;                    // Hz; 0: from the WAV header
   std::string device = "device";
   std::string topic_base = "{device}";
   std::size_t chunk_size = 16384;
@@ -45,7 +45,7 @@ struct AnalyzeOptions {
   std::string file;                  // a stored blob (.lz4) or raw samples
   std::string store, upload_id;      // or the upload's blob in a store
   std::string format;                // raw samples: float32_le, int16_le, csv, wav
-  double rate = 0;
+  cli::Rate rate;                    // Hz; 0: from the sidecar
   std::string plot;                  // SVG output
   std::string bands;
   std::size_t top = 5;
@@ -56,7 +56,7 @@ struct AnalyzeOptions {
 };
 
 struct SynthOptions {
-  double rate = 10000;
+  cli::Rate rate{"10000"};
   cli::Duration duration{"1s"};
   std::vector<std::string> tones, harmonics, impulses;
   double noise = 0;

@@ -61,7 +61,7 @@ Status emit(stream::LineWriter& out, const std::string& topic, const std::string
 Status send_one(const std::string& path, const std::string& base, const SendOptions& o, stream::LineWriter& out) {
   auto capture = load_capture(path, o);
   if (!capture) return capture.error();
-  double rate = o.rate > 0 ? o.rate : capture->rate_hz.value_or(0);
+  double rate = o.rate.per_second > 0 ? o.rate.per_second : capture->rate_hz.value_or(0);
   if (!(rate > 0))
     return make_error(ErrorKind::usage, "usage", path + ": no sample rate: give --rate (only WAV files carry one)");
   Upload up = make_upload(*capture, rate, o.chunk_size, o.upload_id);

@@ -42,7 +42,8 @@ Status write_stdout(std::string_view data) {
 
 int run_synth(const SynthOptions& o) {
   SynthSpec spec;
-  spec.rate_hz = o.rate;
+  if (!(o.rate.per_second > 0)) cli::fail(make_error(ErrorKind::usage, "usage", "--rate: a sample rate above 0"));
+  spec.rate_hz = o.rate.per_second;
   spec.duration_s = o.duration.seconds();
   for (const auto& t : o.tones) spec.tones.push_back(must(parse_tone(t)));
   for (const auto& h : o.harmonics) spec.harmonics.push_back(must(parse_harmonics(h)));
@@ -51,7 +52,7 @@ int run_synth(const SynthOptions& o) {
   spec.seed = o.seed;
   auto x = must(synthesize(spec));
   for (double& v : x) v *= o.gain;
-  std::string data = render(x, o.format, o.rate);
+  std::string data = render(x, o.format, o.rate.per_second);
   Status st = o.output == "-" ? write_stdout(data) : write_file_atomic(o.output, data, false);
   if (!st) cli::fail(st.error());
   return exit_code::ok;

@@ -62,6 +62,38 @@ TEST(ResolveBroker, RefusesOtherSchemesAndBadPorts) {
   EXPECT_FALSE(resolve_broker(o));
 }
 
+// Typos are usage errors naming the URL, never a host looked up for minutes.
+TEST(ResolveBroker, RefusesMistypedUrls) {
+  for (const char* bad : {"mqtt//host", "mqtt:/host", "mqtt://ho st", "mqtt://host:12ab", "mqtt://host:",
+                          "mqtt://[::1", "mqtt://[::1]x", "host/x"}) {
+    BrokerOptions o;
+    o.url = bad;
+    auto ep = resolve_broker(o);
+    ASSERT_FALSE(ep) << bad;
+    EXPECT_EQ(ep.error().kind, ErrorKind::usage) << bad;
+    EXPECT_NE(ep.error().message.find(std::string("\"") + bad + "\""), std::string::npos) << ep.error().message;
+  }
+}
+
+TEST(ResolveBroker, AcceptsBareHostsIpv6AndTheDefaultHost) {
+  BrokerOptions o;
+  o.url = "broker.local:1884";
+  auto ep = resolve_broker(o);
+  ASSERT_TRUE(ep);
+  EXPECT_EQ(ep->host, "broker.local");
+  EXPECT_EQ(ep->port, 1884);
+  o.url = "mqtt://[::1]:1885/";
+  ep = resolve_broker(o);
+  ASSERT_TRUE(ep);
+  EXPECT_EQ(ep->host, "::1");
+  EXPECT_EQ(ep->port, 1885);
+  o.url = "mqtt://:1886";
+  ep = resolve_broker(o);
+  ASSERT_TRUE(ep);
+  EXPECT_EQ(ep->host, "localhost");
+  EXPECT_EQ(ep->port, 1886);
+}
+
 TEST(ResolveBroker, PasswordFromFileThenEnvironment) {
   BrokerOptions o;
   o.password_file = write_temp("pw", "s3cret\n");

@@ -1,5 +1,7 @@
-// The precedence flag > IOT_* environment > --config file > default, and
-// the exit codes of run_tool.
+// The precedence flag > IOT_* environment > --config file > default, the
+// environment names (a tool's own prefix, shared names for broker, TLS and
+// logging), --config files checked like the registry, and the exit codes of
+// run_tool.
 #include "cli/run.hpp"
 
 #include <gtest/gtest.h>
@@ -38,8 +40,8 @@ int run_probe(Probe& p, std::vector<std::string> args) {
       });
 }
 
-std::string config_file(const std::string& text) {
-  auto path = std::filesystem::temp_directory_path() / ("iot-run-test-" + std::to_string(getpid()) + ".toml");
+std::string config_file(const std::string& text, const std::string& ext = ".toml") {
+  auto path = std::filesystem::temp_directory_path() / ("iot-run-test-" + std::to_string(getpid()) + ext);
   std::ofstream(path) << text;
   return path.string();
 }
@@ -59,9 +61,9 @@ TEST(RunTool, ConfigOverridesDefault) {
 
 TEST(RunTool, EnvironmentOverridesConfig) {
   Probe p;
-  setenv("IOT_QOS", "0", 1);
+  setenv("IOT_PROBE_QOS", "0", 1);
   int rc = run_probe(p, {"--config", config_file("qos = 2\nlog-level = \"debug\"\n")});
-  unsetenv("IOT_QOS");
+  unsetenv("IOT_PROBE_QOS");
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(p.seen_qos, 0);
   EXPECT_EQ(p.seen_level, "debug");  // the config still fills what the environment does not
@@ -69,11 +71,90 @@ TEST(RunTool, EnvironmentOverridesConfig) {
 
 TEST(RunTool, FlagOverridesEnvironment) {
   Probe p;
-  setenv("IOT_QOS", "0", 1);
+  setenv("IOT_PROBE_QOS", "0", 1);
   int rc = run_probe(p, {"-q", "2"});
-  unsetenv("IOT_QOS");
+  unsetenv("IOT_PROBE_QOS");
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(p.seen_qos, 2);
+}
+
+TEST(EnvName, ToolPrefixExceptSharedOptions) {
+  EXPECT_EQ(env_name("pub", "topic"), "IOT_PUB_TOPIC");
+  EXPECT_EQ(env_name("replay", "topic"), "IOT_REPLAY_TOPIC");
+  EXPECT_EQ(env_name("waveform", "max-pending-bytes"), "IOT_WAVEFORM_MAX_PENDING_BYTES");
+  EXPECT_EQ(env_name("pub", "key-file"), "IOT_PUB_KEY_FILE");  // signing is one tool's business
+  EXPECT_EQ(env_name("pub", "id"), "IOT_PUB_ID");              // two tools on one client id would evict each other
+  for (const char* shared : {"broker", "host", "port", "user", "password-file", "cafile", "cert", "key", "insecure",
+                             "log-format", "log-level"})
+    EXPECT_EQ(env_name("sub", shared).find("IOT_SUB_"), std::string::npos) << shared;
+  EXPECT_EQ(env_name("sub", "log-level"), "IOT_LOG_LEVEL");
+  EXPECT_EQ(env_name("verify", "password-file"), "IOT_PASSWORD_FILE");
+}
+
+TEST(RunTool, AnotherToolsVariableIsIgnored) {
+  Probe p;
+  setenv("IOT_QOS", "0", 1);      // the old, unprefixed name
+  setenv("IOT_PUB_QOS", "0", 1);  // another tool's
+  int rc = run_probe(p, {});
+  unsetenv("IOT_QOS");
+  unsetenv("IOT_PUB_QOS");
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(p.seen_qos, 1);
+}
+
+TEST(RunTool, SharedVariableIsRead) {
+  Probe p;
+  setenv("IOT_LOG_LEVEL", "warn", 1);
+  int rc = run_probe(p, {});
+  unsetenv("IOT_LOG_LEVEL");
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(p.seen_level, "warn");
+}
+
+// Runs the probe and returns what it wrote to stderr.
+std::string probe_stderr(Probe& p, std::vector<std::string> args, int& rc) {
+  testing::internal::CaptureStderr();
+  rc = run_probe(p, std::move(args));
+  return testing::internal::GetCapturedStderr();
+}
+
+TEST(RunTool, ConfigSyntaxErrorNamesFileLineAndColumn) {
+  Probe p;
+  std::string path = config_file("qos = 2\nlog-level = \"debug\n");
+  int rc = 0;
+  std::string err = probe_stderr(p, {"--config", path}, rc);
+  EXPECT_EQ(rc, exit_code::usage);
+  EXPECT_NE(err.find(path + ":2:"), std::string::npos) << err;
+  EXPECT_NE(err.find("TOML syntax error"), std::string::npos) << err;
+  EXPECT_EQ(p.seen_qos, -1);  // the tool did not run
+}
+
+TEST(RunTool, ConfigUnknownKeyNamesFileLineAndKey) {
+  Probe p;
+  std::string path = config_file("qos = 2\n\n# a typo\nqoss = 1\n");
+  int rc = 0;
+  std::string err = probe_stderr(p, {"--config", path}, rc);
+  EXPECT_EQ(rc, exit_code::usage);
+  EXPECT_NE(err.find(path + ":4: unknown key \"qoss\""), std::string::npos) << err;
+  EXPECT_EQ(p.seen_qos, -1);
+}
+
+TEST(RunTool, TomlStringsKeepTheirHashSigns) {
+  Probe p;
+  EXPECT_EQ(run_probe(p, {"--config", config_file("log-level = \"plant/#\"  # a comment\n")}), 0);
+  EXPECT_EQ(p.seen_level, "plant/#");
+}
+
+TEST(RunTool, IniConfigIsCheckedForKeysToo) {
+  Probe p;
+  EXPECT_EQ(run_probe(p, {"--config", config_file("qos=2\nlog-level=debug\n", ".ini")}), 0);
+  EXPECT_EQ(p.seen_qos, 2);
+  EXPECT_EQ(p.seen_level, "debug");
+  Probe q;
+  int rc = 0;
+  std::string err = probe_stderr(q, {"--config", config_file("qos=2\nbrokr=x\n", ".ini")}, rc);
+  EXPECT_EQ(rc, exit_code::usage);
+  EXPECT_NE(err.find(":2: unknown key \"brokr\""), std::string::npos) << err;
 }
 
 TEST(RunTool, UsageErrorsExitTwo) {

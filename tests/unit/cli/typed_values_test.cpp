@@ -100,8 +100,29 @@ TEST(TypedValues, HelpShowsTheTypeAndTheDefaultAsWritten) {
   EXPECT_NE(help.find("1s"), std::string::npos) << help;
 }
 
+TEST(TypedValues, RatesPerSecondMinuteOrHour) {
+  struct Case { const char* text; double want; };
+  for (const Case& c : {Case{"500", 500}, Case{"2.5/s", 2.5}, Case{"120/m", 2}, Case{"120/min", 2},
+                        Case{"7200/h", 2}, Case{"0", 0}}) {
+    auto r = iot::cli::parse_rate(c.text);
+    ASSERT_TRUE(r.ok()) << c.text;
+    EXPECT_DOUBLE_EQ(*r, c.want) << c.text;
+  }
+  for (const char* bad : {"fast", "-1", "", "5/d", "/s", "1e999", "nan"})
+    EXPECT_FALSE(iot::cli::parse_rate(bad).ok()) << bad;
+  iot::cli::Rate rate;
+  CLI::App app;
+  iot::cli::add_rate(app, "--rate", rate, "rate");
+  const char* argv[] = {"t", "--rate", "600/m"};
+  app.parse(3, const_cast<char**>(argv));
+  EXPECT_DOUBLE_EQ(rate.per_second, 10);
+  const char* bad_argv[] = {"t", "--rate", "lots"};
+  EXPECT_THROW(app.parse(3, const_cast<char**>(bad_argv)), CLI::ValidationError);
+}
+
 TEST(TypedValues, ABadLiteralDefaultIsAProgrammingError) {
   EXPECT_THROW(Duration("soon"), std::logic_error);
+  EXPECT_THROW(iot::cli::Rate("often"), std::logic_error);
 }
 
 }  // namespace

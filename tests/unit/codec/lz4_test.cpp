@@ -89,7 +89,7 @@ TEST(Lz4Block, LyingSizePrefixIsRefused) {
 }
 
 TEST(Lz4Block, SizeAboveTheCapIsRefusedBeforeDecoding) {
-  // JSON text read as a size prefix: "{\"t\"" announces ~578 MB (library facts H).
+  // JSON text read as a size prefix: "{\"t\"" announces ~578 MB.
   auto r = lz4_block_decompress_sized("{\"t\":1}", kCap);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().reason, "too_large");

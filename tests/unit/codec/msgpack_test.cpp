@@ -78,7 +78,7 @@ TEST(MsgpackToJson, ArraysAndMapsOfEveryWidth) {
 }
 
 TEST(MsgpackToJson, MapsOfSixteenAndMoreKeys) {
-  // Seed 001's first-byte list (0x80-0x8f) misses map16, which packb uses from 16 keys.
+  // A first-byte list of fixmaps only (0x80-0x8f) misses map16, which packb uses from 16 keys.
   std::string bytes = hex("de0011");
   std::string expect = "{";
   for (int i = 0; i < 17; ++i) {

@@ -22,3 +22,22 @@ TEST(ParseDuration, RefusesGarbage) {
 
 }  // namespace
 }  // namespace iot
+
+namespace iot {
+namespace {
+
+TEST(FormatDuration, ReadableUnits) {
+  EXPECT_EQ(format_duration(0.00042), "420us");
+  EXPECT_EQ(format_duration(0.35), "350ms");
+  EXPECT_EQ(format_duration(0.9999), "1.0s");
+  EXPECT_EQ(format_duration(1.234), "1.2s");
+  EXPECT_EQ(format_duration(59.96), "1m00s");
+  EXPECT_EQ(format_duration(303), "5m03s");
+  EXPECT_EQ(format_duration(6 * 3600 + 14 * 60 + 7), "6h14m");
+  EXPECT_EQ(format_duration(22497184.790), "260d09h");
+  EXPECT_EQ(format_duration(-2.5), "-2.5s");
+  EXPECT_EQ(format_duration(0), "0us");
+}
+
+}  // namespace
+}  // namespace iot

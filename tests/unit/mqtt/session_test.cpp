@@ -50,7 +50,7 @@ TEST(Session, QosZeroWhileDisconnectedIsNotQueued) {
   auto r = (*s)->publish("a/b", "x", 0, false, {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, iot::ErrorKind::unavailable);
-  // QoS 1 is queued by libmosquitto (library facts B): accepted with a mid.
+  // QoS 1 is queued by libmosquitto: accepted with a mid.
   auto q1 = (*s)->publish("a/b", "x", 1, false, {});
   ASSERT_TRUE(q1.ok());
   EXPECT_GT(*q1, 0);

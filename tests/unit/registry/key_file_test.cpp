@@ -1,4 +1,4 @@
-// Key files (common/registry/key_file.cpp): design §8 "Key files".
+// Key files (common/registry/key_file.cpp): iot-registry(5), key_file.
 #include <gtest/gtest.h>
 
 #include "registry/registry.hpp"

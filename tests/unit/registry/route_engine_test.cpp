@@ -56,6 +56,35 @@ pattern = "unknown/{x}"
 nope = "{not_there}"
 )toml";
 
+// What one line reads as: its error reason, or its route index, table,
+// devices, metrics and tags.
+struct Outcome {
+  std::string reason;
+  std::size_t route = 0;
+  std::string table, device, metric, tags;
+};
+
+Outcome read_line(const RouteEngine& engine, simdjson::dom::parser& parser, const std::string& topic,
+                  const std::string& payload_json) {
+  simdjson::dom::element payload = parser.parse(payload_json).value();
+  Outcome out;
+  auto match = engine.route(topic);
+  if (!match) return {match.error().reason};
+  out.route = match->route->index;
+  out.table = *match->table;
+  auto read = engine.read(payload, *match, topic);
+  if (!read) {
+    out.reason = read.error().reason;
+    return out;
+  }
+  for (const auto& m : read->messages) {
+    out.device += (out.device.empty() ? "" : ",") + m.device_id;
+    for (const auto& r : m.readings) out.metric += (out.metric.empty() ? "" : ",") + r.metric;
+  }
+  for (const auto& [k, v] : read->tags) out.tags += k + "=" + v + ";";
+  return out;
+}
+
 class RouteEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -74,31 +103,8 @@ class RouteEngineTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  // What one line reads as: its error reason, or its route index, table,
-  // devices, metrics and tags.
-  struct Outcome {
-    std::string reason;
-    std::size_t route = 0;
-    std::string table, device, metric, tags;
-  };
   Outcome read(const std::string& topic, const std::string& payload_json) {
-    simdjson::dom::element payload = parser_.parse(payload_json).value();
-    Outcome out;
-    auto match = engine_->route(topic);
-    if (!match) return {match.error().reason};
-    out.route = match->route->index;
-    out.table = *match->table;
-    auto read = engine_->read(payload, *match, topic);
-    if (!read) {
-      out.reason = read.error().reason;
-      return out;
-    }
-    for (const auto& m : read->messages) {
-      out.device += (out.device.empty() ? "" : ",") + m.device_id;
-      for (const auto& r : m.readings) out.metric += (out.metric.empty() ? "" : ",") + r.metric;
-    }
-    for (const auto& [k, v] : read->tags) out.tags += k + "=" + v + ";";
-    return out;
+    return read_line(*engine_, parser_, topic, payload_json);
   }
 
   std::filesystem::path dir_;
@@ -147,6 +153,83 @@ TEST_F(RouteEngineTest, EveryRouteKey) {
     EXPECT_EQ(got.metric, row.want.metric);
     EXPECT_EQ(got.tags, row.want.tags);
   }
+}
+
+// The keys the first table leaves out: typed captures, a forced shape, a
+// metric template naming nothing, "$" topics, the catch-all and the
+// tool's --key-file and --table on routes that name neither.
+TEST(RouteEngine, MoreRouteKeys) {
+  auto parsed = Registry::parse(R"toml(
+[[route]]
+pattern = "i/{tenant:b64hex}/a/{agent:b64uuid}/endpoints/{protocol}"
+device = "{agent}"
+metric = "{protocol}_{metric}"
+[route.tags]
+tenant = "{tenant}"
+
+[[route]]
+pattern = "forced/nested"
+shape = "nested"
+
+[[route]]
+pattern = "metric/{x}"
+metric = "{missing}"
+
+[[route]]
+pattern = "#"
+table = "other"
+)toml");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  RouteDefaults defaults;
+  defaults.table = "from_options";
+  RouteEngine engine(defaults, std::move(*parsed));
+  const std::string nested = R"({"device_id":"P-1","ts":1710844800123,"seq":1,"d":{"rpm":{"v":1500,"q":192}}})";
+  const std::string kpi = R"({"site_code":"CMX","sensor_id":"S-9","timestamp":"2026-03-19T10:40:00Z","value":4.2})";
+  struct Row {
+    const char* what;
+    std::string topic, payload;
+    Outcome want;
+  } rows[] = {
+      {"typed captures decoded into device, metric and tags",
+       "i/ASNFZ4mr/a/Ej5FZ-ibEtOkVkJmFBdAAA/endpoints/modbus", nested,
+       {"", 1, "from_options", "123e4567-e89b-12d3-a456-426614174000", "modbus_rpm", "tenant=0123456789ab;"}},
+      {"a forced shape reads its own shape", "forced/nested", nested, {"", 2, "from_options", "P-1", "rpm", ""}},
+      {"a forced shape refuses another", "forced/nested", kpi, {"schema", 2, "from_options", "", "", ""}},
+      {"a metric template naming nothing is a schema error", "metric/1", nested,
+       {"schema", 3, "from_options", "", "", ""}},
+      {"the catch-all takes what nothing else does", "any/where", kpi, {"", 4, "other", "S-9", "value", ""}},
+      {"the catch-all takes a bare payload", "", nested, {"", 4, "other", "P-1", "rpm", ""}},
+      {"a $ topic matches no pattern starting with a wildcard", "$SYS/broker/load", nested,
+       {"no_route", 0, "", "", "", ""}},
+  };
+  simdjson::dom::parser parser;
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.what);
+    Outcome got = read_line(engine, parser, row.topic, row.payload);
+    EXPECT_EQ(got.reason, row.want.reason);
+    EXPECT_EQ(got.route, row.want.route);
+    EXPECT_EQ(got.table, row.want.table);
+    EXPECT_EQ(got.device, row.want.device);
+    EXPECT_EQ(got.metric, row.want.metric);
+    EXPECT_EQ(got.tags, row.want.tags);
+  }
+}
+
+TEST(RouteEngine, RoutesWithoutKeyFileUseTheToolsKey) {
+  auto parsed = Registry::parse("[[route]]\npattern = \"a/#\"\n");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  RouteDefaults defaults;
+  defaults.key = "tool-key";
+  RouteEngine engine(defaults, std::move(*parsed));
+  auto a = engine.route("a/1");
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->key->has_value());
+  EXPECT_EQ(**a->key, "tool-key");
+  simdjson::dom::parser parser;
+  auto unsigned_payload = parser.parse(std::string(R"({"device_id":"d","ts":1,"d":{}})")).value();
+  auto st = engine.check_signature(unsigned_payload, *a);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().reason, "bad_signature");
 }
 
 TEST_F(RouteEngineTest, EnvelopeFieldsComeFirstThenCaptures) {

@@ -15,7 +15,7 @@ struct Seen {
   std::map<std::string, std::set<std::int64_t>> missing;
 };
 
-// A small independent verifier with design §8's rules, to check the truth.
+// A small independent verifier with iot-verify(1)'s rules, to check the truth.
 Seen verify(const std::deque<OutLine>& lines) {
   Seen s;
   simdjson::dom::parser parser;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
 #include <vector>
 
 namespace iot::replay {
@@ -45,13 +46,25 @@ TEST(Pacer, FastNeverSleepsAndBackwardsTimeIsDueNow) {
 }
 
 TEST(Pacer, LagIsMeasuredWhenBehind) {
-  // A sleeper that does not sleep makes every later message late by its whole offset.
-  Pacer pacer({false, 1000.0, 0}, [](Clock::time_point) {});
+  // A sleeper that wakes 5 ms after the due time stands for a reader that
+  // fell behind: sleep_until never returns early, so each message is sent at
+  // least 5 ms late and the lag must say so (a lower bound only: a busy
+  // machine can make it larger, never smaller).
+  constexpr auto late = std::chrono::milliseconds(5);
+  Pacer pacer({false, 1000.0, 0}, [&](Clock::time_point due) { std::this_thread::sleep_until(due + late); });
+  pacer.wait(0);            // due at once
+  pacer.wait(1000000000);   // due 1 ms after start, sent >= 5 ms after that
+  EXPECT_GE(pacer.max_lag(), late);
+  EXPECT_GE(pacer.current_lag(), late);
+}
+
+TEST(Pacer, NoLagWhenAhead) {
+  // A sleeper that returns at once sends the second message an hour before
+  // it is due: early is not late, so its lag is zero, not negative.
+  Pacer pacer({false, 1.0, 0}, [](Clock::time_point) {});
   pacer.wait(0);
-  pacer.wait(1000000000);  // due 1 ms after start; the fake sleeper returns at once
-  auto until = pacer.until_due(std::int64_t(2000000000));
-  EXPECT_GT(until.count(), 0);
-  EXPECT_GE(pacer.max_lag().count(), 0);
+  pacer.wait(std::int64_t(3600) * 1000000000);  // due in an hour, sent now
+  EXPECT_EQ(pacer.current_lag().count(), 0);
 }
 
 }  // namespace

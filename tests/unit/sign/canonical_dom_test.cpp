@@ -1,6 +1,7 @@
-// Key ordering of the DOM canonicalizer against a plain byte-wise sort: keys
-// sharing 8-byte prefixes, shorter than 8 bytes, with NUL and non-ASCII bytes
-// (the comparison goes through a packed prefix first).
+// The DOM canonicalizer (common/sign/canonical_dom.cpp): the golden cases
+// within simdjson's range, its limits, and key ordering against a plain
+// byte-wise sort: keys sharing 8-byte prefixes, shorter than 8 bytes, with
+// NUL and non-ASCII bytes (the comparison goes through a packed prefix first).
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -12,6 +13,7 @@
 #include "sign/canonical_json.hpp"
 #include "sign/canonical_writer.hpp"
 #include "sign/python_json.hpp"
+#include "python_golden.hpp"
 
 namespace iot::sign {
 namespace {
@@ -81,6 +83,47 @@ TEST(CanonicalDomOrder, NestedObjectsKeepTheirOwnMembers) {
   std::string out;
   ASSERT_TRUE(append_canonical_json(out, parser.parse(json).value()));
   EXPECT_EQ(out, R"({"a":{"k":0},"b":{"x":[{"c":2,"d":1}],"y":{"p":2,"q":1}},"b2":3})");
+}
+
+using testing::kGolden;
+
+TEST(CanonicalDom, MatchesPythonGoldenCasesWithinSimdjsonRange) {
+  simdjson::dom::parser parser;
+  int compared = 0;
+  for (const auto& [text, want] : kGolden) {
+    simdjson::dom::element doc;
+    if (parser.parse(text).get(doc) != simdjson::SUCCESS) continue;  // big integers, 1e-400
+    auto got = canonical_json(doc);
+    ASSERT_TRUE(got.ok()) << text;
+    EXPECT_EQ(*got, want) << text;
+    ++compared;
+  }
+  EXPECT_GT(compared, 25);
+}
+
+TEST(CanonicalDom, DeepNestingIsRefused) {
+  simdjson::dom::parser parser;
+  std::string deep = std::string(900, '[') + std::string(900, ']');
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(deep).get(doc), simdjson::SUCCESS);
+  EXPECT_FALSE(canonical_json(doc).ok());
+}
+
+TEST(CanonicalDom, AppendsToACallersBufferAndReusesScratch) {
+  simdjson::dom::parser parser;
+  std::string out = "prefix:";
+  simdjson::dom::element doc = parser.parse(std::string(R"({"b":{"d":1,"c":2},"a":[{"y":1,"x":2}]})"));
+  for (int i = 0; i < 3; ++i) {
+    out.resize(7);
+    ASSERT_TRUE(append_canonical_json(out, doc));
+    EXPECT_EQ(out, R"(prefix:{"a":[{"x":2,"y":1}],"b":{"c":2,"d":1}})");
+  }
+}
+
+TEST(CanonicalDom, DuplicateKeysLastWins) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(std::string(R"({"a":1,"b":2,"a":3,"a":{"z":0}})"));
+  EXPECT_EQ(canonical_json(doc).value(), R"({"a":{"z":0},"b":2})");
 }
 
 }  // namespace

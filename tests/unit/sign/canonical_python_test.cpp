@@ -1,4 +1,4 @@
-// Interop with seed 003's Python itself: python_canonical.py generates random
+// Interop with Python itself: python_canonical.py generates random
 // payload texts with their canonical form and HMAC as Python computes them;
 // we compare ours byte for byte, then Python verifies what sign_payload made.
 #include <gtest/gtest.h>

@@ -71,7 +71,7 @@ TEST(Hmac, DigestEqualIsExact) {
   EXPECT_FALSE(digest_equal(d, same + "x"));
 }
 
-// Seed 003's example message, signed by us and checked by us.
+// The signed shape's example message (iot-stream(5)), signed by us and checked by us.
 TEST(SignPayload, SignsTheCanonicalFormAndKeepsThePayloadText) {
   std::string payload = R"({"temperature": 20.52, "humidity": 60.64, "ts": 1759384453, "ts_ns": 920529791})";
   auto line = sign_payload(payload + "\n", "secret");

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Oracle for canonical_python_test.cpp: seed 003's Python, run for real.
+"""Oracle for canonical_python_test.cpp: Python's json and hmac, run for real.
 
 generate N SEED OUT: writes N random payloads, three lines each: the payload
   as JSON text (varied spacing, key order, duplicate keys, number spellings,
   escapes), then json.dumps(json.loads(text), sort_keys=True,
   separators=(",", ":")), then base64(hmac.digest(KEY, that, "sha256")).
-verify IN: checks each line {"hmac": ..., "payload": ...} exactly as seed 003
-  does; prints "verified N" and exits 1 on the first failure.
+verify IN: checks each line {"hmac": ..., "payload": ...} exactly as a Python
+  verifier does; prints "verified N" and exits 1 on the first failure.
 """
 import base64
 import hmac

@@ -53,7 +53,7 @@ TEST(EnvelopeParser, MinimalEnvelopeHasDefaults) {
 
 TEST(EnvelopeParser, BarePayloads) {
   EnvelopeParser parser;
-  // seed 000 nested form, and seed 003's signed form: no topic -> bare.
+  // the nested shape, and the signed shape: no topic -> bare.
   for (const char* line :
        {R"({"device_id":"P-7","ts":1,"d":{"temp":{"v":20.5,"q":192}}})",
         R"({"hmac":"3q2+7w==","payload":{"device_id":"P-7","ts":1763800000,"ts_ns":5}})",

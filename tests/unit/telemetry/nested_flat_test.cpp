@@ -1,4 +1,4 @@
-// Seed 000's nested and flat formats (common/telemetry/nested_flat.cpp).
+// The nested and flat shapes (common/telemetry/nested_flat.cpp).
 #include <gtest/gtest.h>
 
 #include "json_doc.hpp"

@@ -1,4 +1,4 @@
-// Seed 003's signed form and seed 002's KPI readings (common/telemetry/signed_kpi.cpp).
+// The signed and kpi shapes (common/telemetry/signed_kpi.cpp).
 #include <gtest/gtest.h>
 
 #include "json_doc.hpp"
@@ -67,7 +67,7 @@ TEST(Signed, SignedNestedPayloadReadsAsNested) {
   EXPECT_EQ(messages->front().readings.size(), 6u);
 }
 
-// Seed 003's time form decides the unit whatever shape is signed inside:
+// The signed shape's time form decides the unit whatever shape is signed inside:
 // "ts" beside "ts_ns" is seconds (iot-replay shape=signed writes a nested
 // payload so); a nested "ts" alone stays Unix ms.
 TEST(Signed, SignedNestedPayloadWithTsNsIsSecondsNot1970) {

@@ -90,7 +90,7 @@ TEST(MessageBuilder, SignsInSeed003Form) {
   ASSERT_TRUE(e.ok()) << e.error().message;
   EXPECT_EQ(e->payload.rfind(R"({"hmac":")", 0), 0u);
   EXPECT_NE(e->payload.find(R"("ts_ns":)"), std::string::npos);
-  // A payload with its own ts (Unix ms, seed 000) gets no ts_ns beside it:
+  // A payload with its own ts (Unix ms, nested shape) gets no ts_ns beside it:
   // every reader would then take that ts as seconds.
   auto own = b.build(R"({"device_id":"P-1","ts":1759384453920,"d":{"t":{"v":1,"q":192}}})");
   ASSERT_TRUE(own.ok()) << own.error().message;

@@ -4,13 +4,6 @@
 
 using namespace std::chrono_literals;
 
-TEST(RateLimiter, ParsesBothForms) {
-  EXPECT_DOUBLE_EQ(*iot::pub::parse_rate("500"), 500);
-  EXPECT_DOUBLE_EQ(*iot::pub::parse_rate("2.5/s"), 2.5);
-  EXPECT_FALSE(iot::pub::parse_rate("fast").ok());
-  EXPECT_FALSE(iot::pub::parse_rate("-1").ok());
-}
-
 TEST(RateLimiter, NeverMoreThanTheRateOnAFakeClock) {
   iot::pub::RateLimiter r(10);
   auto t = std::chrono::steady_clock::time_point{} + 1h;

@@ -31,8 +31,8 @@ TEST(ReplayOptions, TimesAndFilters) {
   ASSERT_TRUE(parse(o, {"a.ndjson", "--since", "2026-03-19T10:40:00Z", "--until", "1773916860", "--device", "P-1",
                         "--device", "P-2", "--speed", "10"})
                   .ok());
-  EXPECT_EQ(o.since_ns.value(), 1773916800LL * 1000000000);
-  EXPECT_EQ(o.until_ns.value(), 1773916860LL * 1000000000);
+  EXPECT_EQ(o.since.value().unix_ns, 1773916800LL * 1000000000);
+  EXPECT_EQ(o.until.value().unix_ns, 1773916860LL * 1000000000);
   EXPECT_EQ(o.devices.size(), 2u);
   EXPECT_DOUBLE_EQ(pace_options(o).speed, 10);
 }

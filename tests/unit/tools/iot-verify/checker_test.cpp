@@ -11,7 +11,7 @@ namespace {
 constexpr std::int64_t now_ms = 1'760'000'000'000;
 constexpr std::int64_t now_ns = now_ms * 1'000'000;
 
-// A seed 000 nested payload, one line.
+// A nested-shape payload, one line.
 std::string nested(std::string_view device, std::int64_t seq, std::string_view msg_id, std::int64_t ts_ms = now_ms,
                    int q = 192, int latency = 143) {
   return fmt::format(

@@ -1,0 +1,233 @@
+// One [[route]] table (common/registry/route_parser.cpp), key by key as
+// iot-registry(5) KEYS OF A ROUTE lists them: what each accepts, what it
+// reads as, and the exact error for what it refuses.
+#include "registry/route_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+namespace iot::registry::detail {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+// The body of one [[route]] table ("key = value" lines), parsed as route 3.
+Result<Route> parse(const std::string& body, ParseOptions options = {}) {
+  toml::table table;
+  try {
+    table = toml::parse(body);
+  } catch (const toml::parse_error& e) {
+    ADD_FAILURE() << "test TOML does not parse: " << e.description() << "\n" << body;
+    return make_error(ErrorKind::internal, "test", "bad test TOML");
+  }
+  if (options.base_dir.empty()) options.load_keys = false;
+  return parse_route(table, 3, "fleet.toml: route 3", options);
+}
+
+const std::string p = "pattern = \"plant/{device}/telemetry\"\n";
+
+struct Accepted {
+  const char* what;
+  std::string body;
+  std::function<void(const Route&)> expect;
+};
+
+TEST(RouteParser, EveryKeyAccepted) {
+  const Accepted rows[] = {
+      {"pattern only: the defaults", p,
+       [](const Route& r) {
+         EXPECT_EQ(r.index, 3u);
+         EXPECT_EQ(r.pattern.text(), "plant/{device}/telemetry");
+         EXPECT_EQ(r.shape, telemetry::Shape::automatic);
+         EXPECT_TRUE(r.device_template.empty());
+         EXPECT_TRUE(r.metric_template.empty());
+         EXPECT_TRUE(r.table.empty());
+         EXPECT_TRUE(r.key_file.empty());
+         EXPECT_FALSE(r.key);
+         EXPECT_FALSE(r.retention);
+         EXPECT_TRUE(r.tags.empty());
+         EXPECT_TRUE(r.keymap.empty());
+         EXPECT_FALSE(r.rollup);
+         EXPECT_FALSE(r.is_catch_all());
+       }},
+      {"pattern: the catch-all", "pattern = \"#\"\n", [](const Route& r) { EXPECT_TRUE(r.is_catch_all()); }},
+      {"pattern: typed captures", "pattern = \"i/{tenant:b64hex}/a/{agent:b64uuid}/endpoints/{protocol}\"\n",
+       [](const Route& r) { EXPECT_EQ(r.pattern.text(), "i/{tenant:b64hex}/a/{agent:b64uuid}/endpoints/{protocol}"); }},
+      {"shape = auto", p + "shape = \"auto\"\n",
+       [](const Route& r) { EXPECT_EQ(r.shape, telemetry::Shape::automatic); }},
+      {"shape = nested", p + "shape = \"nested\"\n",
+       [](const Route& r) { EXPECT_EQ(r.shape, telemetry::Shape::nested); }},
+      {"shape = flat", p + "shape = \"flat\"\n", [](const Route& r) { EXPECT_EQ(r.shape, telemetry::Shape::flat); }},
+      {"shape = signed", p + "shape = \"signed\"\n",
+       [](const Route& r) { EXPECT_EQ(r.shape, telemetry::Shape::signed_envelope); }},
+      {"shape = kpi", p + "shape = \"kpi\"\n", [](const Route& r) { EXPECT_EQ(r.shape, telemetry::Shape::kpi); }},
+      {"shape = batch", p + "shape = \"batch\"\n", [](const Route& r) { EXPECT_EQ(r.shape, telemetry::Shape::batch); }},
+      {"device template", p + "device = \"{device}-{site}\"\n",
+       [](const Route& r) { EXPECT_EQ(r.device_template, "{device}-{site}"); }},
+      {"metric template with literal braces", p + "metric = \"{{m}}_{metric}\"\n",
+       [](const Route& r) { EXPECT_EQ(r.metric_template, "{{m}}_{metric}"); }},
+      {"table, 63 characters", p + "table = \"" + std::string(63, 't') + "\"\n",
+       [](const Route& r) { EXPECT_EQ(r.table, std::string(63, 't')); }},
+      {"key_file kept unread when keys are not loaded", p + "key_file = \"site.key\"\n",
+       [](const Route& r) {
+         EXPECT_EQ(r.key_file, "site.key");
+         EXPECT_FALSE(r.key);
+       }},
+      {"retention as text", p + "retention = \"730d\"\n",
+       [](const Route& r) { EXPECT_EQ(r.retention, hours(24 * 730)); }},
+      {"retention as bare seconds", p + "retention = 90\n", [](const Route& r) { EXPECT_EQ(r.retention, seconds(90)); }},
+      {"retention below a second counts as one", p + "retention = \"500ms\"\n",
+       [](const Route& r) { EXPECT_EQ(r.retention, seconds(1)); }},
+      {"tags", p + "[tags]\nline = \"L-{device}\"\nsite = \"detroit\"\n",
+       [](const Route& r) {
+         EXPECT_EQ(r.tags, (std::map<std::string, std::string>{{"line", "L-{device}"}, {"site", "detroit"}}));
+       }},
+      {"keymap", p + "[keymap]\nti = \"temp_inlet_c\"\np = \"pressure_bar\"\n",
+       [](const Route& r) {
+         EXPECT_EQ(r.keymap, (std::map<std::string, std::string>{{"p", "pressure_bar"}, {"ti", "temp_inlet_c"}}));
+       }},
+      {"rollup: every alone takes mean and keeps no retention", p + "[rollup]\nevery = \"1h\"\n",
+       [](const Route& r) {
+         ASSERT_TRUE(r.rollup);
+         EXPECT_EQ(r.rollup->every, hours(1));
+         EXPECT_EQ(r.rollup->aggregates, std::vector<std::string>{"mean"});
+         EXPECT_FALSE(r.rollup->retention);
+       }},
+      {"rollup: every aggregate in file order, retention", p +
+           "[rollup]\nevery = 300\naggregates = [\"count\", \"sum\", \"max\", \"min\", \"mean\"]\nretention = \"30d\"\n",
+       [](const Route& r) {
+         ASSERT_TRUE(r.rollup);
+         EXPECT_EQ(r.rollup->every, minutes(5));
+         EXPECT_EQ(r.rollup->aggregates, (std::vector<std::string>{"count", "sum", "max", "min", "mean"}));
+         EXPECT_EQ(r.rollup->retention, hours(24 * 30));
+       }},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.what);
+    auto route = parse(row.body);
+    ASSERT_TRUE(route.ok()) << route.error().message;
+    row.expect(*route);
+  }
+}
+
+struct Refused {
+  std::string body;
+  std::string error;  // the whole message; "prefix*" compares the start only
+};
+
+TEST(RouteParser, EveryKeyRefused) {
+  const std::string w = "fleet.toml: route 3: ";
+  const std::string bad_duration = "(use e.g. 500ms, 2s, 5m, 24h)";
+  const Refused rows[] = {
+      {"shape = \"nested\"\n", w + "pattern: missing"},
+      {"pattern = 7\n", w + "pattern: not a string"},
+      {"pattern = \"a/#/b\"\n", w + "pattern: *"},
+      {"pattern = \"a/{x:base32}\"\n", w + "pattern: *"},
+      {p + "colour = \"red\"\n", w + "colour: unknown key"},
+      {p + "shape = \"xml\"\n", w + "shape: unknown shape \"xml\" (auto, nested, flat, signed, kpi, batch)"},
+      {p + "shape = 1\n", w + "shape: not a string"},
+      {p + "device = \"\"\n", w + "device: is empty"},
+      {p + "device = \"{unclosed\"\n", w + "device: *"},
+      {p + "metric = 5\n", w + "metric: not a string"},
+      {p + "metric = \"m}\"\n", w + "metric: *"},
+      {p + "table = \"Readings\"\n",
+       w + "table: bad table name \"Readings\" (use [a-z_][a-z0-9_]*, up to 63 characters)"},
+      {p + "table = \"" + std::string(64, 't') + "\"\n", w + "table: bad table name *"},
+      {p + "table = \"public.readings\"\n", w + "table: bad table name *"},
+      {p + "key_file = \"\"\n", w + "key_file: is empty"},
+      {p + "key_file = 1\n", w + "key_file: not a string"},
+      {p + "retention = \"forever\"\n", w + "retention: bad duration 'forever' " + bad_duration},
+      {p + "retention = \"0s\"\n", w + "retention: must be more than zero"},
+      {p + "retention = 0\n", w + "retention: must be more than zero"},
+      {p + "retention = [1]\n", w + "retention: not a string"},
+      {p + "tags = \"x\"\n", w + "tags: not a table"},
+      {p + "[tags]\nsite = 5\n", w + "tags.site: not a string"},
+      {p + "[tags]\nsite = \"\"\n", w + "tags.site: is empty"},
+      {p + "[tags]\nsite = \"{open\"\n", w + "tags.site: *"},
+      {p + "keymap = [\"ti\"]\n", w + "keymap: not a table"},
+      {p + "[keymap]\nti = \"\"\n", w + "keymap.ti: empty metric name"},
+      {p + "[keymap]\nti = 1\n", w + "keymap.ti: not a string"},
+      {p + "rollup = \"1h\"\n", w + "rollup: not a table"},
+      {p + "[rollup]\naggregates = [\"mean\"]\n", w + "rollup.every: missing"},
+      {p + "[rollup]\nevery = \"soon\"\n", w + "rollup.every: bad duration 'soon' " + bad_duration},
+      {p + "[rollup]\nevery = \"0m\"\n", w + "rollup.every: must be more than zero"},
+      {p + "[rollup]\nevery = \"1h\"\naggregates = []\n", w + "rollup.aggregates: not a list of aggregate names"},
+      {p + "[rollup]\nevery = \"1h\"\naggregates = \"mean\"\n", w + "rollup.aggregates: not a list of aggregate names"},
+      {p + "[rollup]\nevery = \"1h\"\naggregates = [\"median\"]\n",
+       w + "rollup.aggregates: not one of mean, min, max, sum, count"},
+      {p + "[rollup]\nevery = \"1h\"\naggregates = [1]\n", w + "rollup.aggregates: not one of mean, min, max, sum, count"},
+      {p + "[rollup]\nevery = \"1h\"\naggregates = [\"min\", \"min\"]\n", w + "rollup.aggregates: \"min\" twice"},
+      {p + "[rollup]\nevery = \"1h\"\nretention = \"-1d\"\n", w + "rollup.retention: bad duration '-1d' " + bad_duration},
+      {p + "[rollup]\nevery = \"1h\"\nretention = \"0s\"\n", w + "rollup.retention: must be more than zero"},
+      {p + "[rollup]\nevery = \"1h\"\nwindow = 3\n", w + "rollup.window: unknown key"},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.body);
+    auto route = parse(row.body);
+    ASSERT_FALSE(route.ok());
+    EXPECT_EQ(route.error().kind, ErrorKind::usage);
+    EXPECT_EQ(route.error().reason, "usage");
+    if (row.error.ends_with("*")) {
+      std::string prefix = row.error.substr(0, row.error.size() - 1);
+      EXPECT_EQ(route.error().message.substr(0, prefix.size()), prefix) << route.error().message;
+      EXPECT_GT(route.error().message.size(), prefix.size()) << "the reason is missing";
+    } else {
+      EXPECT_EQ(route.error().message, row.error);
+    }
+  }
+}
+
+class RouteParserKeys : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("iot-route-parser-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name, std::ios::binary) << text; }
+  ParseOptions options() const {
+    ParseOptions o;
+    o.base_dir = dir_;
+    return o;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(RouteParserKeys, KeyFilesAreReadRelativeToTheRegistryOrAbsolute) {
+  write("site.key", "s3cret\r\n");
+  write("bin.key", "hex:00ff10\n");
+  struct Row {
+    std::string key_file, key;
+  } rows[] = {
+      {"site.key", "s3cret"},
+      {(dir_ / "site.key").string(), "s3cret"},
+      {"bin.key", std::string("\x00\xff\x10", 3)},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.key_file);
+    auto route = parse(p + "key_file = \"" + row.key_file + "\"\n", options());
+    ASSERT_TRUE(route.ok()) << route.error().message;
+    EXPECT_EQ(route->key_file, row.key_file);
+    EXPECT_EQ(route->key, row.key);
+  }
+}
+
+TEST_F(RouteParserKeys, UnreadableOrEmptyKeysNameTheRouteAndKey) {
+  write("empty.key", "\n");
+  for (std::string name : {"absent.key", "empty.key"}) {
+    SCOPED_TRACE(name);
+    auto route = parse(p + "key_file = \"" + name + "\"\n", options());
+    ASSERT_FALSE(route.ok());
+    EXPECT_EQ(route.error().message.rfind("fleet.toml: route 3: key_file: ", 0), 0u) << route.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace iot::registry::detail

@@ -1,0 +1,162 @@
+// The PostgreSQL sink (common/store/pg_sink.cpp): how libpqxx exceptions
+// become errors (pure, table-driven), and writes against a real PostgreSQL
+// started as the integration suites start one (postgres_server.hpp):
+// rows land, duplicates are counted, data the database refuses is
+// "db_rejected", a route's own table is created on first use.
+#include "store/pg_sink.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "postgres_server.hpp"
+
+namespace iot::store {
+namespace {
+
+TEST(PgError, ConnectionTroubleIsUnavailableDataTroubleIsRejected) {
+  struct Row {
+    const char* what;
+    std::function<Error()> make;
+    ErrorKind kind;
+    const char* reason;
+  } rows[] = {
+      {"broken connection", [] { return pg_error(pqxx::broken_connection("server closed the connection")); },
+       ErrorKind::unavailable, "db_unavailable"},
+      {"in doubt", [] { return pg_error(pqxx::in_doubt_error("commit in doubt")); }, ErrorKind::unavailable,
+       "db_unavailable"},
+      {"08006 connection failure", [] { return pg_error(pqxx::sql_error("x", "q", "08006")); },
+       ErrorKind::unavailable, "db_unavailable"},
+      {"53100 disk full", [] { return pg_error(pqxx::sql_error("x", "q", "53100")); }, ErrorKind::unavailable,
+       "db_unavailable"},
+      {"57P01 admin shutdown", [] { return pg_error(pqxx::sql_error("x", "q", "57P01")); }, ErrorKind::unavailable,
+       "db_unavailable"},
+      {"40001 serialization", [] { return pg_error(pqxx::sql_error("x", "q", "40001")); }, ErrorKind::unavailable,
+       "db_unavailable"},
+      {"no sqlstate", [] { return pg_error(pqxx::sql_error("x", "q")); }, ErrorKind::unavailable, "db_unavailable"},
+      {"23505 unique violation", [] { return pg_error(pqxx::sql_error("x", "q", "23505")); }, ErrorKind::bad_input,
+       "db_rejected"},
+      {"22021 bad encoding", [] { return pg_error(pqxx::sql_error("x", "q", "22021")); }, ErrorKind::bad_input,
+       "db_rejected"},
+      {"42P01 undefined table", [] { return pg_error(pqxx::sql_error("x", "q", "42P01")); }, ErrorKind::bad_input,
+       "db_rejected"},
+      {"anything else", [] { return pg_error(std::runtime_error("odd")); }, ErrorKind::unavailable,
+       "db_unavailable"},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.what);
+    Error e = row.make();
+    EXPECT_EQ(e.kind, row.kind);
+    EXPECT_EQ(e.reason, row.reason);
+    EXPECT_EQ(e.message.rfind("PostgreSQL: ", 0), 0u) << e.message;
+  }
+}
+
+TEST(PgSinkOpen, IdentifiersAreCheckedBeforeConnecting) {
+  for (auto [table, schema] : {std::pair<std::string, std::string>{"readings; drop", ""}, {"readings", "a b"},
+                               {"", ""}, {std::string(64, 'r'), ""}}) {
+    SCOPED_TRACE(table + "/" + schema);
+    SinkOptions options;
+    options.table = table;
+    options.schema = schema;
+    auto sink = PgSink::open("postgresql://127.0.0.1:1/t", options);
+    ASSERT_FALSE(sink);
+    EXPECT_EQ(sink.error().kind, ErrorKind::usage);
+    EXPECT_EQ(sink.error().reason, "bad_identifier");
+  }
+}
+
+ReadingRow reading(std::string device, std::int64_t ms, std::string metric, double value) {
+  ReadingRow r;
+  r.device_id = std::move(device);
+  r.time_ns = ms * 1000000;
+  r.metric = std::move(metric);
+  r.value = value;
+  r.msg_id = "m-" + std::to_string(ms);
+  r.seq = ms % 1000;
+  r.tags_json = R"({"site":"detroit"})";
+  return r;
+}
+
+class PgSinkServer : public testing::PostgresServerTest {
+ protected:
+  std::unique_ptr<PgSink> open_sink(const std::string& schema = "") {
+    SinkOptions options;
+    options.schema = schema;
+    options.plans.fallback.rollups.clear();  // no views: these tests are about rows
+    auto sink = PgSink::open(url_, options);
+    EXPECT_TRUE(sink) << sink.error().message;
+    if (!sink) return nullptr;
+    auto st = (*sink)->ensure_schema();
+    EXPECT_TRUE(st) << st.error().message;
+    return std::move(*sink);
+  }
+  std::string query(const std::string& sql) {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    auto r = tx.exec(sql);
+    std::string out;
+    for (const auto& row : r) {
+      for (int i = 0; i < static_cast<int>(row.size()); ++i) out += (i ? "|" : "") + std::string(row[i].c_str());
+      out += "\n";
+    }
+    return out;
+  }
+};
+
+TEST_F(PgSinkServer, RowsLandAndDuplicatesAreCounted) {
+  auto sink = open_sink();
+  ASSERT_TRUE(sink);
+  EXPECT_EQ(sink->describe().rfind("postgresql://127.0.0.1:", 0), 0u) << sink->describe();
+  Batch b;
+  b.readings = {reading("P-1", 1710844800123, "temp", 72.4), reading("P-1", 1710844800123, "flow", 3.5),
+                reading("P-2", 1710844800124, "temp", -1)};
+  auto first = sink->write(b);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->inserted, 3u);
+  EXPECT_EQ(first->duplicates, 0u);
+  // The same batch again (a redelivery): nothing new, every row a duplicate.
+  auto again = sink->write(b);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->inserted, 0u);
+  EXPECT_EQ(again->duplicates, 3u);
+  EXPECT_EQ(query("SELECT device_id, metric, value, quality, msg_id, seq, tags->>'site',"
+                  " (extract(epoch FROM time) * 1000)::bigint FROM readings ORDER BY device_id, metric"),
+            "P-1|flow|3.5|192|m-1710844800123|123|detroit|1710844800123\n"
+            "P-1|temp|72.4|192|m-1710844800123|123|detroit|1710844800123\n"
+            "P-2|temp|-1|192|m-1710844800124|124|detroit|1710844800124\n");
+}
+
+TEST_F(PgSinkServer, ARoutesTableAndASchemaAreCreatedOnFirstUse) {
+  auto sink = open_sink("plant");
+  ASSERT_TRUE(sink);
+  Batch b;
+  b.readings = {reading("S-9", 1710844800000, "SX101_PV", 4.2)};
+  b.readings[0].table = "kpi_readings";
+  b.readings.push_back(reading("P-1", 1710844800000, "temp", 1));
+  auto w = sink->write(b);
+  ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(w->inserted, 2u);
+  EXPECT_EQ(query("SELECT device_id FROM plant.kpi_readings"), "S-9\n");
+  EXPECT_EQ(query("SELECT device_id FROM plant.readings"), "P-1\n");
+}
+
+TEST_F(PgSinkServer, DataTheDatabaseRefusesIsRejectedAndNothingOfTheBatchLands) {
+  auto sink = open_sink();
+  ASSERT_TRUE(sink);
+  Batch b;
+  b.readings = {reading("P-1", 1710844800000, "temp", 1), reading(std::string("bad\0id", 6), 1710844800000, "temp", 2)};
+  auto w = sink->write(b);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().kind, ErrorKind::bad_input);
+  EXPECT_EQ(w.error().reason, "db_rejected");
+  EXPECT_EQ(query("SELECT count(*) FROM readings"), "0\n");  // one transaction: all or nothing
+  // The sink is still usable.
+  b.readings.pop_back();
+  auto ok = sink->write(b);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->inserted, 1u);
+}
+
+}  // namespace
+}  // namespace iot::store

@@ -1,0 +1,26 @@
+// The summary line people read: latencies in units they can take in at a
+// glance (iot-ingest(1), the summary), not thousands of seconds.
+#include "iot-ingest/stats.hpp"
+
+#include <gtest/gtest.h>
+
+namespace iot::ingest {
+namespace {
+
+TEST(SummaryText, LatenciesInReadableUnits) {
+  Stats s;
+  s.rows_written = 10;
+  s.latency_count = 2;
+  s.latency_sum_s = 0.7;                  // mean 350 ms
+  s.latency_max_s = 6 * 3600 + 14 * 60;  // a replay of yesterday's data
+  std::string text = summary_text(s, 1.0);
+  EXPECT_NE(text.find("latency ts->commit mean 350ms max 6h14m"), std::string::npos) << text;
+}
+
+TEST(SummaryText, NoLatencyWithoutMeasurements) {
+  Stats s;
+  EXPECT_EQ(summary_text(s, 1.0).find("latency"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace iot::ingest
