@@ -79,6 +79,36 @@ std::string env_footer(const CLI::App& app, const std::string& tool) {
   return text + "\n";
 }
 
+// An empty list has nothing to show as its default ("=[]" says nothing).
+void hide_empty_defaults(CLI::App& app) {
+  for (auto* o : app.get_options())
+    if (o->get_default_str() == "[]") o->default_str("");
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) hide_empty_defaults(*sub);
+}
+
+// The end of every tool's --help, in one order: examples, exit status,
+// environment, where to read on.
+std::string help_footer(const ToolInfo& info, const std::string& environment) {
+  std::string text;
+  if (!info.examples.empty()) {
+    text += "Examples:\n";
+    std::string_view rest = info.examples;
+    while (!rest.empty()) {
+      auto end = rest.find('\n');
+      text += "  " + std::string(rest.substr(0, end)) + "\n";
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    }
+    text += "\n";
+  }
+  text +=
+      "Exit status: 0 ok, 1 problems found, 2 usage error, 3 nothing arrived, 69 broker or database\n"
+      "unreachable, 74 I/O error, 75 something left to send (run again), 130 interrupted.\n\n";
+  text += environment;
+  text += "Precedence: flag > environment > --config file > default.\nSee man iot-" + std::string(info.name) +
+          " and iot-toolkit(7), ENVIRONMENT.";
+  return text;
+}
+
 }  // namespace
 
 bool interrupted() { return g_interrupted != 0; }
@@ -108,9 +138,12 @@ std::unique_ptr<CLI::App> build_app(const ToolInfo& info, const DefineFn& define
   app->config_formatter(std::make_shared<CheckedConfig>(*app, std::string(info.name)));
   app->add_option("--completion", "Print a shell completion script: bash, zsh or options")->group("");
   const std::string tool(info.name);
+  // Every option shows its default in --help (a tool's own capture_default_str
+  // is then only needed for the options CLI11 would not show by itself).
+  app->option_defaults()->always_capture_default();
   define(*app);
-  app->footer(env_footer(*app, tool) + "Precedence: flag > environment > --config file > default.\nSee man iot-" + tool +
-              " and iot-toolkit(7), ENVIRONMENT.");
+  hide_empty_defaults(*app);
+  app->footer(help_footer(info, env_footer(*app, tool)));
   attach_env(*app, tool);
   return app;
 }

@@ -18,6 +18,7 @@ namespace iot::cli {
 struct ToolInfo {
   std::string_view name;     // "verify": the binary is iot-verify
   std::string_view summary;  // one line for --help
+  std::string_view examples; // two or three command lines, one a line, for the end of --help
 };
 
 // Thrown anywhere below a tool to end it with this exit code and message.

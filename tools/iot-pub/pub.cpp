@@ -137,7 +137,11 @@ int publish(const PubOptions& o) {
 
 int run(int argc, char** argv) {
   PubOptions options;
-  return cli::run_tool({"pub", "Publish NDJSON envelopes or bare payloads to an MQTT broker"}, argc, argv,
+  return cli::run_tool({"pub", "Publish NDJSON envelopes or bare payloads to an MQTT broker",
+                        "iot-replay --synthetic devices=10,rate=1,duration=60 | iot-pub --broker mqtt://localhost "
+                        "-t 'plant/{device_id}/telemetry' --stamp\n"
+                        "iot-pub --broker mqtt://localhost --outbox /var/lib/iot/outbox.db < readings.ndjson\n"
+                        "iot-pub -t plant/P-1/alarm --raw -m 'pump stopped' -q 1"}, argc, argv,
                        [&](CLI::App& app) { define_options(app, options); }, [&] { return publish(options); });
 }
 

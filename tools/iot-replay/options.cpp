@@ -32,32 +32,32 @@ std::int64_t fast_fleet_start_ms(double duration_s) {
 }  // namespace
 
 void define_options(CLI::App& app, ReplayOptions& o) {
-  app.add_option("files", o.files, "Recordings to play: NDJSON, .gz or .lz4 (sniffed); - is stdin; several are merged by time");
-  app.add_option("--speed", o.speed, "Play at this multiple of the recorded pace (default 1)")->check(CLI::PositiveNumber);
-  cli::add_rate(app, "--rate", o.rate, "Ignore timestamps: this many messages per second in total (N, N/s, N/m, N/h)");
-  app.add_flag("--fast", o.fast, "No pacing: as fast as the reader takes them");
-  app.add_option("--loop", o.loop, "Play the recordings N times (0: until interrupted)")->check(CLI::NonNegativeNumber);
-  app.add_flag("--retime", o.retime, "Shift every timestamp so that the first message is now");
-  app.add_flag("--new-ids", o.new_ids, "With --retime: give every message with a msg_id a fresh ULID");
-  cli::add_time(app, "--since", o.since, "Only messages at or after this time (ISO 8601 or Unix s/ms/us/ns)");
-  cli::add_time(app, "--until", o.until, "Only messages before this time");
-  app.add_option("--device", o.devices, "Only this device (repeatable)");
-  app.add_option("--topic", o.topic_filters, "Only topics matching this MQTT filter (repeatable)");
+  app.add_option("files", o.files, "Recordings to play: NDJSON, .gz or .lz4 (sniffed); - is stdin; several are merged by time")->group("Input");
+  app.add_option("--speed", o.speed, "Play at this multiple of the recorded pace (default 1)")->check(CLI::PositiveNumber)->group("Pacing");
+  cli::add_rate(app, "--rate", o.rate, "Ignore timestamps: this many messages per second in total (N, N/s, N/m, N/h)")->group("Pacing");
+  app.add_flag("--fast", o.fast, "No pacing: as fast as the reader takes them")->group("Pacing");
+  app.add_option("--loop", o.loop, "Play the recordings N times (0: until interrupted)")->check(CLI::NonNegativeNumber)->group("Pacing");
+  app.add_flag("--retime", o.retime, "Shift every timestamp so that the first message is now")->group("Output");
+  app.add_flag("--new-ids", o.new_ids, "With --retime: give every message with a msg_id a fresh ULID")->group("Output");
+  cli::add_time(app, "--since", o.since, "Only messages at or after this time (ISO 8601 or Unix s/ms/us/ns)")->group("Filters");
+  cli::add_time(app, "--until", o.until, "Only messages before this time")->group("Filters");
+  app.add_option("--device", o.devices, "Only this device (repeatable)")->group("Filters");
+  app.add_option("--topic", o.topic_filters, "Only topics matching this MQTT filter (repeatable)")->group("Filters");
   app.add_option("--synthetic", o.synthetic_text,
-                 "Generate a fleet: devices=N,rate=R,metrics=a:b,shape=nested|flat|signed,duration=S,seed=K,start=T");
-  app.add_option("--inject", o.inject_text, "With --synthetic: faults dup=P,gap=P,reorder=P,corrupt=P,late=P");
-  app.add_option("--truth", o.truth_file, "With --inject: write the ground truth (JSON) to this file");
-  app.add_option("--key-file", o.key_file, "HMAC key: signs shape=signed fleets, and signs again the payloads --retime changes");
-  app.add_option("--topic-template", o.topic_template, "Topic of generated and database messages (default plant/{device_id}/telemetry)");
-  app.add_option("--topic-prefix", o.topic_prefix, "Put P in front of every topic played (as written: add the '/')");
+                 "Generate a fleet: devices=N,rate=R,metrics=a:b,shape=nested|flat|signed,duration=S,seed=K,start=T")->group("Input");
+  app.add_option("--inject", o.inject_text, "With --synthetic: faults dup=P,gap=P,reorder=P,corrupt=P,late=P")->group("Input");
+  app.add_option("--truth", o.truth_file, "With --inject: write the ground truth (JSON) to this file")->group("Input");
+  app.add_option("--key-file", o.key_file, "HMAC key: signs shape=signed fleets, and signs again the payloads --retime changes")->group("Input");
+  app.add_option("--topic-template", o.topic_template, "Topic of generated and database messages (default plant/{device_id}/telemetry)")->group("Output");
+  app.add_option("--topic-prefix", o.topic_prefix, "Put P in front of every topic played (as written: add the '/')")->group("Output");
   app.add_option("--topic-rewrite", o.topic_rewrites,
                  "Rewrite topics: FROM=>TO, FROM an MQTT filter, {1} {2}... its wildcards: "
-                 "'plant/+/#=>staging/{1}/{2}'; repeatable, the first match wins");
-  app.add_option("--from-db", o.from_db, "Read stored readings back: sqlite:FILE or postgresql://...");
-  app.add_option("--table", o.table, "With --from-db: the readings table (default readings)");
-  app.add_option("--schema", o.schema, "With --from-db postgresql://: the schema of the table (default public)");
-  app.add_option("--metric", o.metrics, "With --from-db: only this metric (repeatable)");
-  app.add_flag("--no-progress", o.no_progress, "No progress bar even on a terminal");
+                 "'plant/+/#=>staging/{1}/{2}'; repeatable, the first match wins")->group("Output");
+  app.add_option("--from-db", o.from_db, "Read stored readings back: sqlite:FILE or postgresql://...")->group("Input");
+  app.add_option("--table", o.table, "With --from-db: the readings table (default readings)")->group("Input");
+  app.add_option("--schema", o.schema, "With --from-db postgresql://: the schema of the table (default public)")->group("Input");
+  app.add_option("--metric", o.metrics, "With --from-db: only this metric (repeatable)")->group("Input");
+  app.add_flag("--no-progress", o.no_progress, "No progress bar even on a terminal")->group("Output");
   cli::add_log_options(app, o.log);
 }
 

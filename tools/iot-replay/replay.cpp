@@ -14,7 +14,10 @@ namespace iot::replay {
 int run(int argc, char** argv) {
   ReplayOptions options;
   return cli::run_tool(
-      {"replay", "Play recordings and synthetic fleets as NDJSON at their original pace"}, argc, argv,
+      {"replay", "Play recordings and synthetic fleets as NDJSON at their original pace",
+       "iot-replay capture.ndjson.lz4 --speed 10 | iot-pub --broker mqtt://staging\n"
+       "iot-replay --synthetic devices=100,rate=1,duration=60 --inject dup=0.01 --truth t.json --fast | iot-verify\n"
+       "iot-replay --from-db sqlite:telemetry.db --since 2026-03-19T10:00:00Z --fast"}, argc, argv,
       [&](CLI::App& app) { define_options(app, options); },
       [&] {
         if (Status st = validate_options(options); !st) cli::fail(st.error());

@@ -12,19 +12,20 @@ void define_options(CLI::App& app, SubOptions& o) {
   app.add_option("--session", o.session,
                  "Persistent session NAME (client id NAME, clean start off): the broker keeps QoS >= 1 "
                  "messages while iot-sub is down")->group(s);
-  app.add_option("--session-expiry", o.session_expiry, "How long the broker keeps the --session (MQTT 5)")
-      ->group(s);
+  cli::add_duration(app, "--session-expiry", o.session_expiry, "How long the broker keeps the --session (MQTT 5)")
+      ->capture_default_str()->group(s);
   auto* retained_only =
       app.add_flag("--retained-only", o.retained_only, "Print retained messages only; stop at the first live one")
           ->group(s);
   app.add_flag("--no-retained", o.no_retained, "Skip retained messages")->group(s)->excludes(retained_only);
   app.add_option("--retries", o.retries, "Failed connection attempts in a row before giving up (0: never)")
       ->check(CLI::NonNegativeNumber)->group(s);
-  app.add_option("--connect-timeout", o.connect_timeout, "Time one connection attempt may take")->group(s);
+  cli::add_duration(app, "--connect-timeout", o.connect_timeout, "Time one connection attempt may take")
+      ->capture_default_str()->group(s);
   const char* e = "Ending";
   app.add_option("-C,--count", o.count, "Stop after N messages")->group(e);
-  app.add_option("--idle", o.idle, "Stop when no message arrived for this long (5s, 2m)")->group(e);
-  app.add_option("-W,--timeout", o.timeout, "Stop after this long in total")->group(e);
+  cli::add_duration(app, "--idle", o.idle, "Stop when no message arrived for this long (5s, 2m)")->group(e);
+  cli::add_duration(app, "-W,--timeout", o.timeout, "Stop after this long in total")->group(e);
   const char* out = "Output";
   app.add_option("--pattern", o.pattern, "Topic pattern whose captures fill \"fields\": i/{tenant:b64hex}/...")
       ->group(out);

@@ -3,10 +3,12 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/options.hpp"
+#include "cli/typed_values.hpp"
 
 namespace iot::sub {
 
@@ -16,10 +18,10 @@ struct SubOptions {
   std::vector<std::string> filters;  // -t, repeatable
   std::string share;                 // --share GROUP
   std::string session;               // --session NAME
-  std::string session_expiry = "7d";
+  cli::Duration session_expiry{"7d"};
   std::uint64_t count = 0;           // --count N (0: no limit)
-  std::string idle;                  // --idle DURATION
-  std::string timeout;               // -W DURATION
+  std::optional<cli::Duration> idle;
+  std::optional<cli::Duration> timeout;  // -W
   bool retained_only = false;
   bool no_retained = false;
   std::string pattern;               // --pattern
@@ -32,7 +34,7 @@ struct SubOptions {
   std::string format;                // -F FORMAT
   std::string color = "auto";        // --color auto|always|never
   int retries = 10;
-  std::string connect_timeout = "10s";
+  cli::Duration connect_timeout{"10s"};
 };
 
 void define_options(CLI::App& app, SubOptions& options);

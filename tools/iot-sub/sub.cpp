@@ -18,11 +18,9 @@
 namespace iot::sub {
 namespace {
 
-std::optional<std::chrono::nanoseconds> duration_option(const std::string& text, const char* name) {
-  if (text.empty()) return std::nullopt;
-  auto d = parse_duration(text);
-  if (!d) cli::fail(make_error(ErrorKind::usage, "usage", std::string(name) + ": " + d.error().message));
-  return *d;
+std::optional<std::chrono::nanoseconds> value_of(const std::optional<cli::Duration>& d) {
+  if (!d) return std::nullopt;
+  return d->value;
 }
 
 RenderSettings render_settings(const SubOptions& o) {
@@ -81,12 +79,10 @@ mqtt::SessionConfig session_config(const SubOptions& o) {
       cli::fail(make_error(ErrorKind::usage, "usage", "--session NAME is the client id: do not also give -i"));
     c->client_id = o.session;
     c->clean_start = false;
-    auto expiry = duration_option(o.session_expiry, "--session-expiry");
-    c->session_expiry = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*expiry).count());
+    c->session_expiry = static_cast<std::uint32_t>(o.session_expiry.as<std::chrono::seconds>().count());
   }
   c->retries = o.retries;
-  c->connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(
-      *duration_option(o.connect_timeout, "--connect-timeout"));
+  c->connect_timeout = o.connect_timeout.as<std::chrono::milliseconds>();
   return std::move(*c);
 }
 
@@ -107,8 +103,8 @@ int subscribe(const SubOptions& o) {
   if (o.filters.empty()) cli::fail(make_error(ErrorKind::usage, "usage", "at least one -t FILTER is required"));
   EndConditions end;
   end.count = o.count;
-  end.idle = duration_option(o.idle, "--idle");
-  end.total = duration_option(o.timeout, "-W");
+  end.idle = value_of(o.idle);
+  end.total = value_of(o.timeout);
   end.retained_only = o.retained_only;
   end.no_retained = o.no_retained;
   end.must_not_lose = !o.session.empty() && o.broker.qos >= 1;
@@ -164,7 +160,10 @@ int subscribe(const SubOptions& o) {
 
 int run(int argc, char** argv) {
   SubOptions options;
-  return cli::run_tool({"sub", "Subscribe to MQTT topics and write NDJSON envelopes to stdout"}, argc, argv,
+  return cli::run_tool({"sub", "Subscribe to MQTT topics and write NDJSON envelopes to stdout",
+                        "iot-sub --broker mqtt://localhost -t 'plant/+/telemetry' -v\n"
+                        "iot-sub -t '#' --session backup -q 1 --idle 300 | lz4 > capture.ndjson.lz4\n"
+                        "iot-sub -t 'plant/#' -F '%I %t %p' -C 10"}, argc, argv,
                        [&](CLI::App& app) { define_options(app, options); }, [&] { return subscribe(options); });
 }
 

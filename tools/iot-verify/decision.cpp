@@ -6,7 +6,7 @@
 
 namespace iot::verify {
 
-Decision decide(const Settings& s, const Counters& t) {
+Decision decide(const VerifyOptions& s, const Counters& t) {
   Decision d;
   auto problem = [&](std::string why) {
     d.code = exit_code::problems;

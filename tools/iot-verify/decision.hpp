@@ -21,6 +21,6 @@ struct Decision {
   std::vector<std::string> reasons;  // why it is not 0, for the log
 };
 
-Decision decide(const Settings& settings, const Counters& totals);
+Decision decide(const VerifyOptions& settings, const Counters& totals);
 
 }  // namespace iot::verify

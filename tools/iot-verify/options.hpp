@@ -1,4 +1,4 @@
-// iot-verify's options (man page iot-verify(1)) and what they resolve to.
+// iot-verify's options (man page iot-verify(1)), parsed once into typed values.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -12,6 +12,7 @@
 #include "checks/sequence_tracker.hpp"
 #include "checks/timestamp_checks.hpp"
 #include "cli/options.hpp"
+#include "cli/typed_values.hpp"
 #include "core/result.hpp"
 #include "registry/registry.hpp"
 
@@ -19,40 +20,17 @@ namespace iot::verify {
 
 enum class ReportFormat { text, json };
 
+// Every option, typed as the command line is parsed (the limits are
+// cli::Duration), plus what resolve() derives from them before the run.
 struct VerifyOptions {
-  std::vector<std::string> inputs;  // files; "-" or none: stdin
+  std::vector<std::string> inputs;  // files; none: stdin ("-" after resolve())
   bool filter = false;
   std::string report;               // "", "text" or "json" (--report with no value: text)
   const CLI::Option* report_option = nullptr;  // set by define_options: was --report given?
-  std::string report_file;
+  std::string report_file;          // empty: stdout (report mode) or stderr (with --filter)
   std::string reject_file;
   std::string key_file;
-  std::string registry;
-  bool allow_unsigned = false;
-  bool strict = false;
-  std::optional<std::uint64_t> expect_count;
-  std::string expect_file;          // --expect truth.json
-  std::optional<std::uint64_t> max_gap;
-  std::string max_future = "300s", max_age = "24h", max_drift = "10s";
-  std::size_t window = 1'000'000;
-  std::size_t max_devices = 100'000;
-  int threads = 1;
-  cli::LogOptions log;
-};
-
-// Adds every option of iot-verify to app, bound to options.
-void define_options(CLI::App& app, VerifyOptions& options);
-
-// What the options mean once parsed and checked.
-struct Settings {
-  std::vector<std::string> inputs;
-  bool filter = false;
-  bool want_report = false;
-  ReportFormat format = ReportFormat::text;
-  std::string report_file;  // empty: stdout (report mode) or stderr (with --filter)
-  std::string reject_file;
-  std::optional<std::string> key;  // the secret, when --key-file
-  std::shared_ptr<const registry::Registry> registry;  // when --registry
+  std::string registry_file;        // --registry
   bool allow_unsigned = false;
   bool strict = false;
   std::optional<std::uint64_t> expect_count;
@@ -61,14 +39,26 @@ struct Settings {
   // the file iot-replay writes as it ends.
   std::string expect_file;
   std::optional<std::uint64_t> max_gap;
-  checks::TimestampLimits time_limits;
-  checks::SequenceLimits seq_limits;
+  cli::Duration max_future{"300s"}, max_age{"24h"}, max_drift{"10s"};
   std::size_t window = 1'000'000;
   std::size_t max_devices = 100'000;
   int threads = 1;  // 2: HMACs verified on a reader thread (same output, same order)
+  cli::LogOptions log;
+
+  // Filled by resolve():
+  bool want_report = false;
+  ReportFormat format = ReportFormat::text;
+  std::optional<std::string> key;                      // the secret, when --key-file
+  std::shared_ptr<const registry::Registry> registry;  // when --registry
+  checks::TimestampLimits time_limits;
+  checks::SequenceLimits seq_limits;
 };
 
-// Fails with kind usage on a bad value (duration, report format, key file).
-Result<Settings> resolve(const VerifyOptions& options);
+// Adds every option of iot-verify to app, bound to options.
+void define_options(CLI::App& app, VerifyOptions& options);
+
+// Reads the key and registry files and fills what the options imply.
+// Fails with kind usage on a bad value.
+Status resolve(VerifyOptions& options);
 
 }  // namespace iot::verify

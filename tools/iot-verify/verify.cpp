@@ -28,7 +28,7 @@ struct Outputs {
   std::unique_ptr<stream::RejectSink> rejects;
 };
 
-Outputs open_outputs(const Settings& s) {
+Outputs open_outputs(const VerifyOptions& s) {
   Outputs out;
   if (s.filter) {
     auto w = stream::LineWriter::open("-");
@@ -45,12 +45,12 @@ Outputs open_outputs(const Settings& s) {
   return out;
 }
 
-CheckerConfig checker_config(const Settings& s) {
+CheckerConfig checker_config(const VerifyOptions& s) {
   return CheckerConfig{s.key, s.allow_unsigned, s.time_limits, s.seq_limits, s.window, s.max_devices, s.registry};
 }
 
 // Reads every input through the checker; false when reading or writing failed.
-bool check_inputs(const Settings& s, LineChecker& checker, Outputs& out) {
+bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   bool written_ok = true;
   // With a registry, keys differ per route: HMACs are checked with the route known.
   ReadPlan plan{s.inputs, s.key, s.allow_unsigned, s.registry ? 1 : s.threads};
@@ -71,7 +71,7 @@ bool check_inputs(const Settings& s, LineChecker& checker, Outputs& out) {
   return read_ok && written_ok;
 }
 
-Status write_report(const Settings& s, const Stats& stats) {
+Status write_report(const VerifyOptions& s, const Stats& stats) {
   std::string text = s.format == ReportFormat::json ? render_json(stats) : render_text(stats);
   if (!s.report_file.empty()) {
     auto w = stream::LineWriter::open(s.report_file);
@@ -121,10 +121,9 @@ bool report_expectation(const Expectation& expected, const Stats& stats) {
   return false;
 }
 
-int execute(const VerifyOptions& options) {
-  auto settings = resolve(options);
-  if (!settings) cli::fail(settings.error());
-  const Settings& s = *settings;
+int execute(VerifyOptions& options) {
+  if (auto st = resolve(options); !st) cli::fail(st.error());
+  const VerifyOptions& s = options;
   Outputs out = open_outputs(s);
   LineChecker checker(checker_config(s));
   bool io_ok = check_inputs(s, checker, out);
@@ -161,7 +160,11 @@ int execute(const VerifyOptions& options) {
 
 int run(int argc, char** argv) {
   VerifyOptions options;
-  return cli::run_tool({"verify", "Check a telemetry stream: signatures, schema, duplicates, gaps, timestamps"},
+  return cli::run_tool({"verify", "Check a telemetry stream: signatures, schema, duplicates, gaps, timestamps",
+                        "iot-verify --key-file site.key --report text capture.ndjson.lz4\n"
+                        "iot-sub -t 'plant/#' | iot-verify --filter --reject bad.ndjson | iot-ingest\n"
+                        "iot-replay --synthetic devices=10,duration=60 --inject gap=0.01 --truth t.json --fast "
+                        "| iot-verify --expect t.json"},
                        argc, argv, [&](CLI::App& app) { define_options(app, options); },
                        [&] { return execute(options); });
 }

@@ -10,7 +10,10 @@ namespace iot::waveform {
 int run(int argc, char** argv) {
   WaveformOptions options;
   return cli::run_tool(
-      {"waveform", "Send, reassemble, verify and analyse vibration waveforms over MQTT"}, argc, argv,
+      {"waveform", "Send, reassemble, verify and analyse vibration waveforms over MQTT",
+       "iot-waveform send vib.f32 --rate 10000 --device P-007 | iot-pub --broker mqtt://localhost\n"
+       "iot-sub -t '+/waveform/#' --raw | iot-waveform assemble --store blobs/ --analyze\n"
+       "iot-waveform analyze blobs/ab/abcd.lz4 --plot spectrum.svg"}, argc, argv,
       [&](CLI::App& app) { define_options(app, options); },
       [&] {
         if (options.send_cmd->parsed()) return run_send(options.send);

@@ -11,13 +11,13 @@ Counters clean(std::uint64_t n) {
   return c;
 }
 
-TEST(Decide, ReportCleanIsZero) { EXPECT_EQ(decide(Settings{}, clean(10)).code, 0); }
+TEST(Decide, ReportCleanIsZero) { EXPECT_EQ(decide(VerifyOptions{}, clean(10)).code, 0); }
 
 TEST(Decide, ReportInvalidIsOne) {
   Counters c = clean(10);
   c.valid = 9;
   c.invalid = c.duplicates = 1;
-  Decision d = decide(Settings{}, c);
+  Decision d = decide(VerifyOptions{}, c);
   EXPECT_EQ(d.code, 1);
   ASSERT_EQ(d.reasons.size(), 1u);
   EXPECT_EQ(d.reasons[0], "1 invalid lines");
@@ -28,8 +28,8 @@ TEST(Decide, FindingsOnlyUnderStrict) {
   c.gap_events = 1;
   c.missing = 3;
   c.future_ts = 2;
-  EXPECT_EQ(decide(Settings{}, c).code, 0);
-  Settings strict;
+  EXPECT_EQ(decide(VerifyOptions{}, c).code, 0);
+  VerifyOptions strict;
   strict.strict = true;
   EXPECT_EQ(decide(strict, c).code, 1);
 }
@@ -38,7 +38,7 @@ TEST(Decide, MaxGapIsOnMissingSeqs) {
   Counters c = clean(10);
   c.gap_events = 2;
   c.missing = 5;
-  Settings s;
+  VerifyOptions s;
   s.max_gap = 5;
   EXPECT_EQ(decide(s, c).code, 0);
   s.max_gap = 4;
@@ -50,7 +50,7 @@ TEST(Decide, FilterIsZeroUnlessStrict) {
   c.valid = 8;
   c.invalid = c.bad_signature = 2;
   c.reordered = 4;
-  Settings s;
+  VerifyOptions s;
   s.filter = true;
   EXPECT_EQ(decide(s, c).code, 0);
   s.strict = true;
@@ -61,7 +61,7 @@ TEST(Decide, FilterIsZeroUnlessStrict) {
 }
 
 TEST(Decide, ExpectCountInBothModes) {
-  Settings s;
+  VerifyOptions s;
   s.expect_count = 10;
   EXPECT_EQ(decide(s, clean(10)).code, 0);
   EXPECT_EQ(decide(s, clean(11)).code, 1);
