@@ -1,5 +1,6 @@
 // A database that readings go into. One implementation per engine
-// (sqlite_sink.hpp, pg_sink.hpp); iot-ingest picks one by URL (open_sink).
+// (sqlite_sink.hpp, pg_sink.hpp, influx_sink.hpp, line_file_sink.hpp);
+// iot-ingest picks one by URL (open_sink).
 #pragma once
 
 #include <map>
@@ -37,7 +38,8 @@ class Sink {
   virtual std::string setup_note() const { return {}; }
 };
 
-// "sqlite:FILE" or "postgresql://..."/"postgres://..." (libpq URL or keywords).
+// "sqlite:FILE", "postgresql://..."/"postgres://..." (libpq URL or keywords),
+// "influxdb://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE" or "line-protocol:FILE" ("-": stdout).
 Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOptions& options);
 
 }  // namespace iot::store

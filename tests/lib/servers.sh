@@ -196,3 +196,67 @@ start_postgres() {
 _pg_stop_now() { "${PG_CTL[@]}" -m immediate stop >/dev/null 2>&1 || true; }
 stop_postgres() { "${PG_CTL[@]}" -m fast stop >/dev/null; }
 resume_postgres() { "${PG_CTL[@]}" -w start >/dev/null; }
+
+# start_influxd [HTTP_CONF_LINES]: InfluxDB 1.x with its own config,
+# meta/data/wal in the temp dir, HTTP and the RPC (backup) port on free
+# loopback ports; extra lines go to its [http] section (auth-enabled = true).
+# Sets INFLUX_PORT, INFLUX_URL (http://127.0.0.1:PORT), INFLUX_PID,
+# INFLUX_CONF. influxd answers /ping with 204 once it serves HTTP.
+start_influxd() {
+  command -v influxd >/dev/null || skip "influxd not installed (Debian package influxdb)"
+  local attempt rpc_port
+  for attempt in 1 2 3 4 5; do
+    INFLUX_PORT=$(free_port)
+    rpc_port=$(free_port)
+    INFLUX_CONF=$TEST_TMP/influxdb.conf
+    mkdir -p "$TEST_TMP/influx"
+    cat > "$INFLUX_CONF" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$rpc_port"
+[meta]
+  dir = "$TEST_TMP/influx/meta"
+[data]
+  dir = "$TEST_TMP/influx/data"
+  wal-dir = "$TEST_TMP/influx/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:$INFLUX_PORT"
+  log-enabled = false
+$(if [ $# -gt 0 ]; then printf "  %s\n" "$@"; fi)
+[logging]
+  level = "warn"
+  suppress-logo = true
+CONF
+    _influxd_run
+    _influxd_wait && break
+    [ "$attempt" -lt 5 ] || fail "influxd did not start (see $TEST_TMP/influxd.log)"
+  done
+  INFLUX_URL="http://127.0.0.1:$INFLUX_PORT"
+}
+_influxd_run() {
+  influxd run -config "$INFLUX_CONF" >>"$TEST_TMP/influxd.log" 2>&1 &
+  INFLUX_PID=$!
+  at_exit "kill -CONT $INFLUX_PID; kill $INFLUX_PID"
+}
+# The port is ours when our process is alive and /ping on it answers 204.
+_influxd_wait() {
+  local i code
+  wait_own_port "$INFLUX_PID" "$INFLUX_PORT" || return 1
+  for ((i=0; i<200; i++)); do
+    kill -0 "$INFLUX_PID" 2>/dev/null || return 1
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$INFLUX_PORT/ping" || true)
+    [ "$code" = 204 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# stop_influxd / restart_influxd: an outage and the same server back on its port.
+stop_influxd() { kill "$INFLUX_PID"; wait "$INFLUX_PID" 2>/dev/null || true; }
+restart_influxd() { _influxd_run; _influxd_wait || fail "influxd did not restart"; }
+# influx_query Q [DB]: the JSON answer of InfluxQL Q (epoch=ns timestamps).
+influx_query() {
+  curl -sS --fail-with-body -G "$INFLUX_URL/query" --data-urlencode "q=$1" ${2:+--data-urlencode "db=$2"} \
+    --data-urlencode epoch=ns
+}

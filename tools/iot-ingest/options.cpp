@@ -20,7 +20,7 @@ CLI::Validator dedup_check() {
 void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files (.gz and .lz4 too); none or '-': stdin");
   const char* db = "Database";
-  app.add_option("--db", o.db, "sqlite:FILE or postgresql://[user@]host[:port]/db")->capture_default_str()->group(db);
+  app.add_option("--db", o.db, "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db or line-protocol:FILE")->capture_default_str()->group(db);
   app.add_option("--schema", o.schema, "PostgreSQL schema for the tables (created when missing)")->group(db);
   app.add_option("--table", o.table, "Readings table (a registry route may name another)")
       ->capture_default_str()->group(db);

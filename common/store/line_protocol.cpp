@@ -1,0 +1,115 @@
+#include "store/line_protocol.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <map>
+
+namespace iot::store {
+namespace {
+
+Error refused(std::string message) { return make_error(ErrorKind::bad_input, "db_rejected", std::move(message)); }
+
+// Checks what no escaping can fix; `what` names the part for the reason.
+Status check_name(std::string_view name, std::string_view what) {
+  if (name.empty()) return refused(fmt::format("{} is empty (line protocol needs a name)", what));
+  if (name.find_first_of("\n\r") != std::string_view::npos)
+    return refused(fmt::format("{} holds a newline (line protocol cannot carry it)", what));
+  // InfluxDB reads a backslash before a delimiter as an escape, and its
+  // parsers do not agree on a doubled one, so a backslash of the name's own
+  // cannot stand before , = space " or at the end (it would swallow the
+  // delimiter that follows the name).
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name[i] != '\\') continue;
+    if (i + 1 == name.size())
+      return refused(fmt::format("{} ends in a backslash (line protocol cannot carry it)", what));
+    if (std::string_view(",= \"").find(name[i + 1]) != std::string_view::npos)
+      return refused(fmt::format("{} has a backslash before '{}' (line protocol cannot carry it)", what, name[i + 1]));
+  }
+  return ok_status();
+}
+
+void append_escaped(std::string& out, std::string_view text, std::string_view specials) {
+  for (char c : text) {
+    if (specials.find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+}
+
+// readings.tags is a one-line JSON object of strings (iot-ingest builds it).
+Status parse_tags(const std::string& json, std::map<std::string, std::string, std::less<>>& tags) {
+  if (json.empty()) return ok_status();
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(json).get_object().get(object)) return refused("tags are not a JSON object");
+  for (auto field : object) {
+    std::string_view value;
+    if (field.value.get_string().get(value)) return refused(fmt::format("tag {} is not a string", field.key));
+    tags[std::string(field.key)] = std::string(value);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status append_measurement(std::string& out, std::string_view name) {
+  if (auto st = check_name(name, "measurement"); !st) return st;
+  // InfluxDB unescapes \= and \" in a measurement as well, so they are escaped too.
+  append_escaped(out, name, ",= \"");
+  return ok_status();
+}
+
+Status append_key(std::string& out, std::string_view name, std::string_view what) {
+  if (auto st = check_name(name, what); !st) return st;
+  append_escaped(out, name, ",= ");
+  return ok_status();
+}
+
+Status append_field_key(std::string& out, std::string_view name) {
+  if (auto st = check_name(name, "metric (field key)"); !st) return st;
+  // InfluxDB unescapes \" in a field key too, so a quote is escaped there.
+  append_escaped(out, name, ",= \"");
+  return ok_status();
+}
+
+Status append_string_value(std::string& out, std::string_view value, std::string_view what) {
+  if (value.find_first_of("\n\r") != std::string_view::npos)
+    return refused(fmt::format("{} holds a newline (line protocol cannot carry it)", what));
+  append_escaped(out, value, "\"\\");
+  return ok_status();
+}
+
+Status append_line(std::string& out, const ReadingRow& row, std::string_view measurement) {
+  const std::size_t start = out.size();
+  auto fail = [&](Error e) -> Status {
+    out.resize(start);
+    return e;
+  };
+  if (!row.value) return refused("value of " + row.metric + " is null (a line protocol field has no null)");
+  std::map<std::string, std::string, std::less<>> tags;
+  if (auto st = parse_tags(row.tags_json, tags); !st) return st;
+  // The reading's own identity wins over a payload or route tag of the same name.
+  tags["device_id"] = row.device_id;
+  tags["quality"] = std::to_string(row.quality);
+  if (auto st = append_measurement(out, measurement); !st) return fail(st.error());
+  for (const auto& [key, value] : tags) {
+    if (value.empty()) continue;  // the protocol has no empty tag value: an absent tag reads the same
+    out += ',';
+    if (auto st = append_key(out, key, "tag key"); !st) return fail(st.error());
+    out += '=';
+    if (auto st = append_key(out, value, "tag value of " + key); !st) return fail(st.error());
+  }
+  out += ' ';
+  if (auto st = append_field_key(out, row.metric); !st) return fail(st.error());
+  fmt::format_to(std::back_inserter(out), "={}", *row.value);  // shortest text that reads back the same double
+  if (!row.msg_id.empty() && row.metric != "msg_id") {
+    out += ",msg_id=\"";
+    if (auto st = append_string_value(out, row.msg_id, "msg_id"); !st) return fail(st.error());
+    out += '"';
+  }
+  if (row.seq && row.metric != "seq") fmt::format_to(std::back_inserter(out), ",seq={}i", *row.seq);
+  fmt::format_to(std::back_inserter(out), " {}\n", row.time_ns);
+  return ok_status();
+}
+
+}  // namespace iot::store

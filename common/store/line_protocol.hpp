@@ -1,0 +1,35 @@
+// InfluxDB line protocol for readings (iot-ingest(1), "InfluxDB"): pure
+// code, shared by the InfluxDB sink and the line-protocol file sink.
+//
+//   MEASUREMENT,device_id=D,quality=Q[,TAG=V...] METRIC=VALUE[,msg_id="M"][,seq=Ni] TIME_NS
+//
+// The route's table is the measurement; device_id, quality and the tags of
+// the reading (readings.tags) are tags; the metric is the field key. Names
+// are escaped as the protocol asks (tag keys and values: comma, '=' and
+// space; measurement and field keys: those and '"', which InfluxDB
+// unescapes there; string values: '"' and backslash). What the protocol
+// cannot carry is refused with a reason: a newline anywhere, a backslash at
+// the end of a name or before one of , = space " in it (InfluxDB would read
+// it as an escape), an empty name, a NULL value (a field has no null).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "store/row.hpp"
+
+namespace iot::store {
+
+// Appends one point and its '\n' to out. On error out is unchanged and the
+// error is bad_input "db_rejected" with the reason.
+Status append_line(std::string& out, const ReadingRow& row, std::string_view measurement);
+
+// The escaping alone, for tests and the fuzzer: a measurement, or a tag key,
+// tag value (`key`), a field key, or a string field value (without quotes).
+Status append_measurement(std::string& out, std::string_view name);
+Status append_key(std::string& out, std::string_view name, std::string_view what);
+Status append_field_key(std::string& out, std::string_view name);
+Status append_string_value(std::string& out, std::string_view value, std::string_view what);
+
+}  // namespace iot::store
