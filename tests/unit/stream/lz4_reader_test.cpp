@@ -9,20 +9,7 @@
 namespace iot::stream::detail {
 namespace {
 
-std::vector<std::string> lines_of(LineReader& reader) {
-  std::vector<std::string> out;
-  Line line;
-  while (reader.next(line)) out.emplace_back(line.text);
-  return out;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
-    out.push_back(text.substr(start, nl - start));
-  return out;
-}
+using testing::lines_of;
 
 TEST(Lz4Reader, PrefixAndDescriptorAreOneInputWhereverTheySplit) {
   const std::string data = testing::numbered_lines(500);
@@ -32,7 +19,7 @@ TEST(Lz4Reader, PrefixAndDescriptorAreOneInputWhereverTheySplit) {
       SCOPED_TRACE("prefix " + std::to_string(prefix) + ", piece " + std::to_string(piece));
       testing::FedPipe pipe(packed.substr(prefix), piece);
       auto reader = make_lz4_reader(pipe.fd(), false, "in.lz4", 1 << 20, packed.substr(0, prefix));
-      EXPECT_EQ(lines_of(*reader), split(data));
+      EXPECT_EQ(lines_of(*reader), testing::newline_terminated_lines(data));
       EXPECT_EQ(reader->error(), nullptr);
     }
   }
@@ -87,7 +74,7 @@ TEST(Lz4Reader, DamageEndsTheStreamWithAnErrorNamingTheSource) {
     if (row.reason) {
       EXPECT_EQ(reader->error()->reason, row.reason);
     }
-    auto all = split(data);
+    auto all = testing::newline_terminated_lines(data);
     ASSERT_LE(got.size(), all.size());
     if (!row.exact_lines) continue;
     for (std::size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], all[i]) << "line " << i + 1;

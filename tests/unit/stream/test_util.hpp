@@ -12,8 +12,11 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "stream/line_reader.hpp"
 
 namespace iot::stream::testing {
 
@@ -91,6 +94,23 @@ inline std::string numbered_lines(int n) {
   std::string s;
   for (int i = 0; i < n; ++i) s += "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + std::string(40 + i % 50, 'p') + "\"}\n";
   return s;
+}
+
+// Every line a reader gives, until its end.
+inline std::vector<std::string> lines_of(LineReader& reader) {
+  std::vector<std::string> out;
+  Line line;
+  while (reader.next(line)) out.emplace_back(line.text);
+  return out;
+}
+
+// The lines of text that end in '\n' (what a reader must give back).
+inline std::vector<std::string> newline_terminated_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+    out.push_back(text.substr(start, nl - start));
+  return out;
 }
 
 }  // namespace iot::stream::testing
