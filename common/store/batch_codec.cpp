@@ -74,7 +74,7 @@ bool optional_number(std::string_view s, std::optional<T>& out) {
 }
 
 bool decode_reading(const std::vector<std::string_view>& f, Batch& b) {
-  if (f.size() != 14) return false;
+  if (f.size() != 14 && f.size() != 15) return false;  // 14: spooled before ordering keys
   ReadingRow r;
   r.table = unescape(f[13]);
   std::int64_t quality = 0;
@@ -90,6 +90,7 @@ bool decode_reading(const std::vector<std::string_view>& f, Batch& b) {
   r.msg_id = unescape(f[9]);
   r.tags_json = unescape(f[11]);
   r.extra_json = unescape(f[12]);
+  if (f.size() == 15) r.ordering_key = unescape(f[14]);
   b.readings.push_back(std::move(r));
   return true;
 }
@@ -155,6 +156,7 @@ std::string encode_batch(const Batch& batch) {
     field(out, r.tags_json);
     field(out, r.extra_json);
     field(out, r.table);
+    field(out, r.ordering_key);
     out += '\n';
   }
   for (const auto& g : batch.gaps) {

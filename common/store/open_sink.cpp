@@ -1,6 +1,7 @@
 #include "store/influx_sink.hpp"
 #include "store/line_file_sink.hpp"
 #include "store/pg_sink.hpp"
+#include "store/pubsub_sink.hpp"
 #include "store/sink.hpp"
 #include "store/sqlite_sink.hpp"
 
@@ -28,6 +29,11 @@ Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOption
     if (!sink) return sink.error();
     return std::unique_ptr<Sink>(std::move(*sink));
   }
+  if (url.rfind("pubsub://", 0) == 0) {
+    auto sink = PubsubSink::open(url, options);
+    if (!sink) return sink.error();
+    return std::unique_ptr<Sink>(std::move(*sink));
+  }
   if (url.rfind("line-protocol:", 0) == 0) {
     std::string path = url.substr(14);
     if (path.empty()) return make_error(ErrorKind::usage, "bad_url", "line-protocol: needs a file name or - (line-protocol:FILE)");
@@ -37,8 +43,8 @@ Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOption
   }
   // Never echo the URL: it may hold a password.
   return make_error(ErrorKind::usage, "bad_url",
-                    "unknown database URL scheme (want sqlite:FILE, postgresql://..., influxdb://HOST:PORT/DB or "
-                    "line-protocol:FILE)");
+                    "unknown database URL scheme (want sqlite:FILE, postgresql://..., influxdb://HOST:PORT/DB, "
+                    "line-protocol:FILE or pubsub://PROJECT/TOPIC)");
 }
 
 }  // namespace iot::store

@@ -20,6 +20,7 @@ struct ReadingRow {
   std::optional<std::int64_t> seq;
   std::string tags_json;   // one-line JSON object, empty: NULL
   std::string extra_json;  // one-line JSON object, empty: NULL
+  std::string ordering_key;  // Pub/Sub's ordering key (iot-ingest(1), Pub/Sub); empty: none
 };
 
 // A gap event for the gaps table (iot-ingest(1), Tables: gaps): rows hold the seqs

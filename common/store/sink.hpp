@@ -1,5 +1,6 @@
 // A database that readings go into. One implementation per engine
-// (sqlite_sink.hpp, pg_sink.hpp, influx_sink.hpp, line_file_sink.hpp);
+// (sqlite_sink.hpp, pg_sink.hpp, influx_sink.hpp, line_file_sink.hpp,
+// pubsub_sink.hpp);
 // iot-ingest picks one by URL (open_sink).
 #pragma once
 
@@ -17,6 +18,7 @@ struct SinkOptions {
   std::string schema;            // PostgreSQL schema (created when missing); empty: public
   std::string table = "readings";
   registry::TablePlans plans;    // retention and rollups, table by table
+  bool create = false;           // --create: make a missing Pub/Sub topic (tables are always made)
 };
 
 class Sink {
@@ -39,7 +41,8 @@ class Sink {
 };
 
 // "sqlite:FILE", "postgresql://..."/"postgres://..." (libpq URL or keywords),
-// "influxdb://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE" or "line-protocol:FILE" ("-": stdout).
+// "influxdb://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE", "line-protocol:FILE" ("-": stdout)
+// or "pubsub://PROJECT/TOPIC".
 Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOptions& options);
 
 }  // namespace iot::store
