@@ -51,6 +51,7 @@ RouteMatch RouteEngine::matched(const Route& r, const simdjson::dom::element* en
   out.route = &r;
   out.key = r.key ? &r.key : &defaults_.key;
   out.table = r.table.empty() ? &defaults_.table : &r.table;
+  out.ordering_key = r.ordering_key ? &r.ordering_key : &defaults_.ordering_key;
   if (envelope_fields) out.fields = field_strings(*envelope_fields);
   return out;
 }

@@ -31,6 +31,7 @@ struct RouteDefaults {
   std::optional<std::string> key;                  // --key-file: for routes without key_file
   bool allow_unsigned = false;                     // iot-verify --allow-unsigned
   std::string table{default_table};                // --table: for routes without table
+  std::optional<std::string> ordering_key;         // --ordering-key: for routes without ordering_key
   TablePlan plan{std::nullopt, default_rollups()};  // --retention, --no-rollups
 };
 
@@ -39,6 +40,9 @@ struct RouteMatch {
   const Route* route = nullptr;
   const std::optional<std::string>* key = nullptr;  // never null; empty: no signature required
   const std::string* table = nullptr;               // never null: the route's table or the default
+  // Never null: the route's ordering_key template or the default; none: the
+  // reading's site tag, when it has one (iot-ingest(1), Pub/Sub).
+  const std::optional<std::string>* ordering_key = nullptr;
   // The envelope's "fields", then the topic's captures (a capture does not
   // replace a field the envelope already holds).
   std::map<std::string, std::string> fields;

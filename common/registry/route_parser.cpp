@@ -9,8 +9,8 @@
 namespace iot::registry::detail {
 namespace {
 
-constexpr std::string_view route_keys[] = {"pattern",  "shape",     "device", "metric", "table", "key_file",
-                                           "retention", "tags",     "keymap", "rollup"};
+constexpr std::string_view route_keys[] = {"pattern",   "shape", "device", "metric", "table",       "key_file",
+                                           "retention", "tags",  "keymap", "rollup", "ordering_key"};
 constexpr std::string_view rollup_keys[] = {"every", "aggregates", "retention"};
 
 struct Where {
@@ -134,6 +134,12 @@ Status parse_names(const toml::table& t, Route& route, const Where& where) {
       return where("table", "bad table name \"" + table->value().substr(0, 80) +
                                 "\" (use [a-z_][a-z0-9_]*, up to 63 characters)");
     route.table = **table;
+  }
+  auto ordering_key = string_key(t, "ordering_key", where);
+  if (!ordering_key) return ordering_key.error();
+  if (*ordering_key) {
+    if (auto s = check_template(**ordering_key, "ordering_key", where); !s) return s;
+    route.ordering_key = **ordering_key;
   }
   return ok_status();
 }

@@ -43,6 +43,7 @@ store::SinkOptions sink_options(const IngestOptions& s) {
   store::SinkOptions o;
   o.schema = s.schema;
   o.table = s.table;
+  o.create = s.create;
   std::vector<std::string> warnings;
   o.plans = s.routes->table_plans(&warnings);
   for (const auto& w : warnings) log::warn("{}", w);
@@ -220,11 +221,12 @@ int run_ingest(const IngestOptions& s) {
 int run(int argc, char** argv) {
   IngestOptions options;
   return cli::run_tool(
-      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB, InfluxDB or Redis Streams",
+      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB, InfluxDB, Google Cloud Pub/Sub or Redis Streams",
        "iot-sub -t 'plant/#' | iot-ingest --db sqlite:telemetry.db\n"
        "iot-ingest --db postgresql:///telemetry --registry fleet.toml --spool /var/spool/iot capture.ndjson.lz4\n"
        "iot-ingest --from redis://localhost/telemetry --group g --consumer w1 --db postgresql:///telemetry\n"
-       "iot-ingest --db influxdb://localhost:8086/telemetry --registry fleet.toml --spool /var/spool/iot"}, argc, argv,
+       "iot-ingest --db influxdb://localhost:8086/telemetry --registry fleet.toml --spool /var/spool/iot\n"
+       "iot-ingest --db pubsub://my-project/kpi-events --registry plant.toml --spool /var/spool/iot"}, argc, argv,
       [&](CLI::App& app) { define_options(app, options); },
       [&] {
         if (auto st = resolve(options); !st) cli::fail(st.error());

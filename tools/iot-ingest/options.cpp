@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "telemetry/field_template.hpp"
+
 
 namespace iot::ingest {
 namespace {
@@ -20,7 +22,7 @@ CLI::Validator dedup_check() {
 void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files (.gz and .lz4 too); none or '-': stdin");
   const char* db = "Database";
-  app.add_option("--db", o.db, "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db or line-protocol:FILE")->capture_default_str()->group(db);
+  app.add_option("--db", o.db, "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db, line-protocol:FILE or pubsub://project/topic")->capture_default_str()->group(db);
   app.add_option("--schema", o.schema, "PostgreSQL schema for the tables (created when missing)")->group(db);
   app.add_option("--table", o.table, "Readings table (a registry route may name another)")
       ->capture_default_str()->group(db);
@@ -32,6 +34,12 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->group(db);
   app.add_flag("--no-rollups", o.no_rollups, "Do not create the readings_1m/1h/1d rollups")->group(db);
   app.add_flag("--refresh-rollups", o.refresh_rollups, "Apply retention and refresh the rollup views of every table, then exit")->group(db);
+  const char* ps = "Pub/Sub";
+  app.add_flag("--create", o.create, "Create the Pub/Sub topic when missing")->group(ps);
+  app.add_option("--ordering-key", o.ordering_key, "Ordering key template, e.g. {site} (default: the site tag; '' none)")
+      ->group(ps);
+  cli::add_duration(app, "--batch-delay", o.batch_delay, "Publish a partial batch after this long")
+      ->capture_default_str()->group(ps);
   const char* in = "Input";
   app.add_option("--registry", o.registry, "Registry TOML file: routes from topics to shape, device, tags, table")
       ->group(in);
@@ -87,6 +95,11 @@ Status resolve_routes(IngestOptions& o) {
     defaults.key = std::move(*key);
   }
   defaults.table = o.table;
+  if (o.ordering_key) {
+    if (auto st = telemetry::check_template(*o.ordering_key); !st)
+      return make_error(ErrorKind::usage, "usage", "--ordering-key: " + st.error().message);
+    defaults.ordering_key = o.ordering_key;
+  }
   if (o.retention) defaults.plan.retention = registry::whole_seconds(o.retention->value);
   if (o.no_rollups) defaults.plan.rollups.clear();
   std::optional<registry::Registry> routes;
@@ -110,6 +123,8 @@ Status resolve(IngestOptions& o) {
     gethostname(host, sizeof host - 1);
     o.consumer = std::string(host) + "-" + std::to_string(getpid());
   }
+  // Pub/Sub publishes like Google's clients: a partial batch waits at most --batch-delay.
+  if (o.db.rfind("pubsub://", 0) == 0 && o.batch_delay.value < o.flush_interval.value) o.flush_interval = o.batch_delay;
   return resolve_routes(o);
 }
 

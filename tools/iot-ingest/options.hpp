@@ -46,6 +46,9 @@ struct IngestOptions {
   bool no_rollups = false;
   bool refresh_rollups = false;
   bool strict = false;
+  bool create = false;                       // --create: a missing Pub/Sub topic
+  std::optional<std::string> ordering_key;   // Pub/Sub ordering key template
+  cli::Duration batch_delay{"10ms"};         // Pub/Sub: a partial batch waits at most this long
   std::optional<std::uint64_t> count;  // stop after N stream entries / lines
   std::optional<cli::Duration> idle;   // --from: stop after this long without entries
   cli::LogOptions log;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "store/json_out.hpp"
+#include "telemetry/field_template.hpp"
 #include "telemetry/normalize.hpp"
 
 namespace iot::ingest {
@@ -47,6 +48,27 @@ std::string string_of(simdjson::dom::object o, const char* key) {
   return std::string(s);
 }
 
+// Values an ordering key template reads: the captures and envelope fields,
+// the reading's tags over them, and device_id (metric is given per reading).
+std::map<std::string, std::string> ordering_values(const std::map<std::string, std::string>& fields,
+                                                   const std::map<std::string, std::string>& own,
+                                                   const std::map<std::string, std::string>& route,
+                                                   const std::string& device_id) {
+  std::map<std::string, std::string> values = fields;
+  for (const auto& [name, value] : own) values[name] = value;
+  for (const auto& [name, value] : route) values[name] = value;
+  values["device_id"] = device_id;
+  return values;
+}
+
+// The site tag a reading has (the kpi shape's site_code, or a route's tag).
+const std::string* site_tag(const std::map<std::string, std::string>& own,
+                            const std::map<std::string, std::string>& route) {
+  if (auto it = route.find("site"); it != route.end()) return &it->second;
+  if (auto it = own.find("site"); it != own.end()) return &it->second;
+  return nullptr;
+}
+
 }  // namespace
 
 Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Message>& messages,
@@ -62,6 +84,12 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
     if (has_nul(m.device_id) || has_nul(m.msg_id)) return schema_error("device_id or msg_id holds a NUL character");
     built.rows.reserve(m.readings.size());
     const std::string tags = m.tags.empty() ? plain_tags : render_tags(m.tags, tags_of_route);
+    // Pub/Sub's ordering key: the route's or --ordering-key's template, else the site tag.
+    const std::optional<std::string>* key_template = match.ordering_key;
+    const bool templated = key_template && *key_template && !(*key_template)->empty();
+    std::map<std::string, std::string> key_values;
+    if (templated) key_values = ordering_values(fields, m.tags, tags_of_route, m.device_id);
+    const std::string* site = key_template && *key_template ? nullptr : site_tag(m.tags, tags_of_route);
     for (const auto& r : m.readings) {
       if (r.value && !std::isfinite(*r.value)) return schema_error("value of " + r.metric + " is not finite");
       if (r.device_id.empty() || r.metric.empty()) return schema_error("a reading without device or metric");
@@ -80,6 +108,13 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
       row.msg_id = m.msg_id;
       row.seq = m.seq;
       row.tags_json = tags;
+      if (templated) {
+        auto key = telemetry::expand_template(**key_template, telemetry::TemplateValues{&key_values, nullptr, "metric", r.metric});
+        if (!key) return schema_error("ordering_key: " + key.error().message);
+        row.ordering_key = std::move(*key);
+      } else if (site) {
+        row.ordering_key = *site;
+      }
       built.rows.push_back(std::move(row));
     }
     if (!m.time_ns && !built.rows.empty()) built.time_ns = built.rows.front().time_ns;
