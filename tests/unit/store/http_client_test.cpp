@@ -8,6 +8,8 @@
 
 #include <thread>
 
+#include "scripted_http_server.hpp"
+
 namespace iot::store {
 namespace {
 
@@ -95,6 +97,59 @@ TEST(HttpClient, FormEscape) {
   HttpClient client(HttpClient::Options{});
   EXPECT_EQ(client.form_escape("CREATE DATABASE \"a b\""), "CREATE%20DATABASE%20%22a%20b%22");
   EXPECT_EQ(client.form_escape("rp_1d"), "rp_1d");
+}
+
+TEST(HttpClient, RequestSendsAnyMethod) {
+  testing::ScriptedHttpServer server({testing::http_reply(409, "{}")});
+  HttpClient client(HttpClient::Options{});
+  auto r = client.request("PUT", server.base() + "/v1/projects/p/topics/t", {}, {"Content-Type: application/json"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 409);
+  auto req = server.requests();
+  ASSERT_EQ(req.size(), 1u);
+  EXPECT_EQ(req[0].rfind("PUT /v1/projects/p/topics/t HTTP/1.1\r\n", 0), 0u) << req[0];
+}
+
+TEST(HttpParallel, SendsEveryPostAndAnswersInOrder) {
+  // The server answers in the order connections arrive; each answer names
+  // the request it read, so the client's order can be checked.
+  testing::ScriptedHttpServer server({testing::http_reply(200, "a"), testing::http_reply(200, "a"),
+                                      testing::http_reply(200, "a")});
+  HttpParallel parallel(3, HttpTimeouts{});
+  std::vector<std::string> bodies{"one", "two", "three"};
+  std::vector<HttpPost> posts;
+  for (const auto& b : bodies) posts.push_back({server.base() + "/" + b, b, {"X-Test: 1"}});
+  auto answers = parallel.post_all(posts);
+  ASSERT_EQ(answers.size(), 3u);
+  for (const auto& a : answers) {
+    ASSERT_TRUE(a) << a.error().message;
+    EXPECT_EQ(a->status, 200);
+  }
+  auto req = server.requests();
+  ASSERT_EQ(req.size(), 3u);
+  for (const auto& b : bodies) {
+    bool seen = false;
+    for (const auto& r : req) seen = seen || (r.find("POST /" + b + " ") == 0 && r.substr(r.size() - b.size()) == b);
+    EXPECT_TRUE(seen) << b;
+  }
+}
+
+TEST(HttpParallel, NoServerIsUnavailablePerRequest) {
+  int port;
+  {
+    testing::ScriptedHttpServer gone({testing::http_reply(204, "")});
+    port = gone.port();
+    HttpClient wake(HttpClient::Options{});
+    (void)wake.post("http://127.0.0.1:" + std::to_string(port) + "/", "", {});
+  }
+  HttpParallel parallel(2, HttpTimeouts{});
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  auto answers = parallel.post_all({{url, "x", {}}, {url, "y", {}}});
+  ASSERT_EQ(answers.size(), 2u);
+  for (const auto& a : answers) {
+    ASSERT_FALSE(a);
+    EXPECT_EQ(a.error().reason, "db_unavailable");
+  }
 }
 
 }  // namespace

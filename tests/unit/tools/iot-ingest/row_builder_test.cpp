@@ -94,5 +94,37 @@ TEST(RowBuilder, WaveformMetadataLine) {
   EXPECT_FALSE(is_waveform_line(parse(p, R"({"device_id":"x","ts":1,"d":{}})")));
 }
 
+TEST(RowBuilder, OrderingKeyIsTheSiteTagUnlessATemplateSaysOtherwise) {
+  registry::Route route;
+  registry::RouteMatch match;
+  match.route = &route;
+  match.fields = {{"line", "L2"}};
+  std::optional<std::string> none, empty = std::string(), templated = std::string("{site}/{line}/{metric}");
+  telemetry::Message m = message_with("P-1", "temp", "");
+  m.tags = {{"site", "DET"}};
+  match.ordering_key = &none;  // no template: the site tag
+  auto built = build_messages({m}, match, {});
+  ASSERT_TRUE(built) << built.error().message;
+  EXPECT_EQ(built->front().rows.front().ordering_key, "DET");
+  match.ordering_key = &templated;
+  built = build_messages({m}, match, {});
+  ASSERT_TRUE(built) << built.error().message;
+  EXPECT_EQ(built->front().rows.front().ordering_key, "DET/L2/temp");
+  match.ordering_key = &empty;  // "" : unordered, even with a site
+  built = build_messages({m}, match, {});
+  ASSERT_TRUE(built) << built.error().message;
+  EXPECT_EQ(built->front().rows.front().ordering_key, "");
+  m.tags.clear();  // no site tag and no template: no key
+  match.ordering_key = &none;
+  built = build_messages({m}, match, {});
+  ASSERT_TRUE(built) << built.error().message;
+  EXPECT_EQ(built->front().rows.front().ordering_key, "");
+  match.ordering_key = &templated;  // a template naming what the reading lacks is a reject
+  built = build_messages({m}, match, {});
+  ASSERT_FALSE(built);
+  EXPECT_EQ(built.error().reason, "schema");
+  EXPECT_NE(built.error().message.find("ordering_key"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace iot::ingest
