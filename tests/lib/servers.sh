@@ -260,3 +260,51 @@ influx_query() {
   curl -sS --fail-with-body -G "$INFLUX_URL/query" --data-urlencode "q=$1" ${2:+--data-urlencode "db=$2"} \
     --data-urlencode epoch=ns
 }
+
+# start_pubsub_emulator: Google's Cloud Pub/Sub emulator (Debian package
+# google-cloud-cli-pubsub-emulator, run by java from openjdk-17-jre-headless)
+# on a free loopback port. A slow starter (a JVM): start it once a suite.
+# Sets PUBSUB_PORT, PUBSUB_PID, PUBSUB_API (http://127.0.0.1:PORT/v1) and
+# exports PUBSUB_EMULATOR_HOST as Google's clients and iot-ingest read it.
+# The emulator keeps everything in memory: killed, it forgets its topics.
+pubsub_emulator_jar() {
+  ls /usr/lib/google-cloud-sdk/platform/pubsub-emulator/lib/cloud-pubsub-emulator-*-all.jar 2>/dev/null | head -1
+}
+start_pubsub_emulator() {
+  [ -n "$(pubsub_emulator_jar)" ] || skip "Pub/Sub emulator not installed (Debian package google-cloud-cli-pubsub-emulator)"
+  command -v java >/dev/null || skip "java not installed (Debian package openjdk-17-jre-headless)"
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    PUBSUB_PORT=$(free_port)
+    _pubsub_run "$PUBSUB_PORT"
+    _pubsub_wait "$PUBSUB_PID" "$PUBSUB_PORT" && break
+    [ "$attempt" -lt 5 ] || fail "the Pub/Sub emulator did not start (see $TEST_TMP/pubsub-*.log)"
+  done
+  PUBSUB_API="http://127.0.0.1:$PUBSUB_PORT/v1"
+  export PUBSUB_EMULATOR_HOST="127.0.0.1:$PUBSUB_PORT"
+}
+# _pubsub_run PORT: sets PUBSUB_PID.
+_pubsub_run() {
+  java -jar "$(pubsub_emulator_jar)" --host=127.0.0.1 --port="$1" >>"$TEST_TMP/pubsub-$1.log" 2>&1 &
+  PUBSUB_PID=$!
+  at_exit "kill -CONT $PUBSUB_PID; kill $PUBSUB_PID"
+}
+# _pubsub_wait PID PORT: our emulator answers "Ok" on / (its log says it
+# listens first; a JVM takes its time, hence the long bound).
+_pubsub_wait() {
+  local pid=$1 port=$2 i
+  for ((i=0; i<1200; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    if grep -q "listening on $port" "$TEST_TMP/pubsub-$port.log" 2>/dev/null &&
+       [ "$(curl -s "http://127.0.0.1:$port/" || true)" = Ok ]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+# pubsub_api METHOD PATH [JSON]: a REST call to the emulator (PATH after /v1/);
+# prints the answer, fails on an HTTP error.
+pubsub_api() {
+  curl -sS --fail-with-body -X "$1" -H 'Content-Type: application/json' "$PUBSUB_API/$2" ${3:+-d "$3"}
+}
