@@ -138,7 +138,9 @@ Status parse_names(const toml::table& t, Route& route, const Where& where) {
   auto ordering_key = string_key(t, "ordering_key", where);
   if (!ordering_key) return ordering_key.error();
   if (*ordering_key) {
-    if (auto s = check_template(**ordering_key, "ordering_key", where); !s) return s;
+    // "" is allowed here: the route publishes without an ordering key.
+    if (!(*ordering_key)->empty())
+      if (auto s = check_template(**ordering_key, "ordering_key", where); !s) return s;
     route.ordering_key = **ordering_key;
   }
   return ok_status();

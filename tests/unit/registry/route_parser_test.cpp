@@ -53,9 +53,14 @@ TEST(RouteParser, EveryKeyAccepted) {
          EXPECT_TRUE(r.tags.empty());
          EXPECT_TRUE(r.keymap.empty());
          EXPECT_FALSE(r.rollup);
+         EXPECT_FALSE(r.ordering_key);
          EXPECT_FALSE(r.is_catch_all());
        }},
       {"pattern: the catch-all", "pattern = \"#\"\n", [](const Route& r) { EXPECT_TRUE(r.is_catch_all()); }},
+      {"ordering_key: a template", p + "ordering_key = \"{site}-{device}\"\n",
+       [](const Route& r) { EXPECT_EQ(r.ordering_key, "{site}-{device}"); }},
+      {"ordering_key: empty, no key", p + "ordering_key = \"\"\n",
+       [](const Route& r) { EXPECT_EQ(r.ordering_key, ""); }},
       {"pattern: typed captures", "pattern = \"i/{tenant:b64hex}/a/{agent:b64uuid}/endpoints/{protocol}\"\n",
        [](const Route& r) { EXPECT_EQ(r.pattern.text(), "i/{tenant:b64hex}/a/{agent:b64uuid}/endpoints/{protocol}"); }},
       {"shape = auto", p + "shape = \"auto\"\n",
@@ -134,6 +139,8 @@ TEST(RouteParser, EveryKeyRefused) {
       {p + "device = \"\"\n", w + "device: is empty"},
       {p + "device = \"{unclosed\"\n", w + "device: *"},
       {p + "metric = 5\n", w + "metric: not a string"},
+      {p + "ordering_key = 5\n", w + "ordering_key: not a string"},
+      {p + "ordering_key = \"{site\"\n", w + "ordering_key: *"},
       {p + "metric = \"m}\"\n", w + "metric: *"},
       {p + "table = \"Readings\"\n",
        w + "table: bad table name \"Readings\" (use [a-z_][a-z0-9_]*, up to 63 characters)"},
