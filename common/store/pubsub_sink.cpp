@@ -110,6 +110,13 @@ Status PubsubSink::ensure_schema() {
       topic_ready_ = true;
       return ok_status();
     }
+    if (got->status == 403 && !options_.create) {
+      // A publisher-only account (roles/pubsub.publisher) may not read the
+      // topic: publishing is what counts, and a publish refused stops the run.
+      note_ = fmt::format("{}: not allowed to look the topic up (HTTP 403); publishing to it", describe());
+      topic_ready_ = true;
+      return ok_status();
+    }
     std::string message = fmt::format("{}: HTTP {}: {}", describe(), got->status, reason_of(*got));
     if (got->status == 404)
       return make_error(ErrorKind::usage, "db_missing", message + " (--create creates the topic)");

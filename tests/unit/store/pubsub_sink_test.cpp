@@ -74,6 +74,26 @@ TEST(PubsubSink, AMissingTopicIsAUsageErrorNamingCreate) {
   EXPECT_NE(st.error().message.find("--create"), std::string::npos);
 }
 
+TEST(PubsubSink, APublisherThatMayNotReadTheTopicStillPublishes) {
+  ScriptedHttpServer server({http_reply(403, R"({"error":{"code":403,"status":"PERMISSION_DENIED"}})"),
+                             http_reply(200, R"({"messageIds":["1"]})")});
+  auto sink = open_against(server);
+  ASSERT_TRUE(sink->ensure_schema());
+  EXPECT_NE(sink->setup_note().find("403"), std::string::npos);
+  auto stats = sink->write(batch_of({"A"}));
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->inserted, 1u);
+}
+
+TEST(PubsubSink, APublishRefusedForLackOfRightsStopsTheRun) {
+  ScriptedHttpServer server({topic_ok, http_reply(403, R"({"error":{"code":403,"status":"PERMISSION_DENIED"}})")});
+  auto sink = open_against(server);
+  auto stats = sink->write(batch_of({"A"}));
+  ASSERT_FALSE(stats);
+  EXPECT_EQ(stats.error().kind, ErrorKind::usage);
+  EXPECT_EQ(stats.error().reason, "db_auth");
+}
+
 TEST(PubsubSink, CreateMakesTheTopicAndTakesAnExistingOne) {
   ScriptedHttpServer server({http_reply(409, R"({"error":{"code":409,"status":"ALREADY_EXISTS"}})")});
   setenv("PUBSUB_EMULATOR_HOST", ("127.0.0.1:" + std::to_string(server.port())).c_str(), 1);
