@@ -61,7 +61,8 @@ PubsubSink::PubsubSink(PubsubTarget target, SinkOptions options, Tuning tuning)
       options_(std::move(options)),
       tuning_(tuning),
       http_(HttpTimeouts{}),
-      parallel_(tuning.connections, HttpTimeouts{}) {}
+      // Pub/Sub answers a publish in milliseconds; 20 s is a server that hangs.
+      parallel_(tuning.connections, HttpTimeouts{std::chrono::milliseconds(3000), std::chrono::milliseconds(20000)}) {}
 
 Result<std::unique_ptr<PubsubSink>> PubsubSink::open(const std::string& url, const SinkOptions& options) {
   return open(url, options, Tuning{});
@@ -147,6 +148,7 @@ Result<WriteStats> PubsubSink::write(const Batch& batch) {
   for (std::size_t l = 0; l < lanes.size(); ++l)
     if (plan.lanes[l].requests.empty()) lanes[l].state = LaneState::done;
   const std::string url = target_.topic_url() + ":publish";
+  const auto give_up_at = Clock::now() + tuning_.retry_budget;
   bool refreshed = false;
   std::vector<std::size_t> round;
   std::vector<HttpPost> posts;
@@ -206,7 +208,7 @@ Result<WriteStats> PubsubSink::write(const Batch& batch) {
             : answer->status == 200
                 ? describe() + ": a publish answer without one message id per message"
                 : fmt::format("{}: HTTP {}: {}", describe(), answer->status, reason_of(*answer));
-      if (++lane.attempts >= tuning_.attempts) {
+      if (++lane.attempts >= tuning_.attempts || Clock::now() >= give_up_at) {
         lane.state = LaneState::unavailable;
         lane.why = std::move(why);
       } else {

@@ -35,6 +35,7 @@ class PubsubSink : public Sink {
   struct Tuning {
     std::size_t connections = 8;  // publish requests in flight
     int attempts = 4;             // per request, before the batch is unavailable
+    std::chrono::milliseconds retry_budget{30000};  // no new try after this long in one write
     std::chrono::milliseconds first_backoff{100};
     std::chrono::milliseconds max_backoff{2000};
     PublishLimits limits;
