@@ -127,6 +127,28 @@ TEST(PubsubSink, AFailedKeyIsHeldBackAndWhatWentOutIsNotSentAgain) {
   EXPECT_NE(req[4].find("\"orderingKey\":\"B\""), std::string::npos);
 }
 
+TEST(PubsubSink, AKeysLaterRequestsWaitForItsFailedOne) {
+  // One message a request: key K's second request must not leave while its
+  // first one fails (Pub/Sub's ordering rule).
+  const std::string busy = http_reply(503, R"({"error":{"code":503,"status":"UNAVAILABLE"}})");
+  ScriptedHttpServer server({topic_ok, busy, busy});
+  setenv("PUBSUB_EMULATOR_HOST", ("127.0.0.1:" + std::to_string(server.port())).c_str(), 1);
+  PubsubSink::Tuning tuning;
+  tuning.attempts = 2;
+  tuning.first_backoff = std::chrono::milliseconds(1);
+  tuning.limits.messages = 1;
+  auto sink = PubsubSink::open("pubsub://proj/topic-a", SinkOptions{}, tuning);
+  unsetenv("PUBSUB_EMULATOR_HOST");
+  ASSERT_TRUE(sink);
+  auto stats = (*sink)->write(batch_of({"K", "K"}));
+  ASSERT_FALSE(stats);
+  EXPECT_EQ(stats.error().kind, ErrorKind::unavailable);
+  auto req = server.requests();
+  ASSERT_EQ(req.size(), 3u);  // the topic, then the first request twice; never the second
+  EXPECT_NE(req[1].find("\"orderingKey\":\"K\""), std::string::npos);
+  EXPECT_EQ(req[1].substr(req[1].find("\r\n\r\n")), req[2].substr(req[2].find("\r\n\r\n")));
+}
+
 TEST(PubsubSink, NoServerIsUnavailable) {
   int port;
   {
