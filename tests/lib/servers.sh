@@ -271,7 +271,7 @@ pubsub_emulator_jar() {
   ls /usr/lib/google-cloud-sdk/platform/pubsub-emulator/lib/cloud-pubsub-emulator-*-all.jar 2>/dev/null | head -1
 }
 start_pubsub_emulator() {
-  [ -n "$(pubsub_emulator_jar)" ] || skip "Pub/Sub emulator not installed (Debian package google-cloud-cli-pubsub-emulator)"
+  [ -n "$(pubsub_emulator_jar)" ] || skip "Pub/Sub emulator not installed (package google-cloud-cli-pubsub-emulator, from Google's apt source, not Debian's archive)"
   command -v java >/dev/null || skip "java not installed (Debian package openjdk-17-jre-headless)"
   local attempt
   for attempt in 1 2 3 4 5; do
