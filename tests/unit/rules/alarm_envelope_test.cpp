@@ -32,7 +32,7 @@ TEST(AlarmRenderer, TheEnvelopeOfIotStream) {
   EXPECT_EQ(std::int64_t(p["since"]), 1'710'844'800'123);
   EXPECT_EQ(std::int64_t(p["ts"]), 1'710'844'801'456);
   EXPECT_EQ(std::string_view(p["detail"]), "101.5 above max 100");
-  std::string id(std::string_view(p["msg_id"]));
+  std::string id{std::string_view(p["msg_id"])};
   EXPECT_EQ(id.size(), 26u);
 
   e.raise = false;
