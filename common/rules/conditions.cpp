@@ -1,5 +1,6 @@
 #include "rules/conditions.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace iot::rules {
@@ -34,7 +35,12 @@ Condition stuck(const Rule& rule, ConditionState& st, const Sample& s) {
   Condition c;
   if (st.has_anchor && s.time_ns < st.anchor_ns) return c;
   c.known = true;
-  if (!st.has_anchor || std::fabs(*s.value - st.anchor) > rule.epsilon) {
+  // Readings further apart than the stuck time itself start a new run: a
+  // device that said nothing that long is not known to be flat (that is
+  // what silence is for).
+  bool gap = st.has_anchor && s.time_ns - st.last_ns > *rule.stuck_ns;
+  st.last_ns = std::max(st.last_ns, s.time_ns);
+  if (!st.has_anchor || gap || std::fabs(*s.value - st.anchor) > rule.epsilon) {
     st.has_anchor = true;
     st.anchor = *s.value;
     st.anchor_ns = s.time_ns;

@@ -25,7 +25,7 @@ bool is_bad_quality(int quality);
 struct ConditionState {
   bool has_last = false;  // rate: the previous reading
   double last_value = 0;
-  std::int64_t last_ns = 0;
+  std::int64_t last_ns = 0;  // rate, stuck: the latest reading used
   bool has_anchor = false;  // stuck: the value the run of equal values started with
   double anchor = 0;
   std::int64_t anchor_ns = 0;
@@ -40,7 +40,8 @@ struct Condition {
 };
 
 // range:       the value below min or above max.
-// stuck:       the value within epsilon of the run's first value for stuck_ns or longer.
+// stuck:       the value within epsilon of the run's first value for stuck_ns or longer;
+//              readings more than stuck_ns apart start a new run.
 // rate:        |change| / elapsed seconds since the previous reading above rate.
 // bad_quality: bad quality for bad_quality_ns or longer.
 // range, stuck and rate skip readings of bad quality or with no value

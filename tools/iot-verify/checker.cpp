@@ -79,6 +79,7 @@ void LineChecker::count(const Verdict& v, DeviceStats* d) {
 
 Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature) {
   current_device_ = {};
+  messages_.clear();
   if (too_long) {
     Verdict v = bad("too_large", "line longer than the line limit, skipped");
     count(v, nullptr);
@@ -175,8 +176,9 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   if (!signature) {
     if (auto st = routes_.check_signature(payload, *match); !st) v = verdict_of(st.error());
   }
-  // The checks read headers only: nested readings are checked, not kept.
-  auto read = routes_.normalize(payload, *match, topic, /*keep_readings=*/false);
+  // The checks read headers only: nested readings are checked, not kept
+  // (unless the rules want them).
+  auto read = routes_.normalize(payload, *match, topic, config_.keep_readings);
   if (!v.ok) {
     // Still name the device when the payload reads, so the report can say whose it was.
     DeviceStats* d = read && !read->messages.empty() ? device(read->messages.front().device_id) : nullptr;
@@ -200,6 +202,7 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   }
   track(messages, d, now_ns);
   count(v, d);
+  messages_ = std::move(read->messages);
   return v;
 }
 

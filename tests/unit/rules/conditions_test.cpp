@@ -67,6 +67,19 @@ TEST(Conditions, Stuck) {
       });
 }
 
+TEST(Conditions, StuckRunsBreakAtGapsLongerThanTheStuckTime) {
+  Rule r;
+  r.stuck_ns = 10 * s;
+  run(CheckKind::stuck, r,
+      {
+          {0, 5, 192, true, false, 0},
+          {9, 5, 192, true, false, 0},
+          {20, 5, 192, true, false, 0},  // 11 s without a reading: a new run from 20
+          {29, 5, 192, true, false, 0},
+          {30, 5, 192, true, true, 20},
+      });
+}
+
 TEST(Conditions, StuckIgnoresReadingsBeforeTheRun) {
   Rule r;
   r.stuck_ns = 10 * s;
