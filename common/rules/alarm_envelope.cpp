@@ -27,7 +27,8 @@ void add_string(std::string& out, std::string_view key, std::string_view value) 
   (void)codec::append_json_string(out, value);
 }
 
-std::int64_t ms(std::int64_t ns) { return ns >= 0 ? ns / 1000000 : -((-ns + 999999) / 1000000); }
+// Floor division, safe at the ends of the range.
+std::int64_t ms(std::int64_t ns) { return ns / 1000000 - (ns % 1000000 < 0 ? 1 : 0); }
 
 }  // namespace
 

@@ -19,7 +19,7 @@ Condition rate(const Rule& rule, ConditionState& st, const Sample& s) {
   Condition c;
   if (st.has_last && s.time_ns <= st.last_ns) return c;  // out of order or the same instant: no rate
   if (st.has_last) {
-    double seconds = double(s.time_ns - st.last_ns) * 1e-9;
+    double seconds = double(sub_sat(s.time_ns, st.last_ns)) * 1e-9;
     c.known = true;
     c.measure = std::fabs(*s.value - st.last_value) / seconds;
     c.active = c.measure > *rule.rate;
@@ -38,7 +38,7 @@ Condition stuck(const Rule& rule, ConditionState& st, const Sample& s) {
   // Readings further apart than the stuck time itself start a new run: a
   // device that said nothing that long is not known to be flat (that is
   // what silence is for).
-  bool gap = st.has_anchor && s.time_ns - st.last_ns > *rule.stuck_ns;
+  bool gap = st.has_anchor && sub_sat(s.time_ns, st.last_ns) > *rule.stuck_ns;
   st.last_ns = std::max(st.last_ns, s.time_ns);
   if (!st.has_anchor || gap || std::fabs(*s.value - st.anchor) > rule.epsilon) {
     st.has_anchor = true;
@@ -46,8 +46,8 @@ Condition stuck(const Rule& rule, ConditionState& st, const Sample& s) {
     st.anchor_ns = s.time_ns;
   }
   c.since_ns = st.anchor_ns;
-  c.measure = double(s.time_ns - st.anchor_ns) * 1e-9;
-  c.active = s.time_ns - st.anchor_ns >= *rule.stuck_ns;
+  c.measure = double(sub_sat(s.time_ns, st.anchor_ns)) * 1e-9;
+  c.active = sub_sat(s.time_ns, st.anchor_ns) >= *rule.stuck_ns;
   return c;
 }
 
@@ -62,8 +62,8 @@ Condition bad_quality(const Rule& rule, ConditionState& st, const Sample& s) {
   }
   if (!st.bad_since_ns) st.bad_since_ns = s.time_ns;
   c.since_ns = *st.bad_since_ns;
-  c.measure = double(s.time_ns - *st.bad_since_ns) * 1e-9;
-  c.active = s.time_ns - *st.bad_since_ns >= *rule.bad_quality_ns;
+  c.measure = double(sub_sat(s.time_ns, *st.bad_since_ns)) * 1e-9;
+  c.active = sub_sat(s.time_ns, *st.bad_since_ns) >= *rule.bad_quality_ns;
   return c;
 }
 

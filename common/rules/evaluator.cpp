@@ -19,9 +19,9 @@ std::string raise_detail(CheckKind check, const Rule& rule, const Sample& s, con
                                   : fmt::format("{} above max {}", *s.value, *rule.max);
     case CheckKind::rate: return fmt::format("changed {:.6g}/s, over {}/s", c.measure, *rule.rate);
     case CheckKind::stuck:
-      return fmt::format("unchanged (within {}) for {}", rule.epsilon, seconds_text(s.time_ns - c.since_ns));
+      return fmt::format("unchanged (within {}) for {}", rule.epsilon, seconds_text(sub_sat(s.time_ns, c.since_ns)));
     case CheckKind::bad_quality:
-      return fmt::format("quality {} (bad) for {}", s.quality, seconds_text(s.time_ns - c.since_ns));
+      return fmt::format("quality {} (bad) for {}", s.quality, seconds_text(sub_sat(s.time_ns, c.since_ns)));
     case CheckKind::silence: break;
   }
   return {};
@@ -115,7 +115,7 @@ void Evaluator::hear(std::uint32_t index, std::string_view device, std::int64_t 
     emit(out, t, rule, CheckKind::silence, device, rule.metric, std::nullopt, since, seen_ns, {});
   }
   s.last_seen_ns = seen_ns;
-  s.deadline_ns = seen_ns + *rule.silence_ns;
+  s.deadline_ns = add_sat(seen_ns, *rule.silence_ns);
   if (!s.alarm.raised) deadlines_.insert({s.deadline_ns, &s});
 }
 
@@ -143,7 +143,7 @@ void Evaluator::advance(std::int64_t now_ns, std::vector<AlarmEvent>& out) {
     const Rule& rule = rules_.rules[s->rule];
     Transition t = step(s->alarm, true, s->last_seen_ns, now_ns, rule.clear_after_ns);
     emit(out, t, rule, CheckKind::silence, s->device_id, rule.metric, std::nullopt, s->last_seen_ns, now_ns,
-         fmt::format("no reading for {}", seconds_text(now_ns - s->last_seen_ns)));
+         fmt::format("no reading for {}", seconds_text(sub_sat(now_ns, s->last_seen_ns))));
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <climits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,20 @@ namespace iot::rules {
 enum class CheckKind { range, stuck, rate, silence, bad_quality };
 
 std::string_view check_name(CheckKind kind);
+
+// Time arithmetic on nanoseconds that saturates instead of overflowing:
+// times come from the data, and a hostile timestamp must not be undefined
+// behaviour.
+inline std::int64_t add_sat(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
+  return r;
+}
+inline std::int64_t sub_sat(std::int64_t a, std::int64_t b) {
+  std::int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
+  return r;
+}
 
 struct Rule {
   std::string name;

@@ -8,8 +8,9 @@
 # pass unchanged. The fleet's own failing pump raises bad_quality once per
 # metric. --live: a device that stops sending raises silence by the wall
 # clock while its stream stays open, and clears when it sends again (the
-# detection latency is printed, not asserted). Bad rules files are usage
-# errors naming FILE:LINE and the key.
+# detection latency is printed, not asserted). Through iot-pub's outbox the
+# alarms reach a real mosquitto ahead of the data waiting with them. Bad
+# rules files are usage errors naming FILE:LINE and the key.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 cd "$TEST_TMP"
 R=$IOT_BIN/iot-replay
@@ -157,6 +158,25 @@ for l in open(sys.argv[1]):
     if p["rule"] == "watchdog" and p["state"] == "raise":
         print("--live silence detection latency: %d ms after the 1 s threshold" % (p["ts"] - p["since"] - 1000))' live_alarms.ndjson
 check "--live: the data passed" test "$(wc -l < live_out.ndjson)" -ge 20
+
+# --- through iot-pub's outbox: the alarms go ahead of the data ---------------
+start_mosquitto
+"$R" --synthetic devices=5,duration=120,seed=2 --fast --inject spike=0.01 > spikes.ndjson
+"$V" --filter --rules faults.toml spikes.ndjson 2>/dev/null > spikes_alarms.ndjson
+n_alarms=$(grep -c '"kind":"alarm"' spikes_alarms.ndjson || true)
+n_lines=$(wc -l < spikes_alarms.ndjson)
+check "the spikes raised alarms ($n_alarms)" test "$n_alarms" -ge 2
+rc=0; iot-pub --broker "mqtt://127.0.0.1:1" --retries 3 --outbox outbox.db < spikes_alarms.ndjson 2>/dev/null || rc=$?
+expect_eq "unreachable broker, everything in the outbox: exit 75" 75 "$rc"
+iot-sub --broker "$MQTT_URL" -i sub-alarms -t '#' --count "$n_lines" -W 20 > received.ndjson 2>/dev/null &
+SUB=$!; wait_subscribed "$SUB" sub-alarms '#' || fail "iot-sub did not subscribe"
+rc=0; iot-pub --broker "$MQTT_URL" --outbox outbox.db --max-inflight 1 </dev/null 2>/dev/null || rc=$?
+expect_eq "the outbox drained: exit 0" 0 "$rc"
+wait "$SUB" || true
+expect_eq "every line arrived" "$n_lines" "$(wc -l < received.ndjson)"
+expect_eq "the alarms arrived first, in their order" \
+  "$(grep '"kind":"alarm"' spikes_alarms.ndjson | $PY -c 'import json,sys; print(" ".join(json.loads(l)["payload"]["msg_id"] for l in sys.stdin))')" \
+  "$(head -n "$n_alarms" received.ndjson | $PY -c 'import json,sys; print(" ".join(json.loads(l)["payload"].get("msg_id", "-") for l in sys.stdin if json.loads(l)["payload"].get("kind") == "alarm"))')"
 
 # --- rules files are checked at load ------------------------------------------
 printf '[[rule]]\nname = "x"\nmetric = "temp_*"\nrange = [100, 0]\n' > bad1.toml

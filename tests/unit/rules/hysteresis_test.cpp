@@ -1,5 +1,9 @@
 #include "rules/hysteresis.hpp"
 
+#include <climits>
+
+#include "rules/rule.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -49,6 +53,18 @@ TEST(Hysteresis, RaiseKeepsTheConditionsStart) {
   EXPECT_EQ(state.since_ns, 100);
   EXPECT_EQ(step(state, false, 0, 170, 0), Transition::clear);
   EXPECT_EQ(state.since_ns, 100);  // a clear still knows when its alarm began
+}
+
+TEST(Hysteresis, TimesAtTheEndsOfTheClockDoNotOverflow) {
+  AlarmState state;
+  EXPECT_EQ(step(state, true, INT64_MIN, INT64_MIN, 0), Transition::raise);
+  EXPECT_EQ(step(state, false, 0, INT64_MIN, INT64_MAX), Transition::none);
+  EXPECT_EQ(step(state, false, 0, INT64_MAX, INT64_MAX), Transition::clear);  // saturated: as long as can be
+  EXPECT_EQ(sub_sat(INT64_MAX, -1), INT64_MAX);
+  EXPECT_EQ(sub_sat(INT64_MIN, 1), INT64_MIN);
+  EXPECT_EQ(add_sat(INT64_MAX, 1), INT64_MAX);
+  EXPECT_EQ(add_sat(INT64_MIN, -1), INT64_MIN);
+  EXPECT_EQ(add_sat(2, 3), 5);
 }
 
 }  // namespace

@@ -100,3 +100,15 @@ TEST(CheckName, EveryKind) {
 
 }  // namespace
 }  // namespace iot::rules
+
+namespace iot::rules {
+namespace {
+
+TEST(LoadRules, TheExampleLoads) {
+  auto set = load_rules(std::filesystem::path(IOT_SOURCE_DIR) / "examples" / "rules" / "seed000-pumps.toml");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->rules.size(), 5u);
+}
+
+}  // namespace
+}  // namespace iot::rules
