@@ -5,7 +5,7 @@
 # message after the fault, and nothing else raises (tests/lib/alarm_truth.py
 # reads the truth and the alarms with Python's json). Alarms come in stream
 # order with the data under --filter, or go to --alarms FILE; the data lines
-# pass unchanged. The fleet's own failing pump raises bad_quality once per
+# pass unchanged, and a verifier downstream passes the alarms on. The fleet's own failing pump raises bad_quality once per
 # metric. --live: a device that stops sending raises silence by the wall
 # clock while its stream stays open, and clears when it sends again (the
 # detection latency is printed, not asserted). Through iot-pub's outbox the
@@ -66,6 +66,11 @@ for line in open(sys.argv[1]):
             sys.exit("alarm at %s after a line at %s" % (p["ts"], last))
     else:
         last = p["ts"]' out.ndjson
+
+# A second verifier downstream passes the alarms through, checked.
+rc=0; "$V" --filter out.ndjson > again.ndjson 2> again.err || rc=$?
+expect_eq "iot-verify --filter over a stream with alarms: exit 0" 0 "$rc"
+check "and it passes every line, alarms included" cmp -s out.ndjson again.ndjson
 
 # --- --alarms FILE: the same alarms in a file, the data alone on stdout ------------
 rc=0; "$V" --filter --rules faults.toml --alarms alarms.ndjson --alarm-topic 'site/alarms/{device_id}/{metric}/{state}' \

@@ -70,6 +70,7 @@ class LineChecker {
 
  private:
   Verdict check_payload(const stream::EnvelopeView& envelope, std::int64_t now_ns, const Verdict* signature);
+  Verdict check_alarm(simdjson::dom::element payload);
   bool is_duplicate(simdjson::dom::element payload, const std::vector<telemetry::Message>& messages,
                     std::string& detail);
   void track(const std::vector<telemetry::Message>& messages, DeviceStats* first, std::int64_t now_ns);
