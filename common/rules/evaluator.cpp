@@ -72,26 +72,31 @@ void Evaluator::emit(std::vector<AlarmEvent>& out, Transition t, const Rule& rul
 
 void Evaluator::check_reading(const telemetry::Reading& reading, std::string_view device,
                               std::vector<AlarmEvent>& out) {
-  const auto& by_device = rules_for_device(device);
-  if (by_device.empty()) return;
-  const auto& by_metric = rules_for_metric(reading.metric);
-  Sample sample{reading.time_ns, reading.value, reading.quality};
-  for (std::uint32_t index : by_metric) {
-    if (!std::binary_search(by_device.begin(), by_device.end(), index)) continue;
-    const Rule& rule = rules_.rules[index];
-    for (CheckKind check : rule.checks()) {
-      if (check == CheckKind::silence) continue;
-      key_.clear();
-      fmt::format_to(std::back_inserter(key_), "{}\x1f{}\x1f{}\x1f{}", index, int(check), device, reading.metric);
-      ReadingAlarm& a = reading_alarms_[key_];
-      Condition c = evaluate(check, rule, a.condition, sample);
-      if (!c.known) continue;
-      Transition t = step(a.alarm, c.active, c.since_ns, sample.time_ns, rule.clear_after_ns);
-      if (t == Transition::none) continue;
-      // A clear carries the since of the alarm it ends (step() keeps it).
-      emit(out, t, rule, check, device, reading.metric, reading.value, a.alarm.since_ns, sample.time_ns,
-           t == Transition::raise ? raise_detail(check, rule, sample, c) : std::string());
+  key_.assign(device);
+  key_ += '\x1f';
+  key_ += reading.metric;
+  auto it = series_.find(key_);
+  if (it == series_.end()) {
+    std::vector<ReadingAlarm> alarms;
+    const auto& by_device = rules_for_device(device);
+    for (std::uint32_t index : rules_for_metric(reading.metric)) {
+      if (!std::binary_search(by_device.begin(), by_device.end(), index)) continue;
+      for (CheckKind check : rules_.rules[index].checks())
+        if (check != CheckKind::silence) alarms.push_back(ReadingAlarm{index, check, {}, {}});
     }
+    it = series_.emplace(key_, std::move(alarms)).first;
+  }
+  if (it->second.empty()) return;
+  Sample sample{reading.time_ns, reading.value, reading.quality};
+  for (ReadingAlarm& a : it->second) {
+    const Rule& rule = rules_.rules[a.rule];
+    Condition c = evaluate(a.check, rule, a.condition, sample);
+    if (!c.known) continue;
+    Transition t = step(a.alarm, c.active, c.since_ns, sample.time_ns, rule.clear_after_ns);
+    if (t == Transition::none) continue;
+    // A clear carries the since of the alarm it ends (step() keeps it).
+    emit(out, t, rule, a.check, device, reading.metric, reading.value, a.alarm.since_ns, sample.time_ns,
+         t == Transition::raise ? raise_detail(a.check, rule, sample, c) : std::string());
   }
 }
 

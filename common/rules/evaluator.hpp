@@ -57,7 +57,10 @@ class Evaluator {
   std::uint64_t cleared() const { return cleared_; }
 
  private:
+  // One check of one rule on one device and metric.
   struct ReadingAlarm {
+    std::uint32_t rule = 0;
+    CheckKind check = CheckKind::range;
     ConditionState condition;
     AlarmState alarm;
   };
@@ -80,7 +83,9 @@ class Evaluator {
   RuleSet rules_;
   bool has_silence_ = false;
   std::unordered_map<std::string, std::vector<std::uint32_t>> device_rules_, metric_rules_;
-  std::unordered_map<std::string, ReadingAlarm> reading_alarms_;
+  // Per device and metric ("device\x1fmetric"): every check that watches
+  // it, found once, so a reading costs one lookup however many rules there are.
+  std::unordered_map<std::string, std::vector<ReadingAlarm>> series_;
   std::unordered_map<std::string, SilenceAlarm> silences_;
   std::set<std::pair<std::int64_t, SilenceAlarm*>> deadlines_;
   std::string key_;  // reused
