@@ -29,7 +29,7 @@ std::string raise_detail(CheckKind check, const Rule& rule, const Sample& s, con
 
 }  // namespace
 
-Evaluator::Evaluator(RuleSet rules) : rules_(std::move(rules)) {
+Evaluator::Evaluator(RuleSet rules, std::size_t max_series) : rules_(std::move(rules)), max_series_(max_series) {
   for (const auto& r : rules_.rules)
     if (r.silence_ns) has_silence_ = true;
 }
@@ -42,22 +42,24 @@ std::optional<std::int64_t> Evaluator::message_time(const telemetry::Message& m)
   return latest;
 }
 
-const std::vector<std::uint32_t>& Evaluator::rules_for_device(std::string_view device) {
+const std::vector<std::uint32_t>* Evaluator::rules_for_device(std::string_view device) {
   auto it = device_rules_.find(std::string(device));
-  if (it != device_rules_.end()) return it->second;
+  if (it != device_rules_.end()) return &it->second;
+  if (device_rules_.size() >= max_series_) return nullptr;
   std::vector<std::uint32_t> list;
   for (std::uint32_t i = 0; i < rules_.rules.size(); ++i)
     if (glob_matches(rules_.rules[i].device, device)) list.push_back(i);
-  return device_rules_.emplace(std::string(device), std::move(list)).first->second;
+  return &device_rules_.emplace(std::string(device), std::move(list)).first->second;
 }
 
-const std::vector<std::uint32_t>& Evaluator::rules_for_metric(std::string_view metric) {
+const std::vector<std::uint32_t>* Evaluator::rules_for_metric(std::string_view metric) {
   auto it = metric_rules_.find(std::string(metric));
-  if (it != metric_rules_.end()) return it->second;
+  if (it != metric_rules_.end()) return &it->second;
+  if (metric_rules_.size() >= max_series_) return nullptr;
   std::vector<std::uint32_t> list;
   for (std::uint32_t i = 0; i < rules_.rules.size(); ++i)
     if (glob_matches(rules_.rules[i].metric, metric)) list.push_back(i);
-  return metric_rules_.emplace(std::string(metric), std::move(list)).first->second;
+  return &metric_rules_.emplace(std::string(metric), std::move(list)).first->second;
 }
 
 void Evaluator::emit(std::vector<AlarmEvent>& out, Transition t, const Rule& rule, CheckKind check,
@@ -77,10 +79,15 @@ void Evaluator::check_reading(const telemetry::Reading& reading, std::string_vie
   key_ += reading.metric;
   auto it = series_.find(key_);
   if (it == series_.end()) {
+    const auto* by_device = rules_for_device(device);
+    const auto* by_metric = rules_for_metric(reading.metric);
+    if (!by_device || !by_metric || series_.size() >= max_series_) {
+      ++untracked_;
+      return;
+    }
     std::vector<ReadingAlarm> alarms;
-    const auto& by_device = rules_for_device(device);
-    for (std::uint32_t index : rules_for_metric(reading.metric)) {
-      if (!std::binary_search(by_device.begin(), by_device.end(), index)) continue;
+    for (std::uint32_t index : *by_metric) {
+      if (!std::binary_search(by_device->begin(), by_device->end(), index)) continue;
       for (CheckKind check : rules_.rules[index].checks())
         if (check != CheckKind::silence) alarms.push_back(ReadingAlarm{index, check, {}, {}});
     }
@@ -105,6 +112,10 @@ void Evaluator::hear(std::uint32_t index, std::string_view device, std::int64_t 
   const Rule& rule = rules_.rules[index];
   key_.clear();
   fmt::format_to(std::back_inserter(key_), "{}\x1f{}", index, device);
+  if (silences_.size() >= max_series_ && !silences_.count(key_)) {
+    ++untracked_;
+    return;
+  }
   auto [it, fresh] = silences_.try_emplace(key_);
   SilenceAlarm& s = it->second;
   if (fresh) {
@@ -128,7 +139,9 @@ void Evaluator::observe(const telemetry::Message& m, std::int64_t seen_ns, std::
   const std::string& device = m.device_id;
   if (device.empty()) return;
   if (has_silence_) {
-    for (std::uint32_t index : rules_for_device(device)) {
+    const auto* by_device = rules_for_device(device);
+    if (!by_device) ++untracked_;
+    for (std::uint32_t index : by_device ? *by_device : std::vector<std::uint32_t>{}) {
       const Rule& rule = rules_.rules[index];
       if (!rule.silence_ns) continue;
       // A silence rule hears a device through the metrics it names; "*" hears every message.

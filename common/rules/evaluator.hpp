@@ -40,7 +40,11 @@ struct AlarmEvent {
 
 class Evaluator {
  public:
-  explicit Evaluator(RuleSet rules);
+  // Memory stays bounded on an endless stream of new names: at most
+  // max_series device-metric pairs (and as many devices and metric names)
+  // are tracked; readings beyond that are skipped and counted (untracked()).
+  static constexpr std::size_t default_max_series = 1'000'000;
+  explicit Evaluator(RuleSet rules, std::size_t max_series = default_max_series);
 
   // A valid message. seen_ns is when silence counts it as heard: its
   // message_time() on the stream clock, the arrival time with --live.
@@ -55,6 +59,7 @@ class Evaluator {
   bool has_silence() const { return has_silence_; }
   std::uint64_t raised() const { return raised_; }
   std::uint64_t cleared() const { return cleared_; }
+  std::uint64_t untracked() const { return untracked_; }
 
  private:
   // One check of one rule on one device and metric.
@@ -72,8 +77,9 @@ class Evaluator {
     std::int64_t deadline_ns = 0;
   };
 
-  const std::vector<std::uint32_t>& rules_for_device(std::string_view device);
-  const std::vector<std::uint32_t>& rules_for_metric(std::string_view metric);
+  // Null when the device or metric is new and the caches are full.
+  const std::vector<std::uint32_t>* rules_for_device(std::string_view device);
+  const std::vector<std::uint32_t>* rules_for_metric(std::string_view metric);
   void check_reading(const telemetry::Reading& reading, std::string_view device, std::vector<AlarmEvent>& out);
   void hear(std::uint32_t rule, std::string_view device, std::int64_t seen_ns, std::vector<AlarmEvent>& out);
   void emit(std::vector<AlarmEvent>& out, Transition t, const Rule& rule, CheckKind check, std::string_view device,
@@ -89,7 +95,8 @@ class Evaluator {
   std::unordered_map<std::string, SilenceAlarm> silences_;
   std::set<std::pair<std::int64_t, SilenceAlarm*>> deadlines_;
   std::string key_;  // reused
-  std::uint64_t raised_ = 0, cleared_ = 0;
+  std::size_t max_series_;
+  std::uint64_t raised_ = 0, cleared_ = 0, untracked_ = 0;
 };
 
 }  // namespace iot::rules

@@ -42,6 +42,7 @@ class AlarmStage {
 
   std::uint64_t raised() const { return evaluator_.raised(); }
   std::uint64_t cleared() const { return evaluator_.cleared(); }
+  std::uint64_t untracked() const { return evaluator_.untracked(); }
 
  private:
   Status write(bool flush);

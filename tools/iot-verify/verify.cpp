@@ -158,6 +158,9 @@ int execute(VerifyOptions& options) {
       io_ok = false;
     }
     log::info("alarms: {} raised, {} cleared", out.alarms->raised(), out.alarms->cleared());
+    if (out.alarms->untracked())
+      log::warn("--rules: {} readings of devices or metrics beyond the first {} were not evaluated",
+                out.alarms->untracked(), rules::Evaluator::default_max_series);
   }
   if (out.alarm_file) {
     if (auto st = out.alarm_file->flush(); !st) io_ok = false;

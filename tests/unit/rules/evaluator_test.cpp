@@ -159,6 +159,20 @@ TEST(Evaluator, StuckAndBadQuality) {
   EXPECT_FALSE(run.events[3].raise);
 }
 
+TEST(Evaluator, NewNamesBeyondTheCapAreCountedNotTracked) {
+  Evaluator ev(rules("[[rule]]\nrange = [0, 1]\nsilence = \"1s\"\n"), 2);
+  std::vector<AlarmEvent> out;
+  ev.observe(message("A", 1, {{"x", 5}}), 1 * s, out);
+  ev.observe(message("B", 1, {{"x", 5}}), 1 * s, out);
+  EXPECT_EQ(out.size(), 2u);
+  EXPECT_EQ(ev.untracked(), 0u);
+  ev.observe(message("C", 1, {{"x", 5}}), 1 * s, out);  // a third device: over the cap
+  EXPECT_EQ(out.size(), 2u);
+  EXPECT_GT(ev.untracked(), 0u);
+  ev.observe(message("A", 2, {{"x", 0.5}}), 2 * s, out);  // known ones go on
+  EXPECT_EQ(out.size(), 3u);
+}
+
 TEST(Evaluator, MessageTime) {
   telemetry::Message m;
   EXPECT_FALSE(Evaluator::message_time(m));
