@@ -22,8 +22,11 @@ struct Device {
       auto e = faults.apply(0, seq, std::int64_t(seq) * s, true, values, quality);
       effects.push_back(e);
       if (e == EpisodeEffect::changed) {
-        for (const auto& ep : faults.episodes())
-          if (ep.metric && ep.last_seq == seq) EXPECT_EQ(quality[*ep.metric], 192);
+        for (const auto& ep : faults.episodes()) {
+          if (ep.metric && ep.last_seq == seq) {
+            EXPECT_EQ(quality[*ep.metric], 192);
+          }
+        }
       }
       if (e != EpisodeEffect::silent) sent.push_back(values);
     }
