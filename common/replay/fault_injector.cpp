@@ -4,13 +4,44 @@
 
 namespace iot::replay {
 
-FaultInjector::FaultInjector(const InjectSpec& spec, const Fleet& fleet, std::uint64_t seed)
-    : spec_(spec), fleet_(fleet), rng_(seed ^ 0x5eedfa017ULL), clean_next_(fleet.spec().devices, false) {
+FaultInjector::FaultInjector(const InjectSpec& spec, Fleet& fleet, std::uint64_t seed)
+    : spec_(spec),
+      fleet_(fleet),
+      rng_(seed ^ 0x5eedfa017ULL),
+      clean_next_(fleet.spec().devices, false),
+      touched_(fleet.spec().devices, false),
+      dead_(fleet.spec().devices, false) {
   truth_.last_seq = fleet.messages_per_device();
+  if (spec.has_episodes()) {
+    episodes_.emplace(spec, fleet.spec().devices, fleet.messages_per_device(), 1.0 / fleet.spec().rate, seed);
+    fleet.set_value_hook(this);
+  }
+}
+
+const FaultTruth& FaultInjector::truth() {
+  if (!episodes_) return truth_;
+  truth_.episodes.clear();
+  for (const Episode& e : episodes_->episodes()) {
+    FaultTruth::SensorFault f{episode_name(e.kind), fleet_.device_id(e.device), std::nullopt, e.first_seq, e.last_seq,
+                              e.end_seq, e.start_ns / 1000000, e.end_ns / 1000000};
+    if (e.metric) f.metric = fleet_.spec().metrics.at(*e.metric);
+    truth_.episodes.push_back(std::move(f));
+  }
+  return truth_;
+}
+
+bool FaultInjector::adjust(const SyntheticMessage& m, std::vector<double>& values, std::vector<int>& quality) {
+  // A sensor fault starts only where no transport fault is near (the same
+  // rule that keeps transport faults apart), so each is seen once.
+  bool may_start = !clean_next_[m.device] && !held_.count(m.device) && m.seq < fleet_.messages_per_device();
+  EpisodeEffect effect = episodes_->apply(m.device, m.seq, m.time_ns, may_start, values, quality);
+  touched_[m.device] = effect != EpisodeEffect::none;
+  return effect != EpisodeEffect::silent;
 }
 
 FaultInjector::Fault FaultInjector::choose(const SyntheticMessage& m) {
-  bool forced_clean = m.seq == 1 || m.seq >= fleet_.messages_per_device() || clean_next_[m.device];
+  bool forced_clean =
+      m.seq == 1 || m.seq >= fleet_.messages_per_device() || clean_next_[m.device] || touched_[m.device];
   clean_next_[m.device] = false;
   if (forced_clean) return Fault::none;
   double u = rng_.uniform();
@@ -32,6 +63,15 @@ void FaultInjector::emit(std::deque<OutLine>& out, std::int64_t time_ns, std::st
 void FaultInjector::push(SyntheticMessage& m, std::deque<OutLine>& out) {
   const std::string& device = fleet_.device_id(m.device);
   std::string msg_id(m.msg_id, 26);
+  if (m.silent) {  // a dead device: its seqs go missing, one gap for the episode
+    if (!dead_[m.device]) ++truth_.gap_events, ++truth_.devices[device].gap_events;
+    dead_[m.device] = true;
+    truth_.dropped[device].push_back(m.seq);
+    ++truth_.missing, ++truth_.devices[device].missing;
+    clean_next_[m.device] = true;
+    return;
+  }
+  dead_[m.device] = false;
   Fault fault = choose(m);
   auto counts = [&]() -> FaultTruth::DeviceCounts& { return truth_.devices[device]; };
   switch (fault) {
@@ -132,7 +172,16 @@ std::string render_truth_json(const FaultTruth& t, std::string_view shape) {
         first ? "" : ",", device, c.duplicates, c.bad_json, c.gap_events, c.missing, c.reordered, t.last_seq);
     first = false;
   }
-  s += "}}";
+  s += "},\"episodes\":[";
+  for (std::size_t i = 0; i < t.episodes.size(); ++i) {
+    const auto& e = t.episodes[i];
+    std::string metric = e.metric ? fmt::format("\"{}\"", *e.metric) : std::string("null");
+    s += fmt::format(
+        "{}{{\"fault\":\"{}\",\"device_id\":\"{}\",\"metric\":{},\"first_seq\":{},\"last_seq\":{},"
+        "\"start_ms\":{},\"end_seq\":{},\"end_ms\":{}}}",
+        i ? "," : "", e.fault, e.device_id, metric, e.first_seq, e.last_seq, e.start_ms, e.end_seq, e.end_ms);
+  }
+  s += "]}";
   return s;
 }
 

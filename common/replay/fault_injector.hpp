@@ -18,9 +18,11 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "replay/episode_faults.hpp"
 #include "replay/fleet.hpp"
 #include "replay/fleet_spec.hpp"
 #include "replay/prng.hpp"
@@ -48,16 +50,29 @@ struct FaultTruth {
   };
   std::map<std::string, DeviceCounts> devices;  // only devices with a fault
   std::uint64_t last_seq = 0;                   // every device ends at this seq
+  struct SensorFault {  // stuck, spike, dead (episode_faults.hpp)
+    std::string_view fault;
+    std::string device_id;
+    std::optional<std::string> metric;  // none for dead
+    std::uint64_t first_seq = 0, last_seq = 0, end_seq = 0;
+    std::int64_t start_ms = 0, end_ms = 0;
+  };
+  std::vector<SensorFault> episodes;
 };
 
-class FaultInjector {
+// With sensor faults in the spec, the injector hooks itself into the fleet
+// (Fleet::set_value_hook): it must outlive the fleet's use and not move.
+class FaultInjector : public ValueHook {
  public:
-  FaultInjector(const InjectSpec& spec, const Fleet& fleet, std::uint64_t seed);
+  FaultInjector(const InjectSpec& spec, Fleet& fleet, std::uint64_t seed);
+  FaultInjector(const FaultInjector&) = delete;
+  FaultInjector& operator=(const FaultInjector&) = delete;
+  bool adjust(const SyntheticMessage& message, std::vector<double>& values, std::vector<int>& quality) override;
   // Takes the fleet's next message; appends what goes out to `out` in order.
   void push(SyntheticMessage& message, std::deque<OutLine>& out);
   // At the end: releases every message still held back.
   void finish(std::deque<OutLine>& out);
-  const FaultTruth& truth() const { return truth_; }
+  const FaultTruth& truth();
 
  private:
   enum class Fault { none, gap, dup, reorder, late, corrupt };
@@ -74,15 +89,19 @@ class FaultInjector {
   void release(std::uint32_t device, std::uint64_t seq, std::int64_t time_ns, std::deque<OutLine>& out, bool all);
 
   InjectSpec spec_;
-  const Fleet& fleet_;
+  Fleet& fleet_;
   Prng rng_;
   std::vector<bool> clean_next_;
+  std::optional<EpisodeFaults> episodes_;
+  std::vector<bool> touched_;  // the device's current message is part of an episode
+  std::vector<bool> dead_;     // the device is in a dead episode
   std::map<std::uint32_t, std::vector<Held>> held_;
   FaultTruth truth_;
 };
 
 // The truth as one JSON object (the field names of iot-verify's report,
-// plus the lists that say which messages were touched).
+// plus the lists that say which messages were touched, and the episodes
+// {fault, device_id, metric, first_seq, last_seq, start_ms, end_seq, end_ms}).
 std::string render_truth_json(const FaultTruth& truth, std::string_view shape);
 
 }  // namespace iot::replay

@@ -113,7 +113,9 @@ bool Fleet::next(SyntheticMessage& out) {
   Device& dev = devices_[d];
   double progress = double(tick_) / double(std::max<std::uint64_t>(per_device_, 1));
   compute_values(dev, double(out.time_ns) * 1e-9, progress, std::int64_t(d) == failing_);
-  render(dev, out, out.time_ns / 1000000, out.seq);
+  out.silent = hook_ && !hook_->adjust(out, values_, quality_);
+  if (out.silent) out.line.clear();
+  else render(dev, out, out.time_ns / 1000000, out.seq);
   if (++next_device_ == spec_.devices) {
     next_device_ = 0;
     ++tick_;

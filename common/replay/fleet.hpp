@@ -25,6 +25,16 @@ struct SyntheticMessage {
   std::uint64_t seq = 0;        // 1-based per device
   char msg_id[26];              // ULID (not for flat, which has none)
   std::string line;             // the envelope, no newline
+  bool silent = false;          // a ValueHook kept it from being sent (line empty)
+};
+
+// Sees (and may change) each message's values before it is rendered: the
+// sensor faults of --inject (episode_faults.hpp).
+class ValueHook {
+ public:
+  virtual ~ValueHook() = default;
+  // values and quality hold one entry per metric; false: the message is not sent.
+  virtual bool adjust(const SyntheticMessage& message, std::vector<double>& values, std::vector<int>& quality) = 0;
 };
 
 class Fleet {
@@ -40,6 +50,7 @@ class Fleet {
   std::uint64_t total_messages() const { return per_device_ * spec_.devices; }
   const std::string& device_id(std::uint32_t device) const { return devices_[device].id; }
   const FleetSpec& spec() const { return spec_; }
+  void set_value_hook(ValueHook* hook) { hook_ = hook; }
   std::int64_t start_ns() const { return start_ns_; }
 
   struct MetricProfile;
@@ -78,6 +89,7 @@ class Fleet {
   double period_ns_ = 0;
   std::int64_t failing_ = -1;
   std::string scratch_;
+  ValueHook* hook_ = nullptr;
 };
 
 }  // namespace iot::replay

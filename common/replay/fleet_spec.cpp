@@ -106,6 +106,12 @@ Result<FleetSpec> parse_fleet_spec(std::string_view text) {
 Result<InjectSpec> parse_inject_spec(std::string_view text) {
   InjectSpec spec;
   Status st = for_each_item(text, "--inject", [&](std::string_view k, std::string_view v) -> Status {
+    if (k == "hold") {
+      auto d = parse_duration(v);
+      if (!d || d->count() <= 0) return usage("--inject hold: expected a duration (30s, 5m), > 0");
+      spec.hold_s = std::chrono::duration<double>(*d).count();
+      return ok_status();
+    }
     auto p = number(k, v);
     if (!p || *p > 0.5) return usage("--inject " + std::string(k) + ": expected a probability 0..0.5");
     if (k == "dup") spec.dup = *p;
@@ -113,7 +119,12 @@ Result<InjectSpec> parse_inject_spec(std::string_view text) {
     else if (k == "reorder") spec.reorder = *p;
     else if (k == "corrupt") spec.corrupt = *p;
     else if (k == "late") spec.late = *p;
-    else return usage("--inject: unknown fault '" + std::string(k) + "' (dup, gap, reorder, corrupt, late)");
+    else if (k == "stuck") spec.stuck = *p;
+    else if (k == "spike") spec.spike = *p;
+    else if (k == "dead") spec.dead = *p;
+    else
+      return usage("--inject: unknown fault '" + std::string(k) +
+                   "' (dup, gap, reorder, corrupt, late, stuck, spike, dead, hold)");
     return ok_status();
   });
   if (!st) return st.error();

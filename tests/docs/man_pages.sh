@@ -21,7 +21,7 @@ for page in "$man_dir"/*.scd; do
   check "$name builds with scdoc" bash -c "scdoc < '$page' > '$TEST_TMP/$name'"
   check "$name renders with man" bash -c "MANWIDTH=80 man -l '$TEST_TMP/$name' 2>&1 >/dev/null | (! grep -q .)"
 done
-for page in iot-stream.5 iot-toolkit.7; do
+for page in iot-stream.5 iot-toolkit.7 iot-rules.5; do
   check "man page $page exists" test -f "$man_dir/$page.scd"
 done
 for tool in pub sub ingest replay verify waveform; do

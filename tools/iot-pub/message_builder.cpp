@@ -30,9 +30,10 @@ bool has_key(simdjson::dom::element obj, std::string_view key) {
   return !obj.at_key(key).get(v);
 }
 
+// "alert", or "high" as the alarm envelopes of iot-stream(5), ALARMS, say.
 bool is_alert(simdjson::dom::element payload) {
   std::string_view p;
-  return !payload.at_key("priority").get(p) && p == "alert";
+  return !payload.at_key("priority").get(p) && (p == "alert" || p == "high");
 }
 
 std::int64_t now_ns() {

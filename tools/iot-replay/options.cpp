@@ -45,7 +45,7 @@ void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("--topic", o.topic_filters, "Only topics matching this MQTT filter (repeatable)")->group("Filters");
   app.add_option("--synthetic", o.synthetic_text,
                  "Generate a fleet: devices=N,rate=R,metrics=a:b,shape=nested|flat|signed,duration=S,seed=K,start=T")->group("Input");
-  app.add_option("--inject", o.inject_text, "With --synthetic: faults dup=P,gap=P,reorder=P,corrupt=P,late=P")->group("Input");
+  app.add_option("--inject", o.inject_text, "With --synthetic: faults dup=P,gap=P,reorder=P,corrupt=P,late=P; sensor faults stuck=P,spike=P,dead=P,hold=DURATION")->group("Input");
   app.add_option("--truth", o.truth_file, "With --inject: write the ground truth (JSON) to this file")->group("Input");
   app.add_option("--key-file", o.key_file, "HMAC key: signs shape=signed fleets, and signs again the payloads --retime changes")->group("Input");
   app.add_option("--topic-template", o.topic_template, "Topic of generated and database messages (default plant/{device_id}/telemetry)")->group("Output");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "registry/signature_check.hpp"
+#include "rules/alarm_payload.hpp"
 #include "telemetry/normalize.hpp"
 
 namespace iot::verify {
@@ -79,6 +80,7 @@ void LineChecker::count(const Verdict& v, DeviceStats* d) {
 
 Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature) {
   current_device_ = {};
+  messages_.clear();
   if (too_long) {
     Verdict v = bad("too_large", "line longer than the line limit, skipped");
     count(v, nullptr);
@@ -96,8 +98,21 @@ Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t no
     count(v, nullptr);
     return v;
   }
+  if (rules::is_alarm_payload(envelope->payload)) return check_alarm(envelope->payload);
   window_.prefetch(msg_id_hint(envelope->payload));  // loads while the signature is checked
   return check_payload(*envelope, now_ns, signature);
+}
+
+// An alarm envelope of iot-verify --rules upstream: its fields are checked
+// and its msg_id deduplicated (QoS 1 may deliver it twice), and it passes as
+// a valid line; it is no reading, so no device counts and no rule sees it.
+Verdict LineChecker::check_alarm(simdjson::dom::element payload) {
+  Verdict v;
+  auto alarm = rules::read_alarm_payload(payload);
+  if (!alarm) v = bad("schema", alarm.error().message);
+  else if (window_.seen_or_insert(alarm->msg_id)) v = bad("duplicate", fmt::format("alarm msg_id {} seen before", alarm->msg_id));
+  count(v, nullptr);
+  return v;
 }
 
 Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned) {
@@ -175,8 +190,9 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   if (!signature) {
     if (auto st = routes_.check_signature(payload, *match); !st) v = verdict_of(st.error());
   }
-  // The checks read headers only: nested readings are checked, not kept.
-  auto read = routes_.normalize(payload, *match, topic, /*keep_readings=*/false);
+  // The checks read headers only: nested readings are checked, not kept
+  // (unless the rules want them).
+  auto read = routes_.normalize(payload, *match, topic, config_.keep_readings);
   if (!v.ok) {
     // Still name the device when the payload reads, so the report can say whose it was.
     DeviceStats* d = read && !read->messages.empty() ? device(read->messages.front().device_id) : nullptr;
@@ -200,6 +216,7 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   }
   track(messages, d, now_ns);
   count(v, d);
+  messages_ = std::move(read->messages);
   return v;
 }
 

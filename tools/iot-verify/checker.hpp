@@ -38,6 +38,9 @@ struct CheckerConfig {
   // no_route, counted as a schema error); so is a bare payload (no topic)
   // unless a route has pattern "#".
   std::shared_ptr<const registry::Registry> registry;
+  // Keep each valid line's readings for messages() (--rules needs them;
+  // the checks alone read headers only).
+  bool keep_readings = false;
 };
 
 struct Verdict {
@@ -61,9 +64,13 @@ class LineChecker {
   // signature_verdict when computed already (else computed here).
   Verdict check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature = nullptr);
   const Stats& stats() const { return stats_; }
+  // The messages of the last line check() found valid, with their readings
+  // when keep_readings; empty after any other line.
+  const std::vector<telemetry::Message>& messages() const { return messages_; }
 
  private:
   Verdict check_payload(const stream::EnvelopeView& envelope, std::int64_t now_ns, const Verdict* signature);
+  Verdict check_alarm(simdjson::dom::element payload);
   bool is_duplicate(simdjson::dom::element payload, const std::vector<telemetry::Message>& messages,
                     std::string& detail);
   void track(const std::vector<telemetry::Message>& messages, DeviceStats* first, std::int64_t now_ns);
@@ -77,6 +84,7 @@ class LineChecker {
   checks::SequenceTracker sequences_;
   checks::TimestampChecks timestamps_;
   std::vector<checks::GapEvent> events_;
+  std::vector<telemetry::Message> messages_;
   Stats stats_;
   std::string_view current_device_;
 };

@@ -2,6 +2,9 @@
 
 
 #include <filesystem>
+
+#include "rules/alarm_envelope.hpp"
+#include "rules/rules_file.hpp"
 #include <system_error>
 
 namespace iot::verify {
@@ -19,6 +22,26 @@ CLI::Validator report_value() {
         return "\"" + value + "\" is not a report format (text or json) nor an input file";
       },
       "", "report format");
+}
+
+Status usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
+
+// --rules and the options that only mean something with it.
+Status resolve_rules(VerifyOptions& o) {
+  if (o.rules_file.empty()) {
+    if (!o.alarms_file.empty() || o.alarm_topic != rules::default_alarm_topic || o.live)
+      return usage("--alarms, --alarm-topic and --live work with --rules");
+    return ok_status();
+  }
+  if (o.alarms_file.empty() && !o.filter)
+    return usage("--rules: give --filter (alarms go into the output with the data) or --alarms FILE");
+  if (o.alarms_file == "-")
+    return usage("--alarms: give a file; with --filter the alarms go to standard output with the data");
+  if (auto renderer = rules::AlarmRenderer::create(o.alarm_topic); !renderer) return renderer.error();
+  auto set = rules::load_rules(o.rules_file);
+  if (!set) return usage("--rules: " + set.error().message);
+  o.rules = std::move(*set);
+  return ok_status();
 }
 
 }  // namespace
@@ -53,6 +76,18 @@ void define_options(CLI::App& app, VerifyOptions& o) {
   app.add_option("--threads", o.threads, "1, or 2: verify HMACs on a second thread (same output and order)")
       ->capture_default_str()
       ->check(CLI::Range(1, 2))->group("Checks");
+  app.add_option("--rules", o.rules_file,
+                 "TOML rules (iot-rules(5)): raise and clear alarms on range, stuck, rate, silence, bad quality")
+      ->group("Alarms");
+  app.add_option("--alarms", o.alarms_file,
+                 "With --rules: write the alarm envelopes to this file (default: into the --filter output)")
+      ->group("Alarms");
+  app.add_option("--alarm-topic", o.alarm_topic,
+                 "With --rules: the alarms' topic template ({device_id}, {metric}, {rule}, {check}, {state})")
+      ->capture_default_str()
+      ->group("Alarms");
+  app.add_flag("--live", o.live, "With --rules: silence is judged by the wall clock (a watchdog), not the stream's")
+      ->group("Alarms");
   cli::add_log_options(app, o.log);
 }
 
@@ -77,6 +112,7 @@ Status resolve(VerifyOptions& o) {
     if (!registry) return make_error(ErrorKind::usage, "usage", "--registry: " + registry.error().message);
     o.registry = std::make_shared<const registry::Registry>(std::move(*registry));
   }
+  if (auto st = resolve_rules(o); !st) return st;
   o.time_limits = {o.max_future.value, o.max_age.value, o.max_drift.value};
   o.seq_limits.max_devices = o.max_devices;
   return ok_status();

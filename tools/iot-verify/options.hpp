@@ -15,8 +15,12 @@
 #include "cli/typed_values.hpp"
 #include "core/result.hpp"
 #include "registry/registry.hpp"
+#include "rules/rule.hpp"
 
 namespace iot::verify {
+
+// rules::default_alarm_topic, spelt here so options.hpp needs the rule types only.
+inline constexpr const char* rules_default_alarm_topic = "alarms/{device_id}/{rule}/{check}";
 
 enum class ReportFormat { text, json };
 
@@ -43,6 +47,10 @@ struct VerifyOptions {
   std::size_t window = 1'000'000;
   std::size_t max_devices = 100'000;
   int threads = 1;  // 2: HMACs verified on a reader thread (same output, same order)
+  std::string rules_file;   // --rules: alarms (iot-rules(5))
+  std::string alarms_file;  // --alarms: alarm envelopes here, not into the --filter output
+  std::string alarm_topic{rules_default_alarm_topic};  // --alarm-topic
+  bool live = false;        // --live: silence by the wall clock
   cli::LogOptions log;
 
   // Filled by resolve():
@@ -52,6 +60,7 @@ struct VerifyOptions {
   std::shared_ptr<const registry::Registry> registry;  // when --registry
   checks::TimestampLimits time_limits;
   checks::SequenceLimits seq_limits;
+  std::optional<rules::RuleSet> rules;                 // when --rules
 };
 
 // Adds every option of iot-verify to app, bound to options.

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <mutex>
+#include <optional>
 
 #include "checks/timestamp_checks.hpp"
 #include "core/log.hpp"
@@ -12,6 +14,7 @@
 #include "stream/line_reader.hpp"
 #include "stream/line_writer.hpp"
 #include "stream/reject.hpp"
+#include "iot-verify/alarms.hpp"
 #include "iot-verify/checker.hpp"
 #include "iot-verify/decision.hpp"
 #include "iot-verify/expectation.hpp"
@@ -26,6 +29,8 @@ namespace {
 struct Outputs {
   std::unique_ptr<stream::LineWriter> passed;  // stdout with --filter
   std::unique_ptr<stream::RejectSink> rejects;
+  std::unique_ptr<stream::LineWriter> alarm_file;  // --alarms
+  std::unique_ptr<AlarmStage> alarms;              // --rules
 };
 
 Outputs open_outputs(const VerifyOptions& s) {
@@ -42,11 +47,25 @@ Outputs open_outputs(const VerifyOptions& s) {
   } else {
     out.rejects = std::make_unique<stream::RejectSink>();
   }
+  if (s.rules) {
+    stream::LineWriter* target = out.passed.get();
+    if (!s.alarms_file.empty()) {
+      auto w = stream::LineWriter::open(s.alarms_file, /*append=*/true);
+      if (!w) cli::fail(w.error());
+      out.alarm_file = std::move(*w);
+      target = out.alarm_file.get();
+    }
+    auto renderer = rules::AlarmRenderer::create(s.alarm_topic);
+    if (!renderer) cli::fail(renderer.error());
+    out.alarms = std::make_unique<AlarmStage>(*s.rules, std::move(*renderer), *target, s.live);
+  }
   return out;
 }
 
 CheckerConfig checker_config(const VerifyOptions& s) {
-  return CheckerConfig{s.key, s.allow_unsigned, s.time_limits, s.seq_limits, s.window, s.max_devices, s.registry};
+  CheckerConfig c{s.key, s.allow_unsigned, s.time_limits, s.seq_limits, s.window, s.max_devices, s.registry};
+  c.keep_readings = s.rules.has_value();
+  return c;
 }
 
 // Reads every input through the checker; false when reading or writing failed.
@@ -55,10 +74,14 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   // With a registry, keys differ per route: HMACs are checked with the route known.
   ReadPlan plan{s.inputs, s.key, s.allow_unsigned, s.registry ? 1 : s.threads};
   bool read_ok = read_inputs(plan, [&](const stream::Line& line, const Verdict* signature) {
+    // With --live the watchdog writes alarms too: one line (and its alarms) at a time.
+    std::unique_lock<std::mutex> guard;
+    if (out.alarms && s.live) guard = std::unique_lock(out.alarms->lock());
     Verdict v = checker.check(line.text, line.too_long, checks::TimestampChecks::now_ns(), signature);
     Status written = ok_status();
     if (v.ok) {
       if (out.passed) written = out.passed->write_line(line.text);
+      if (written && out.alarms) written = out.alarms->observe(checker.messages());
     } else {
       written = out.rejects->reject(v.reason, v.detail, fmt::format("{}:{}", line.source, line.number), line.text);
     }
@@ -87,7 +110,7 @@ Status write_report(const VerifyOptions& s, const Stats& stats) {
   return ok_status();
 }
 
-Status write_metrics(const std::string& path, const Counters& t) {
+Status write_metrics(const std::string& path, const Counters& t, std::uint64_t raised, std::uint64_t cleared) {
   cli::Metrics m("iot_verify");
   m.add("lines_total", double(t.total), "Lines read");
   m.add("valid_total", double(t.valid), "Valid lines");
@@ -102,6 +125,8 @@ Status write_metrics(const std::string& path, const Counters& t) {
   m.add("future_ts_total", double(t.future_ts), "Messages timed in the future");
   m.add("stale_ts_total", double(t.stale_ts), "Messages older than --max-age");
   m.add("clock_drift_total", double(t.clock_drift), "Messages with |edge_latency_ms| over --max-drift");
+  m.add("alarms_raised_total", double(raised), "Alarms raised by --rules");
+  m.add("alarms_cleared_total", double(cleared), "Alarms cleared by --rules");
   return m.write_file(path);
 }
 
@@ -127,6 +152,19 @@ int execute(VerifyOptions& options) {
   Outputs out = open_outputs(s);
   LineChecker checker(checker_config(s));
   bool io_ok = check_inputs(s, checker, out);
+  if (out.alarms) {
+    if (auto st = out.alarms->finish(); !st) {
+      log::error("--alarms: {}", st.error().message);
+      io_ok = false;
+    }
+    log::info("alarms: {} raised, {} cleared", out.alarms->raised(), out.alarms->cleared());
+    if (out.alarms->untracked())
+      log::warn("--rules: {} readings of devices or metrics beyond the first {} were not evaluated",
+                out.alarms->untracked(), rules::Evaluator::default_max_series);
+  }
+  if (out.alarm_file) {
+    if (auto st = out.alarm_file->flush(); !st) io_ok = false;
+  }
   if (out.passed) {
     if (auto st = out.passed->flush(); !st) io_ok = false;
   }
@@ -142,7 +180,9 @@ int execute(VerifyOptions& options) {
     }
   }
   if (!options.log.metrics_file.empty()) {
-    if (auto st = write_metrics(options.log.metrics_file, stats.totals); !st) log::warn("{}", st.error().message);
+    std::uint64_t raised = out.alarms ? out.alarms->raised() : 0, cleared = out.alarms ? out.alarms->cleared() : 0;
+    if (auto st = write_metrics(options.log.metrics_file, stats.totals, raised, cleared); !st)
+      log::warn("{}", st.error().message);
   }
   Decision d = decide(s, stats.totals);
   for (const auto& why : d.reasons) log::info("{}", why);
@@ -164,7 +204,8 @@ int run(int argc, char** argv) {
                         "iot-verify --key-file site.key --report text capture.ndjson.lz4\n"
                         "iot-sub -t 'plant/#' | iot-verify --filter --reject bad.ndjson | iot-ingest\n"
                         "iot-replay --synthetic devices=10,duration=60 --inject gap=0.01 --truth t.json --fast "
-                        "| iot-verify --expect t.json"},
+                        "| iot-verify --expect t.json\n"
+                        "iot-sub -t 'plant/#' | iot-verify --filter --rules rules.toml --live | iot-pub --outbox o.db"},
                        argc, argv, [&](CLI::App& app) { define_options(app, options); },
                        [&] { return execute(options); });
 }

@@ -104,5 +104,43 @@ TEST(FaultInjector, NoFaultsPassesEverythingThrough) {
   EXPECT_EQ(injector.truth().gap_events, 0u);
 }
 
+TEST(FaultInjector, SensorFaultsKeepTheTransportTruthRight) {
+  // Dead devices drop seqs: the verifier must still see exactly the truth's gaps.
+  auto spec = parse_fleet_spec("devices=20,rate=1,duration=600,seed=3,start=1710844800000").value();
+  Fleet fleet(spec, "", "p/{device_id}");
+  FaultInjector injector(
+      parse_inject_spec("dup=0.01,gap=0.01,reorder=0.01,late=0.01,stuck=0.003,spike=0.003,dead=0.003,hold=20s").value(),
+      fleet, 3);
+  std::deque<OutLine> out;
+  SyntheticMessage m;
+  while (fleet.next(m)) injector.push(m, out);
+  injector.finish(out);
+  const FaultTruth& t = injector.truth();
+  Seen s = verify(out);
+  std::uint64_t missing = 0;
+  for (const auto& [dev, seqs] : s.missing) missing += seqs.size();
+  EXPECT_EQ(t.total, s.lines);
+  EXPECT_EQ(t.gap_events, s.gap_events);
+  EXPECT_EQ(t.missing, missing);
+  EXPECT_EQ(t.reordered, s.reordered);
+  std::map<std::string_view, int> kinds;
+  for (const auto& e : t.episodes) {
+    ++kinds[e.fault];
+    EXPECT_GT(e.end_seq, e.last_seq);
+    EXPECT_LT(e.end_seq, t.last_seq);  // ends before the device's last message
+    EXPECT_GT(e.end_ms, e.start_ms);
+    EXPECT_EQ(e.metric.has_value(), e.fault != "dead");
+  }
+  EXPECT_GT(kinds["stuck"], 3);
+  EXPECT_GT(kinds["spike"], 3);
+  EXPECT_GT(kinds["dead"], 3);
+
+  std::string json = render_truth_json(t, "nested");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS);
+  EXPECT_EQ(simdjson::dom::array(doc["episodes"]).size(), t.episodes.size());
+}
+
 }  // namespace
 }  // namespace iot::replay

@@ -36,6 +36,17 @@ TEST(InjectSpec, RatesAndLimits) {
   EXPECT_DOUBLE_EQ(s->total(), 0.15);
   EXPECT_FALSE(parse_inject_spec("dup=0.3,gap=0.3").ok());
   EXPECT_FALSE(parse_inject_spec("loss=0.1").ok());
+  auto sensor = parse_inject_spec("stuck=0.01,spike=0.02,dead=0.03,hold=45s");
+  ASSERT_TRUE(sensor.ok());
+  EXPECT_EQ(sensor->stuck, 0.01);
+  EXPECT_EQ(sensor->spike, 0.02);
+  EXPECT_EQ(sensor->dead, 0.03);
+  EXPECT_EQ(sensor->hold_s, 45);
+  EXPECT_TRUE(sensor->has_episodes());
+  EXPECT_EQ(parse_inject_spec("gap=0.1")->hold_s, 60);
+  EXPECT_FALSE(parse_inject_spec("hold=0s").ok());
+  EXPECT_FALSE(parse_inject_spec("hold=soon").ok());
+  EXPECT_FALSE(parse_inject_spec("stuck=0.3,dead=0.3").ok());
   EXPECT_FALSE(parse_inject_spec("dup=2").ok());
 }
 

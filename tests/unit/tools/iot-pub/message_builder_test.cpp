@@ -101,6 +101,7 @@ TEST(MessageBuilder, SignsInSeed003Form) {
 TEST(MessageBuilder, AlertsGetPriority) {
   auto b = make(with_template("t"));
   EXPECT_EQ(b.build(R"({"priority":"alert"})")->priority, 1);
+  EXPECT_EQ(b.build(R"({"topic":"alarms/P-1","payload":{"kind":"alarm","priority":"high"},"qos":1})")->priority, 1);
   EXPECT_EQ(b.build(R"({"priority":"low"})")->priority, 0);
 }
 

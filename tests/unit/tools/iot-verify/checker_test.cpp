@@ -35,6 +35,25 @@ TEST(LineChecker, CountsGoodLinesPerDevice) {
   EXPECT_EQ(s.devices.at("P-2").last_seq, 9);
 }
 
+TEST(LineChecker, AlarmEnvelopesPassChecked) {
+  LineChecker c({});
+  std::string alarm =
+      R"({"topic":"alarms/P-1/hot/range","payload":{"kind":"alarm","msg_id":"01HX7K3NBVYD5V2Q3BZ8MNRZWK","priority":"high",)"
+      R"("state":"raise","rule":"hot","check":"range","device_id":"P-1","metric":"t","value":101,"since":1,"ts":1,)"
+      R"("detail":"101 above max 100"},"qos":1})";
+  EXPECT_TRUE(c.check(alarm, false, now_ns).ok);
+  EXPECT_TRUE(c.messages().empty());  // no readings: rules never see an alarm
+  Verdict again = c.check(alarm, false, now_ns);  // QoS 1 delivered it twice
+  EXPECT_FALSE(again.ok);
+  EXPECT_EQ(again.reason, "duplicate");
+  Verdict broken = c.check(R"({"topic":"a","payload":{"kind":"alarm","msg_id":"X"}})", false, now_ns);
+  EXPECT_FALSE(broken.ok);
+  EXPECT_EQ(broken.reason, "schema");
+  EXPECT_NE(broken.detail.find("alarm: state"), std::string::npos) << broken.detail;
+  EXPECT_EQ(c.stats().totals.valid, 1u);
+  EXPECT_TRUE(c.stats().devices.empty());
+}
+
 TEST(LineChecker, BadJsonIsInvalidAndStreamGoesOn) {
   LineChecker c({});
   Verdict v = c.check("{not json", false, now_ns);
