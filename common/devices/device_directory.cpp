@@ -39,6 +39,10 @@ Result<std::unique_ptr<DeviceDirectory>> DeviceDirectory::open(Options options) 
 
 DeviceDirectory::DeviceDirectory(Options options, DeviceTable first)
     : options_(std::move(options)), in_use_(std::make_shared<const DeviceTable>(std::move(first))) {
+  // Counted from here, not from when the thread gets to run: a SIGHUP
+  // between the load and the thread's start is a reload too.
+  hangups_seen_ = g_hangups.load();
+  version_ = options_.version ? options_.version() : std::string();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -88,8 +92,8 @@ void DeviceDirectory::reload(const char* why) {
 
 void DeviceDirectory::run() {
   using Clock = std::chrono::steady_clock;
-  unsigned hangups_seen = g_hangups.load();
-  std::string version = options_.version ? options_.version() : std::string();
+  unsigned hangups_seen = hangups_seen_;
+  std::string version = version_;
   auto next_periodic = Clock::now() + options_.every;
   std::unique_lock lock(mutex_);
   while (!stop_) {

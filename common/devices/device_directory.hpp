@@ -62,6 +62,8 @@ class DeviceDirectory {
   std::atomic<bool> fresh_{false};           // next_ is waiting to be taken
   bool stop_ = false, asked_ = false;        // under mutex_
   std::atomic<std::uint64_t> reloads_{0}, failed_reloads_{0};
+  unsigned hangups_seen_ = 0;  // at the start, for the thread
+  std::string version_;        // at the start, for the thread
   std::thread thread_;
 };
 
