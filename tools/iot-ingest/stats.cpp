@@ -19,7 +19,7 @@ std::string summary_text(const Stats& s, double seconds) {
                         format_duration(s.latency_max_s));
   if (s.waveforms) text += fmt::format(", {} waveforms", s.waveforms);
   if (s.enriching)
-    text += fmt::format(", {} readings of unknown devices, {} device table reloads ({} failed)", s.unknown_devices,
+    text += fmt::format(", {} unknown_devices readings, {} device table reloads ({} failed)", s.unknown_devices,
                         s.devices_reloads, s.devices_failed_reloads);
   return text;
 }

@@ -127,7 +127,9 @@ TEST(DeviceTable, LoadTableFileTellsTheFormatApart) {
     std::ofstream(path, std::ios::binary) << c.text;
     auto table = load_table_file(path);
     EXPECT_EQ(table.ok(), c.ok) << c.name;
-    if (table.ok()) EXPECT_EQ(table->find("P-1")->tags_json, R"({"site":"A"})") << c.name;
+    if (table.ok()) {
+      EXPECT_EQ(table->find("P-1")->tags_json, R"({"site":"A"})") << c.name;
+    }
     std::remove(path.c_str());
   }
   auto missing = load_table_file(dir + "/no_such_devices.csv");
