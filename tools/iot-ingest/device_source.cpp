@@ -11,8 +11,6 @@ Result<std::unique_ptr<devices::DeviceDirectory>> open_devices(const IngestOptio
   d.name = o.devices;
   if (o.devices.rfind("table:", 0) == 0) {
     std::string table = o.devices.substr(6), db = o.db, schema = o.schema, source = o.devices;
-    if (db.rfind("sqlite:", 0) != 0 && db.rfind("postgres", 0) != 0)
-      return make_error(ErrorKind::usage, "usage", "--devices table:NAME needs --db sqlite:FILE or postgresql://...");
     d.load = [db, schema, table, source]() -> Result<devices::DeviceTable> {
       auto text = store::read_table_text(db, schema, table);
       if (!text) return text.error();

@@ -114,6 +114,8 @@ Status resolve(IngestOptions& o) {
   if (o.inputs.empty()) o.inputs = {"-"};
   if (o.require_known && o.devices.empty())
     return make_error(ErrorKind::usage, "usage", "--require-known needs --devices");
+  if (o.devices.rfind("table:", 0) == 0 && o.db.rfind("sqlite:", 0) != 0 && o.db.rfind("postgres", 0) != 0)
+    return make_error(ErrorKind::usage, "usage", "--devices table:NAME needs --db sqlite:FILE or postgresql://...");
   if (o.consumer.empty()) {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);
