@@ -46,7 +46,7 @@ Result<std::string> render(const std::vector<Tag>& tags, const std::string* unit
 template <class Pairs>
 const Tag* find_sorted(const Pairs& pairs, std::string_view name) {
   auto it = std::lower_bound(pairs.begin(), pairs.end(), name,
-                             [](const Tag& t, std::string_view n) { return t.first < n; });
+                             [](const Tag& t, std::string_view n) { return std::string_view(t.first) < n; });
   return it != pairs.end() && it->first == name ? &*it : nullptr;
 }
 
@@ -82,7 +82,7 @@ const std::string* DeviceInfo::unit_of(std::string_view metric) const {
 const std::string& DeviceInfo::tags_json_for(std::string_view metric) const {
   if (units.empty()) return tags_json;
   auto it = std::lower_bound(units.begin(), units.end(), metric,
-                             [](const Tag& t, std::string_view n) { return t.first < n; });
+                             [](const Tag& t, std::string_view n) { return std::string_view(t.first) < n; });
   if (it == units.end() || it->first != metric) return tags_json;
   return unit_tags_json[static_cast<std::size_t>(it - units.begin())];
 }
