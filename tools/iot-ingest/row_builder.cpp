@@ -98,12 +98,19 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
         }
       }
       if (device) {
-        auto merged = devices::merged_tags_json(*device, r.metric, m.tags, tags_of_route);
+        const std::string* table_unit = device->unit_of(r.metric);
+        Result<std::string> merged = std::string();
+        if (table_unit && !r.unit.empty() && r.unit != *table_unit) {
+          // The payload's own unit wins over unit.METRIC, in the tag as in the column.
+          auto own = m.tags;
+          own.emplace("unit", r.unit);
+          merged = devices::merged_tags_json(*device, r.metric, own, tags_of_route);
+        } else {
+          merged = devices::merged_tags_json(*device, r.metric, m.tags, tags_of_route);
+        }
         if (!merged) return merged.error();
         row.tags_json = std::move(*merged);
-        if (row.unit.empty()) {
-          if (const std::string* unit = device->unit_of(r.metric)) row.unit = *unit;
-        }
+        if (row.unit.empty() && table_unit) row.unit = *table_unit;
       } else {
         row.tags_json = tags;
       }
