@@ -7,7 +7,6 @@
 # changed file, SIGHUP, --devices-reload) with no line lost, and a bad
 # reload keeping the table in use.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
-command -v sqlite3 >/dev/null || skip "sqlite3 not installed"
 cd "$TEST_TMP"
 
 gen() {  # gen FIRST LAST DEVICE...: one nested message a device and seq, metrics temp_c and flow
