@@ -9,6 +9,7 @@
 #include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
+#include "iot-ingest/device_source.hpp"
 #include "iot-ingest/ingestor.hpp"
 #include "iot-ingest/line_feed.hpp"
 #include "iot-ingest/options.hpp"
@@ -31,6 +32,7 @@ struct Wiring {
   std::unique_ptr<store::RedisDedup> redis_dedup;
   std::unique_ptr<store::RedisStreamWriter> stream_writer;
   std::string stream_template;
+  std::unique_ptr<devices::DeviceDirectory> devices;
 };
 
 std::unique_ptr<store::RedisClient> redis_connect(const std::string& url, std::string* path) {
@@ -77,6 +79,7 @@ void open_database(const IngestOptions& s, Wiring& w) {
 Wiring open_everything(const IngestOptions& s) {
   Wiring w;
   open_database(s, w);
+  w.devices = must(open_devices(s));
   w.dlq = s.dlq.empty() ? std::make_unique<stream::RejectSink>() : must(stream::RejectSink::open(s.dlq));
   if (s.dedup_mode() == DedupMode::redis)
     w.redis_dedup = std::make_unique<store::RedisDedup>(redis_connect(s.dedup, nullptr),
@@ -168,6 +171,11 @@ void ingest_stream(const IngestOptions& s, Ingestor& ingestor, Stats& stats) {
 
 int finish(const IngestOptions& s, Wiring& w, Ingestor& ingestor, Clock::time_point started) {
   Stats& stats = ingestor.stats();
+  if (w.devices) {
+    stats.enriching = true;
+    stats.devices_reloads = w.devices->reloads();
+    stats.devices_failed_reloads = w.devices->failed_reloads();
+  }
   int code = exit_code::ok;
   if (w.spool && !w.spool->empty()) {
     auto drained = w.writer->drain(Clock::now() + s.drain_timeout.value);
@@ -208,7 +216,7 @@ int run_ingest(const IngestOptions& s) {
   }
   Wiring w = open_everything(s);
   Ingestor ingestor(s, Outputs{w.writer.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
-                            w.stream_template});
+                            w.stream_template, w.devices.get()});
   if (s.from.empty())
     ingest_files(s, ingestor);
   else

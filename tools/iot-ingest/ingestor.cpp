@@ -61,7 +61,9 @@ void Ingestor::accept(std::string_view line, bool too_long, const std::string& s
 }
 
 void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source) {
-  auto rows = line_rows(env, *options_.routes);
+  Enrichment enrichment;
+  if (out_.devices) enrichment = {&out_.devices->current(), options_.require_known, &stats_.unknown_devices};
+  auto rows = line_rows(env, *options_.routes, enrichment);
   if (!rows) return reject(rows.error().reason, rows.error().message, source, line);
   std::string stream;
   if (out_.stream_writer) {  // named before anything is kept, so a bad name rejects the whole line

@@ -14,6 +14,7 @@
 
 #include "checks/duplicate_window.hpp"
 #include "checks/sequence_tracker.hpp"
+#include "devices/device_directory.hpp"
 #include "iot-ingest/options.hpp"
 #include "registry/route_engine.hpp"
 #include "iot-ingest/row_builder.hpp"
@@ -33,6 +34,7 @@ struct Outputs {
   store::RedisDedup* redis_dedup = nullptr;          // --dedup redis://
   store::RedisStreamWriter* stream_writer = nullptr;  // --to-stream
   std::string stream_template;                        // the --to-stream name, {tenant} etc.
+  devices::DeviceDirectory* devices = nullptr;        // --devices: read, never written
 };
 
 class Ingestor {

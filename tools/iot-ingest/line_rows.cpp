@@ -2,7 +2,8 @@
 
 namespace iot::ingest {
 
-Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes) {
+Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes,
+                           const Enrichment& enrichment) {
   LineRows out;
   std::string_view topic = env.topic.value_or(std::string_view());
   auto match = routes.route(topic, &env.fields);
@@ -18,7 +19,7 @@ Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::Rout
   }
   auto read = routes.read(env.payload, *match, topic);
   if (!read) return read.error();
-  auto built = build_messages(read->messages, *match, read->tags);
+  auto built = build_messages(read->messages, *match, read->tags, enrichment);
   if (!built) return built.error();
   out.messages = std::move(*built);
   out.match = std::move(*match);

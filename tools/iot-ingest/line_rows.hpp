@@ -22,7 +22,8 @@ struct LineRows {
 };
 
 // Errors carry the reject reason: no_route, decode (payload_b64 holds no
-// readings), bad_signature, schema, waveform_incomplete.
-Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes);
+// readings), bad_signature, schema, waveform_incomplete, unknown_device.
+Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes,
+                           const Enrichment& enrichment = {});
 
 }  // namespace iot::ingest

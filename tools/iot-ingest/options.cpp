@@ -46,6 +46,13 @@ void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("--key-file", o.key_file, "HMAC key: signed messages are verified before they are stored")->group(in);
   app.add_option("--count", o.count, "Stop after N input lines or stream entries")->group(in);
   cli::add_duration(app, "--idle", o.idle, "With --from: stop when no entry came for this long")->group(in);
+  const char* en = "Enrichment";
+  app.add_option("--devices", o.devices, "Device table: a CSV or NDJSON file, or table:NAME in --db; its columns are stored as tags")
+      ->group(en);
+  cli::add_duration(app, "--devices-reload", o.devices_reload, "Reload --devices table:NAME this often (0: on SIGHUP only)")
+      ->capture_default_str()->group(en);
+  app.add_flag("--require-known", o.require_known, "Reject readings of devices --devices does not list (reason unknown_device)")
+      ->group(en);
   app.add_flag("--strict", o.strict, "Exit 1 when any line was rejected")->group(in);
   const char* dd = "Dedup";
   app.add_option("--dedup", o.dedup, "memory, off, or redis://host:port (shared by several workers)")
@@ -118,6 +125,10 @@ Status resolve(IngestOptions& o) {
   if (!o.from.empty() && !o.inputs.empty())
     return make_error(ErrorKind::usage, "usage", "--from reads a Redis stream: give no input files with it");
   if (o.inputs.empty()) o.inputs = {"-"};
+  if (o.require_known && o.devices.empty())
+    return make_error(ErrorKind::usage, "usage", "--require-known needs --devices");
+  if (o.devices.rfind("table:", 0) == 0 && o.db.rfind("sqlite:", 0) != 0 && o.db.rfind("postgres", 0) != 0)
+    return make_error(ErrorKind::usage, "usage", "--devices table:NAME needs --db sqlite:FILE or postgresql://...");
   if (o.consumer.empty()) {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);

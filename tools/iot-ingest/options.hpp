@@ -51,6 +51,9 @@ struct IngestOptions {
   cli::Duration batch_delay{"10ms"};         // Pub/Sub: a partial batch waits at most this long
   std::optional<std::uint64_t> count;  // stop after N stream entries / lines
   std::optional<cli::Duration> idle;   // --from: stop after this long without entries
+  std::string devices;                 // --devices: a CSV or NDJSON file, or table:NAME in --db
+  cli::Duration devices_reload{"60s"};
+  bool require_known = false;
   cli::LogOptions log;
 
   // Filled by resolve(): routes, keys and table plans (--registry over

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "devices/tag_merge.hpp"
 #include "store/json_out.hpp"
 #include "telemetry/field_template.hpp"
 #include "telemetry/normalize.hpp"
@@ -73,12 +74,17 @@ const std::string* site_tag(const std::map<std::string, std::string>& own,
 
 Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Message>& messages,
                                                  const registry::RouteMatch& match,
-                                                 const std::map<std::string, std::string>& tags_of_route) {
+                                                 const std::map<std::string, std::string>& tags_of_route,
+                                                 const Enrichment& enrichment) {
   std::vector<BuiltMessage> out;
   out.reserve(messages.size());
   const std::map<std::string, std::string>& fields = match.fields;
   const std::string plain_tags = render_tags({}, tags_of_route);
   const std::string tenant = field_or_empty(fields, "tenant"), protocol = field_or_empty(fields, "protocol");
+  // The last device looked up: a message's readings are mostly of one device.
+  std::string_view looked_up;
+  const devices::DeviceInfo* device = nullptr;
+  std::uint64_t unknown = 0;
   for (const auto& m : messages) {
     BuiltMessage built{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}};
     if (has_nul(m.device_id) || has_nul(m.msg_id)) return schema_error("device_id or msg_id holds a NUL character");
@@ -107,7 +113,35 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
       row.protocol = protocol;
       row.msg_id = m.msg_id;
       row.seq = m.seq;
-      row.tags_json = tags;
+      if (enrichment.table) {
+        if (r.device_id != looked_up || looked_up.empty()) {
+          looked_up = r.device_id;
+          device = enrichment.table->find(r.device_id);
+        }
+        if (!device) {
+          if (enrichment.require_known)
+            return make_error(ErrorKind::bad_input, "unknown_device",
+                              "device " + r.device_id + " is not in the --devices table");
+          ++unknown;
+        }
+      }
+      if (device) {
+        const std::string* table_unit = device->unit_of(r.metric);
+        Result<std::string> merged = std::string();
+        if (table_unit && !r.unit.empty() && r.unit != *table_unit) {
+          // The payload's own unit wins over unit.METRIC, in the tag as in the column.
+          auto own = m.tags;
+          own.emplace("unit", r.unit);
+          merged = devices::merged_tags_json(*device, r.metric, own, tags_of_route);
+        } else {
+          merged = devices::merged_tags_json(*device, r.metric, m.tags, tags_of_route);
+        }
+        if (!merged) return merged.error();
+        row.tags_json = std::move(*merged);
+        if (row.unit.empty() && table_unit) row.unit = *table_unit;
+      } else {
+        row.tags_json = tags;
+      }
       if (templated) {
         auto key = telemetry::expand_template(**key_template, telemetry::TemplateValues{&key_values, nullptr, "metric", r.metric});
         if (!key) return schema_error("ordering_key: " + key.error().message);
@@ -120,6 +154,7 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
     if (!m.time_ns && !built.rows.empty()) built.time_ns = built.rows.front().time_ns;
     out.push_back(std::move(built));
   }
+  if (enrichment.unknown_readings) *enrichment.unknown_readings += unknown;
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "devices/device_table.hpp"
 #include "registry/route_engine.hpp"
 #include "store/row.hpp"
 #include "telemetry/reading.hpp"
@@ -25,10 +26,20 @@ struct BuiltMessage {
   std::vector<store::ReadingRow> rows;
 };
 
-// Errors: bad_input "schema" (a string with NUL, a non-finite value, no time).
+// --devices (iot-ingest(1), ENRICHMENT): the table in use and what to do
+// with a reading of a device it does not list.
+struct Enrichment {
+  const devices::DeviceTable* table = nullptr;  // nullptr: no --devices
+  bool require_known = false;
+  std::uint64_t* unknown_readings = nullptr;  // counts readings of unlisted devices
+};
+
+// Errors: bad_input "schema" (a string with NUL, a non-finite value, no
+// time); "unknown_device" under Enrichment::require_known.
 Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Message>& messages,
                                                  const registry::RouteMatch& match,
-                                                 const std::map<std::string, std::string>& tags_of_route);
+                                                 const std::map<std::string, std::string>& tags_of_route,
+                                                 const Enrichment& enrichment = {});
 
 // A metadata line of `iot-waveform assemble` (an object with "upload_id").
 bool is_waveform_line(simdjson::dom::element payload);

@@ -18,6 +18,9 @@ std::string summary_text(const Stats& s, double seconds) {
     text += fmt::format(", latency ts->commit mean {} max {}", format_duration(s.latency_sum_s / s.latency_count),
                         format_duration(s.latency_max_s));
   if (s.waveforms) text += fmt::format(", {} waveforms", s.waveforms);
+  if (s.enriching)
+    text += fmt::format(", {} unknown_devices readings, {} device table reloads ({} failed)", s.unknown_devices,
+                        s.devices_reloads, s.devices_failed_reloads);
   return text;
 }
 
@@ -36,6 +39,11 @@ void fill_metrics(const Stats& s, cli::Metrics& m) {
   m.set("spooled_batches_total", d(s.spooled_batches), "Batches written to the spool");
   m.set("drained_batches_total", d(s.drained_batches), "Spooled batches sent");
   m.set("waveforms_total", d(s.waveforms), "Waveform records stored");
+  if (s.enriching) {
+    m.set("unknown_devices_total", d(s.unknown_devices), "Readings of devices the --devices table does not list");
+    m.set("devices_reloads_total", d(s.devices_reloads), "Device table reloads");
+    m.set("devices_failed_reloads_total", d(s.devices_failed_reloads), "Device table reloads that failed");
+  }
   m.set("latency_seconds_sum", s.latency_sum_s, "End-to-end latency, message ts to commit, sum");
   m.set("latency_seconds_count", d(s.latency_count), "Messages with a measured latency");
   m.set("latency_seconds_max", s.latency_max_s, "Largest end-to-end latency");

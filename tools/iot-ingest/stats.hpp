@@ -18,6 +18,9 @@ struct Stats {
   double latency_sum_s = 0, latency_max_s = 0;
   std::uint64_t latency_count = 0;
   std::uint64_t streamed = 0, acked = 0, dead_lettered = 0;
+  bool enriching = false;             // --devices given
+  std::uint64_t unknown_devices = 0;  // readings of devices the --devices table does not list
+  std::uint64_t devices_reloads = 0, devices_failed_reloads = 0;
 };
 
 std::string summary_text(const Stats& stats, double seconds);

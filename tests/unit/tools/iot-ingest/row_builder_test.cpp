@@ -126,5 +126,55 @@ TEST(RowBuilder, OrderingKeyIsTheSiteTagUnlessATemplateSaysOtherwise) {
   EXPECT_NE(built.error().message.find("ordering_key"), std::string::npos);
 }
 
+// --devices: the table's columns as tags under the route's and the
+// payload's; unit.METRIC fills an empty unit; unknown devices counted or,
+// under require_known, the line refused.
+TEST(RowBuilder, EnrichmentFromTheDeviceTable) {
+  auto table = devices::table_from_csv("device_id,site,area,unit.temp\nP-1,table-site,north,degC\n", "t");
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  registry::Route route;
+  registry::RouteMatch match;
+  match.route = &route;
+  struct Case {
+    const char* name;
+    std::string device, metric, unit;
+    std::map<std::string, std::string> own, route_tags;
+    bool require_known;
+    std::string want_tags, want_unit, want_error;
+    std::uint64_t want_unknown;
+  };
+  const std::vector<Case> cases = {
+      {"table tags and unit", "P-1", "temp", "", {}, {}, false,
+       R"({"area":"north","site":"table-site","unit":"degC"})", "degC", "", 0},
+      {"payload unit wins, column and tag", "P-1", "temp", "K", {}, {}, false,
+       R"({"area":"north","site":"table-site","unit":"K"})", "K", "", 0},
+      {"payload unit the same", "P-1", "temp", "degC", {}, {}, false,
+       R"({"area":"north","site":"table-site","unit":"degC"})", "degC", "", 0},
+      {"other metric: no unit", "P-1", "flow", "", {}, {}, false, R"({"area":"north","site":"table-site"})", "", "", 0},
+      {"payload over table", "P-1", "flow", "", {{"site", "own"}}, {}, false, R"({"area":"north","site":"own"})", "",
+       "", 0},
+      {"route over payload", "P-1", "flow", "", {{"site", "own"}}, {{"site", "route"}}, false,
+       R"({"area":"north","site":"route"})", "", "", 0},
+      {"unknown device stored as it is", "P-9", "flow", "", {}, {{"plant", "n"}}, false, R"({"plant":"n"})", "", "", 1},
+      {"unknown device refused", "P-9", "flow", "", {}, {}, true, "", "", "unknown_device", 0},
+  };
+  for (const auto& c : cases) {
+    auto m = message_with(c.device, c.metric, c.unit);
+    m.tags = c.own;
+    std::uint64_t unknown = 0;
+    auto built = build_messages({m}, match, c.route_tags, Enrichment{&*table, c.require_known, &unknown});
+    EXPECT_EQ(unknown, c.want_unknown) << c.name;
+    if (!c.want_error.empty()) {
+      ASSERT_FALSE(built.ok()) << c.name;
+      EXPECT_EQ(built.error().reason, c.want_error) << c.name;
+      continue;
+    }
+    ASSERT_TRUE(built.ok()) << c.name << ": " << built.error().message;
+    ASSERT_EQ(built->front().rows.size(), 1u);
+    EXPECT_EQ(built->front().rows[0].tags_json, c.want_tags) << c.name;
+    EXPECT_EQ(built->front().rows[0].unit, c.want_unit) << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace iot::ingest

@@ -1,0 +1,227 @@
+#include "devices/device_table.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "codec/json_text.hpp"
+#include "devices/csv.hpp"
+
+namespace iot::devices {
+namespace {
+
+Error table_error(std::string_view where, const std::string& what) {
+  return make_error(ErrorKind::bad_input, "bad_devices", std::string(where) + ": " + what);
+}
+
+constexpr std::string_view kUnitPrefix = "unit.";
+
+Result<std::string> render(const std::vector<Tag>& tags, const std::string* unit) {
+  std::string out = "{";
+  bool unit_done = unit == nullptr;
+  auto put = [&](std::string_view name, std::string_view value) -> Status {
+    if (out.size() > 1) out += ',';
+    if (auto st = codec::append_json_string(out, name); !st) return st;
+    out += ':';
+    return codec::append_json_string(out, value);
+  };
+  for (const auto& [name, value] : tags) {
+    if (!unit_done && name >= "unit") {
+      unit_done = true;
+      if (auto st = put("unit", *unit); !st) return st.error();
+      if (name == "unit") continue;  // unit.METRIC is the more particular: it wins for its metric
+    }
+    if (auto st = put(name, value); !st) return st.error();
+  }
+  if (!unit_done) {
+    if (auto st = put("unit", *unit); !st) return st.error();
+  }
+  if (out.size() == 1) return std::string();  // no tags: the column stays empty, as without --devices
+  return out + "}";
+}
+
+template <class Pairs>
+const Tag* find_sorted(const Pairs& pairs, std::string_view name) {
+  auto it = std::lower_bound(pairs.begin(), pairs.end(), name,
+                             [](const Tag& t, std::string_view n) { return std::string_view(t.first) < n; });
+  return it != pairs.end() && it->first == name ? &*it : nullptr;
+}
+
+std::string number_text(simdjson::dom::element e) {
+  if (e.is_int64()) return std::to_string(e.get_int64().value());
+  if (e.is_uint64()) return std::to_string(e.get_uint64().value());
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, e.get_double().value());
+  return ec == std::errc() ? std::string(buffer, end) : std::string();
+}
+
+// One member of an NDJSON object as a column value: false when it is not a
+// scalar. A null gives an empty value (left out).
+bool scalar_text(simdjson::dom::element e, std::string& out) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::STRING: out = std::string(e.get_string().value()); return true;
+    case simdjson::dom::element_type::INT64:
+    case simdjson::dom::element_type::UINT64:
+    case simdjson::dom::element_type::DOUBLE: out = number_text(e); return true;
+    case simdjson::dom::element_type::BOOL: out = e.get_bool().value() ? "true" : "false"; return true;
+    case simdjson::dom::element_type::NULL_VALUE: out.clear(); return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+const std::string* DeviceInfo::unit_of(std::string_view metric) const {
+  const Tag* t = find_sorted(units, metric);
+  return t ? &t->second : nullptr;
+}
+
+const std::string& DeviceInfo::tags_json_for(std::string_view metric) const {
+  if (units.empty()) return tags_json;
+  auto it = std::lower_bound(units.begin(), units.end(), metric,
+                             [](const Tag& t, std::string_view n) { return std::string_view(t.first) < n; });
+  if (it == units.end() || it->first != metric) return tags_json;
+  return unit_tags_json[static_cast<std::size_t>(it - units.begin())];
+}
+
+Status DeviceTable::add(std::string device_id, std::vector<Tag> columns, std::string_view where) {
+  if (device_id.empty()) return table_error(where, "empty device_id");
+  if (!codec::is_valid_utf8(device_id)) return table_error(where, "device_id is not UTF-8");
+  if (devices_.count(device_id)) return table_error(where, "device_id " + device_id + " appears twice");
+  DeviceInfo info;
+  for (auto& [name, value] : columns) {
+    if (name.empty()) return table_error(where, "a column without a name");
+    if (name == "device_id") return table_error(where, "device_id given twice");
+    if (!codec::is_valid_utf8(name) || !codec::is_valid_utf8(value))
+      return table_error(where, "column " + name + " is not UTF-8");
+    if (value.empty()) continue;
+    if (name.compare(0, kUnitPrefix.size(), kUnitPrefix) == 0) {
+      if (name.size() == kUnitPrefix.size()) return table_error(where, "column unit. names no metric");
+      info.units.emplace_back(name.substr(kUnitPrefix.size()), std::move(value));
+    } else {
+      info.tags.emplace_back(std::move(name), std::move(value));
+    }
+  }
+  auto by_name = [](const Tag& a, const Tag& b) { return a.first < b.first; };
+  auto same_name = [](const Tag& a, const Tag& b) { return a.first == b.first; };
+  std::sort(info.tags.begin(), info.tags.end(), by_name);
+  std::sort(info.units.begin(), info.units.end(), by_name);
+  if (auto dup = std::adjacent_find(info.tags.begin(), info.tags.end(), same_name); dup != info.tags.end())
+    return table_error(where, "column " + dup->first + " appears twice");
+  if (auto dup = std::adjacent_find(info.units.begin(), info.units.end(), same_name); dup != info.units.end())
+    return table_error(where, "column unit." + dup->first + " appears twice");
+  auto json = render(info.tags, nullptr);
+  if (!json) return table_error(where, json.error().message);
+  info.tags_json = std::move(*json);
+  for (const auto& [metric, unit] : info.units) {
+    auto with_unit = render(info.tags, &unit);
+    if (!with_unit) return table_error(where, with_unit.error().message);
+    info.unit_tags_json.push_back(std::move(*with_unit));
+  }
+  devices_.emplace(std::move(device_id), std::move(info));
+  return ok_status();
+}
+
+const DeviceInfo* DeviceTable::find(std::string_view device_id) const {
+  auto it = devices_.find(device_id);
+  return it == devices_.end() ? nullptr : &it->second;
+}
+
+Result<DeviceTable> table_from_records(const std::vector<std::string>& header,
+                                       const std::vector<std::vector<std::string>>& records, std::string_view source) {
+  auto key = std::find(header.begin(), header.end(), "device_id");
+  if (key == header.end()) return table_error(source, "no device_id column");
+  const auto key_index = static_cast<std::size_t>(key - header.begin());
+  DeviceTable table;
+  std::size_t line = 1;
+  for (const auto& record : records) {
+    ++line;
+    std::string where = std::string(source) + ", record " + std::to_string(line);
+    if (record.size() != header.size())
+      return table_error(where, std::to_string(record.size()) + " fields where the header has " +
+                                    std::to_string(header.size()));
+    std::vector<Tag> columns;
+    columns.reserve(header.size());
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (i != key_index) columns.emplace_back(header[i], record[i]);
+    if (auto st = table.add(record[key_index], std::move(columns), where); !st) return st.error();
+  }
+  return table;
+}
+
+Result<DeviceTable> table_from_csv(std::string_view text, std::string_view source) {
+  auto records = parse_csv(text);
+  if (!records) return make_error(ErrorKind::bad_input, "bad_csv", std::string(source) + ": " + records.error().message);
+  if (records->empty()) return table_error(source, "no header line");
+  std::vector<std::string> header = std::move(records->front());
+  records->erase(records->begin());
+  return table_from_records(header, *records, source);
+}
+
+Result<DeviceTable> table_from_ndjson(std::string_view text, std::string_view source) {
+  DeviceTable table;
+  simdjson::dom::parser parser;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    auto end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    std::string where = std::string(source) + ", line " + std::to_string(line_no);
+    simdjson::dom::object object;
+    if (auto error = parser.parse(line.data(), line.size()).get_object().get(object))
+      return table_error(where, std::string("not a JSON object (") + simdjson::error_message(error) + ")");
+    std::string device_id;
+    bool have_id = false;
+    std::vector<Tag> columns;
+    for (auto [key, value] : object) {
+      std::string name(key);
+      if (name == "device_id") {
+        std::string_view id;
+        if (value.get_string().get(id)) return table_error(where, "device_id is not a string");
+        if (have_id) return table_error(where, "device_id given twice");
+        device_id = std::string(id);
+        have_id = true;
+        continue;
+      }
+      std::string text_value;
+      if (scalar_text(value, text_value)) {
+        columns.emplace_back(std::move(name), std::move(text_value));
+        continue;
+      }
+      simdjson::dom::object inner;
+      if (value.get_object().get(inner)) return table_error(where, name + " is an array");
+      for (auto [inner_key, inner_value] : inner) {
+        if (!scalar_text(inner_value, text_value))
+          return table_error(where, name + "." + std::string(inner_key) + " nests deeper than one level");
+        columns.emplace_back(name + "." + std::string(inner_key), std::move(text_value));
+      }
+    }
+    if (!have_id) return table_error(where, "no device_id");
+    if (auto st = table.add(std::move(device_id), std::move(columns), where); !st) return st.error();
+  }
+  return table;
+}
+
+Result<DeviceTable> load_table_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorKind::io, "devices_open", "cannot read " + path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return make_error(ErrorKind::io, "devices_open", "cannot read " + path);
+  const std::string text = buffer.str();
+  auto ends_with = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  auto first = text.find_first_not_of(" \t\r\n");
+  bool ndjson = ends_with(".ndjson") || ends_with(".jsonl") || ends_with(".json") ||
+                (!ends_with(".csv") && first != std::string::npos && text[first] == '{');
+  return ndjson ? table_from_ndjson(text, path) : table_from_csv(text, path);
+}
+
+}  // namespace iot::devices

@@ -1,0 +1,27 @@
+#include "devices/tag_merge.hpp"
+
+#include "codec/json_text.hpp"
+
+namespace iot::devices {
+
+Result<std::string> merged_tags_json(const DeviceInfo& device, std::string_view metric,
+                                     const std::map<std::string, std::string>& own,
+                                     const std::map<std::string, std::string>& route) {
+  // Most readings carry no tags of their own: the table rendered them already.
+  if (own.empty() && route.empty()) return device.tags_json_for(metric);
+  std::map<std::string_view, std::string_view> merged;
+  for (const auto& [name, value] : device.tags) merged[name] = value;
+  if (const std::string* unit = device.unit_of(metric)) merged["unit"] = *unit;
+  for (const auto& [name, value] : own) merged[name] = value;
+  for (const auto& [name, value] : route) merged[name] = value;
+  if (merged.empty()) return std::string();
+  std::string out = "{";
+  for (const auto& [name, value] : merged) {
+    if (out.size() > 1) out += ',';
+    if (!codec::append_json_string(out, name) || (out += ':', !codec::append_json_string(out, value)))
+      return make_error(ErrorKind::bad_input, "schema", "tag " + std::string(name) + " is not UTF-8");
+  }
+  return out + "}";
+}
+
+}  // namespace iot::devices
