@@ -39,6 +39,9 @@ void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("--count", o.count, "Stop after N input lines or stream entries")->group(in);
   cli::add_duration(app, "--idle", o.idle, "With --from: stop when no entry came for this long")->group(in);
   app.add_flag("--strict", o.strict, "Exit 1 when any line was rejected")->group(in);
+  app.add_option("--max-devices", o.max_devices,
+                 "Devices whose seq state is kept; past it the least recently seen is evicted")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group(in);
   const char* dd = "Dedup";
   app.add_option("--dedup", o.dedup, "memory, off, or redis://host:port (shared by several workers)")
       ->capture_default_str()->check(dedup_check())->group(dd);

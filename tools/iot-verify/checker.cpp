@@ -48,15 +48,14 @@ LineChecker::LineChecker(CheckerConfig config)
     : config_(std::move(config)),
       routes_(route_engine(config_)),
       window_(config_.window),
-      sequences_(config_.seq_limits),
-      timestamps_(config_.time_limits) {}
+      sequences_(config_.seq_limits.max_gaps_per_device),
+      timestamps_(config_.time_limits),
+      stats_(config_.max_devices) {}
 
 DeviceStats* LineChecker::device(std::string_view id) {
   if (id.empty()) return nullptr;
-  auto it = stats_.devices.find(id);
-  if (it != stats_.devices.end()) return &it->second;
-  if (stats_.devices.size() >= config_.max_devices) return nullptr;
-  return &stats_.devices.try_emplace(std::string(id)).first->second;
+  bool created = false;
+  return &stats_.devices.touch(id, created);
 }
 
 void LineChecker::count(const Verdict& v, DeviceStats* d) {
@@ -74,11 +73,9 @@ void LineChecker::count(const Verdict& v, DeviceStats* d) {
   };
   apply(stats_.totals);
   if (d) apply(d->counters);
-  else if (!current_device_.empty()) ++stats_.untracked_devices_lines;
 }
 
 Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature) {
-  current_device_ = {};
   if (too_long) {
     Verdict v = bad("too_large", "line longer than the line limit, skipped");
     count(v, nullptr);
@@ -137,9 +134,9 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
       stats_.totals.*field += n;
       if (d) d->counters.*field += n;
     };
-    if (m.seq && !m.device_id.empty()) {
+    if (m.seq && d) {
       events_.clear();
-      auto r = sequences_.observe(m.device_id, *m.seq, events_);
+      auto r = sequences_.observe(d->seq, m.device_id, *m.seq, events_);
       for (const auto& e : events_) {
         if (e.kind == checks::GapEventKind::opened) {
           add(&Counters::gap_events, 1);
@@ -150,7 +147,6 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
       }
       if (r.outcome == checks::SeqOutcome::reordered || r.outcome == checks::SeqOutcome::filled_gap)
         add(&Counters::reordered, 1);
-      if (d) d->last_seq = r.last_seq;
     }
     auto f = timestamps_.check(m.time_ns, m.edge_latency_ms, now_ns);
     if (f.future) add(&Counters::future_ts, 1);
@@ -180,7 +176,6 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   if (!v.ok) {
     // Still name the device when the payload reads, so the report can say whose it was.
     DeviceStats* d = read && !read->messages.empty() ? device(read->messages.front().device_id) : nullptr;
-    if (read && !read->messages.empty()) current_device_ = read->messages.front().device_id;
     count(v, d);
     return v;
   }
@@ -191,7 +186,6 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   }
   const std::vector<telemetry::Message>& messages = read->messages;
   DeviceStats* d = messages.empty() ? nullptr : device(messages.front().device_id);
-  if (!messages.empty()) current_device_ = messages.front().device_id;
   std::string detail;
   if (is_duplicate(payload, messages, detail)) {
     v = bad("duplicate", std::move(detail));
@@ -199,6 +193,9 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
     return v;
   }
   track(messages, d, now_ns);
+  // Other devices of a batch line may have taken the first one's entry
+  // (a cap smaller than the batch): look it up again.
+  if (messages.size() > 1) d = device(messages.front().device_id);
   count(v, d);
   return v;
 }

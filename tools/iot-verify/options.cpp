@@ -47,9 +47,9 @@ void define_options(CLI::App& app, VerifyOptions& o) {
   app.add_option("--window", o.window, "msg_id duplicates are found among the last N distinct ids")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group("Checks");
-  app.add_option("--max-devices", o.max_devices, "Devices tracked at once (least recently seen forgotten)")
+  app.add_option("--max-devices", o.max_devices, "Devices tracked at once; past it the least recently seen is evicted")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))->group("Checks");
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group("Checks");
   app.add_option("--threads", o.threads, "1, or 2: verify HMACs on a second thread (same output and order)")
       ->capture_default_str()
       ->check(CLI::Range(1, 2))->group("Checks");

@@ -41,7 +41,7 @@ struct VerifyOptions {
   std::optional<std::uint64_t> max_gap;
   cli::Duration max_future{"300s"}, max_age{"24h"}, max_drift{"10s"};
   std::size_t window = 1'000'000;
-  std::size_t max_devices = 100'000;
+  std::size_t max_devices = 1'000'000;  // Stats::default_max_devices (iot-verify(1), Resource use)
   int threads = 1;  // 2: HMACs verified on a reader thread (same output, same order)
   cli::LogOptions log;
 

@@ -49,19 +49,20 @@ std::string counters_text(const Counters& c) {
 std::string render_json(const Stats& stats) {
   std::vector<std::pair<std::string_view, const DeviceStats*>> sorted;
   sorted.reserve(stats.devices.size());
-  for (const auto& [id, d] : stats.devices) sorted.emplace_back(id, &d);
+  stats.devices.for_each([&](std::string_view id, const DeviceStats& d) { sorted.emplace_back(id, &d); });
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out;
   out.reserve(256 + sorted.size() * 256);
   out += '{';
   append_counters(out, stats.totals);
+  fmt::format_to(std::back_inserter(out), ",\"evicted_devices\":{}", stats.devices.evicted());
   out += ",\"devices\":{";
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     if (i) out += ',';
     append_id(out, sorted[i].first);
     out += ":{";
     append_counters(out, sorted[i].second->counters);
-    const auto& seq = sorted[i].second->last_seq;
+    const auto seq = sorted[i].second->last_seq();
     if (seq) fmt::format_to(std::back_inserter(out), ",\"last_seq\":{}}}", *seq);
     else out += ",\"last_seq\":null}";
   }
@@ -73,8 +74,9 @@ std::string render_text(const Stats& stats, std::size_t max_devices_shown) {
   const Counters& t = stats.totals;
   std::string out = fmt::format("total: {}\n", counters_text(t));
   std::vector<std::pair<std::string_view, const DeviceStats*>> problem;
-  for (const auto& [id, d] : stats.devices)
+  stats.devices.for_each([&](std::string_view id, const DeviceStats& d) {
     if (d.counters.problems()) problem.emplace_back(id, &d);
+  });
   std::sort(problem.begin(), problem.end(), [](const auto& a, const auto& b) {
     auto pa = a.second->counters.problems(), pb = b.second->counters.problems();
     return pa != pb ? pa > pb : a.first < b.first;
@@ -84,13 +86,13 @@ std::string render_text(const Stats& stats, std::size_t max_devices_shown) {
   std::size_t shown = std::min(problem.size(), max_devices_shown);
   for (std::size_t i = 0; i < shown; ++i) {
     const DeviceStats& d = *problem[i].second;
-    std::string seq = d.last_seq ? fmt::format(", last seq {}", *d.last_seq) : "";
+    std::string seq = d.seq.seen ? fmt::format(", last seq {}", d.seq.last_seq) : "";
     out += fmt::format("  {}: {}{}\n", problem[i].first, counters_text(d.counters), seq);
   }
   if (problem.size() > shown) out += fmt::format("  ... and {} more devices with problems\n", problem.size() - shown);
-  if (stats.untracked_devices_lines)
-    out += fmt::format("({} lines came from devices beyond --max-devices: in the totals only)\n",
-                       stats.untracked_devices_lines);
+  if (stats.devices.evicted())
+    out += fmt::format("({} devices evicted past --max-devices {}: their lines are in the totals only)\n",
+                       stats.devices.evicted(), stats.devices.max_devices());
   return out;
 }
 

@@ -87,7 +87,8 @@ Status write_report(const VerifyOptions& s, const Stats& stats) {
   return ok_status();
 }
 
-Status write_metrics(const std::string& path, const Counters& t) {
+Status write_metrics(const std::string& path, const Stats& stats) {
+  const Counters& t = stats.totals;
   cli::Metrics m("iot_verify");
   m.add("lines_total", double(t.total), "Lines read");
   m.add("valid_total", double(t.valid), "Valid lines");
@@ -102,6 +103,9 @@ Status write_metrics(const std::string& path, const Counters& t) {
   m.add("future_ts_total", double(t.future_ts), "Messages timed in the future");
   m.add("stale_ts_total", double(t.stale_ts), "Messages older than --max-age");
   m.add("clock_drift_total", double(t.clock_drift), "Messages with |edge_latency_ms| over --max-drift");
+  m.set("tracked_devices", double(stats.devices.size()), "Devices tracked at the end (at most --max-devices)");
+  m.add("evicted_devices_total", double(stats.devices.evicted()),
+        "Devices forgotten, least recently seen first, to stay under --max-devices");
   return m.write_file(path);
 }
 
@@ -142,8 +146,11 @@ int execute(VerifyOptions& options) {
     }
   }
   if (!options.log.metrics_file.empty()) {
-    if (auto st = write_metrics(options.log.metrics_file, stats.totals); !st) log::warn("{}", st.error().message);
+    if (auto st = write_metrics(options.log.metrics_file, stats); !st) log::warn("{}", st.error().message);
   }
+  if (stats.devices.evicted())
+    log::info("{} devices evicted past --max-devices {} (their lines are in the totals only)",
+              stats.devices.evicted(), stats.devices.max_devices());
   Decision d = decide(s, stats.totals);
   for (const auto& why : d.reasons) log::info("{}", why);
   if (!s.expect_file.empty()) {
