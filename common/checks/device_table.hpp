@@ -9,7 +9,7 @@
 //
 // Memory per device is the entry (the id as a std::string, 32 bytes, plus
 // its length when over 15 bytes; the Value; 12 bytes of links and hash) and
-// 4 to 8 bytes of index (a slot array at most half full). No allocation per
+// 4 to 8 bytes of index (32-bit slots, at most half full). No allocation per
 // device beyond a long id: entries live in chunks of 4,096 reused in place
 // on eviction, so RSS follows the devices actually seen, up to the cap.
 #pragma once
@@ -30,6 +30,7 @@ class DeviceTable {
  public:
   explicit DeviceTable(std::size_t max_devices) : max_(max_devices < 1 ? 1 : max_devices) {
     if (max_ > kMaxDevices) max_ = kMaxDevices;
+    while ((std::size_t{1} << index_bits_) <= max_) ++index_bits_;
   }
   DeviceTable(DeviceTable&&) noexcept = default;
   DeviceTable& operator=(DeviceTable&&) noexcept = default;
@@ -39,13 +40,16 @@ class DeviceTable {
   Value& touch(std::string_view id, bool& created) {
     const std::uint32_t h = hash_of(id);
     if (!slots_.empty()) {
+      const std::uint32_t fp = fingerprint(h);
       for (std::size_t s = home(h);; s = (s + 1) & mask_) {
-        std::uint32_t e = slots_[s];
-        if (e == 0) break;
-        Entry& entry = at(e - 1);
+        std::uint32_t slot = slots_[s];
+        if (slot == 0) break;
+        if ((slot & ~index_mask()) != fp) continue;  // another device: its entry is not read
+        std::uint32_t e = (slot & index_mask()) - 1;
+        Entry& entry = at(e);
         if (entry.hash == h && entry.id == id) {
           created = false;
-          to_front(e - 1);
+          to_front(e);
           return entry.value;
         }
       }
@@ -76,10 +80,12 @@ class DeviceTable {
   const Value* find(std::string_view id) const {
     if (slots_.empty()) return nullptr;
     const std::uint32_t h = hash_of(id);
+    const std::uint32_t fp = fingerprint(h);
     for (std::size_t s = home(h);; s = (s + 1) & mask_) {
-      std::uint32_t e = slots_[s];
-      if (e == 0) return nullptr;
-      const Entry& entry = at(e - 1);
+      std::uint32_t slot = slots_[s];
+      if (slot == 0) return nullptr;
+      if ((slot & ~index_mask()) != fp) continue;
+      const Entry& entry = at((slot & index_mask()) - 1);
       if (entry.hash == h && entry.id == id) return &entry.value;
     }
   }
@@ -92,6 +98,13 @@ class DeviceTable {
   const Value& at(std::string_view id) const {
     if (const Value* v = find(id)) return *v;
     throw std::out_of_range("DeviceTable::at: unknown device");
+  }
+
+  // A hint: starts loading the index slot of `id`, so that touch() after
+  // other work finds it in cache (the index outgrows the CPU caches past
+  // some 100,000 devices).
+  void prefetch(std::string_view id) const {
+    if (!slots_.empty() && !id.empty()) __builtin_prefetch(&slots_[home(hash_of(id))]);
   }
 
   // Every tracked device, most recently seen first: f(id, value).
@@ -126,21 +139,27 @@ class DeviceTable {
   std::size_t home(std::uint32_t h) const {
     return static_cast<std::size_t>((static_cast<std::uint64_t>(h) * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
   }
+  // A slot holds the entry index + 1 in its low index_bits_ bits and, above
+  // them, bits of the hash: most probes past other devices read no entry.
+  std::uint32_t index_mask() const { return (std::uint32_t{1} << index_bits_) - 1; }
+  std::uint32_t fingerprint(std::uint32_t h) const {
+    return index_bits_ >= 32 ? 0 : static_cast<std::uint32_t>(h << index_bits_);
+  }
   Entry& at(std::uint32_t i) { return chunks_[i / kChunk][i % kChunk]; }
   const Entry& at(std::uint32_t i) const { return chunks_[i / kChunk][i % kChunk]; }
 
   void insert_slot(std::uint32_t index) {
     std::size_t s = home(at(index).hash);
     while (slots_[s] != 0) s = (s + 1) & mask_;
-    slots_[s] = index + 1;
+    slots_[s] = fingerprint(at(index).hash) | (index + 1);
   }
   // Linear probing without tombstones: later entries of the probe run that
   // could sit in the freed slot move back into it.
   void erase_slot(std::uint32_t index) {
     std::size_t i = home(at(index).hash);
-    while (slots_[i] != index + 1) i = (i + 1) & mask_;
+    while ((slots_[i] & index_mask()) != index + 1) i = (i + 1) & mask_;
     for (std::size_t j = (i + 1) & mask_; slots_[j] != 0; j = (j + 1) & mask_) {
-      std::size_t k = home(at(slots_[j] - 1).hash);
+      std::size_t k = home(at((slots_[j] & index_mask()) - 1).hash);
       bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
       if (stays) continue;
       slots_[i] = slots_[j];
@@ -180,9 +199,10 @@ class DeviceTable {
   }
 
   std::size_t max_;
+  unsigned index_bits_ = 1;  // enough for max_ (entry index + 1)
   std::vector<std::unique_ptr<Entry[]>> chunks_;
   std::size_t size_ = 0;
-  std::vector<std::uint32_t> slots_;  // 0: empty, else entry index + 1
+  std::vector<std::uint32_t> slots_;  // 0: empty, else hash bits | (entry index + 1)
   std::size_t mask_ = 0;
   unsigned shift_ = 64;
   std::uint32_t head_ = kNone, tail_ = kNone;  // most / least recently seen

@@ -11,16 +11,19 @@ namespace {
 // The msg_id a payload most likely carries (top level, or inside the signed
 // shape's wrapper), only to warm the duplicate window's cache; the verdict
 // still comes from the normalized messages.
-std::string_view msg_id_hint(simdjson::dom::element payload) {
+std::string_view top_level_hint(simdjson::dom::element payload, std::string_view key) {
   simdjson::dom::object object;
   if (payload.get(object) != simdjson::SUCCESS) return {};
   std::string_view id;
-  if (object.at_key("msg_id").get(id) == simdjson::SUCCESS) return id;
+  if (object.at_key(key).get(id) == simdjson::SUCCESS) return id;
   simdjson::dom::object inner;
-  if (object.at_key("payload").get(inner) == simdjson::SUCCESS && inner.at_key("msg_id").get(id) == simdjson::SUCCESS)
+  if (object.at_key("payload").get(inner) == simdjson::SUCCESS && inner.at_key(key).get(id) == simdjson::SUCCESS)
     return id;
   return {};
 }
+std::string_view msg_id_hint(simdjson::dom::element payload) { return top_level_hint(payload, "msg_id"); }
+// Likewise the device_id, to warm the device table (iot-verify(1), Resource use).
+std::string_view device_id_hint(simdjson::dom::element payload) { return top_level_hint(payload, "device_id"); }
 
 Verdict bad(std::string_view reason, std::string detail) { return Verdict{false, reason, std::move(detail)}; }
 
@@ -94,6 +97,7 @@ Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t no
     return v;
   }
   window_.prefetch(msg_id_hint(envelope->payload));  // loads while the signature is checked
+  stats_.devices.prefetch(device_id_hint(envelope->payload));
   return check_payload(*envelope, now_ns, signature);
 }
 

@@ -30,6 +30,11 @@ void define_options(CLI::App& app, VerifyOptions& o) {
                         ->expected(0, 1)
                         ->type_name("[text|json]")
                         ->check(report_value())->group("Output");
+  app.add_option("--report-devices", o.report_devices_word,
+                 "Devices in the JSON report: all, problems or none (default: all up to 10000 devices, "
+                 "then problems)")
+      ->check(CLI::IsMember({"all", "problems", "none"}))
+      ->type_name("all|problems|none")->group("Output");
   app.add_option("--report-file", o.report_file, "Write the report to this file instead of stdout/stderr")->group("Output");
   app.add_option("--reject", o.reject_file, "Write each bad line, with its reason, to this NDJSON file")->group("Output");
   app.add_option("--key-file", o.key_file, "HMAC-SHA256 key file (the signed shape of iot-stream(5))")->group("Input");
@@ -64,6 +69,9 @@ Status resolve(VerifyOptions& o) {
     o.report = "text";
   }
   o.format = o.report == "json" ? ReportFormat::json : ReportFormat::text;
+  if (o.report_devices_word == "all") o.report_devices = ReportDevices::all;
+  else if (o.report_devices_word == "problems") o.report_devices = ReportDevices::problems;
+  else if (o.report_devices_word == "none") o.report_devices = ReportDevices::none;
   o.want_report = (o.report_option && o.report_option->count() > 0) || !o.report.empty() ||
                   !o.report_file.empty() || (!o.filter && o.expect_file.empty());
   if (o.inputs.empty()) o.inputs.push_back("-");

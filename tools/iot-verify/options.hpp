@@ -15,6 +15,7 @@
 #include "cli/typed_values.hpp"
 #include "core/result.hpp"
 #include "registry/registry.hpp"
+#include "iot-verify/report.hpp"
 
 namespace iot::verify {
 
@@ -28,6 +29,7 @@ struct VerifyOptions {
   std::string report;               // "", "text" or "json" (--report with no value: text)
   const CLI::Option* report_option = nullptr;  // set by define_options: was --report given?
   std::string report_file;          // empty: stdout (report mode) or stderr (with --filter)
+  std::string report_devices_word;  // --report-devices: "", all, problems or none
   std::string reject_file;
   std::string key_file;
   std::string registry_file;        // --registry
@@ -48,6 +50,7 @@ struct VerifyOptions {
   // Filled by resolve():
   bool want_report = false;
   ReportFormat format = ReportFormat::text;
+  std::optional<ReportDevices> report_devices;         // unset: by the fleet's size (report.hpp)
   std::optional<std::string> key;                      // the secret, when --key-file
   std::shared_ptr<const registry::Registry> registry;  // when --registry
   checks::TimestampLimits time_limits;

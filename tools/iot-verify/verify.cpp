@@ -71,20 +71,26 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   return read_ok && written_ok;
 }
 
+// The report, to --report-file, else stdout (stderr with --filter, whose
+// stdout carries the lines). The JSON report is written as it is made.
 Status write_report(const VerifyOptions& s, const Stats& stats) {
-  std::string text = s.format == ReportFormat::json ? render_json(stats) : render_text(stats);
+  std::unique_ptr<stream::LineWriter> file;
   if (!s.report_file.empty()) {
     auto w = stream::LineWriter::open(s.report_file);
     if (!w) return w.error();
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    auto st = (*w)->write_line(text);
-    if (!st) return st;
-    return (*w)->flush();
+    file = std::move(*w);
+  } else {
+    file = std::make_unique<stream::LineWriter>(s.filter ? 2 : 1, false);
   }
-  std::FILE* f = s.filter ? stderr : stdout;
-  if (std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fflush(f) != 0)
-    return make_error(ErrorKind::io, "io", "cannot write the report");
-  return ok_status();
+  Status written = ok_status();
+  auto sink = [&](std::string_view piece) {
+    written = file->write_part(piece);
+    return static_cast<bool>(written);
+  };
+  if (s.format == ReportFormat::json) write_json(stats, report_devices_for(s.report_devices, stats.devices.size()), sink);
+  else sink(render_text(stats));
+  if (!written) return written;
+  return file->flush();
 }
 
 Status write_metrics(const std::string& path, const Stats& stats) {

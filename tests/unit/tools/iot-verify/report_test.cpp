@@ -42,7 +42,8 @@ TEST(RenderJson, HasTheDesignFieldsInOrder) {
   for (auto& [k, v] : j.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"total", "valid", "invalid", "bad_json", "bad_signature", "schema_errors",
                                              "duplicates", "gaps", "reordered", "future_ts", "stale_ts",
-                                             "clock_drift", "evicted_devices", "devices"}));
+                                             "clock_drift", "tracked_devices", "evicted_devices",
+                                             "report_devices", "devices"}));
   EXPECT_EQ(j["total"], 12);
   EXPECT_EQ(j["gaps"]["events"], 1);
   EXPECT_EQ(j["gaps"]["missing"], 3);
@@ -53,7 +54,7 @@ TEST(RenderJson, HasTheDesignFieldsInOrder) {
 
 // The report as a JSON library writes the same document, compact: the
 // text writer must say exactly that, for every device of a larger fleet.
-std::string as_document(const Stats& stats) {
+std::string as_document(const Stats& stats, ReportDevices which = ReportDevices::all) {
   auto counters = [](const Counters& c) {
     nlohmann::ordered_json j;
     for (auto [k, v] : std::initializer_list<std::pair<const char*, std::uint64_t>>{
@@ -72,11 +73,14 @@ std::string as_document(const Stats& stats) {
   stats.devices.for_each([&](std::string_view id, const DeviceStats& d) { sorted.emplace(id, &d); });
   nlohmann::ordered_json devices = nlohmann::ordered_json::object();
   for (const auto& [id, d] : sorted) {
+    if (which == ReportDevices::none || (which == ReportDevices::problems && !d->counters.problems())) continue;
     auto dj = counters(d->counters);
     dj["last_seq"] = d->last_seq() ? nlohmann::ordered_json(*d->last_seq()) : nlohmann::ordered_json(nullptr);
     devices[id] = dj;
   }
+  doc["tracked_devices"] = stats.devices.size();
   doc["evicted_devices"] = stats.devices.evicted();
+  doc["report_devices"] = std::string(report_devices_name(which));
   doc["devices"] = devices;
   return doc.dump() + "\n";
 }
@@ -96,6 +100,42 @@ TEST(RenderJson, SameBytesAsTheDocumentAJsonLibraryWrites) {
   for (int i = 0; i < 500; ++i) capped.devices["D-" + std::to_string(i)].counters.total = 1;
   EXPECT_EQ(render_json(capped), as_document(capped));
   EXPECT_EQ(nlohmann::json::parse(render_json(capped))["evicted_devices"], 490);
+}
+
+TEST(RenderJson, ProblemsOrNoDevices) {
+  Stats s = sample();  // P-002 has problems, P-001 is clean
+  EXPECT_EQ(render_json(s, ReportDevices::problems), as_document(s, ReportDevices::problems));
+  EXPECT_EQ(render_json(s, ReportDevices::none), as_document(s, ReportDevices::none));
+  auto j = nlohmann::json::parse(render_json(s, ReportDevices::problems));
+  EXPECT_FALSE(j["devices"].contains("P-001"));
+  EXPECT_TRUE(j["devices"].contains("P-002"));
+  EXPECT_EQ(j["report_devices"], "problems");
+  EXPECT_EQ(j["tracked_devices"], 2);
+  EXPECT_EQ(nlohmann::json::parse(render_json(s, ReportDevices::none))["devices"], nlohmann::json::object());
+}
+
+TEST(RenderJson, DefaultListsAllDevicesUpTo10000ThenProblems) {
+  EXPECT_EQ(report_devices_for(std::nullopt, 10'000), ReportDevices::all);
+  EXPECT_EQ(report_devices_for(std::nullopt, 10'001), ReportDevices::problems);
+  EXPECT_EQ(report_devices_for(ReportDevices::all, 1'000'000), ReportDevices::all);
+  EXPECT_EQ(report_devices_for(ReportDevices::none, 1), ReportDevices::none);
+}
+
+TEST(RenderJson, StreamedInPiecesThatMakeTheWholeReport) {
+  Stats fleet;
+  for (int i = 0; i < 3000; ++i) fleet.devices["D-" + std::to_string(i)].counters.total = i;
+  std::vector<std::size_t> sizes;
+  std::string joined;
+  EXPECT_TRUE(write_json(fleet, ReportDevices::all, [&](std::string_view piece) {
+    sizes.push_back(piece.size());
+    joined += piece;
+    return true;
+  }));
+  EXPECT_GT(sizes.size(), 2u);  // written as it is made, not at the end
+  EXPECT_EQ(joined, as_document(fleet));
+  int calls = 0;
+  EXPECT_FALSE(write_json(fleet, ReportDevices::all, [&](std::string_view) { return ++calls < 2; }));
+  EXPECT_EQ(calls, 2);  // a failing sink stops the writing
 }
 
 TEST(RenderJson, OneLineEndingInNewline) {
