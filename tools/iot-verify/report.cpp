@@ -14,12 +14,26 @@ namespace {
 // Written as text: a document tree of a large fleet's report costs far more
 // than the report itself (an ordered object looks each key up linearly).
 void append_counters(std::string& out, const Counters& c) {
-  fmt::format_to(std::back_inserter(out),
-                 "\"total\":{},\"valid\":{},\"invalid\":{},\"bad_json\":{},\"bad_signature\":{},"
-                 "\"schema_errors\":{},\"duplicates\":{},\"gaps\":{{\"events\":{},\"missing\":{}}},"
-                 "\"reordered\":{},\"future_ts\":{},\"stale_ts\":{},\"clock_drift\":{}",
-                 c.total, c.valid, c.invalid, c.bad_json, c.bad_signature, c.schema_errors, c.duplicates,
-                 c.gap_events, c.missing, c.reordered, c.future_ts, c.stale_ts, c.clock_drift);
+  // Keys and numbers appended as they are: a format string parsed once per
+  // device was a fifth of a million-device report.
+  auto member = [&](std::string_view key_and_colon, std::uint64_t n) {
+    out += key_and_colon;
+    fmt::format_int digits(n);
+    out.append(digits.data(), digits.size());
+  };
+  member("\"total\":", c.total);
+  member(",\"valid\":", c.valid);
+  member(",\"invalid\":", c.invalid);
+  member(",\"bad_json\":", c.bad_json);
+  member(",\"bad_signature\":", c.bad_signature);
+  member(",\"schema_errors\":", c.schema_errors);
+  member(",\"duplicates\":", c.duplicates);
+  member(",\"gaps\":{\"events\":", c.gap_events);
+  member(",\"missing\":", c.missing);
+  member("},\"reordered\":", c.reordered);
+  member(",\"future_ts\":", c.future_ts);
+  member(",\"stale_ts\":", c.stale_ts);
+  member(",\"clock_drift\":", c.clock_drift);
 }
 
 // A device id as a JSON string; bytes that are not UTF-8 become U+FFFD.
@@ -91,8 +105,14 @@ bool write_json(const Stats& stats, ReportDevices which, const ReportSink& sink)
     out += ":{";
     append_counters(out, sorted[i].second->counters);
     const auto seq = sorted[i].second->last_seq();
-    if (seq) fmt::format_to(std::back_inserter(out), ",\"last_seq\":{}}}", *seq);
-    else out += ",\"last_seq\":null}";
+    if (seq) {
+      out += ",\"last_seq\":";
+      fmt::format_int digits(*seq);
+      out.append(digits.data(), digits.size());
+      out += '}';
+    } else {
+      out += ",\"last_seq\":null}";
+    }
     if (out.size() >= kPiece) {
       if (!sink(out)) return false;
       out.clear();
