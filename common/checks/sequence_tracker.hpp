@@ -17,17 +17,24 @@
 // open gaps per device (when more open, the oldest is dropped: GapDropped,
 // its seqs stay counted as missing in the totals but can no longer be
 // filled) and at most max_devices devices (least recently seen device
-// forgotten; a forgotten device that comes back starts afresh).
+// forgotten and counted in evicted(); a forgotten device that comes back
+// starts afresh; see device_table.hpp).
+//
+// The rules and the per-device state are apart: SequenceChecker applies the
+// rules to a SeqState the caller keeps (iot-verify keeps it beside its
+// per-device counters, in one table); SequenceTracker is both, with its own
+// DeviceTable.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <list>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "checks/device_table.hpp"
 
 namespace iot::checks {
 
@@ -62,6 +69,38 @@ struct SequenceLimits {
   std::size_t max_devices = 100'000;
 };
 
+// One device's sequence state: 24 bytes while it has no open gap (most
+// devices), the gaps on the heap when it has some.
+struct SeqState {
+  struct Gap {
+    SeqRange original;  // as opened: the key iot-ingest stores it under
+    SeqRange now;       // what is still missing of it (a split adds a Gap)
+  };
+  std::int64_t last_seq = 0;  // the highest seq seen, when seen
+  bool seen = false;          // a seq was observed
+  std::unique_ptr<std::vector<Gap>> gaps;  // ordered by range; null when none
+};
+
+// The rules, over a state the caller keeps per device.
+class SequenceChecker {
+ public:
+  explicit SequenceChecker(std::size_t max_gaps_per_device = 64);
+  // Observes one message of `device` (named in events) whose state is `state`.
+  SeqResult observe(SeqState& state, std::string_view device, std::int64_t seq, std::vector<GapEvent>& events);
+
+  // Totals over every device ever observed (forgotten ones included).
+  std::uint64_t gap_events() const { return gap_events_; }  // gaps opened
+  std::uint64_t missing() const { return missing_; }        // seqs still missing
+  std::uint64_t reordered() const { return reordered_; }
+
+ private:
+  bool fill(std::string_view device, SeqState& d, std::int64_t seq, std::vector<GapEvent>& events);
+  void cap_gaps(std::string_view device, SeqState& d, std::vector<GapEvent>& events);
+
+  std::size_t max_gaps_;
+  std::uint64_t gap_events_ = 0, missing_ = 0, reordered_ = 0;
+};
+
 class SequenceTracker {
  public:
   explicit SequenceTracker(SequenceLimits limits = {});
@@ -70,35 +109,17 @@ class SequenceTracker {
   SeqResult observe(std::string_view device, std::int64_t seq, std::vector<GapEvent>& events);
 
   // Totals over every device ever seen (forgotten ones included).
-  std::uint64_t gap_events() const { return gap_events_; }  // gaps opened
-  std::uint64_t missing() const { return missing_; }        // seqs still missing
-  std::uint64_t reordered() const { return reordered_; }
+  std::uint64_t gap_events() const { return checker_.gap_events(); }
+  std::uint64_t missing() const { return checker_.missing(); }
+  std::uint64_t reordered() const { return checker_.reordered(); }
   std::size_t devices() const { return devices_.size(); }
+  std::uint64_t evicted() const { return devices_.evicted(); }
   // Open gaps of a device, oldest first (empty when unknown).
   std::vector<SeqRange> open_gaps(std::string_view device) const;
 
  private:
-  struct Gap {
-    SeqRange original;  // as opened: the key iot-ingest stores it under
-    SeqRange now;       // what is still missing of it (a split adds a Gap)
-  };
-  struct Device {
-    std::int64_t last_seq = 0;
-    std::vector<Gap> gaps;  // ordered by range; a vector: empty costs nothing (most devices)
-    std::list<std::string>::iterator lru;
-  };
-  Device& touch(std::string_view device, bool& created);
-  bool fill(std::string_view device, Device& d, std::int64_t seq, std::vector<GapEvent>& events);
-  void cap_gaps(std::string_view device, Device& d, std::vector<GapEvent>& events);
-
-  struct IdHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-  };
-  SequenceLimits limits_;
-  std::unordered_map<std::string, Device, IdHash, std::equal_to<>> devices_;
-  std::list<std::string> lru_;  // most recent first
-  std::uint64_t gap_events_ = 0, missing_ = 0, reordered_ = 0;
+  SequenceChecker checker_;
+  DeviceTable<SeqState> devices_;
 };
 
 }  // namespace iot::checks

@@ -58,6 +58,13 @@ Status LineWriter::write_line(std::string_view text) {
   return ok_status();
 }
 
+Status LineWriter::write_part(std::string_view text) {
+  if (failed_) return *failed_;
+  buf_.append(text);
+  if (buf_.size() >= kFlushAt) return flush();
+  return ok_status();
+}
+
 Status LineWriter::flush() {
   if (failed_) return *failed_;
   if (buf_.empty()) return ok_status();

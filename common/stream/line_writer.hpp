@@ -31,6 +31,10 @@ class LineWriter {
   ~LineWriter();  // flushes; errors at this point are lost: call flush() first
   // Writes text and '\n'.
   Status write_line(std::string_view text);
+  // Writes a part of a line, no newline added (a long report written as it
+  // is made): buffered up to kFlushAt whatever the reader, so that it goes
+  // out in large writes; flush() after the last part.
+  Status write_part(std::string_view text);
   Status flush();
   // flush + fdatasync, for journals and reject files that must survive a crash.
   Status sync();

@@ -44,7 +44,8 @@ store::GapRow gap_row(const checks::GapEvent& e, std::int64_t now_ns) {
 Ingestor::Ingestor(const IngestOptions& options, Outputs outputs)
     : options_(options),
       out_(outputs),
-      window_(options.dedup_mode() == DedupMode::off ? 1 : options.dedup_window) {}
+      window_(options.dedup_mode() == DedupMode::off ? 1 : options.dedup_window),
+      sequences_(checks::SequenceLimits{checks::SequenceLimits{}.max_gaps_per_device, options.max_devices}) {}
 
 void Ingestor::reject(std::string_view reason, std::string_view detail, const std::string& source,
                       std::string_view line) {
@@ -146,6 +147,8 @@ void Ingestor::track_sequences() {
   stats_.gap_events = sequences_.gap_events();
   stats_.missing = sequences_.missing();
   stats_.reordered = sequences_.reordered();
+  stats_.tracked_devices = sequences_.devices();
+  stats_.evicted_devices = sequences_.evicted();
 }
 
 void Ingestor::record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns) {

@@ -54,6 +54,9 @@ void define_options(CLI::App& app, IngestOptions& o) {
   app.add_flag("--require-known", o.require_known, "Reject readings of devices --devices does not list (reason unknown_device)")
       ->group(en);
   app.add_flag("--strict", o.strict, "Exit 1 when any line was rejected")->group(in);
+  app.add_option("--max-devices", o.max_devices,
+                 "Devices whose seq state is kept; past it the least recently seen is evicted")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group(in);
   const char* dd = "Dedup";
   app.add_option("--dedup", o.dedup, "memory, off, or redis://host:port (shared by several workers)")
       ->capture_default_str()->check(dedup_check())->group(dd);

@@ -30,6 +30,7 @@ struct IngestOptions {
   cli::Duration flush_interval{"1s"};
   std::string dedup = "memory";  // memory | off | redis://host:port
   std::size_t dedup_window = 1'000'000;
+  std::size_t max_devices = 1'000'000;  // per-device seq state (iot-ingest(1), Resource use)
   cli::Duration dedup_ttl{"24h"};
   std::string to_stream;
   std::uint64_t stream_maxlen = 1'000'000;

@@ -21,6 +21,8 @@ std::string summary_text(const Stats& s, double seconds) {
   if (s.enriching)
     text += fmt::format(", {} unknown_devices readings, {} device table reloads ({} failed)", s.unknown_devices,
                         s.devices_reloads, s.devices_failed_reloads);
+  if (s.evicted_devices)
+    text += fmt::format(", {} devices evicted past --max-devices ({} tracked)", s.evicted_devices, s.tracked_devices);
   return text;
 }
 
@@ -35,6 +37,8 @@ void fill_metrics(const Stats& s, cli::Metrics& m) {
   m.set("gaps_total", d(s.gap_events), "Sequence gaps opened");
   m.set("missing_seqs", d(s.missing), "Seqs still missing");
   m.set("reordered_total", d(s.reordered), "Messages out of order");
+  m.set("tracked_devices", d(s.tracked_devices), "Devices whose seq state is kept (at most --max-devices)");
+  m.set("evicted_devices_total", d(s.evicted_devices), "Devices forgotten to stay under --max-devices");
   m.set("batches_total", d(s.batches), "Batches committed");
   m.set("spooled_batches_total", d(s.spooled_batches), "Batches written to the spool");
   m.set("drained_batches_total", d(s.drained_batches), "Spooled batches sent");

@@ -14,6 +14,7 @@ struct Stats {
   std::uint64_t duplicates_msg_id = 0, duplicates_key = 0;
   std::uint64_t rejects = 0, waveforms = 0;
   std::uint64_t gap_events = 0, missing = 0, reordered = 0;
+  std::uint64_t tracked_devices = 0, evicted_devices = 0;  // --max-devices
   std::uint64_t batches = 0, spooled_batches = 0, drained_batches = 0;
   double latency_sum_s = 0, latency_max_s = 0;
   std::uint64_t latency_count = 0;

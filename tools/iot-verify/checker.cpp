@@ -12,16 +12,19 @@ namespace {
 // The msg_id a payload most likely carries (top level, or inside the signed
 // shape's wrapper), only to warm the duplicate window's cache; the verdict
 // still comes from the normalized messages.
-std::string_view msg_id_hint(simdjson::dom::element payload) {
+std::string_view top_level_hint(simdjson::dom::element payload, std::string_view key) {
   simdjson::dom::object object;
   if (payload.get(object) != simdjson::SUCCESS) return {};
   std::string_view id;
-  if (object.at_key("msg_id").get(id) == simdjson::SUCCESS) return id;
+  if (object.at_key(key).get(id) == simdjson::SUCCESS) return id;
   simdjson::dom::object inner;
-  if (object.at_key("payload").get(inner) == simdjson::SUCCESS && inner.at_key("msg_id").get(id) == simdjson::SUCCESS)
+  if (object.at_key("payload").get(inner) == simdjson::SUCCESS && inner.at_key(key).get(id) == simdjson::SUCCESS)
     return id;
   return {};
 }
+std::string_view msg_id_hint(simdjson::dom::element payload) { return top_level_hint(payload, "msg_id"); }
+// Likewise the device_id, to warm the device table (iot-verify(1), Resource use).
+std::string_view device_id_hint(simdjson::dom::element payload) { return top_level_hint(payload, "device_id"); }
 
 Verdict bad(std::string_view reason, std::string detail) { return Verdict{false, reason, std::move(detail)}; }
 
@@ -49,15 +52,14 @@ LineChecker::LineChecker(CheckerConfig config)
     : config_(std::move(config)),
       routes_(route_engine(config_)),
       window_(config_.window),
-      sequences_(config_.seq_limits),
-      timestamps_(config_.time_limits) {}
+      sequences_(config_.seq_limits.max_gaps_per_device),
+      timestamps_(config_.time_limits),
+      stats_(config_.max_devices) {}
 
 DeviceStats* LineChecker::device(std::string_view id) {
   if (id.empty()) return nullptr;
-  auto it = stats_.devices.find(id);
-  if (it != stats_.devices.end()) return &it->second;
-  if (stats_.devices.size() >= config_.max_devices) return nullptr;
-  return &stats_.devices.try_emplace(std::string(id)).first->second;
+  bool created = false;
+  return &stats_.devices.touch(id, created);
 }
 
 void LineChecker::count(const Verdict& v, DeviceStats* d) {
@@ -75,11 +77,9 @@ void LineChecker::count(const Verdict& v, DeviceStats* d) {
   };
   apply(stats_.totals);
   if (d) apply(d->counters);
-  else if (!current_device_.empty()) ++stats_.untracked_devices_lines;
 }
 
 Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature) {
-  current_device_ = {};
   messages_.clear();
   if (too_long) {
     Verdict v = bad("too_large", "line longer than the line limit, skipped");
@@ -100,6 +100,7 @@ Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t no
   }
   if (rules::is_alarm_payload(envelope->payload)) return check_alarm(envelope->payload);
   window_.prefetch(msg_id_hint(envelope->payload));  // loads while the signature is checked
+  stats_.devices.prefetch(device_id_hint(envelope->payload));
   return check_payload(*envelope, now_ns, signature);
 }
 
@@ -152,9 +153,9 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
       stats_.totals.*field += n;
       if (d) d->counters.*field += n;
     };
-    if (m.seq && !m.device_id.empty()) {
+    if (m.seq && d) {
       events_.clear();
-      auto r = sequences_.observe(m.device_id, *m.seq, events_);
+      auto r = sequences_.observe(d->seq, m.device_id, *m.seq, events_);
       for (const auto& e : events_) {
         if (e.kind == checks::GapEventKind::opened) {
           add(&Counters::gap_events, 1);
@@ -165,7 +166,6 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
       }
       if (r.outcome == checks::SeqOutcome::reordered || r.outcome == checks::SeqOutcome::filled_gap)
         add(&Counters::reordered, 1);
-      if (d) d->last_seq = r.last_seq;
     }
     auto f = timestamps_.check(m.time_ns, m.edge_latency_ms, now_ns);
     if (f.future) add(&Counters::future_ts, 1);
@@ -196,7 +196,6 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   if (!v.ok) {
     // Still name the device when the payload reads, so the report can say whose it was.
     DeviceStats* d = read && !read->messages.empty() ? device(read->messages.front().device_id) : nullptr;
-    if (read && !read->messages.empty()) current_device_ = read->messages.front().device_id;
     count(v, d);
     return v;
   }
@@ -207,7 +206,6 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   }
   const std::vector<telemetry::Message>& messages = read->messages;
   DeviceStats* d = messages.empty() ? nullptr : device(messages.front().device_id);
-  if (!messages.empty()) current_device_ = messages.front().device_id;
   std::string detail;
   if (is_duplicate(payload, messages, detail)) {
     v = bad("duplicate", std::move(detail));
@@ -215,6 +213,9 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
     return v;
   }
   track(messages, d, now_ns);
+  // Other devices of a batch line may have taken the first one's entry
+  // (a cap smaller than the batch): look it up again.
+  if (messages.size() > 1) d = device(messages.front().device_id);
   count(v, d);
   messages_ = std::move(read->messages);
   return v;

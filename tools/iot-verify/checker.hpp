@@ -4,7 +4,8 @@
 // A line is invalid for exactly four reasons: bad JSON, bad signature,
 // schema error, duplicate. Gaps, reordering and timestamp findings are
 // counted, and the line stays valid. Memory is bounded by the duplicate
-// window, the sequence tracker's limits and --max-devices.
+// window, the sequence tracker's limits and --max-devices (one table entry
+// per device holds its counters and its sequence state).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,7 @@ struct CheckerConfig {
   checks::TimestampLimits time_limits;
   checks::SequenceLimits seq_limits;
   std::size_t window = checks::DuplicateWindow::default_capacity;
-  std::size_t max_devices = 100'000;
+  std::size_t max_devices = Stats::default_max_devices;
   // Per-route shapes, device/metric templates, key maps and keys (a route's
   // key replaces `key` for its topics), read by the route engine that
   // iot-ingest uses too. A topic no route matches is invalid (reason
@@ -81,12 +82,11 @@ class LineChecker {
   registry::RouteEngine routes_;
   stream::EnvelopeParser parser_;
   checks::DuplicateWindow window_;
-  checks::SequenceTracker sequences_;
+  checks::SequenceChecker sequences_;  // the rules; each device's state is in stats_
   checks::TimestampChecks timestamps_;
   std::vector<checks::GapEvent> events_;
   std::vector<telemetry::Message> messages_;
   Stats stats_;
-  std::string_view current_device_;
 };
 
 }  // namespace iot::verify

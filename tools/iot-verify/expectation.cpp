@@ -107,15 +107,15 @@ std::vector<std::string> differences(const Expectation& want, const Stats& found
   for (const auto& [id, c] : want.devices)
     if (!found.devices.contains(id)) out.push_back(fmt::format("device {}: expected, not seen", id));
   std::map<std::string_view, const DeviceStats*> sorted;  // the differences in a stable order
-  for (const auto& [id, d] : found.devices) sorted.emplace(id, &d);
+  found.devices.for_each([&](std::string_view id, const DeviceStats& d) { sorted.emplace(id, &d); });
   for (const auto& [id, d] : sorted) {
     auto it = want.devices.find(id);
     const Counters expected = it == want.devices.end() ? Counters{} : it->second;
     std::string who = fmt::format("device {} ", id);
     compare(out, who, expected, d->counters, kStatedPerDevice);
     compare(out, who, Counters{}, d->counters, kNeverInjected);
-    if (d->last_seq && static_cast<std::uint64_t>(*d->last_seq) != want.last_seq)
-      out.push_back(fmt::format("{}last_seq: expected {}, found {}", who, want.last_seq, *d->last_seq));
+    if (d->seq.seen && static_cast<std::uint64_t>(d->seq.last_seq) != want.last_seq)
+      out.push_back(fmt::format("{}last_seq: expected {}, found {}", who, want.last_seq, d->seq.last_seq));
   }
   return out;
 }

@@ -53,6 +53,11 @@ void define_options(CLI::App& app, VerifyOptions& o) {
                         ->expected(0, 1)
                         ->type_name("[text|json]")
                         ->check(report_value())->group("Output");
+  app.add_option("--report-devices", o.report_devices_word,
+                 "Devices in the JSON report: all, problems or none (default: all up to 10000 devices, "
+                 "then problems)")
+      ->check(CLI::IsMember({"all", "problems", "none"}))
+      ->type_name("all|problems|none")->group("Output");
   app.add_option("--report-file", o.report_file, "Write the report to this file instead of stdout/stderr")->group("Output");
   app.add_option("--reject", o.reject_file, "Write each bad line, with its reason, to this NDJSON file")->group("Output");
   app.add_option("--key-file", o.key_file, "HMAC-SHA256 key file (the signed shape of iot-stream(5))")->group("Input");
@@ -70,9 +75,9 @@ void define_options(CLI::App& app, VerifyOptions& o) {
   app.add_option("--window", o.window, "msg_id duplicates are found among the last N distinct ids")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group("Checks");
-  app.add_option("--max-devices", o.max_devices, "Devices tracked at once (least recently seen forgotten)")
+  app.add_option("--max-devices", o.max_devices, "Devices tracked at once; past it the least recently seen is evicted")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))->group("Checks");
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group("Checks");
   app.add_option("--threads", o.threads, "1, or 2: verify HMACs on a second thread (same output and order)")
       ->capture_default_str()
       ->check(CLI::Range(1, 2))->group("Checks");
@@ -99,6 +104,9 @@ Status resolve(VerifyOptions& o) {
     o.report = "text";
   }
   o.format = o.report == "json" ? ReportFormat::json : ReportFormat::text;
+  if (o.report_devices_word == "all") o.report_devices = ReportDevices::all;
+  else if (o.report_devices_word == "problems") o.report_devices = ReportDevices::problems;
+  else if (o.report_devices_word == "none") o.report_devices = ReportDevices::none;
   o.want_report = (o.report_option && o.report_option->count() > 0) || !o.report.empty() ||
                   !o.report_file.empty() || (!o.filter && o.expect_file.empty());
   if (o.inputs.empty()) o.inputs.push_back("-");

@@ -15,6 +15,7 @@
 #include "cli/typed_values.hpp"
 #include "core/result.hpp"
 #include "registry/registry.hpp"
+#include "iot-verify/report.hpp"
 #include "rules/rule.hpp"
 
 namespace iot::verify {
@@ -32,6 +33,7 @@ struct VerifyOptions {
   std::string report;               // "", "text" or "json" (--report with no value: text)
   const CLI::Option* report_option = nullptr;  // set by define_options: was --report given?
   std::string report_file;          // empty: stdout (report mode) or stderr (with --filter)
+  std::string report_devices_word;  // --report-devices: "", all, problems or none
   std::string reject_file;
   std::string key_file;
   std::string registry_file;        // --registry
@@ -45,7 +47,7 @@ struct VerifyOptions {
   std::optional<std::uint64_t> max_gap;
   cli::Duration max_future{"300s"}, max_age{"24h"}, max_drift{"10s"};
   std::size_t window = 1'000'000;
-  std::size_t max_devices = 100'000;
+  std::size_t max_devices = 1'000'000;  // Stats::default_max_devices (iot-verify(1), Resource use)
   int threads = 1;  // 2: HMACs verified on a reader thread (same output, same order)
   std::string rules_file;   // --rules: alarms (iot-rules(5))
   std::string alarms_file;  // --alarms: alarm envelopes here, not into the --filter output
@@ -56,6 +58,7 @@ struct VerifyOptions {
   // Filled by resolve():
   bool want_report = false;
   ReportFormat format = ReportFormat::text;
+  std::optional<ReportDevices> report_devices;         // unset: by the fleet's size (report.hpp)
   std::optional<std::string> key;                      // the secret, when --key-file
   std::shared_ptr<const registry::Registry> registry;  // when --registry
   checks::TimestampLimits time_limits;

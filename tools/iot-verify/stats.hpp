@@ -4,12 +4,12 @@
 // several); gaps count events opened and seqs still missing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <functional>
-#include <string>
-#include <string_view>
-#include <unordered_map>
+
+#include "checks/device_table.hpp"
+#include "checks/sequence_tracker.hpp"
 
 namespace iot::verify {
 
@@ -33,22 +33,23 @@ struct Counters {
   std::uint64_t problems() const { return invalid + missing + findings(); }
 };
 
+// One device's counters and its sequence state, kept together in one
+// table entry (iot-verify(1), Resource use: about 180 bytes a device).
 struct DeviceStats {
   Counters counters;
-  std::optional<std::int64_t> last_seq;
-};
-
-// Looks device ids up by string_view, without building a std::string.
-struct DeviceIdHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  checks::SeqState seq;
+  std::optional<std::int64_t> last_seq() const {
+    return seq.seen ? std::optional<std::int64_t>(seq.last_seq) : std::nullopt;
+  }
 };
 
 struct Stats {
+  static constexpr std::size_t default_max_devices = 1'000'000;
+  explicit Stats(std::size_t max_devices = default_max_devices) : devices(max_devices) {}
   Counters totals;
-  std::unordered_map<std::string, DeviceStats, DeviceIdHash, std::equal_to<>> devices;
-  // Devices beyond --max-devices: counted in the totals only.
-  std::uint64_t untracked_devices_lines = 0;
+  // At most --max-devices; past it the least recently seen device is
+  // forgotten (its lines stay in the totals) and counted in evicted().
+  checks::DeviceTable<DeviceStats> devices;
 };
 
 }  // namespace iot::verify

@@ -94,23 +94,30 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   return read_ok && written_ok;
 }
 
+// The report, to --report-file, else stdout (stderr with --filter, whose
+// stdout carries the lines). The JSON report is written as it is made.
 Status write_report(const VerifyOptions& s, const Stats& stats) {
-  std::string text = s.format == ReportFormat::json ? render_json(stats) : render_text(stats);
+  std::unique_ptr<stream::LineWriter> file;
   if (!s.report_file.empty()) {
     auto w = stream::LineWriter::open(s.report_file);
     if (!w) return w.error();
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    auto st = (*w)->write_line(text);
-    if (!st) return st;
-    return (*w)->flush();
+    file = std::move(*w);
+  } else {
+    file = std::make_unique<stream::LineWriter>(s.filter ? 2 : 1, false);
   }
-  std::FILE* f = s.filter ? stderr : stdout;
-  if (std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fflush(f) != 0)
-    return make_error(ErrorKind::io, "io", "cannot write the report");
-  return ok_status();
+  Status written = ok_status();
+  auto sink = [&](std::string_view piece) {
+    written = file->write_part(piece);
+    return static_cast<bool>(written);
+  };
+  if (s.format == ReportFormat::json) write_json(stats, report_devices_for(s.report_devices, stats.devices.size()), sink);
+  else sink(render_text(stats));
+  if (!written) return written;
+  return file->flush();
 }
 
-Status write_metrics(const std::string& path, const Counters& t, std::uint64_t raised, std::uint64_t cleared) {
+Status write_metrics(const std::string& path, const Stats& stats, std::uint64_t raised, std::uint64_t cleared) {
+  const Counters& t = stats.totals;
   cli::Metrics m("iot_verify");
   m.add("lines_total", double(t.total), "Lines read");
   m.add("valid_total", double(t.valid), "Valid lines");
@@ -127,6 +134,9 @@ Status write_metrics(const std::string& path, const Counters& t, std::uint64_t r
   m.add("clock_drift_total", double(t.clock_drift), "Messages with |edge_latency_ms| over --max-drift");
   m.add("alarms_raised_total", double(raised), "Alarms raised by --rules");
   m.add("alarms_cleared_total", double(cleared), "Alarms cleared by --rules");
+  m.set("tracked_devices", double(stats.devices.size()), "Devices tracked at the end (at most --max-devices)");
+  m.add("evicted_devices_total", double(stats.devices.evicted()),
+        "Devices forgotten, least recently seen first, to stay under --max-devices");
   return m.write_file(path);
 }
 
@@ -181,9 +191,12 @@ int execute(VerifyOptions& options) {
   }
   if (!options.log.metrics_file.empty()) {
     std::uint64_t raised = out.alarms ? out.alarms->raised() : 0, cleared = out.alarms ? out.alarms->cleared() : 0;
-    if (auto st = write_metrics(options.log.metrics_file, stats.totals, raised, cleared); !st)
+    if (auto st = write_metrics(options.log.metrics_file, stats, raised, cleared); !st)
       log::warn("{}", st.error().message);
   }
+  if (stats.devices.evicted())
+    log::info("{} devices evicted past --max-devices {} (their lines are in the totals only)",
+              stats.devices.evicted(), stats.devices.max_devices());
   Decision d = decide(s, stats.totals);
   for (const auto& why : d.reasons) log::info("{}", why);
   if (!s.expect_file.empty()) {

@@ -101,6 +101,21 @@ TEST(SequenceTracker, DevicesAreCappedLeastRecentlySeenFirst) {
   EXPECT_EQ(t.devices(), 2u);
   EXPECT_EQ(t.observe("B", 50, ev).outcome, SeqOutcome::first);
   EXPECT_EQ(t.observe("C", 2, ev).outcome, SeqOutcome::in_order);
+  EXPECT_EQ(t.evicted(), 2u);  // B, then A when B came back
+}
+
+TEST(SequenceChecker, StateKeptByTheCaller) {
+  SequenceChecker c(4);
+  SeqState d;
+  std::vector<GapEvent> ev;
+  EXPECT_EQ(c.observe(d, "D", 1, ev).outcome, SeqOutcome::first);
+  EXPECT_EQ(c.observe(d, "D", 3, ev).outcome, SeqOutcome::gap);
+  ASSERT_NE(d.gaps, nullptr);
+  EXPECT_EQ(c.observe(d, "D", 2, ev).outcome, SeqOutcome::filled_gap);
+  EXPECT_EQ(d.gaps, nullptr);  // no open gap: no heap memory
+  EXPECT_EQ(d.last_seq, 3);
+  EXPECT_EQ(c.missing(), 0u);
+  EXPECT_EQ(c.gap_events(), 1u);
 }
 
 TEST(SequenceTracker, ExtremeSeqsDoNotOverflow) {

@@ -79,6 +79,23 @@ TEST(LineWriter, PipeGetsEveryLineAtOnce) {
   ::close(fds[1]);
 }
 
+TEST(LineWriter, PartsOfALineGoOutInLargeWritesEvenToAPipe) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_GE(::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20), int(LineWriter::kFlushAt));
+  LineWriter w(fds[1], /*line_flush=*/true);
+  ASSERT_TRUE(w.write_part("{\"a\":"));
+  EXPECT_EQ(read_available(fds[0]), "");  // a part waits for more
+  std::string big(LineWriter::kFlushAt, 'x');
+  ASSERT_TRUE(w.write_part(big));
+  EXPECT_EQ(read_available(fds[0]).size(), LineWriter::kFlushAt + 5);  // full: written
+  ASSERT_TRUE(w.write_part("}\n"));
+  ASSERT_TRUE(w.flush());
+  EXPECT_EQ(read_available(fds[0]), "}\n");
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
 TEST(LineWriter, ClosedReaderIsAnIoErrorNotASignal) {
   std::signal(SIGPIPE, SIG_IGN);  // as cli::run_tool does
   int fds[2];

@@ -22,5 +22,22 @@ TEST(SummaryText, NoLatencyWithoutMeasurements) {
   EXPECT_EQ(summary_text(s, 1.0).find("latency"), std::string::npos);
 }
 
+TEST(SummaryText, EvictedDevicesAreSaidOnlyWhenThereAreSome) {
+  Stats s;
+  EXPECT_EQ(summary_text(s, 1.0).find("evicted"), std::string::npos);
+  s.evicted_devices = 4'000'000;
+  s.tracked_devices = 1'000'000;
+  std::string text = summary_text(s, 1.0);
+  EXPECT_NE(text.find("4000000 devices evicted past --max-devices (1000000 tracked)"), std::string::npos) << text;
+}
+
+TEST(FillMetrics, EvictedDevicesAreAMetric) {
+  Stats s;
+  s.evicted_devices = 7;
+  cli::Metrics m("iot_ingest");
+  fill_metrics(s, m);
+  EXPECT_NE(m.render().find("iot_ingest_evicted_devices_total 7"), std::string::npos) << m.render();
+}
+
 }  // namespace
 }  // namespace iot::ingest

@@ -31,8 +31,8 @@ TEST(LineChecker, CountsGoodLinesPerDevice) {
   EXPECT_EQ(s.totals.total, 3u);
   EXPECT_EQ(s.totals.valid, 3u);
   EXPECT_EQ(s.devices.at("P-1").counters.valid, 2u);
-  EXPECT_EQ(s.devices.at("P-1").last_seq, 2);
-  EXPECT_EQ(s.devices.at("P-2").last_seq, 9);
+  EXPECT_EQ(s.devices.at("P-1").last_seq(), 2);
+  EXPECT_EQ(s.devices.at("P-2").last_seq(), 9);
 }
 
 TEST(LineChecker, AlarmEnvelopesPassChecked) {
@@ -89,7 +89,7 @@ TEST(LineChecker, GapsAndLateMessagesAreValidFindings) {
   EXPECT_EQ(c.stats().totals.missing, 1u);
   EXPECT_EQ(c.stats().totals.reordered, 1u);
   EXPECT_EQ(c.stats().devices.at("P-1").counters.missing, 1u);
-  EXPECT_EQ(c.stats().devices.at("P-1").last_seq, 4);
+  EXPECT_EQ(c.stats().devices.at("P-1").last_seq(), 4);
   EXPECT_EQ(c.stats().totals.invalid, 0u);
 }
 
@@ -148,19 +148,29 @@ TEST(LineChecker, EnvelopesAreCheckedByTheirPayload) {
   LineChecker c({});
   std::string line = R"({"topic":"plant/P-1/telemetry","qos":1,"payload":)" + nested("P-1", 5, id(5)) + "}";
   EXPECT_TRUE(c.check(line, false, now_ns).ok);
-  EXPECT_EQ(c.stats().devices.at("P-1").last_seq, 5);
+  EXPECT_EQ(c.stats().devices.at("P-1").last_seq(), 5);
   EXPECT_TRUE(c.check(R"({"topic":"t/w","payload_b64":"AAEC"})", false, now_ns).ok);  // raw bytes: unchecked
 }
 
-TEST(LineChecker, DevicesBeyondTheCapCountInTotalsOnly) {
+TEST(LineChecker, PastTheCapTheLeastRecentlySeenDeviceIsEvicted) {
   CheckerConfig config;
-  config.max_devices = 1;
+  config.max_devices = 2;
   LineChecker c(config);
   c.check(nested("A", 1, id(1)), false, now_ns);
   c.check(nested("B", 1, id(2)), false, now_ns);
-  EXPECT_EQ(c.stats().devices.size(), 1u);
-  EXPECT_EQ(c.stats().totals.valid, 2u);
-  EXPECT_EQ(c.stats().untracked_devices_lines, 1u);
+  c.check(nested("A", 2, id(3)), false, now_ns);  // B is now the oldest
+  c.check(nested("C", 1, id(4)), false, now_ns);  // evicts B
+  const Stats& s = c.stats();
+  EXPECT_EQ(s.devices.size(), 2u);
+  EXPECT_EQ(s.devices.evicted(), 1u);
+  EXPECT_FALSE(s.devices.contains("B"));
+  EXPECT_EQ(s.devices.at("A").counters.valid, 2u);
+  EXPECT_EQ(s.totals.valid, 4u);  // every line stays in the totals
+  // B comes back with a jump: it starts afresh, no gap (its seq state went with it).
+  c.check(nested("B", 50, id(5)), false, now_ns);
+  EXPECT_EQ(c.stats().totals.gap_events, 0u);
+  EXPECT_EQ(c.stats().devices.at("B").last_seq(), 50);
+  EXPECT_EQ(c.stats().devices.evicted(), 2u);  // A went
 }
 
 }  // namespace
