@@ -52,10 +52,10 @@ Result<DeadbandRule> parse_deadband_rule(std::string_view spec) {
   std::string_view kind = band.substr(0, colon), number = band.substr(colon + 1);
   if (kind == "abs") rule.kind = DeadbandRule::Kind::absolute;
   else if (kind == "pct") rule.kind = DeadbandRule::Kind::percent;
-  else return usage(spec, "the band is abs: or pct:, not '" + std::string(kind) + ":'");
+  else return usage(spec, "the band is abs: or pct:");
   auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), rule.threshold);
   if (number.empty() || ec != std::errc() || end != number.data() + number.size())
-    return usage(spec, "'" + std::string(number) + "' is not a number");
+    return usage(spec, "the band's size is not a number");
   if (!std::isfinite(rule.threshold) || rule.threshold < 0) return usage(spec, "the band must be finite and >= 0");
   return rule;
 }
