@@ -100,9 +100,11 @@ Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t no
   return check_payload(*envelope, now_ns, signature);
 }
 
-Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned) {
+Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned,
+                          std::optional<std::string_view> exact_payload) {
   if (!key) return {};
-  if (auto st = registry::check_signature(payload, *key, allow_unsigned); !st) return verdict_of(st.error());
+  if (auto st = registry::check_signature(payload, *key, allow_unsigned, exact_payload); !st)
+    return verdict_of(st.error());
   return {};
 }
 
@@ -173,7 +175,7 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   if (match->route->key) signature = nullptr;
   Verdict v = signature ? *signature : Verdict{};
   if (!signature) {
-    if (auto st = routes_.check_signature(payload, *match); !st) v = verdict_of(st.error());
+    if (auto st = routes_.check_signature(payload, *match, envelope.exact_payload); !st) v = verdict_of(st.error());
   }
   // The checks read headers only: nested readings are checked, not kept.
   auto read = routes_.normalize(payload, *match, topic, /*keep_readings=*/false);
