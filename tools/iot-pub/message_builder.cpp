@@ -172,7 +172,11 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
     // --deadband comes before stamping: the ids are assigned to what is sent
     // (a payload in a shape the filter does not read keeps its own).
     bool own_ids = false;
-    if (filter_) {
+    if (view.has_wide_integers() && view.exact_payload) {
+      // Integers beyond 64 bits: the payload goes on with its digits as
+      // written (the DOM only has their nearest doubles), not filtered.
+      json = std::string(*view.exact_payload);
+    } else if (filter_) {
       auto outcome = apply_deadband(payload, *filter_, !settings_.keep_seq, now_ns());
       if (outcome.all_suppressed() && !settings_.keep_seq) {
         ++suppressed_messages_;

@@ -198,3 +198,25 @@ TEST(MessageBuilder, DeadbandHeartbeatUsesThePayloadTime) {
   EXPECT_TRUE(b.build(line(60))->has_value());
   EXPECT_FALSE(b.build(line(119))->has_value());
 }
+
+// Integers beyond 64 bits (iot-stream(5), NUMBERS) go on with their digits
+// as written, stamped and signed over the exact text.
+TEST(MessageBuilder, WideIntegersKeepTheirDigits) {
+  BuildSettings s = with_template("t/{device_id}");
+  s.stamp = true;
+  auto b = make(s);
+  auto e = built(b, R"({"device_id": "W", "ts": 5, "n": 1000000000000000000000000000000, "m": -18446744073709551615})");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->topic, "t/W");
+  EXPECT_NE(e->payload.find(R"("ts":5,"n":1000000000000000000000000000000,"m":-18446744073709551615})"), std::string::npos)
+      << e->payload;
+  EXPECT_NE(e->payload.find(R"("seq":1,)"), std::string::npos) << e->payload;
+  BuildSettings signing = with_template("t");
+  signing.key = "secret-key";
+  auto sb = make(signing);
+  auto signed_e = built(sb, R"({"device_id":"P-1","ts":1759384454,"ts_ns":5,"seq":2,"counter":1000000000000000000000000000000,"neg":-18446744073709551615})");
+  ASSERT_TRUE(signed_e.ok()) << signed_e.error().message;
+  // The HMAC Python's json + hmac give this payload with this key.
+  EXPECT_EQ(signed_e->payload.rfind(R"({"hmac":"B6okyf9+J6SaVxbAX7j9i46tbPuQYGAdcObwCTDLcEY=","payload":{)", 0), 0u)
+      << signed_e->payload;
+}
