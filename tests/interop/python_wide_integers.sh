@@ -3,7 +3,7 @@
 # in messages signed by Python's json + hmac: iot-verify accepts them (and
 # still catches one digit changed), iot-replay filters and plays them byte for
 # byte, iot-pub sends them through mosquitto digit for digit (seen by
-# mosquitto_sub), and iot-ingest stores them in SQLite as doubles with a
+# mosquitto_sub), iot-sub writes them digit for digit from mosquitto_pub, and iot-ingest stores them in SQLite as doubles with a
 # "precision" note in the DLQ where the double is not the integer
 # (iot-stream(5), NUMBERS).
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
@@ -79,6 +79,18 @@ import json, sys
 ours = [json.loads(l)["hmac"] for l in open(sys.argv[1])]
 python = [json.loads(l)["hmac"] for l in open(sys.argv[2])]
 assert ours == python, (ours, python)' "$T/signed_by_pub.out" "$T/signed.ndjson"
+
+# --- mosquitto_pub -> iot-sub: the envelope iot-sub writes keeps the digits ---
+iot-sub --broker "$MQTT_URL" -i wide-iot-sub -t 'raw/#' --count 1 -W 30 > "$T/iot-sub.out" 2>/dev/null &
+SUB=$!; wait_subscribed "$SUB" wide-iot-sub 'raw/#' || fail "iot-sub did not subscribe"
+sed -n 2p "$T/signed.ndjson" | tr -d '\n' > "$T/one.json"
+mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -q 1 -t raw/W-1 -f "$T/one.json"
+wait "$SUB" || fail "iot-sub got nothing"
+check "iot-sub's envelope holds 10**30 and -(2**64-1) digit for digit, and verifies" /usr/bin/python3 -c '
+import json, sys
+p = json.loads(open(sys.argv[1]).read())["payload"]["payload"]
+assert (p["energy_wh"], p["offset"]) == (10**30, -(2**64 - 1)), p' "$T/iot-sub.out"
+iot-verify --key-file "$T/site.key" "$T/iot-sub.out" >/dev/null 2>&1 || fail "iot-sub's envelope does not verify"
 
 # --- iot-ingest into SQLite: doubles, and a precision note where the value changed ---
 iot-ingest --db "sqlite:$T/w.db" --key-file "$T/site.key" --dlq "$T/dlq.ndjson" --metrics-file "$T/ingest.prom" \
