@@ -8,7 +8,7 @@ namespace {
 
 Error usage(std::string_view spec, std::string_view why) {
   return make_error(ErrorKind::usage, "usage",
-                    "--deadband '" + std::string(spec) + "': " + std::string(why) +
+                    "deadband '" + std::string(spec) + "': " + std::string(why) +
                         " (expected GLOB=abs:X or GLOB=pct:P, e.g. 'temp_*=abs:0.2')");
 }
 

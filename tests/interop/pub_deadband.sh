@@ -78,12 +78,32 @@ expect_eq "--keep-seq: iot-verify sees 8 valid, no gap" "8 0 0 0" "$(verify_of "
 check "--keep-seq summary: 7 readings suppressed, no message dropped" \
   grep -q 'deadband: suppressed 7 reading(s); 0 message(s) had nothing left to send' "$T/keep.err"
 
+# --- a registry route's deadband key: its rules for its topics, checked at load ---
+cat > "$T/reg.toml" <<'TOML'
+[[route]]
+pattern = "rb/{device}/telemetry"
+deadband = ["temp_*=abs:5"]
+TOML
+mosquitto_sub -h 127.0.0.1 -p "$MQTT_PORT" -i reg-sub -q 1 -v -t 'rb/#' -C 8 -W 30 > "$T/reg.out" &
+SUB=$!; wait_subscribed "$SUB" reg-sub 'rb/#' || fail "mosquitto_sub did not subscribe"
+iot-pub --broker "$MQTT_URL" -t 'rb/{device_id}/telemetry' --registry "$T/reg.toml" "$T/in.ndjson" 2> "$T/reg.err" \
+  || fail "iot-pub --registry failed: $(cat "$T/reg.err")"
+wait "$SUB" || fail "mosquitto_sub did not get 8 messages: $(cat "$T/reg.out")"
+expect_eq "--registry: temp_* within 5 only on a quality change; pres (no rule) always" \
+  "P-1:1:temp_in,pres P-1:2:pres P-1:3:pres P-1:4:temp_in,pres P-1:5:pres P-2:1:temp_in,pres P-1:6:pres P-1:7:pres" \
+  "$(sent_of "$T/reg.out")"
+check "--registry summary: 5 readings suppressed" grep -q 'deadband: suppressed 5 reading(s); 0 message(s)' "$T/reg.err"
+printf '[[route]]\npattern = "x/#"\ndeadband = "temp=abs"\n' > "$T/bad.toml"
+rc=0; iot-pub --broker "$MQTT_URL" -t x/1 --registry "$T/bad.toml" -m '{}' 2> "$T/bad.err" || rc=$?
+expect_eq "a bad deadband key in the registry is a usage error (2)" 2 "$rc"
+check "the message names the file, the route and the key" grep -q 'bad.toml: route 1: deadband: ' "$T/bad.err"
+
 # --- the band and the heartbeat are usage errors when wrong, --keep-seq needs --deadband ---
 rc=0; iot-pub --broker "$MQTT_URL" -t x --deadband 'temp=rel:1' -m '{}' 2> "$T/usage.err" || rc=$?
 expect_eq "a bad --deadband is a usage error (2)" 2 "$rc"
 check "the message names the spec and the form" grep -q "temp=rel:1.*GLOB=abs:X or GLOB=pct:P" "$T/usage.err"
 rc=0; iot-pub --broker "$MQTT_URL" -t x --keep-seq -m '{}' 2>/dev/null || rc=$?
-expect_eq "--keep-seq without --deadband is a usage error (2)" 2 "$rc"
+expect_eq "--keep-seq without any deadband is a usage error (2)" 2 "$rc"
 rc=0; iot-pub --broker "$MQTT_URL" -t x --raw --deadband '*=abs:1' -m 'x' 2>/dev/null || rc=$?
 expect_eq "--deadband with --raw is a usage error (2)" 2 "$rc"
 finish

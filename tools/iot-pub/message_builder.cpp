@@ -57,6 +57,24 @@ std::string_view content_type_for(codec::Encoding enc) {
 MessageBuilder::MessageBuilder(BuildSettings settings, SeqSource next_seq)
     : settings_(std::move(settings)), next_seq_(std::move(next_seq)) {
   if (!settings_.deadband.empty()) filter_.emplace(settings_.deadband, settings_.heartbeat_ns);
+  for (const DeadbandRoute& route : settings_.deadband_routes) {
+    std::vector<telemetry::DeadbandRule> rules = route.rules;
+    rules.insert(rules.end(), settings_.deadband.begin(), settings_.deadband.end());
+    auto& f = route_filters_.emplace_back();
+    if (!rules.empty()) f.emplace(std::move(rules), settings_.heartbeat_ns);
+  }
+}
+
+telemetry::DeadbandFilter* MessageBuilder::filter_for(std::string_view topic) {
+  for (std::size_t i = 0; i < settings_.deadband_routes.size(); ++i)
+    if (settings_.deadband_routes[i].pattern.match(topic)) return route_filters_[i] ? &*route_filters_[i] : nullptr;
+  return filter_ ? &*filter_ : nullptr;
+}
+
+std::uint64_t MessageBuilder::suppressed_readings() const {
+  std::uint64_t n = filter_ ? filter_->suppressed() : 0;
+  for (const auto& f : route_filters_) n += f ? f->suppressed() : 0;
+  return n;
 }
 
 Result<std::string> MessageBuilder::topic_for(const stream::EnvelopeView& view, simdjson::dom::element payload) {
@@ -76,7 +94,7 @@ Result<std::string> MessageBuilder::topic_for(const stream::EnvelopeView& view, 
   } else {
     return reject("topic", "a bare payload needs a topic template (-t)");
   }
-  return rewritten(std::move(topic));
+  return topic;
 }
 
 Result<std::string> MessageBuilder::rewritten(std::string topic) const {
@@ -147,9 +165,13 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
   e.qos = settings_.qos;
   e.retain = settings_.retain;
   simdjson::dom::element payload = view.payload;
-  auto topic = topic_for(view, payload);
+  bool own_ids = false;  // --deadband filtered it: msg_id and seq are iot-pub's
+  auto topic = topic_for(view, payload);  // as the device sent it: routes match this
   if (!topic) return topic.error();
-  e.topic = std::move(*topic);
+  telemetry::DeadbandFilter* filter = filter_for(*topic);
+  auto final_topic = rewritten(std::move(*topic));
+  if (!final_topic) return final_topic.error();
+  e.topic = std::move(*final_topic);
 
   mqtt::Properties props;
   if (!view.bare && view.props.is_object()) {
@@ -171,13 +193,12 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
     std::string json;
     // --deadband comes before stamping: the ids are assigned to what is sent
     // (a payload in a shape the filter does not read keeps its own).
-    bool own_ids = false;
     if (view.has_wide_integers() && view.exact_payload) {
       // Integers beyond 64 bits: the payload goes on with its digits as
       // written (the DOM only has their nearest doubles), not filtered.
       json = std::string(*view.exact_payload);
-    } else if (filter_) {
-      auto outcome = apply_deadband(payload, *filter_, !settings_.keep_seq, now_ns());
+    } else if (filter) {
+      auto outcome = apply_deadband(payload, *filter, !settings_.keep_seq, now_ns());
       if (outcome.all_suppressed() && !settings_.keep_seq) {
         ++suppressed_messages_;
         return std::optional<spool::OutboxEntry>{};
@@ -209,7 +230,7 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
   }
   if (e.payload.size() > limits::max_payload_bytes) return reject("too_large", "payload over the size limit");
   if (settings_.v5) e.props_json = mqtt::properties_json(props);
-  if ((settings_.stamp || filter_) && e.msg_id.empty() && e.payload.size()) {
+  if ((settings_.stamp || own_ids) && e.msg_id.empty() && e.payload.size()) {
     // the stamped msg_id, for logs: it is in the JSON we just built
     auto pos = e.payload.find("\"msg_id\":\"");
     if (pos != std::string::npos && e.payload.size() > pos + 36) e.msg_id = e.payload.substr(pos + 10, 26);

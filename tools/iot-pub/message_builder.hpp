@@ -24,6 +24,14 @@
 
 namespace iot::pub {
 
+// A registry route's deadband (iot-registry(5), deadband): messages whose
+// topic (before --topic-rewrite) matches the pattern use these rules, then
+// the command line's.
+struct DeadbandRoute {
+  topic::TopicPattern pattern;
+  std::vector<telemetry::DeadbandRule> rules;
+};
+
 struct BuildSettings {
   std::optional<topic::TopicTemplate> topic_template;
   topic::TopicRewriter rewriter;          // --topic-rewrite, --topic-prefix: applied to every topic
@@ -33,6 +41,7 @@ struct BuildSettings {
   // --deadband rules (empty: no filter) and --heartbeat (0: none). With rules,
   // msg_id and seq are assigned after the filter unless keep_seq.
   std::vector<telemetry::DeadbandRule> deadband;
+  std::vector<DeadbandRoute> deadband_routes;  // --registry: the first route that matches wins
   std::int64_t heartbeat_ns = 0;
   bool keep_seq = false;
   int qos = 1;
@@ -52,7 +61,7 @@ class MessageBuilder {
   // Nothing (and no error) when --deadband suppressed every reading of the message.
   Result<std::optional<spool::OutboxEntry>> build(std::string_view line);
   // Readings left out by --deadband, and messages not sent because of it.
-  std::uint64_t suppressed_readings() const { return filter_ ? filter_->suppressed() : 0; }
+  std::uint64_t suppressed_readings() const;
   std::uint64_t suppressed_messages() const { return suppressed_messages_; }
   // A raw payload (--raw, -f, -s, -l): its bytes as they are, to the fixed
   // -t topic; no stamp, signature, encoding or content type.
@@ -69,6 +78,11 @@ class MessageBuilder {
   SeqSource next_seq_;
   stream::EnvelopeParser parser_;
   ulid::Generator ulids_;
+  // The filter for a topic: its route's, else the command line's; null: none.
+  telemetry::DeadbandFilter* filter_for(std::string_view topic);
+  // One per route (rules: the route's, then the command line's), and the
+  // command line's own; each keeps its own state.
+  std::vector<std::optional<telemetry::DeadbandFilter>> route_filters_;
   std::optional<telemetry::DeadbandFilter> filter_;
   std::uint64_t suppressed_messages_ = 0;
 };

@@ -39,8 +39,7 @@ void define_options(CLI::App& app, PubOptions& o) {
       ->group(msg);
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(msg);
   const char* filter = "Deadband";
-  auto* deadband =
-      app.add_option("--deadband", o.deadband,
+  app.add_option("--deadband", o.deadband,
                      "Send a reading only when it moved past the band around the last value sent for its device "
                      "and metric: GLOB=abs:X or GLOB=pct:P, 'temp_*=abs:0.2'; repeatable, the first match wins")
           ->type_name("SPEC")
@@ -51,13 +50,16 @@ void define_options(CLI::App& app, PubOptions& o) {
               },
               "SPEC"))
           ->group(filter);
+  app.add_option("--registry", o.registry,
+                 "Registry (iot-registry(5)) whose routes' deadband keys apply to messages on their topics")
+      ->check(CLI::ExistingFile)->group(filter);
   cli::add_duration(app, "--heartbeat", o.heartbeat,
-                    "With --deadband: send a reading at least this often even when unchanged (0: never)")
-      ->needs(deadband)->group(filter);
+                    "With a deadband: send a reading at least this often even when unchanged (0: never)")
+      ->group(filter);
   app.add_flag("--keep-seq", o.keep_seq,
-               "With --deadband: keep the device's msg_id and seq; a message with every reading inside the band "
+               "With a deadband: keep the device's msg_id and seq; a message with every reading inside the band "
                "goes with an empty d")
-      ->needs(deadband)->group(filter);
+      ->group(filter);
   const char* del = "Delivery";
   app.add_option("--outbox", o.outbox, "Durable outbox (SQLite): commit before sending, resend after a crash")
       ->group(del);

@@ -30,6 +30,7 @@ struct PubOptions {
   bool stamp = false;
   std::vector<std::string> deadband;  // --deadband GLOB=abs:X | GLOB=pct:P, repeatable (checked when parsed)
   cli::Duration heartbeat{"0s"};      // --heartbeat: a reading goes at least this often (0: no heartbeat)
+  std::string registry;               // --registry FILE: routes' deadband keys
   bool keep_seq = false;              // --keep-seq: the device's msg_id and seq stay; all-suppressed -> empty d
   bool retain = false;
   std::string outbox;                 // --outbox FILE

@@ -8,6 +8,7 @@
 #include "iot-pub/options.hpp"
 #include "iot-pub/publisher.hpp"
 #include "iot-pub/session_setup.hpp"
+#include "registry/registry.hpp"
 #include "telemetry/deadband.hpp"
 
 namespace iot::pub {
@@ -21,8 +22,9 @@ Result<InputKind> input_kind(const PubOptions& o) {
   if ((whole || o.stdin_lines) && (!o.messages.empty() || !o.inputs.empty()))
     return usage("-f, -s and -l are the message source: give them without -m or input files");
   if (!whole && !o.stdin_lines && !o.raw) return InputKind::ndjson;
-  if (!o.stamp && o.key_file.empty() && o.encode.empty() && o.deadband.empty()) return whole ? InputKind::whole : InputKind::raw_lines;
-  return usage("--stamp, --key-file, --encode and --deadband work on JSON payloads, not with --raw, -f, -s or -l");
+  if (!o.stamp && o.key_file.empty() && o.encode.empty() && o.deadband.empty() && o.registry.empty())
+    return whole ? InputKind::whole : InputKind::raw_lines;
+  return usage("--stamp, --key-file, --encode, --deadband and --registry work on JSON payloads, not with --raw, -f, -s or -l");
 }
 
 std::vector<std::string> input_paths(const PubOptions& o) {
@@ -53,6 +55,17 @@ Result<BuildSettings> build_settings(const PubOptions& o, InputKind kind) {
   for (const auto& spec : o.deadband) s.deadband.push_back(*telemetry::parse_deadband_rule(spec));  // checked when parsed
   s.heartbeat_ns = o.heartbeat.value.count();
   s.keep_seq = o.keep_seq;
+  bool any_deadband = !s.deadband.empty();
+  if (!o.registry.empty()) {
+    auto registry = registry::Registry::load(o.registry);
+    if (!registry) return registry.error();
+    for (const auto& route : registry->routes()) {
+      s.deadband_routes.push_back({route.pattern, route.deadband});
+      any_deadband = any_deadband || !route.deadband.empty();
+    }
+  }
+  if (!any_deadband && (o.keep_seq || o.heartbeat.value.count() > 0))
+    return usage("--heartbeat and --keep-seq need a deadband (--deadband, or a deadband key in --registry)");
   s.qos = o.broker.qos;
   s.retain = o.retain;
   s.v5 = o.broker.protocol == 5;
@@ -138,7 +151,7 @@ int publish(const PubOptions& o) {
     code = exit_code::problems;
   }
   (void)rejects->flush();
-  print_summary(publisher.counters(), builder, box, o.log.metrics_file, !o.deadband.empty());
+  print_summary(publisher.counters(), builder, box, o.log.metrics_file, !o.deadband.empty() || !o.registry.empty());
   if (!input->reader_done()) (void)input.release();  // blocked in read(2): left to the process exit
   return code;
 }
