@@ -88,6 +88,11 @@ bool is_wide_integer(std::string_view literal) {
   return digits > limit;
 }
 
+bool is_exact_double(const WideInteger& w) {
+  // fmt's fixed form of a double is its exact decimal value.
+  return fmt::format("{:.0f}", w.value) == w.digits;
+}
+
 Result<WideIntegerText> rewrite_wide_integers(std::string_view json) {
   WideIntegerText out;
   out.for_simdjson.reserve(json.size() + 16);
@@ -115,8 +120,6 @@ Result<WideIntegerText> rewrite_wide_integers(std::string_view json) {
         if (!std::isfinite(w.value))
           return bad_json("not JSON: an integer of " + std::to_string(literal.size()) +
                           " characters is beyond the range of a double");
-        // fmt's fixed form of a double is its exact decimal value.
-        w.exact = fmt::format("{:.0f}", w.value) == (w.digits == "-0" ? "0" : w.digits);
         out.for_simdjson += fmt::format("{}", w.value);  // shortest round trip: "1.8446744073709552e+19"
         out.integers.push_back(std::move(w));
       } else {

@@ -21,8 +21,11 @@ namespace iot::codec {
 struct WideInteger {
   std::string digits;  // as written ("-18446744073709551617")
   double value = 0;    // the nearest double, what a double column holds
-  bool exact = false;  // value equals the integer (2**64 does; 10**30 does not)
 };
+
+// Whether the nearest double is the integer itself (2**64 is; 10**30 is
+// not). Asked only by a sink that stores doubles: it costs a conversion.
+bool is_exact_double(const WideInteger& w);
 
 struct WideIntegerText {
   std::string for_simdjson;  // the JSON with each wide integer as a double literal

@@ -71,8 +71,18 @@ Result<EnvelopeView> EnvelopeParser::parse_wide(std::string_view line) {
   auto wide = codec::rewrite_wide_integers(line);
   if (!wide) return wide.error();
   wide_ = std::move(*wide);
+  // Into the padded buffer (the rewritten text may be longer than the line).
+  const std::string& text = wide_.for_simdjson;
+  if (text.size() > max_line_) return make_error(ErrorKind::too_large, "too_large", "line over the size limit");
+  const std::size_t need = text.size() + simdjson::SIMDJSON_PADDING;
+  if (buffer_.size() < need) buffer_.resize(need);
+  std::memcpy(buffer_.data(), text.data(), text.size());
+  std::memset(buffer_.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  if (parser_.capacity() < text.size()) {
+    if (auto err = parser_.allocate(text.size(), max_depth_)) return from_simdjson(err);
+  }
   simdjson::dom::element doc;
-  if (auto err = parser_.parse(wide_.for_simdjson).get(doc)) return from_simdjson(err);
+  if (auto err = parser_.parse(buffer_.data(), text.size(), false).get(doc)) return from_simdjson(err);
   simdjson::dom::object root;
   if (doc.get(root)) return make_error(ErrorKind::bad_input, "bad_json", "not a JSON object");
   auto view = read_envelope(doc, root);

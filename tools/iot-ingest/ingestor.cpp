@@ -60,7 +60,7 @@ void Ingestor::note_precision(const std::vector<codec::WideInteger>& integers, s
                               const std::string& source) {
   std::string detail;
   for (const auto& w : integers) {
-    if (w.exact) continue;
+    if (codec::is_exact_double(w)) continue;
     detail += detail.empty() ? "stored as the nearest double: " : ", ";
     detail += fmt::format("{} -> {} (exactly {:.0f})", w.digits, w.value, w.value);
   }

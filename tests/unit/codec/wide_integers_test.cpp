@@ -39,12 +39,12 @@ TEST(WideIntegers, RewritesForSimdjsonAndKeepsTheDigits) {
   ASSERT_EQ(r->integers.size(), 3u);
   EXPECT_EQ(r->integers[0].digits, "18446744073709551616");
   EXPECT_EQ(r->integers[0].value, 18446744073709551616.0);
-  EXPECT_TRUE(r->integers[0].exact);  // 2**64 is a double
+  EXPECT_TRUE(is_exact_double(r->integers[0]));  // 2**64 is a double
   EXPECT_EQ(r->integers[1].digits, "1000000000000000000000000000000");
   EXPECT_EQ(r->integers[1].value, 1e30);
-  EXPECT_FALSE(r->integers[1].exact);  // 10**30 is not: 1000000000000000019884624838656
+  EXPECT_FALSE(is_exact_double(r->integers[1]));  // 10**30 is not: 1000000000000000019884624838656
   EXPECT_EQ(r->integers[2].value, -18446744073709551615.0);
-  EXPECT_FALSE(r->integers[2].exact);
+  EXPECT_FALSE(is_exact_double(r->integers[2]));
   EXPECT_EQ(r->exact,
             R"({"a":18446744073709551616,"b":[1000000000000000000000000000000,-18446744073709551615],"s":"18446744073709551616 \" 1","f":1.5,"i":-3})");
   simdjson::dom::parser parser;
