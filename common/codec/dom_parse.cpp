@@ -16,7 +16,7 @@ simdjson::dom::parser& thread_parser() {
 
 }  // namespace
 
-Result<simdjson::dom::element> dom_parse(std::string_view text, std::size_t max_depth) {
+Result<simdjson::dom::element> dom_parse(std::string_view text, std::size_t max_depth, simdjson::error_code* code) {
   auto& parser = thread_parser();
   // simdjson counts a scalar inside the innermost container as a level too;
   // one more makes max_depth the number of nested containers, as in msgpack.cpp.
@@ -30,6 +30,7 @@ Result<simdjson::dom::element> dom_parse(std::string_view text, std::size_t max_
   // parse() copies into a padded buffer itself when it has to.
   simdjson::dom::element root;
   auto err = parser.parse(text.data(), text.size(), true).get(root);
+  if (code) *code = err;
   if (err == simdjson::DEPTH_ERROR) {
     return make_error(ErrorKind::bad_input, "bad_json", "json: nested deeper than " + std::to_string(max_depth));
   }

@@ -12,7 +12,10 @@
 
 namespace iot::codec::detail {
 
-Result<simdjson::dom::element> dom_parse(std::string_view text, std::size_t max_depth);
+// code, when given, receives simdjson's own error (NUMBER_ERROR: perhaps an
+// integer beyond 64 bits, see wide_integers.hpp).
+Result<simdjson::dom::element> dom_parse(std::string_view text, std::size_t max_depth,
+                                         simdjson::error_code* code = nullptr);
 // Drops the thread parser's buffers when a big document made them grow.
 void dom_trim();
 

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "codec/dom_parse.hpp"
+#include "codec/wide_integers.hpp"
 
 namespace iot::codec {
 
@@ -11,7 +12,17 @@ bool is_valid_utf8(std::string_view bytes) {
 }
 
 Result<std::string> minify_json(std::string_view text, std::size_t max_depth) {
-  auto parsed = detail::dom_parse(text, max_depth);  // validates, UTF-8 included
+  simdjson::error_code code = simdjson::SUCCESS;
+  auto parsed = detail::dom_parse(text, max_depth, &code);  // validates, UTF-8 included
+  if (!parsed && code == simdjson::NUMBER_ERROR) {
+    // Integers beyond 64 bits (wide_integers.hpp): valid when the rewritten
+    // text is; the exact text is the minified one.
+    auto wide = rewrite_wide_integers(text);
+    if (wide && detail::dom_parse(wide->for_simdjson, max_depth)) {
+      detail::dom_trim();
+      return std::move(wide->exact);
+    }
+  }
   detail::dom_trim();
   if (!parsed) return parsed.error();
   // Valid JSON: strip insignificant whitespace from the text itself, so that

@@ -15,6 +15,7 @@
 
 #include "core/result.hpp"
 #include "registry/table_plan.hpp"
+#include "telemetry/deadband.hpp"
 #include "telemetry/normalize.hpp"
 #include "topic/pattern.hpp"
 
@@ -36,6 +37,9 @@ struct Route {
   std::map<std::string, std::string> tags;                 // name -> template
   std::map<std::string, std::string> keymap;               // flat short key -> metric
   std::optional<Rollup> rollup;
+  // iot-pub's deadband for messages on this route (iot-registry(5), deadband):
+  // tried before the command line's --deadband rules.
+  std::vector<telemetry::DeadbandRule> deadband;
 
   bool is_catch_all() const { return pattern.text() == "#"; }
 };

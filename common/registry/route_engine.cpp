@@ -86,9 +86,10 @@ telemetry::NormalizeContext RouteMatch::context(std::string_view topic, bool kee
   return c;
 }
 
-Status RouteEngine::check_signature(simdjson::dom::element payload, const RouteMatch& match) const {
+Status RouteEngine::check_signature(simdjson::dom::element payload, const RouteMatch& match,
+                                    std::optional<std::string_view> exact_payload) const {
   if (!*match.key) return ok_status();
-  return registry::check_signature(payload, **match.key, defaults_.allow_unsigned);
+  return registry::check_signature(payload, **match.key, defaults_.allow_unsigned, exact_payload);
 }
 
 Result<RoutedMessages> RouteEngine::normalize(simdjson::dom::element payload, const RouteMatch& match,
@@ -112,8 +113,8 @@ Result<RoutedMessages> RouteEngine::normalize(simdjson::dom::element payload, co
 }
 
 Result<RoutedMessages> RouteEngine::read(simdjson::dom::element payload, const RouteMatch& match,
-                                         std::string_view topic) const {
-  if (auto s = check_signature(payload, match); !s) return s.error();
+                                         std::string_view topic, std::optional<std::string_view> exact_payload) const {
+  if (auto s = check_signature(payload, match, exact_payload); !s) return s.error();
   return normalize(payload, match, topic);
 }
 

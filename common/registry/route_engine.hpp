@@ -73,15 +73,18 @@ class RouteEngine {
   // Step 1. envelope_fields: the envelope's "fields" (an object, or any other
   // element: none), or none at all. Reason "no_route".
   Result<RouteMatch> route(std::string_view topic, const simdjson::dom::element* envelope_fields = nullptr) const;
-  // Step 2. Reason "bad_signature" (registry/signature_check.hpp).
-  Status check_signature(simdjson::dom::element payload, const RouteMatch& match) const;
+  // Step 2. Reason "bad_signature" (registry/signature_check.hpp); exact_payload
+  // as there (a payload with integers beyond 64 bits).
+  Status check_signature(simdjson::dom::element payload, const RouteMatch& match,
+                         std::optional<std::string_view> exact_payload = std::nullopt) const;
   // Step 3: the normalizer, then the route's tags over the captures and the
   // payload's fields (a name with no value is reason "schema", as for the
   // device and metric templates).
   Result<RoutedMessages> normalize(simdjson::dom::element payload, const RouteMatch& match, std::string_view topic,
                                    bool keep_readings = true) const;
   // Steps 2 and 3.
-  Result<RoutedMessages> read(simdjson::dom::element payload, const RouteMatch& match, std::string_view topic) const;
+  Result<RoutedMessages> read(simdjson::dom::element payload, const RouteMatch& match, std::string_view topic,
+                              std::optional<std::string_view> exact_payload = std::nullopt) const;
 
   // Each table's retention and rollups: the defaults, replaced table by
   // table by what the routes that name it declare (routes on one table add

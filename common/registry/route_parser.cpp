@@ -10,7 +10,7 @@ namespace iot::registry::detail {
 namespace {
 
 constexpr std::string_view route_keys[] = {"pattern",   "shape", "device", "metric", "table",       "key_file",
-                                           "retention", "tags",  "keymap", "rollup", "ordering_key"};
+                                           "retention", "tags",  "keymap", "rollup", "ordering_key", "deadband"};
 constexpr std::string_view rollup_keys[] = {"every", "aggregates", "retention"};
 
 struct Where {
@@ -175,6 +175,30 @@ Status parse_storage(const toml::table& t, Route& route, const Where& where, con
   return ok_status();
 }
 
+// deadband = "GLOB=abs:X" or a list of such strings (iot-registry(5)).
+Status parse_deadband(const toml::table& t, Route& route, const Where& where) {
+  const toml::node* node = t.get("deadband");
+  if (!node) return ok_status();
+  std::vector<std::string> specs;
+  if (auto s = node->value<std::string>(); node->is_string() && s) {
+    specs.push_back(*s);
+  } else if (const toml::array* a = node->as_array()) {
+    for (const toml::node& item : *a) {
+      auto text = item.value<std::string>();
+      if (!item.is_string() || !text) return where("deadband", "not a string or a list of strings");
+      specs.push_back(*text);
+    }
+  } else {
+    return where("deadband", "not a string or a list of strings");
+  }
+  for (const std::string& spec : specs) {
+    auto rule = telemetry::parse_deadband_rule(spec);
+    if (!rule) return where("deadband", rule.error().message);
+    route.deadband.push_back(std::move(*rule));
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Result<Route> parse_route(const toml::table& t, std::size_t index, const std::string& prefix,
@@ -202,6 +226,7 @@ Result<Route> parse_route(const toml::table& t, std::size_t index, const std::st
     if (metric.empty()) return where("keymap." + name, "empty metric name");
   route.keymap = std::move(*keymap);
   if (auto s = parse_storage(t, route, where, options); !s) return s.error();
+  if (auto s = parse_deadband(t, route, where); !s) return s.error();
   return route;
 }
 

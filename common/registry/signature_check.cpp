@@ -27,7 +27,8 @@ std::optional<std::string_view> signed_hmac(simdjson::dom::element payload) {
   return hmac;
 }
 
-Status check_signature(simdjson::dom::element payload, const std::string& key, bool allow_unsigned) {
+Status check_signature(simdjson::dom::element payload, const std::string& key, bool allow_unsigned,
+                       std::optional<std::string_view> exact_payload) {
   if (!signed_hmac(payload)) {
     if (!has_key(payload, "hmac")) {
       if (allow_unsigned) return ok_status();
@@ -35,7 +36,8 @@ Status check_signature(simdjson::dom::element payload, const std::string& key, b
     }
     return bad_signature("malformed: hmac is not a string or payload is missing");
   }
-  switch (sign::verify_signed(payload, key)) {
+  auto status = exact_payload ? sign::verify_signed(payload, key, *exact_payload) : sign::verify_signed(payload, key);
+  switch (status) {
     case sign::SignatureStatus::ok: return ok_status();
     case sign::SignatureStatus::bad_signature: return bad_signature("forged: HMAC does not match the payload");
     case sign::SignatureStatus::missing: return bad_signature("missing: the message carries no hmac");

@@ -21,6 +21,9 @@ std::optional<std::string_view> signed_hmac(simdjson::dom::element payload);
 // "hmac" passes only when allow_unsigned. Fails with reason "bad_signature"
 // and a detail that starts with what went wrong: "forged: ...",
 // "missing: ...", "malformed: ...".
-Status check_signature(simdjson::dom::element payload, const std::string& key, bool allow_unsigned);
+// exact_payload: the payload's text when it held integers beyond 64 bits
+// (stream::EnvelopeView::exact_payload); the signature is checked over it.
+Status check_signature(simdjson::dom::element payload, const std::string& key, bool allow_unsigned,
+                       std::optional<std::string_view> exact_payload = std::nullopt);
 
 }  // namespace iot::registry

@@ -1,5 +1,6 @@
 #include "replay/record_info.hpp"
 
+#include "codec/wide_integers.hpp"
 #include "core/time_text.hpp"
 
 namespace iot::replay {
@@ -79,7 +80,16 @@ RecordInfo RecordInspector::inspect(std::string_view line) {
   RecordInfo info;
   element doc;
   simdjson::dom::object root;
-  if (parser_.parse(line).get(doc) != simdjson::SUCCESS || doc.get(root) != simdjson::SUCCESS) return info;
+  auto err = parser_.parse(line).get(doc);
+  if (err == simdjson::NUMBER_ERROR) {
+    // Integers beyond 64 bits (iot-stream(5), NUMBERS): read through the
+    // fallback; the line itself is still played byte for byte.
+    auto wide = codec::rewrite_wide_integers(line);
+    if (!wide) return info;
+    wide_text_ = std::move(wide->for_simdjson);
+    err = parser_.parse(wide_text_).get(doc);
+  }
+  if (err != simdjson::SUCCESS || doc.get(root) != simdjson::SUCCESS) return info;
   info.parsed = true;
   std::string_view topic;
   std::optional<element> payload = doc;

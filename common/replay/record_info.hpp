@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace iot::replay {
@@ -25,6 +26,7 @@ class RecordInspector {
 
  private:
   simdjson::dom::parser parser_;
+  std::string wide_text_;  // the last line with integers beyond 64 bits, rewritten for simdjson
 };
 
 // The payload's own time in ns (see above), if it has one.

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "codec/base64.hpp"
+#include "codec/wide_integers.hpp"
 #include "sign/canonical_json.hpp"
 #include "sign/canonical_writer.hpp"
 
@@ -122,6 +123,24 @@ SignatureStatus verify_signed(simdjson::dom::element message, std::string_view k
   if (!decode_digest(hmac_text, claimed)) return SignatureStatus::malformed;
   thread_local std::string scratch;  // reused: a warm call neither allocates nor fills
   auto canonical = canonical_json_into(scratch, payload);
+  if (!canonical) return SignatureStatus::malformed;
+  Digest ours = hmac_sha256(key, *canonical);
+  return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
+                                                                       : SignatureStatus::bad_signature;
+}
+
+SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key, std::string_view exact_message) {
+  simdjson::dom::object object;
+  if (message.get(object) != simdjson::SUCCESS) return SignatureStatus::malformed;
+  simdjson::dom::element hmac_value;
+  if (object["hmac"].get(hmac_value) != simdjson::SUCCESS) return SignatureStatus::missing;
+  std::string_view hmac_text;
+  if (hmac_value.get(hmac_text) != simdjson::SUCCESS) return SignatureStatus::malformed;
+  Digest claimed{};
+  if (!decode_digest(hmac_text, claimed)) return SignatureStatus::malformed;
+  auto payload_text = codec::member_text(exact_message, "payload");
+  if (!payload_text) return SignatureStatus::malformed;
+  auto canonical = canonical_json(*payload_text);  // keeps every digit of every integer
   if (!canonical) return SignatureStatus::malformed;
   Digest ours = hmac_sha256(key, *canonical);
   return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok

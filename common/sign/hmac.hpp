@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,10 @@ enum class SignatureStatus { ok, bad_signature, missing, malformed };
 // canonical JSON of payload. missing: no "hmac"; malformed: hmac not base64 of
 // 32 bytes, or payload not canonicalizable.
 SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key);
+// The same when the message held integers beyond 64 bits (iot-stream(5),
+// NUMBERS): the DOM has their nearest doubles, so the canonical JSON is made
+// from exact_message, the message's text with every digit as written.
+SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key, std::string_view exact_message);
 
 // Builds the signed line {"hmac":"...","payload":<payload_json as given>}
 // from one-line payload JSON text.

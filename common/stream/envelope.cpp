@@ -56,10 +56,41 @@ Result<EnvelopeView> EnvelopeParser::parse(std::string_view line) {
     if (auto err = parser_.allocate(std::max<std::size_t>(line.size(), 4096), max_depth_)) return from_simdjson(err);
   }
   simdjson::dom::element doc;
-  if (auto err = parser_.parse(buffer_.data(), line.size(), false).get(doc)) return from_simdjson(err);
+  auto err = parser_.parse(buffer_.data(), line.size(), false).get(doc);
+  if (err == simdjson::NUMBER_ERROR) return parse_wide(line);
+  if (err) return from_simdjson(err);
   simdjson::dom::object root;
   if (doc.get(root)) return make_error(ErrorKind::bad_input, "bad_json", "not a JSON object");
   return read_envelope(doc, root);
+}
+
+// The slow path, taken only after simdjson's number error: integers beyond
+// 64 bits become their nearest double for the DOM, and the view keeps the
+// payload's exact text beside it.
+Result<EnvelopeView> EnvelopeParser::parse_wide(std::string_view line) {
+  auto wide = codec::rewrite_wide_integers(line);
+  if (!wide) return wide.error();
+  wide_ = std::move(*wide);
+  // Into the padded buffer (the rewritten text may be longer than the line).
+  const std::string& text = wide_.for_simdjson;
+  if (text.size() > max_line_) return make_error(ErrorKind::too_large, "too_large", "line over the size limit");
+  const std::size_t need = text.size() + simdjson::SIMDJSON_PADDING;
+  if (buffer_.size() < need) buffer_.resize(need);
+  std::memcpy(buffer_.data(), text.data(), text.size());
+  std::memset(buffer_.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+  if (parser_.capacity() < text.size()) {
+    if (auto err = parser_.allocate(text.size(), max_depth_)) return from_simdjson(err);
+  }
+  simdjson::dom::element doc;
+  if (auto err = parser_.parse(buffer_.data(), text.size(), false).get(doc)) return from_simdjson(err);
+  simdjson::dom::object root;
+  if (doc.get(root)) return make_error(ErrorKind::bad_input, "bad_json", "not a JSON object");
+  auto view = read_envelope(doc, root);
+  if (!view) return view;
+  view->wide_integers = &wide_.integers;
+  if (view->bare) view->exact_payload = wide_.exact;
+  else if (view->has_payload) view->exact_payload = codec::member_text(wide_.exact, "payload");
+  return view;
 }
 
 // One pass over the members: known fields are checked and kept; the line is

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/wide_integers.hpp"
 #include "core/limits.hpp"
 #include "core/result.hpp"
 
@@ -35,6 +36,13 @@ struct EnvelopeView {
   simdjson::dom::element fields;              // object or null-typed default
   simdjson::dom::element props;
   simdjson::dom::object root;                 // the whole line, for fields we do not know
+  // Integers beyond 64 bits (iot-stream(5), NUMBERS): empty on the fast path.
+  // When not, the DOM holds each as its nearest double and exact_payload is
+  // the payload's text with every digit as written (minified), for canonical
+  // JSON and for passing the payload on unchanged.
+  const std::vector<codec::WideInteger>* wide_integers = nullptr;
+  std::optional<std::string_view> exact_payload;
+  bool has_wide_integers() const { return wide_integers && !wide_integers->empty(); }
 };
 
 // The five wire encodings of "enc".
@@ -45,6 +53,9 @@ class EnvelopeParser {
   // Lines over max_line bytes or nested deeper than max_depth are "too_large".
   explicit EnvelopeParser(std::size_t max_line = limits::max_line_bytes,
                           std::size_t max_depth = limits::max_json_depth);
+  // Integers beyond 64 bits are accepted: simdjson refuses them with a number
+  // error, and only then the line is read again through
+  // codec::rewrite_wide_integers (the view says so: wide_integers).
   // Fails with reason "bad_json" (not JSON, not UTF-8, or not an object),
   // "schema" (a known envelope field of the wrong type or repeated, both
   // payload forms, payload_b64 not canonical padded base64, enc not one of
@@ -53,6 +64,7 @@ class EnvelopeParser {
 
  private:
   Result<EnvelopeView> read_envelope(simdjson::dom::element doc, simdjson::dom::object root);
+  Result<EnvelopeView> parse_wide(std::string_view line);
 
   std::size_t max_line_;
   std::size_t max_depth_;
@@ -60,6 +72,7 @@ class EnvelopeParser {
   std::vector<char> buffer_;  // the line plus simdjson's padding, reused
   simdjson::dom::parser null_parser_;
   simdjson::dom::element null_;  // the default of fields/props
+  codec::WideIntegerText wide_;  // the last line that needed the fallback (views point into it)
 };
 
 // What a tool writes: rendered by render_envelope into one line (no newline).

@@ -52,6 +52,13 @@ Status RejectSink::reject(std::string_view reason, std::string_view detail, std:
   return writer_->write_line(render_reject(reason, detail, source, line));
 }
 
+Status RejectSink::note(std::string_view reason, std::string_view detail, std::string_view source,
+                        std::string_view line) {
+  log::warn_repeated(fmt::format("note ({})", reason), "note on {} ({}): {}", source, reason, detail);
+  if (!writer_) return ok_status();
+  return writer_->write_line(render_reject(reason, detail, source, line));
+}
+
 Status RejectSink::flush() { return writer_ ? writer_->flush() : ok_status(); }
 
 }  // namespace iot::stream

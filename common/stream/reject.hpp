@@ -31,6 +31,10 @@ class RejectSink {
   static Result<std::unique_ptr<RejectSink>> open(const std::string& path);
   Status reject(std::string_view reason, std::string_view detail, std::string_view source,
                 std::string_view line);
+  // A record for a line that was kept, not refused (reason "precision": a
+  // value changed on its way into the sink): written like a reject, logged
+  // as a note, not counted.
+  Status note(std::string_view reason, std::string_view detail, std::string_view source, std::string_view line);
   std::uint64_t count() const { return count_; }
   Status flush();
 

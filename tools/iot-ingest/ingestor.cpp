@@ -53,6 +53,23 @@ void Ingestor::reject(std::string_view reason, std::string_view detail, const st
   if (auto st = out_.dlq->reject(reason, detail, source, line); !st) log::error("DLQ: {}", st.error().message);
 }
 
+// Integers beyond 64 bits go into double columns as their nearest double
+// (iot-stream(5), NUMBERS); when that changed the value, the line is still
+// stored and the DLQ gets a note with reason "precision" saying what became
+// what (counted apart from the rejects).
+void Ingestor::note_precision(const std::vector<codec::WideInteger>& integers, std::string_view line,
+                              const std::string& source) {
+  std::string detail;
+  for (const auto& w : integers) {
+    if (codec::is_exact_double(w)) continue;
+    detail += detail.empty() ? "stored as the nearest double: " : ", ";
+    detail += fmt::format("{} -> {} (exactly {:.0f})", w.digits, w.value, w.value);
+  }
+  if (detail.empty()) return;
+  ++stats_.precision_notes;
+  if (auto st = out_.dlq->note("precision", detail, source, line); !st) log::error("DLQ: {}", st.error().message);
+}
+
 void Ingestor::accept(std::string_view line, bool too_long, const std::string& source) {
   ++stats_.lines;
   if (too_long) return reject("too_large", "line over the length limit", source, "");
@@ -72,6 +89,7 @@ void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view 
     if (!name) return reject("schema", "--to-stream name: " + name.error().message, source, line);
     stream = std::move(*name);
   }
+  if (env.has_wide_integers()) note_precision(*env.wide_integers, line, source);
   if (rows->waveform) {
     batch_.waveforms.push_back(std::move(*rows->waveform));
     ++stats_.waveforms;

@@ -64,6 +64,7 @@ class Ingestor {
  private:
   void reject(std::string_view reason, std::string_view detail, const std::string& source, std::string_view line);
   void accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source);
+  void note_precision(const std::vector<codec::WideInteger>& integers, std::string_view line, const std::string& source);
   void add_messages(std::vector<BuiltMessage> messages);
   // A batch handed to the database thread, with what settles it afterwards.
   struct InFlight {

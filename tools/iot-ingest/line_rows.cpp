@@ -17,7 +17,7 @@ Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::Rout
     out.match = std::move(*match);
     return out;
   }
-  auto read = routes.read(env.payload, *match, topic);
+  auto read = routes.read(env.payload, *match, topic, env.exact_payload);
   if (!read) return read.error();
   auto built = build_messages(read->messages, *match, read->tags, enrichment);
   if (!built) return built.error();

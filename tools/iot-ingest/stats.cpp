@@ -23,6 +23,8 @@ std::string summary_text(const Stats& s, double seconds) {
                         s.devices_reloads, s.devices_failed_reloads);
   if (s.evicted_devices)
     text += fmt::format(", {} devices evicted past --max-devices ({} tracked)", s.evicted_devices, s.tracked_devices);
+  if (s.precision_notes)
+    text += fmt::format(", {} lines with integers rounded to a double (precision notes in the DLQ)", s.precision_notes);
   return text;
 }
 
@@ -48,6 +50,7 @@ void fill_metrics(const Stats& s, cli::Metrics& m) {
     m.set("devices_reloads_total", d(s.devices_reloads), "Device table reloads");
     m.set("devices_failed_reloads_total", d(s.devices_failed_reloads), "Device table reloads that failed");
   }
+  m.set("precision_total", d(s.precision_notes), "Lines stored with an integer beyond 64 bits rounded to a double");
   m.set("latency_seconds_sum", s.latency_sum_s, "End-to-end latency, message ts to commit, sum");
   m.set("latency_seconds_count", d(s.latency_count), "Messages with a measured latency");
   m.set("latency_seconds_max", s.latency_max_s, "Largest end-to-end latency");

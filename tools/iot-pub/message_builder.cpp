@@ -6,6 +6,7 @@
 #include "core/limits.hpp"
 #include "mqtt/properties.hpp"
 #include "sign/hmac.hpp"
+#include "iot-pub/deadband_payload.hpp"
 #include "iot-pub/props_json.hpp"
 
 namespace iot::pub {
@@ -55,7 +56,27 @@ std::string_view content_type_for(codec::Encoding enc) {
 }
 
 MessageBuilder::MessageBuilder(BuildSettings settings, SeqSource next_seq)
-    : settings_(std::move(settings)), next_seq_(std::move(next_seq)) {}
+    : settings_(std::move(settings)), next_seq_(std::move(next_seq)) {
+  if (!settings_.deadband.empty()) filter_.emplace(settings_.deadband, settings_.heartbeat_ns);
+  for (const DeadbandRoute& route : settings_.deadband_routes) {
+    std::vector<telemetry::DeadbandRule> rules = route.rules;
+    rules.insert(rules.end(), settings_.deadband.begin(), settings_.deadband.end());
+    auto& f = route_filters_.emplace_back();
+    if (!rules.empty()) f.emplace(std::move(rules), settings_.heartbeat_ns);
+  }
+}
+
+telemetry::DeadbandFilter* MessageBuilder::filter_for(std::string_view topic) {
+  for (std::size_t i = 0; i < settings_.deadband_routes.size(); ++i)
+    if (settings_.deadband_routes[i].pattern.match(topic)) return route_filters_[i] ? &*route_filters_[i] : nullptr;
+  return filter_ ? &*filter_ : nullptr;
+}
+
+std::uint64_t MessageBuilder::suppressed_readings() const {
+  std::uint64_t n = filter_ ? filter_->suppressed() : 0;
+  for (const auto& f : route_filters_) n += f ? f->suppressed() : 0;
+  return n;
+}
 
 Result<std::string> MessageBuilder::topic_for(const stream::EnvelopeView& view, simdjson::dom::element payload) {
   std::string topic;
@@ -74,7 +95,7 @@ Result<std::string> MessageBuilder::topic_for(const stream::EnvelopeView& view, 
   } else {
     return reject("topic", "a bare payload needs a topic template (-t)");
   }
-  return rewritten(std::move(topic));
+  return topic;
 }
 
 Result<std::string> MessageBuilder::rewritten(std::string topic) const {
@@ -102,7 +123,8 @@ Result<spool::OutboxEntry> MessageBuilder::build_raw(std::string_view bytes) {
 }
 
 // Inserts the missing stamp members at the front of the payload object.
-Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std::string json) {
+Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std::string json, bool full,
+                                            bool new_ids) {
   std::string add;
   auto member = [&add](std::string_view key, const std::string& value) {
     add += '"';
@@ -112,15 +134,16 @@ Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std:
     add += ',';
   };
   std::int64_t ns = now_ns();
-  if (!has_key(payload, "schema_version")) member("schema_version", "\"2.1\"");
-  if (!has_key(payload, "msg_id")) member("msg_id", '"' + ulids_.next() + '"');
-  if (!has_key(payload, "seq")) {
+  if (full && !has_key(payload, "schema_version")) member("schema_version", "\"2.1\"");
+  if (new_ids || !has_key(payload, "msg_id")) member("msg_id", '"' + ulids_.next() + '"');
+  if (new_ids || !has_key(payload, "seq")) {
     auto device = field_text(payload, "device_id");
     auto seq = next_seq_(device ? *device : std::string());
     if (!seq) return seq.error();
     member("seq", std::to_string(*seq));
   }
-  if (settings_.key) {  // signed shape: seconds and nanoseconds inside the payload
+  if (!full) {
+  } else if (settings_.key) {  // signed shape: seconds and nanoseconds inside the payload
     // Both or neither: "ts_ns" beside a payload's own "ts" (Unix ms in the
     // nested and flat shapes) would make every reader take that ts as seconds.
     if (!has_key(payload, "ts") && !has_key(payload, "ts_ns")) {
@@ -135,7 +158,7 @@ Result<std::string> MessageBuilder::stamped(simdjson::dom::element payload, std:
   return "{" + add + json.substr(1);
 }
 
-Result<spool::OutboxEntry> MessageBuilder::build(std::string_view line) {
+Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view line) {
   auto parsed = parser_.parse(line);
   if (!parsed) return parsed.error();
   const stream::EnvelopeView& view = *parsed;
@@ -143,9 +166,13 @@ Result<spool::OutboxEntry> MessageBuilder::build(std::string_view line) {
   e.qos = settings_.qos;
   e.retain = settings_.retain;
   simdjson::dom::element payload = view.payload;
-  auto topic = topic_for(view, payload);
+  bool own_ids = false;  // --deadband filtered it: msg_id and seq are iot-pub's
+  auto topic = topic_for(view, payload);  // as the device sent it: routes match this
   if (!topic) return topic.error();
-  e.topic = std::move(*topic);
+  telemetry::DeadbandFilter* filter = filter_for(*topic);
+  auto final_topic = rewritten(std::move(*topic));
+  if (!final_topic) return final_topic.error();
+  e.topic = std::move(*final_topic);
 
   mqtt::Properties props;
   if (!view.bare && view.props.is_object()) {
@@ -164,13 +191,30 @@ Result<spool::OutboxEntry> MessageBuilder::build(std::string_view line) {
       auto asked = codec::parse_encoding(*view.enc);
       if (asked && *asked != codec::Encoding::binary) enc = *asked;
     }
-    std::string json = simdjson::minify(payload);
+    std::string json;
+    // --deadband comes before stamping: the ids are assigned to what is sent
+    // (a payload in a shape the filter does not read keeps its own).
+    if (view.has_wide_integers() && view.exact_payload) {
+      // Integers beyond 64 bits: the payload goes on with its digits as
+      // written (the DOM only has their nearest doubles), not filtered.
+      json = std::string(*view.exact_payload);
+    } else if (filter) {
+      auto outcome = apply_deadband(payload, *filter, !settings_.keep_seq, now_ns());
+      if (outcome.all_suppressed() && !settings_.keep_seq) {
+        ++suppressed_messages_;
+        return std::optional<spool::OutboxEntry>{};
+      }
+      own_ids = outcome.filtered && !settings_.keep_seq;
+      json = std::move(outcome.json);
+    } else {
+      json = simdjson::minify(payload);
+    }
     if (payload.is_object()) {
       if (is_alert(payload)) e.priority = 1;
       std::string_view id;
-      if (!payload.at_key("msg_id").get(id)) e.msg_id = std::string(id);
-      if (settings_.stamp) {
-        auto s = stamped(payload, std::move(json));
+      if (!own_ids && !payload.at_key("msg_id").get(id)) e.msg_id = std::string(id);
+      if (settings_.stamp || own_ids) {
+        auto s = stamped(payload, std::move(json), settings_.stamp, own_ids);
         if (!s) return s.error();
         json = std::move(*s);
       }
@@ -187,12 +231,12 @@ Result<spool::OutboxEntry> MessageBuilder::build(std::string_view line) {
   }
   if (e.payload.size() > limits::max_payload_bytes) return reject("too_large", "payload over the size limit");
   if (settings_.v5) e.props_json = mqtt::properties_json(props);
-  if (settings_.stamp && e.msg_id.empty() && e.payload.size()) {
+  if ((settings_.stamp || own_ids) && e.msg_id.empty() && e.payload.size()) {
     // the stamped msg_id, for logs: it is in the JSON we just built
     auto pos = e.payload.find("\"msg_id\":\"");
     if (pos != std::string::npos && e.payload.size() > pos + 36) e.msg_id = e.payload.substr(pos + 10, 26);
   }
-  return e;
+  return std::optional<spool::OutboxEntry>{std::move(e)};
 }
 
 }  // namespace iot::pub

@@ -1,7 +1,7 @@
 // One input line -> one outbox entry: parses an envelope or a bare payload,
 // builds the topic (envelope topic, else the -t template filled from the
 // payload's fields, refusing values that would inject '/', '+', '#'),
-// stamps (--stamp), signs (--key-file), encodes (--encode) and sets the v5
+// filters readings (--deadband), stamps (--stamp), signs (--key-file), encodes (--encode) and sets the v5
 // content type to match. Pure apart from the clock and the seq source.
 #pragma once
 
@@ -11,16 +11,26 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "codec/payload.hpp"
 #include "core/result.hpp"
 #include "spool/outbox.hpp"
 #include "stream/envelope.hpp"
+#include "telemetry/deadband.hpp"
 #include "topic/pattern.hpp"
 #include "topic/rewrite.hpp"
 #include "ulid/ulid.hpp"
 
 namespace iot::pub {
+
+// A registry route's deadband (iot-registry(5), deadband): messages whose
+// topic (before --topic-rewrite) matches the pattern use these rules, then
+// the command line's.
+struct DeadbandRoute {
+  topic::TopicPattern pattern;
+  std::vector<telemetry::DeadbandRule> rules;
+};
 
 struct BuildSettings {
   std::optional<topic::TopicTemplate> topic_template;
@@ -28,6 +38,12 @@ struct BuildSettings {
   std::optional<codec::Encoding> encode;  // nullopt: the envelope's enc, else json
   std::optional<std::string> key;         // HMAC key: sign
   bool stamp = false;
+  // --deadband rules (empty: no filter) and --heartbeat (0: none). With rules,
+  // msg_id and seq are assigned after the filter unless keep_seq.
+  std::vector<telemetry::DeadbandRule> deadband;
+  std::vector<DeadbandRoute> deadband_routes;  // --registry: the first route that matches wins
+  std::int64_t heartbeat_ns = 0;
+  bool keep_seq = false;
   int qos = 1;
   bool retain = false;
   bool v5 = true;  // content type property only under MQTT 5
@@ -42,7 +58,11 @@ class MessageBuilder {
   using SeqSource = std::function<Result<std::int64_t>(std::string_view device_id)>;
   MessageBuilder(BuildSettings settings, SeqSource next_seq);
   // Errors carry the reject reason: bad_json, schema, topic, too_large, encode, sign.
-  Result<spool::OutboxEntry> build(std::string_view line);
+  // Nothing (and no error) when --deadband suppressed every reading of the message.
+  Result<std::optional<spool::OutboxEntry>> build(std::string_view line);
+  // Readings left out by --deadband, and messages not sent because of it.
+  std::uint64_t suppressed_readings() const;
+  std::uint64_t suppressed_messages() const { return suppressed_messages_; }
   // A raw payload (--raw, -f, -s, -l): its bytes as they are, to the fixed
   // -t topic; no stamp, signature, encoding or content type.
   Result<spool::OutboxEntry> build_raw(std::string_view bytes);
@@ -50,12 +70,21 @@ class MessageBuilder {
  private:
   Result<std::string> topic_for(const stream::EnvelopeView& view, simdjson::dom::element payload);
   Result<std::string> rewritten(std::string topic) const;
-  Result<std::string> stamped(simdjson::dom::element payload, std::string json);
+  // full: every stamp member (--stamp), else msg_id and seq only; new_ids:
+  // msg_id and seq even when the payload had them (--deadband took them out).
+  Result<std::string> stamped(simdjson::dom::element payload, std::string json, bool full, bool new_ids);
 
   BuildSettings settings_;
   SeqSource next_seq_;
   stream::EnvelopeParser parser_;
   ulid::Generator ulids_;
+  // The filter for a topic: its route's, else the command line's; null: none.
+  telemetry::DeadbandFilter* filter_for(std::string_view topic);
+  // One per route (rules: the route's, then the command line's), and the
+  // command line's own; each keeps its own state.
+  std::vector<std::optional<telemetry::DeadbandFilter>> route_filters_;
+  std::optional<telemetry::DeadbandFilter> filter_;
+  std::uint64_t suppressed_messages_ = 0;
 };
 
 }  // namespace iot::pub

@@ -1,5 +1,7 @@
 #include "iot-pub/options.hpp"
 
+#include "telemetry/deadband.hpp"
+
 namespace iot::pub {
 
 void define_options(CLI::App& app, PubOptions& o) {
@@ -36,6 +38,28 @@ void define_options(CLI::App& app, PubOptions& o) {
   app.add_flag("--stamp", o.stamp, "Fill schema_version, msg_id (ULID), per-device seq and ts where missing")
       ->group(msg);
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(msg);
+  const char* filter = "Deadband";
+  app.add_option("--deadband", o.deadband,
+                     "Send a reading only when it moved past the band around the last value sent for its device "
+                     "and metric: GLOB=abs:X or GLOB=pct:P, 'temp_*=abs:0.2'; repeatable, the first match wins")
+          ->type_name("SPEC")
+          ->check(CLI::Validator(
+              [](std::string& text) {
+                auto rule = telemetry::parse_deadband_rule(text);
+                return rule ? std::string() : rule.error().message;
+              },
+              "SPEC"))
+          ->group(filter);
+  app.add_option("--registry", o.registry,
+                 "Registry (iot-registry(5)) whose routes' deadband keys apply to messages on their topics")
+      ->check(CLI::ExistingFile)->group(filter);
+  cli::add_duration(app, "--heartbeat", o.heartbeat,
+                    "With a deadband: send a reading at least this often even when unchanged (0: never)")
+      ->group(filter);
+  app.add_flag("--keep-seq", o.keep_seq,
+               "With a deadband: keep the device's msg_id and seq; a message with every reading inside the band "
+               "goes with an empty d")
+      ->group(filter);
   const char* del = "Delivery";
   app.add_option("--outbox", o.outbox, "Durable outbox (SQLite): commit before sending, resend after a crash")
       ->group(del);

@@ -28,6 +28,10 @@ struct PubOptions {
   std::string encode;                 // --encode: empty keeps the envelope's enc, else json
   std::string key_file;               // --key-file: sign (signed shape)
   bool stamp = false;
+  std::vector<std::string> deadband;  // --deadband GLOB=abs:X | GLOB=pct:P, repeatable (checked when parsed)
+  cli::Duration heartbeat{"0s"};      // --heartbeat: a reading goes at least this often (0: no heartbeat)
+  std::string registry;               // --registry FILE: routes' deadband keys
+  bool keep_seq = false;              // --keep-seq: the device's msg_id and seq stay; all-suppressed -> empty d
   bool retain = false;
   std::string outbox;                 // --outbox FILE
   std::uint64_t outbox_max = 0;       // --outbox-max N (0: no cap)

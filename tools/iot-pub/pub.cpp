@@ -8,6 +8,8 @@
 #include "iot-pub/options.hpp"
 #include "iot-pub/publisher.hpp"
 #include "iot-pub/session_setup.hpp"
+#include "registry/registry.hpp"
+#include "telemetry/deadband.hpp"
 
 namespace iot::pub {
 namespace {
@@ -20,8 +22,9 @@ Result<InputKind> input_kind(const PubOptions& o) {
   if ((whole || o.stdin_lines) && (!o.messages.empty() || !o.inputs.empty()))
     return usage("-f, -s and -l are the message source: give them without -m or input files");
   if (!whole && !o.stdin_lines && !o.raw) return InputKind::ndjson;
-  if (!o.stamp && o.key_file.empty() && o.encode.empty()) return whole ? InputKind::whole : InputKind::raw_lines;
-  return usage("--stamp, --key-file and --encode work on JSON payloads, not with --raw, -f, -s or -l");
+  if (!o.stamp && o.key_file.empty() && o.encode.empty() && o.deadband.empty() && o.registry.empty())
+    return whole ? InputKind::whole : InputKind::raw_lines;
+  return usage("--stamp, --key-file, --encode, --deadband and --registry work on JSON payloads, not with --raw, -f, -s or -l");
 }
 
 std::vector<std::string> input_paths(const PubOptions& o) {
@@ -49,6 +52,20 @@ Result<BuildSettings> build_settings(const PubOptions& o, InputKind kind) {
     s.key = std::move(*key);
   }
   s.stamp = o.stamp;
+  for (const auto& spec : o.deadband) s.deadband.push_back(*telemetry::parse_deadband_rule(spec));  // checked when parsed
+  s.heartbeat_ns = o.heartbeat.value.count();
+  s.keep_seq = o.keep_seq;
+  bool any_deadband = !s.deadband.empty();
+  if (!o.registry.empty()) {
+    auto registry = registry::Registry::load(o.registry);
+    if (!registry) return registry.error();
+    for (const auto& route : registry->routes()) {
+      s.deadband_routes.push_back({route.pattern, route.deadband});
+      any_deadband = any_deadband || !route.deadband.empty();
+    }
+  }
+  if (!any_deadband && (o.keep_seq || o.heartbeat.value.count() > 0))
+    return usage("--heartbeat and --keep-seq need a deadband (--deadband, or a deadband key in --registry)");
   s.qos = o.broker.qos;
   s.retain = o.retain;
   s.v5 = o.broker.protocol == 5;
@@ -69,9 +86,13 @@ Result<std::unique_ptr<spool::Outbox>> open_outbox(const PubOptions& o) {
   return spool::Outbox::open(o.outbox, opts);
 }
 
-void print_summary(const PublisherCounters& c, const spool::Outbox& outbox, const std::string& metrics_file) {
+void print_summary(const PublisherCounters& c, const MessageBuilder& builder, const spool::Outbox& outbox,
+                   const std::string& metrics_file, bool deadband) {
   log::info("published {}, acknowledged {}, retried {}, rejected {}, dropped {}, in outbox {}", c.published,
             c.acknowledged, c.retried, c.rejected, c.dropped, outbox.pending());
+  if (deadband)
+    log::info("deadband: suppressed {} reading(s); {} message(s) had nothing left to send",
+              builder.suppressed_readings(), builder.suppressed_messages());
   if (metrics_file.empty()) return;
   cli::Metrics m("iot_pub");
   m.set("lines_read_total", double(c.read));
@@ -81,6 +102,8 @@ void print_summary(const PublisherCounters& c, const spool::Outbox& outbox, cons
   m.set("rejected_total", double(c.rejected));
   m.set("dropped_total", double(c.dropped));
   m.set("outbox_pending", double(outbox.pending()));
+  m.set("suppressed_total", double(builder.suppressed_readings()));
+  m.set("suppressed_messages_total", double(builder.suppressed_messages()));
   if (auto st = m.write_file(metrics_file); !st) log::warn("{}", st.error().message);
 }
 
@@ -128,7 +151,7 @@ int publish(const PubOptions& o) {
     code = exit_code::problems;
   }
   (void)rejects->flush();
-  print_summary(publisher.counters(), box, o.log.metrics_file);
+  print_summary(publisher.counters(), builder, box, o.log.metrics_file, !o.deadband.empty() || !o.registry.empty());
   if (!input->reader_done()) (void)input.release();  // blocked in read(2): left to the process exit
   return code;
 }

@@ -89,14 +89,22 @@ Status Publisher::read_input(InputQueue& input) {
       (void)rejects_.reject("too_large", "line over the length limit", line.source, "");
       continue;
     }
-    auto entry = line.raw ? builder_.build_raw(line.text) : builder_.build(line.text);
+    Result<std::optional<spool::OutboxEntry>> entry = std::optional<spool::OutboxEntry>{};
+    if (!line.raw) {
+      entry = builder_.build(line.text);
+    } else if (auto raw = builder_.build_raw(line.text)) {
+      entry = std::optional<spool::OutboxEntry>{std::move(*raw)};
+    } else {
+      entry = raw.error();
+    }
     if (!entry) {
       ++counters_.rejected;
       (void)rejects_.reject(entry.error().reason, entry.error().message, line.source, line.text);
       continue;
     }
+    if (!*entry) continue;  // --deadband: nothing new in it
     std::uint64_t dropped_before = outbox_.dropped();
-    auto added = outbox_.add(*entry);
+    auto added = outbox_.add(**entry);
     if (!added) return added.error();
     if (outbox_.dropped() > dropped_before) {
       counters_.dropped += outbox_.dropped() - dropped_before;

@@ -116,9 +116,11 @@ Verdict LineChecker::check_alarm(simdjson::dom::element payload) {
   return v;
 }
 
-Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned) {
+Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned,
+                          std::optional<std::string_view> exact_payload) {
   if (!key) return {};
-  if (auto st = registry::check_signature(payload, *key, allow_unsigned); !st) return verdict_of(st.error());
+  if (auto st = registry::check_signature(payload, *key, allow_unsigned, exact_payload); !st)
+    return verdict_of(st.error());
   return {};
 }
 
@@ -188,7 +190,7 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   if (match->route->key) signature = nullptr;
   Verdict v = signature ? *signature : Verdict{};
   if (!signature) {
-    if (auto st = routes_.check_signature(payload, *match); !st) v = verdict_of(st.error());
+    if (auto st = routes_.check_signature(payload, *match, envelope.exact_payload); !st) v = verdict_of(st.error());
   }
   // The checks read headers only: nested readings are checked, not kept
   // (unless the rules want them).

@@ -54,7 +54,9 @@ struct Verdict {
 // the signed shape must verify; one without an HMAC is bad unless
 // allow_unsigned. Without a key, every payload passes. Safe to run on
 // another thread than the LineChecker (see pipeline.hpp).
-Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned);
+// exact_payload: the payload's text when it held integers beyond 64 bits (stream::EnvelopeView).
+Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned,
+                          std::optional<std::string_view> exact_payload = std::nullopt);
 
 class LineChecker {
  public:

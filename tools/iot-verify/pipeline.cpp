@@ -91,7 +91,7 @@ void add_line(Batch& b, const stream::Line& line, stream::EnvelopeParser& parser
   if (!line.too_long) {
     auto envelope = parser.parse(line.text);
     if (envelope && envelope->has_payload) {
-      item.signature = signature_verdict(envelope->payload, plan.key, plan.allow_unsigned);
+      item.signature = signature_verdict(envelope->payload, plan.key, plan.allow_unsigned, envelope->exact_payload);
       item.has_signature = true;
     }
   }

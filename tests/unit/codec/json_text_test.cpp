@@ -69,3 +69,11 @@ TEST(AppendJsonString, RefusesInvalidUtf8) {
 
 }  // namespace
 }  // namespace iot::codec
+
+TEST(MinifyJson, KeepsIntegersBeyond64BitsDigitForDigit) {
+  auto m = iot::codec::minify_json("{ \"a\" : 18446744073709551616 , \"b\": [ -1000000000000000000000000000000 ] }");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(*m, R"({"a":18446744073709551616,"b":[-1000000000000000000000000000000]})");
+  EXPECT_FALSE(iot::codec::minify_json(R"({"a":18446744073709551616,})").ok());  // still bad JSON
+  EXPECT_FALSE(iot::codec::minify_json(R"({"a":1e400})").ok());                  // a double out of range
+}

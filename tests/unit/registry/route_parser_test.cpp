@@ -238,3 +238,34 @@ TEST_F(RouteParserKeys, UnreadableOrEmptyKeysNameTheRouteAndKey) {
 
 }  // namespace
 }  // namespace iot::registry::detail
+
+namespace iot::registry::detail {
+namespace {
+
+// deadband (iot-registry(5)): one spec or a list, read as iot-pub's --deadband.
+TEST(RouteParser, Deadband) {
+  auto one = parse(p + "deadband = \"temp_*=abs:0.2\"\n");
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  ASSERT_EQ(one->deadband.size(), 1u);
+  EXPECT_EQ(one->deadband[0].metric_glob, "temp_*");
+  EXPECT_EQ(one->deadband[0].kind, telemetry::DeadbandRule::Kind::absolute);
+  EXPECT_DOUBLE_EQ(one->deadband[0].threshold, 0.2);
+  auto list = parse(p + "deadband = [\"temp_*=abs:0.2\", \"*=pct:1\"]\n");
+  ASSERT_TRUE(list.ok()) << list.error().message;
+  ASSERT_EQ(list->deadband.size(), 2u);
+  EXPECT_EQ(list->deadband[1].kind, telemetry::DeadbandRule::Kind::percent);
+  auto none = parse(p);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->deadband.empty());
+  const std::string w = "fleet.toml: route 3: deadband: ";
+  for (auto [body, error] : {std::pair<std::string, std::string>{"deadband = 1\n", w + "not a string or a list of strings"},
+                             {"deadband = [\"*=abs:1\", 2]\n", w + "not a string or a list of strings"},
+                             {"deadband = \"*=rel:1\"\n", w + "deadband '*=rel:1': the band is abs: or pct:"}}) {
+    auto r = parse(p + body);
+    ASSERT_FALSE(r.ok()) << body;
+    EXPECT_EQ(r.error().message.substr(0, error.size()), error) << r.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace iot::registry::detail

@@ -159,3 +159,26 @@ TEST(HmacSha256, LongKeysAndKeyChangesBetweenCalls) {
 
 }  // namespace
 }  // namespace iot::sign
+
+// A message with integers beyond 64 bits, signed by Python's json + hmac
+// (key "secret-key"): its DOM holds the nearest doubles, so it verifies only
+// over the exact text; one digit changed (a value with the same double) is
+// forged.
+TEST(VerifySigned, WideIntegersOverTheExactText) {
+  const std::string exact =
+      R"({"hmac":"B6okyf9+J6SaVxbAX7j9i46tbPuQYGAdcObwCTDLcEY=","payload":{"device_id":"P-1","ts":1759384454,)"
+      R"("ts_ns":5,"seq":2,"counter":1000000000000000000000000000000,"neg":-18446744073709551615}})";
+  const std::string as_doubles =
+      R"({"hmac":"B6okyf9+J6SaVxbAX7j9i46tbPuQYGAdcObwCTDLcEY=","payload":{"device_id":"P-1","ts":1759384454,)"
+      R"("ts_ns":5,"seq":2,"counter":1e30,"neg":-1.8446744073709552e19}})";
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(as_doubles).value();
+  EXPECT_EQ(iot::sign::verify_signed(doc, "secret-key"), iot::sign::SignatureStatus::bad_signature);
+  EXPECT_EQ(iot::sign::verify_signed(doc, "secret-key", exact), iot::sign::SignatureStatus::ok);
+  std::string changed = exact;
+  changed.replace(changed.find("1000000000000000000000000000000"), 31, "1000000000000000000000000000001");
+  EXPECT_EQ(iot::sign::verify_signed(doc, "secret-key", changed), iot::sign::SignatureStatus::bad_signature);
+  EXPECT_EQ(iot::sign::verify_signed(doc, "other-key", exact), iot::sign::SignatureStatus::bad_signature);
+  simdjson::dom::element unsigned_doc = parser.parse(std::string(R"({"payload":{"a":1}})")).value();
+  EXPECT_EQ(iot::sign::verify_signed(unsigned_doc, "k", R"({"payload":{"a":1}})"), iot::sign::SignatureStatus::missing);
+}

@@ -77,11 +77,45 @@ TEST(EnvelopeParser, BadJson) {
                            std::string("{\"a\":\"\xff\xfe\"}"),            // invalid UTF-8
                            std::string("{\"a\":\"\xc0\xaf\"}"),            // overlong encoding
                            std::string("{\"a\":1e400}"),                   // out of range double
-                           std::string("{\"a\":123456789012345678901234567890}"),  // integer beyond 64 bits
+                           std::string("{\"a\":18446744073709551616,}"),  // beyond 64 bits, and bad JSON
+                           std::string("{\"a\":18446744073709551616,\"b\":1e400}"),
+                           std::string("[18446744073709551616]"),          // not an object
                            std::string("{\"a\":tru}"), std::string("{'a':1}"), std::string("{\"a\":1,}")}) {
     EXPECT_EQ(reason_of(parser, line), "bad_json") << line;
   }
   EXPECT_EQ(reason_of(parser, std::string("{\"a\":\"x\0y\"}", 11)), "bad_json");  // raw NUL in a string
+}
+
+// Integers beyond 64 bits (iot-stream(5), NUMBERS): simdjson refuses them,
+// the fallback reads them as their nearest double and keeps the exact text.
+TEST(EnvelopeParser, WideIntegers) {
+  EnvelopeParser parser;
+  auto fast = parser.parse(R"({"a":18446744073709551615})");  // 2**64-1: simdjson's own
+  ASSERT_TRUE(fast);
+  EXPECT_FALSE(fast->has_wide_integers());
+  EXPECT_FALSE(fast->exact_payload);
+
+  auto bare = parser.parse(R"({"device_id": "P-1", "n": 1000000000000000000000000000000, "m": -18446744073709551615})");
+  ASSERT_TRUE(bare) << bare.error().message;
+  EXPECT_TRUE(bare->bare);
+  ASSERT_TRUE(bare->has_wide_integers());
+  ASSERT_EQ(bare->wide_integers->size(), 2u);
+  EXPECT_EQ((*bare->wide_integers)[0].digits, "1000000000000000000000000000000");
+  EXPECT_EQ(double(bare->payload["n"]), 1e30);
+  EXPECT_EQ(double(bare->payload["m"]), -18446744073709551615.0);
+  EXPECT_EQ(bare->exact_payload.value_or(""),
+            R"({"device_id":"P-1","n":1000000000000000000000000000000,"m":-18446744073709551615})");
+
+  auto env = parser.parse(R"({"topic":"a/b","payload":{"n":18446744073709551616},"qos":1})");
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_FALSE(env->bare);
+  EXPECT_EQ(*env->topic, "a/b");
+  EXPECT_EQ(env->qos, 1);
+  EXPECT_EQ(env->exact_payload.value_or(""), R"({"n":18446744073709551616})");
+  // The next line on the fast path says nothing of wide integers.
+  auto next = parser.parse(R"({"n":1})");
+  ASSERT_TRUE(next);
+  EXPECT_FALSE(next->has_wide_integers());
 }
 
 TEST(EnvelopeParser, TooLarge) {

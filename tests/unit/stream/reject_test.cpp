@@ -62,6 +62,29 @@ TEST(RejectSink, WritesCountsAndAppends) {
   EXPECT_EQ(nlohmann::json::parse(l3)["source"], "-:3");
 }
 
+TEST(RejectSink, NotesAreWrittenButNotCounted) {
+  testing::TempDir dir;
+  std::string path = dir.file("dlq.ndjson", "");
+  {
+    auto sink = RejectSink::open(path);
+    ASSERT_TRUE(sink);
+    ::testing::internal::CaptureStderr();
+    ASSERT_TRUE((*sink)->note("precision", "stored as the nearest double: 10**30", "in:4", R"({"v":1})"));
+    std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ((*sink)->count(), 0u);
+    EXPECT_NE(err.find("note on in:4 (precision)"), std::string::npos) << err;
+    EXPECT_EQ(err.find("rejected"), std::string::npos) << err;
+    ASSERT_TRUE((*sink)->flush());
+  }
+  std::ifstream in(path);
+  std::string l1;
+  ASSERT_TRUE(std::getline(in, l1));
+  auto record = nlohmann::json::parse(l1);
+  EXPECT_EQ(record["reason"], "precision");
+  EXPECT_EQ(record["source"], "in:4");
+  EXPECT_EQ(record["line"], R"({"v":1})");
+}
+
 TEST(RejectSink, WithoutAFileItCountsAndLogs) {
   RejectSink sink;
   ::testing::internal::CaptureStderr();
