@@ -20,7 +20,10 @@ CLI::Validator dedup_check() {
 void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files (.gz and .lz4 too); none or '-': stdin");
   const char* db = "Database";
-  app.add_option("--db", o.db, "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db or line-protocol:FILE")->capture_default_str()->group(db);
+  app.add_option("--db", o.db,
+                 "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db or line-protocol:FILE; "
+                 "more than once: every reading into each")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->default_str("sqlite:telemetry.db")->group(db);
   app.add_option("--schema", o.schema, "PostgreSQL schema for the tables (created when missing)")->group(db);
   app.add_option("--table", o.table, "Readings table (a registry route may name another)")
       ->capture_default_str()->group(db);
@@ -105,6 +108,10 @@ Status resolve(IngestOptions& o) {
   if (!o.from.empty() && !o.inputs.empty())
     return make_error(ErrorKind::usage, "usage", "--from reads a Redis stream: give no input files with it");
   if (o.inputs.empty()) o.inputs = {"-"};
+  if (o.db.empty()) o.db = {"sqlite:telemetry.db"};
+  for (std::size_t i = 0; i < o.db.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (o.db[i] == o.db[j]) return make_error(ErrorKind::usage, "usage", "--db names the same database twice");
   if (o.consumer.empty()) {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);

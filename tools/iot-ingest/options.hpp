@@ -22,7 +22,8 @@ enum class DedupMode { off, memory, redis };
 // cli::Duration), plus what resolve() derives from them before the run.
 struct IngestOptions {
   std::vector<std::string> inputs;  // none: stdin ("-" after resolve())
-  std::string db = "sqlite:telemetry.db";
+  // --db, once or more (each its own sink; default sqlite:telemetry.db after resolve()).
+  std::vector<std::string> db;
   std::string schema, table = "readings";
   std::string registry;
   std::string key_file;

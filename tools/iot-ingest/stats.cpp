@@ -18,6 +18,10 @@ std::string summary_text(const Stats& s, double seconds) {
     text += fmt::format(", latency ts->commit mean {} max {}", format_duration(s.latency_sum_s / s.latency_count),
                         format_duration(s.latency_max_s));
   if (s.waveforms) text += fmt::format(", {} waveforms", s.waveforms);
+  if (s.sinks.size() > 1)
+    for (const auto& k : s.sinks)
+      text += fmt::format("; {}: {} rows written, {} duplicates by key, {} batches, {} spooled, {} sent from the spool",
+                          k.name, k.rows_written, k.duplicates_key, k.batches, k.spooled_batches, k.drained_batches);
   return text;
 }
 

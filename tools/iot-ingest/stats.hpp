@@ -3,10 +3,18 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cli/metrics.hpp"
 
 namespace iot::ingest {
+
+// One --db's share when there are several (the totals in Stats add them up).
+struct SinkCounts {
+  std::string name;
+  std::uint64_t rows_written = 0, duplicates_key = 0;
+  std::uint64_t batches = 0, spooled_batches = 0, drained_batches = 0;
+};
 
 struct Stats {
   std::uint64_t lines = 0, messages = 0, readings = 0;
@@ -18,6 +26,7 @@ struct Stats {
   double latency_sum_s = 0, latency_max_s = 0;
   std::uint64_t latency_count = 0;
   std::uint64_t streamed = 0, acked = 0, dead_lettered = 0;
+  std::vector<SinkCounts> sinks;  // one per --db, in order
 };
 
 std::string summary_text(const Stats& stats, double seconds);
