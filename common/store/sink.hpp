@@ -3,6 +3,8 @@
 // iot-ingest picks one by URL (open_sink).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,6 +19,11 @@ struct SinkOptions {
   std::string schema;            // PostgreSQL schema (created when missing); empty: public
   std::string table = "readings";
   registry::TablePlans plans;    // retention and rollups, table by table
+  // bigquery-files: a load file is published at this size or age.
+  std::uint64_t rotate_bytes = 64ull << 20;
+  std::chrono::milliseconds rotate_every = std::chrono::minutes(5);
+  // bigquery-files: how many readings' keys are remembered to drop duplicates.
+  std::size_t key_window = 1'000'000;
 };
 
 class Sink {
@@ -39,7 +46,8 @@ class Sink {
 };
 
 // "sqlite:FILE", "postgresql://..."/"postgres://..." (libpq URL or keywords),
-// "influxdb://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE" or "line-protocol:FILE" ("-": stdout).
+// "influxdb://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE", "line-protocol:FILE" ("-": stdout)
+// or "bigquery-files:DIR".
 Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOptions& options);
 
 }  // namespace iot::store

@@ -45,6 +45,9 @@ store::SinkOptions sink_options(const IngestOptions& s) {
   store::SinkOptions o;
   o.schema = s.schema;
   o.table = s.table;
+  o.rotate_bytes = s.rotate_size.bytes;
+  o.rotate_every = s.rotate_every.as<std::chrono::milliseconds>();
+  o.key_window = s.dedup_window;
   std::vector<std::string> warnings;
   o.plans = s.routes->table_plans(&warnings);
   for (const auto& w : warnings) log::warn("{}", w);

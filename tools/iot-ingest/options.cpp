@@ -21,7 +21,8 @@ void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files (.gz and .lz4 too); none or '-': stdin");
   const char* db = "Database";
   app.add_option("--db", o.db,
-                 "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db or line-protocol:FILE; "
+                 "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db, line-protocol:FILE or "
+                 "bigquery-files:DIR; "
                  "more than once: every reading into each")
       ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->default_str("sqlite:telemetry.db")->group(db);
   app.add_option("--schema", o.schema, "PostgreSQL schema for the tables (created when missing)")->group(db);
@@ -33,6 +34,10 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->group(db);
   cli::add_duration(app, "--retention", o.retention, "Retention of raw rows (e.g. 730d) where the registry sets none")
       ->group(db);
+  cli::add_byte_size(app, "--rotate-size", o.rotate_size, "bigquery-files: publish a load file at this size")
+      ->capture_default_str()->group(db);
+  cli::add_duration(app, "--rotate-every", o.rotate_every, "bigquery-files: publish a load file at this age")
+      ->capture_default_str()->group(db);
   app.add_flag("--no-rollups", o.no_rollups, "Do not create the readings_1m/1h/1d rollups")->group(db);
   app.add_flag("--refresh-rollups", o.refresh_rollups, "Apply retention and refresh the rollup views of every table, then exit")->group(db);
   const char* in = "Input";

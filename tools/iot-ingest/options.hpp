@@ -44,6 +44,8 @@ struct IngestOptions {
   cli::Duration retry_for{"60s"};
   cli::Duration drain_timeout{"30s"};
   std::optional<cli::Duration> retention;
+  cli::ByteSize rotate_size{"64MiB"};  // bigquery-files: publish a load file at this size
+  cli::Duration rotate_every{"5m"};    // ... or this age
   bool no_rollups = false;
   bool refresh_rollups = false;
   bool strict = false;
