@@ -51,6 +51,12 @@ store::SinkOptions sink_options(const IngestOptions& s) {
   std::vector<std::string> warnings;
   o.plans = s.routes->table_plans(&warnings);
   for (const auto& w : warnings) log::warn("{}", w);
+  const bool postgres = std::any_of(s.db.begin(), s.db.end(), [](const std::string& url) {
+    return url.rfind("postgres", 0) == 0;
+  });
+  if (postgres && o.plans.any_median())
+    log::info("rollups with median: with TimescaleDB they are materialized views refreshed by --refresh-rollups, "
+              "not continuous aggregates (which cannot hold percentile_cont)");
   return o;
 }
 
