@@ -1,4 +1,5 @@
 #include "store/bigquery_files_sink.hpp"
+#include "store/influx2_sink.hpp"
 #include "store/influx_sink.hpp"
 #include "store/line_file_sink.hpp"
 #include "store/pg_sink.hpp"
@@ -29,6 +30,11 @@ Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOption
     if (!sink) return sink.error();
     return std::unique_ptr<Sink>(std::move(*sink));
   }
+  if (url.rfind("influxdb2://", 0) == 0) {
+    auto sink = Influx2Sink::open(url, options);
+    if (!sink) return sink.error();
+    return std::unique_ptr<Sink>(std::move(*sink));
+  }
   if (url.rfind("line-protocol:", 0) == 0) {
     std::string path = url.substr(14);
     if (path.empty()) return make_error(ErrorKind::usage, "bad_url", "line-protocol: needs a file name or - (line-protocol:FILE)");
@@ -48,6 +54,7 @@ Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOption
   // Never echo the URL: it may hold a password.
   return make_error(ErrorKind::usage, "bad_url",
                     "unknown database URL scheme (want sqlite:FILE, postgresql://..., influxdb://HOST:PORT/DB, "
+                    "influxdb2://HOST:PORT/ORG/BUCKET, "
                     "line-protocol:FILE, bigquery-files:DIR)");
 }
 

@@ -24,6 +24,8 @@ struct SinkOptions {
   std::chrono::milliseconds rotate_every = std::chrono::minutes(5);
   // bigquery-files: how many readings' keys are remembered to drop duplicates.
   std::size_t key_window = 1'000'000;
+  // influxdb2: the API token (read from --token-file; never logged).
+  std::string token;
 };
 
 class Sink {
@@ -47,7 +49,7 @@ class Sink {
 
 // "sqlite:FILE", "postgresql://..."/"postgres://..." (libpq URL or keywords),
 // "influxdb://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE", "line-protocol:FILE" ("-": stdout)
-// or "bigquery-files:DIR".
+// "influxdb2://HOST[:PORT]/ORG/BUCKET" (options.token) or "bigquery-files:DIR".
 Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOptions& options);
 
 }  // namespace iot::store

@@ -48,6 +48,7 @@ store::SinkOptions sink_options(const IngestOptions& s) {
   o.rotate_bytes = s.rotate_size.bytes;
   o.rotate_every = s.rotate_every.as<std::chrono::milliseconds>();
   o.key_window = s.dedup_window;
+  o.token = s.token;
   std::vector<std::string> warnings;
   o.plans = s.routes->table_plans(&warnings);
   for (const auto& w : warnings) log::warn("{}", w);

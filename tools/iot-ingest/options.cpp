@@ -21,7 +21,8 @@ void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files (.gz and .lz4 too); none or '-': stdin");
   const char* db = "Database";
   app.add_option("--db", o.db,
-                 "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db, line-protocol:FILE or "
+                 "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db, "
+                 "influxdb2://host[:port]/org/bucket, line-protocol:FILE or "
                  "bigquery-files:DIR; "
                  "more than once: every reading into each")
       ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->default_str("sqlite:telemetry.db")->group(db);
@@ -38,6 +39,7 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->group(db);
   cli::add_duration(app, "--rotate-every", o.rotate_every, "bigquery-files: publish a load file at this age")
       ->capture_default_str()->group(db);
+  app.add_option("--token-file", o.token_file, "influxdb2: file holding the API token")->group(db);
   app.add_flag("--no-rollups", o.no_rollups, "Do not create the readings_1m/1h/1d rollups")->group(db);
   app.add_flag("--refresh-rollups", o.refresh_rollups, "Apply retention and refresh the rollup views of every table, then exit")->group(db);
   const char* in = "Input";
@@ -121,6 +123,11 @@ Status resolve(IngestOptions& o) {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);
     o.consumer = std::string(host) + "-" + std::to_string(getpid());
+  }
+  if (!o.token_file.empty()) {
+    auto token = cli::read_secret_file(o.token_file);
+    if (!token) return make_error(ErrorKind::usage, "usage", "--token-file: " + token.error().message);
+    o.token = std::move(*token);
   }
   return resolve_routes(o);
 }

@@ -46,6 +46,8 @@ struct IngestOptions {
   std::optional<cli::Duration> retention;
   cli::ByteSize rotate_size{"64MiB"};  // bigquery-files: publish a load file at this size
   cli::Duration rotate_every{"5m"};    // ... or this age
+  std::string token_file;              // influxdb2: the API token's file
+  std::string token;                   // read from it by resolve(); never logged
   bool no_rollups = false;
   bool refresh_rollups = false;
   bool strict = false;
