@@ -283,7 +283,7 @@ int run_ingest(const IngestOptions& s) {
 int run(int argc, char** argv) {
   IngestOptions options;
   return cli::run_tool(
-      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB, InfluxDB or Redis Streams",
+      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB, InfluxDB, BigQuery load files or Redis Streams",
        "iot-sub -t 'plant/#' | iot-ingest --db sqlite:telemetry.db\n"
        "iot-ingest --db postgresql:///telemetry --registry fleet.toml --spool /var/spool/iot capture.ndjson.lz4\n"
        "iot-ingest --from redis://localhost/telemetry --group g --consumer w1 --db postgresql:///telemetry\n"
