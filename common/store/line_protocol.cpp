@@ -102,20 +102,31 @@ Status append_line(std::string& out, const ReadingRow& row, std::string_view mea
     return e;
   };
   if (!row.value) return refused("value of " + row.metric + " is null (a line protocol field has no null)");
-  std::map<std::string, std::string, std::less<>> tags;
-  if (auto st = parse_tags(row.tags_json, tags); !st) return st;
-  // The reading's own identity wins over a payload or route tag of the same name.
-  tags["device_id"] = row.device_id;
-  tags["quality"] = std::to_string(row.quality);
   if (auto st = append_measurement(out, measurement); !st) return fail(st.error());
-  for (const auto& [key, value] : tags) {
-    if (value.empty()) continue;  // the protocol has no empty tag value: an absent tag reads the same
-    out += ',';
-    if (auto st = append_key(out, key, "tag key"); !st) return fail(st.error());
-    out += '=';
-    // The reason names the tag; the text is only built when it is needed.
-    if (auto st = append_key(out, value, "tag value"); !st)
-      return fail(check_name(value, "tag value of " + key).error());
+  if (row.tags_json.empty()) {
+    // No tags but the reading's own (most readings): written in key order
+    // without building the map below.
+    if (!row.device_id.empty()) {
+      out += ",device_id=";
+      if (auto st = append_key(out, row.device_id, "tag value"); !st)
+        return fail(check_name(row.device_id, "tag value of device_id").error());
+    }
+    fmt::format_to(std::back_inserter(out), ",quality={}", row.quality);
+  } else {
+    std::map<std::string, std::string, std::less<>> tags;
+    if (auto st = parse_tags(row.tags_json, tags); !st) return fail(st.error());
+    // The reading's own identity wins over a payload or route tag of the same name.
+    tags["device_id"] = row.device_id;
+    tags["quality"] = std::to_string(row.quality);
+    for (const auto& [key, value] : tags) {
+      if (value.empty()) continue;  // the protocol has no empty tag value: an absent tag reads the same
+      out += ',';
+      if (auto st = append_key(out, key, "tag key"); !st) return fail(st.error());
+      out += '=';
+      // The reason names the tag; the text is only built when it is needed.
+      if (auto st = append_key(out, value, "tag value"); !st)
+        return fail(check_name(value, "tag value of " + key).error());
+    }
   }
   out += ' ';
   if (auto st = append_field_key(out, row.metric); !st) return fail(st.error());
