@@ -61,6 +61,45 @@ Result<double> parse_rate(std::string_view text) {
   return value / per;
 }
 
+Result<std::uint64_t> parse_byte_size(std::string_view text) {
+  auto bad = [&] {
+    return make_error(ErrorKind::usage, "usage",
+                      "bad size '" + std::string(text) + "' (use e.g. 65536, 512KiB, 64MiB or 1GiB)");
+  };
+  std::uint64_t number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || end == text.data()) return bad();
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  int shift = 0;
+  if (unit.empty() || unit == "B") shift = 0;
+  else if (unit == "K" || unit == "KB" || unit == "KiB" || unit == "k" || unit == "kB") shift = 10;
+  else if (unit == "M" || unit == "MB" || unit == "MiB") shift = 20;
+  else if (unit == "G" || unit == "GB" || unit == "GiB") shift = 30;
+  else return bad();
+  if (number == 0 || number > (std::uint64_t{1} << (62 - shift))) return bad();
+  return number << shift;
+}
+
+ByteSize::ByteSize(std::string_view literal) : text(literal) {
+  auto b = parse_byte_size(literal);
+  if (!b) throw std::logic_error("bad default size: " + std::string(literal));
+  bytes = *b;
+}
+
+std::istream& operator>>(std::istream& in, ByteSize& b) {
+  b.text = rest_of(in);
+  auto parsed = parse_byte_size(b.text);
+  if (!parsed) in.setstate(std::ios::failbit);
+  else b.bytes = *parsed;
+  return in;
+}
+
+std::ostream& operator<<(std::ostream& out, const ByteSize& b) { return out << b.text; }
+
+CLI::Option* add_byte_size(CLI::App& app, const std::string& name, ByteSize& value, const std::string& help) {
+  return app.add_option(name, value, help)->type_name("SIZE")->check(checked_by(parse_byte_size, "SIZE"));
+}
+
 Duration::Duration(std::string_view literal) : text(literal) {
   auto d = parse_duration(literal);
   if (!d) throw std::logic_error("bad default duration: " + std::string(literal));

@@ -52,12 +52,27 @@ struct Rate {
   Rate(std::string_view literal);  // NOLINT(google-explicit-constructor): defaults read as text
 };
 
+// A size in bytes: "N" (bytes), "NKiB", "NMiB", "NGiB" (1024-based; also
+// K, M, G and KB, MB, GB, read the same way), e.g. "64MiB".
+struct ByteSize {
+  std::uint64_t bytes = 0;
+  std::string text;
+  ByteSize() = default;
+  ByteSize(std::string_view literal);  // NOLINT(google-explicit-constructor): defaults read as text
+};
+
 std::istream& operator>>(std::istream& in, Duration& d);
 std::ostream& operator<<(std::ostream& out, const Duration& d);
 std::istream& operator>>(std::istream& in, TimePoint& t);
 std::ostream& operator<<(std::ostream& out, const TimePoint& t);
 std::istream& operator>>(std::istream& in, Rate& r);
 std::ostream& operator<<(std::ostream& out, const Rate& r);
+
+std::istream& operator>>(std::istream& in, ByteSize& b);
+std::ostream& operator<<(std::ostream& out, const ByteSize& b);
+
+// "64MiB" -> bytes; a usage error otherwise (also for 0 and for more than 2^62).
+Result<std::uint64_t> parse_byte_size(std::string_view text);
 
 // "N", "N/s", "N/m", "N/h" -> per second; a usage error otherwise.
 Result<double> parse_rate(std::string_view text);
@@ -68,6 +83,7 @@ CLI::Option* add_duration(CLI::App& app, const std::string& name, Duration& valu
 CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<Duration>& value,
                           const std::string& help);
 CLI::Option* add_rate(CLI::App& app, const std::string& name, Rate& value, const std::string& help);
+CLI::Option* add_byte_size(CLI::App& app, const std::string& name, ByteSize& value, const std::string& help);
 CLI::Option* add_time(CLI::App& app, const std::string& name, std::optional<TimePoint>& value,
                       const std::string& help);
 

@@ -96,7 +96,7 @@ Result<Rollup> parse_rollup(const toml::node& node, const Where& where) {
     for (const auto& item : *list) {
       auto name = item.value<std::string>();
       if (!item.is_string() || !known(*name, aggregate_names))
-        return where("rollup.aggregates", "not one of mean, min, max, sum, count");
+        return where("rollup.aggregates", "not one of mean, median, min, max, sum, count");
       if (std::find(r.aggregates.begin(), r.aggregates.end(), *name) != r.aggregates.end())
         return where("rollup.aggregates", "\"" + *name + "\" twice");
       r.aggregates.push_back(*name);

@@ -14,7 +14,10 @@
 
 namespace iot::registry {
 
-inline constexpr std::string_view aggregate_names[] = {"mean", "min", "max", "sum", "count"};
+// Every aggregate a rollup may ask for; the defaults leave out median, an
+// ordered-set aggregate that TimescaleDB's continuous aggregates cannot hold.
+inline constexpr std::string_view aggregate_names[] = {"mean", "median", "min", "max", "sum", "count"};
+inline constexpr std::string_view default_aggregate_names[] = {"mean", "min", "max", "sum", "count"};
 
 struct Rollup {
   std::chrono::seconds every{0};                 // bucket width, > 0
@@ -24,6 +27,7 @@ struct Rollup {
   // The view's suffix: the period in its largest whole unit ("1d", "6h", "15m", "90s");
   // the view is <table>_<suffix>.
   std::string suffix() const;
+  bool has_median() const;
   bool operator==(const Rollup&) const = default;
 };
 
@@ -33,7 +37,7 @@ struct TablePlan {
   bool operator==(const TablePlan&) const = default;
 };
 
-// readings_1m, _1h, _1d with mean, min, max, sum and count.
+// readings_1m, _1h, _1d with mean, min, max, sum and count (default_aggregate_names).
 const std::vector<Rollup>& default_rollups();
 
 // A period as whole seconds, at least one (a view cannot bucket by less).
@@ -48,6 +52,8 @@ struct TablePlans {
     auto it = tables.find(table);
     return it == tables.end() ? fallback : it->second;
   }
+  // Whether any rollup asks for median (TimescaleDB makes it a plain view).
+  bool any_median() const;
 };
 
 }  // namespace iot::registry

@@ -1,3 +1,5 @@
+#include "store/bigquery_files_sink.hpp"
+#include "store/influx2_sink.hpp"
 #include "store/influx_sink.hpp"
 #include "store/line_file_sink.hpp"
 #include "store/pg_sink.hpp"
@@ -29,6 +31,11 @@ Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOption
     if (!sink) return sink.error();
     return std::unique_ptr<Sink>(std::move(*sink));
   }
+  if (url.rfind("influxdb2://", 0) == 0) {
+    auto sink = Influx2Sink::open(url, options);
+    if (!sink) return sink.error();
+    return std::unique_ptr<Sink>(std::move(*sink));
+  }
   if (url.rfind("pubsub://", 0) == 0) {
     auto sink = PubsubSink::open(url, options);
     if (!sink) return sink.error();
@@ -41,10 +48,20 @@ Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOption
     if (!sink) return sink.error();
     return std::unique_ptr<Sink>(std::move(*sink));
   }
+  if (url.rfind("bigquery-files:", 0) == 0) {
+    std::string dir = url.substr(15);
+    if (dir.rfind("//", 0) == 0) dir = dir.substr(2);
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    if (dir.empty()) return make_error(ErrorKind::usage, "bad_url", "bigquery-files: needs a directory (bigquery-files:DIR)");
+    auto sink = BigQueryFilesSink::open(dir, options);
+    if (!sink) return sink.error();
+    return std::unique_ptr<Sink>(std::move(*sink));
+  }
   // Never echo the URL: it may hold a password.
   return make_error(ErrorKind::usage, "bad_url",
                     "unknown database URL scheme (want sqlite:FILE, postgresql://..., influxdb://HOST:PORT/DB, "
-                    "line-protocol:FILE or pubsub://PROJECT/TOPIC)");
+                    "influxdb2://HOST:PORT/ORG/BUCKET, "
+                    "line-protocol:FILE, bigquery-files:DIR or pubsub://PROJECT/TOPIC)");
 }
 
 }  // namespace iot::store

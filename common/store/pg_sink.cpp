@@ -96,6 +96,9 @@ void PgSink::create_timescale_or_plain(pqxx::work& tx) {
       sub.commit();
       timescale_ = true;
       note_ = "TimescaleDB: hypertable with 1-day chunks, compression after 7 days, continuous aggregates";
+      if (options_.plans.any_median())
+        note_ += "; rollups with median are materialized views refreshed by iot-ingest --refresh-rollups "
+                 "(a continuous aggregate cannot hold percentile_cont)";
       return;
     } catch (const std::exception& e) {
       note_ = std::string("TimescaleDB is available but could not be set up (") + e.what() + "); ";
@@ -123,9 +126,7 @@ Status PgSink::refresh_rollups() {
       if (!found[0][0].as<bool>()) continue;
       if (timescale_) {
         pqxx::nontransaction nt(*conn_);
-        for (const auto& r : plan.rollups)
-          nt.exec("CALL refresh_continuous_aggregate('" + qualified_name(names_.schema, table + "_" + r.suffix()) +
-                  "', NULL, NULL)");
+        for (const auto& sql : pg_timescale_refresh_sql(names, plan)) nt.exec(sql);
         continue;
       }
       pqxx::work tx(*conn_);

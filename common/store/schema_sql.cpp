@@ -19,11 +19,16 @@ std::string literal_name(const SchemaNames& n, const std::string& table) {
   return out + "'";
 }
 
-// The plan's aggregates as columns named after them ("avg(value) AS mean").
-std::string aggregate_columns(const Rollup& r) {
+// PostgreSQL's median: the ordered-set aggregate, NULL values left out.
+constexpr const char* pg_median = "percentile_cont(0.5) WITHIN GROUP (ORDER BY value)";
+
+// The plan's aggregates as columns named after them ("avg(value) AS mean");
+// `median` is the engine's expression for the median.
+std::string aggregate_columns(const Rollup& r, const char* median = pg_median) {
   std::string out = "device_id, metric";
   for (const auto& a : r.aggregates) {
     if (a == "mean") out += ", avg(value) AS mean";
+    else if (a == "median") out += fmt::format(", {} AS median", median);
     else if (a == "min") out += ", min(value) AS min";
     else if (a == "max") out += ", max(value) AS max";
     else if (a == "sum") out += ", sum(value) AS sum";
@@ -77,9 +82,30 @@ std::vector<std::string> pg_base_schema_sql(const SchemaNames& n) {
   return sql;
 }
 
+// SQLite has no median aggregate: each reading is ranked by value within its
+// bucket, device and metric (NULL values last, n the values that are not
+// NULL), and the median is the mean of the one or two middle ranks.
+std::string sqlite_median_view(const SchemaNames& n, const Rollup& r) {
+  const auto e = r.every.count();
+  const std::string b = fmt::format("CAST(strftime('%s', time) AS INTEGER) / {}", e);
+  return fmt::format(
+      "CREATE VIEW IF NOT EXISTS {} AS SELECT strftime('%Y-%m-%dT%H:%M:%SZ', b * {}, 'unixepoch') AS bucket, {} "
+      "FROM (SELECT device_id, metric, value, {} AS b, "
+      "row_number() OVER (PARTITION BY device_id, metric, {} ORDER BY value IS NULL, value) AS rn, "
+      "count(value) OVER (PARTITION BY device_id, metric, {}) AS n FROM {}) "
+      "GROUP BY b, device_id, metric",
+      quote_identifier(view_name(n, r)), e,
+      aggregate_columns(r, "avg(CASE WHEN value IS NOT NULL AND rn IN ((n + 1) / 2, (n + 2) / 2) THEN value END)"), b,
+      b, b, quote_identifier(n.table));
+}
+
 std::vector<std::string> sqlite_rollup_sql(const SchemaNames& n, const TablePlan& plan) {
   std::vector<std::string> sql;
   for (const auto& r : plan.rollups) {
+    if (r.has_median()) {
+      sql.push_back(sqlite_median_view(n, r));
+      continue;
+    }
     // time is ISO 8601 text: to Unix seconds, down to the bucket, back to text.
     sql.push_back(fmt::format(
         "CREATE VIEW IF NOT EXISTS {} AS SELECT strftime('%Y-%m-%dT%H:%M:%SZ', "
@@ -113,6 +139,15 @@ std::vector<std::string> pg_timescale_sql(const SchemaNames& n, const TablePlan&
                               plan.retention->count()));
   for (const auto& r : plan.rollups) {
     const std::string view = view_name(n, r);
+    if (r.has_median()) {
+      // A continuous aggregate cannot hold an ordered-set aggregate: a plain
+      // materialized view, refreshed by --refresh-rollups like PostgreSQL's.
+      sql.push_back(fmt::format(
+          "CREATE MATERIALIZED VIEW IF NOT EXISTS {} AS SELECT time_bucket(INTERVAL '{} seconds', time) AS bucket, {} "
+          "FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
+          q(n, view), r.every.count(), aggregate_columns(r), q(n, n.table)));
+      continue;
+    }
     sql.push_back(fmt::format(
         "CREATE MATERIALIZED VIEW IF NOT EXISTS {} WITH (timescaledb.continuous) AS SELECT time_bucket(INTERVAL "
         "'{} seconds', time) AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
@@ -138,6 +173,16 @@ std::vector<std::string> pg_plain_extras_sql(const SchemaNames& n, const TablePl
         "CREATE MATERIALIZED VIEW IF NOT EXISTS {} AS SELECT date_bin(INTERVAL '{} seconds', time, "
         "TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, {} FROM {} GROUP BY bucket, device_id, metric WITH NO DATA",
         q(n, view_name(n, r)), r.every.count(), aggregate_columns(r), q(n, n.table)));
+  }
+  return sql;
+}
+
+std::vector<std::string> pg_timescale_refresh_sql(const SchemaNames& n, const TablePlan& plan) {
+  std::vector<std::string> sql;
+  for (const auto& r : plan.rollups) {
+    const std::string view = view_name(n, r);
+    if (r.has_median()) sql.push_back("REFRESH MATERIALIZED VIEW " + q(n, view));
+    else sql.push_back("CALL refresh_continuous_aggregate(" + literal_name(n, view) + ", NULL, NULL)");
   }
   return sql;
 }

@@ -30,8 +30,13 @@ std::vector<std::string> sqlite_retention_sql(const SchemaNames& names, const Ta
 std::vector<std::string> pg_base_schema_sql(const SchemaNames& names);
 // Hypertable (1-day chunks), compression after 7 days segmented by device
 // and metric, the plan's retention, its rollups as continuous aggregates
-// with refresh policies (and retention policies of their own).
+// with refresh policies (and retention policies of their own); a rollup
+// with median as a plain materialized view.
 std::vector<std::string> pg_timescale_sql(const SchemaNames& names, const TablePlan& plan);
+// TimescaleDB, for --refresh-rollups: every continuous aggregate refreshed
+// (CALL, outside a transaction), a rollup with median (a plain materialized
+// view there) refreshed as on plain PostgreSQL.
+std::vector<std::string> pg_timescale_refresh_sql(const SchemaNames& names, const TablePlan& plan);
 // Plain PostgreSQL: BRIN index on time, rollups as materialized views.
 std::vector<std::string> pg_plain_extras_sql(const SchemaNames& names, const TablePlan& plan);
 // Plain PostgreSQL, for --refresh-rollups: rows past the retention deleted,

@@ -4,6 +4,8 @@
 // iot-ingest picks one by URL (open_sink).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,6 +21,13 @@ struct SinkOptions {
   std::string table = "readings";
   registry::TablePlans plans;    // retention and rollups, table by table
   bool create = false;           // --create: make a missing Pub/Sub topic (tables are always made)
+  // bigquery-files: a load file is published at this size or age.
+  std::uint64_t rotate_bytes = 64ull << 20;
+  std::chrono::milliseconds rotate_every = std::chrono::minutes(5);
+  // bigquery-files: how many readings' keys are remembered to drop duplicates.
+  std::size_t key_window = 1'000'000;
+  // influxdb2: the API token (read from --token-file; never logged).
+  std::string token;
 };
 
 class Sink {
@@ -42,6 +51,7 @@ class Sink {
 
 // "sqlite:FILE", "postgresql://..."/"postgres://..." (libpq URL or keywords),
 // "influxdb://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE", "line-protocol:FILE" ("-": stdout)
+// "influxdb2://HOST[:PORT]/ORG/BUCKET" (options.token), "bigquery-files:DIR"
 // or "pubsub://PROJECT/TOPIC".
 Result<std::unique_ptr<Sink>> open_sink(const std::string& url, const SinkOptions& options);
 

@@ -57,4 +57,33 @@ expect_eq "agents: tenant and protocol from the decoded topic" "0a1b2c3d4e5f|mod
   "$(psql -Atc "select tenant, protocol, count(*) from readings where metric = 'rpm' group by 1, 2")"
 expect_eq "the rollups the two registries declare for readings" "readings_1h readings_1m" \
   "$(psql -Atc "select matviewname from pg_matviews where matviewname like 'readings%' order by 1" | tr '\n' ' ' | sed 's/ $//')"
+# Seed 002's environments as --config files (LOCAL, DEV, PRD). Relative
+# paths in them are relative to where iot-ingest runs: examples/ is linked here.
+ln -s "$EX" examples
+/usr/bin/python3 -c '
+import json
+for i in range(30):
+    print(json.dumps({"topic": "FCTS/FAE/S%d/SolvExtract/FI-10%d" % (i % 3, i % 5), "payload": {"site_code": "S%d" % (i % 3),
+          "sensor_id": "sens-%d" % (i % 5), "timestamp": "2026-03-19T10:40:%02d.000Z" % i, "value": 1.5 + i}}))' > kpi.ndjson
+iot-ingest --config examples/config/seed002-local.toml < kpi.ndjson > local.lp 2> local.log
+expect_eq "LOCAL: every reading on standard output as line protocol" 30 "$(grep -c '^kpi_readings,device_id=sens-' local.lp)"
+check "LOCAL: the site as a tag" grep -q '^kpi_readings,device_id=sens-1,quality=192,site=S1 FI-101=2.5' local.lp
+check "LOCAL: nothing but the summary on stderr" bash -c "! grep -qv 'rows written' local.log"
+/usr/bin/python3 - > envs.txt <<'PY'
+import tomllib
+for env in ("dev", "prd"):
+    c = tomllib.load(open(f"examples/config/seed002-{env}.toml", "rb"))
+    schemes = sorted(d.split(":")[0] for d in c["db"])
+    print(env, " ".join(schemes), c["registry"])
+PY
+expect_eq "DEV and PRD: Pub/Sub and BigQuery load files, the KPI registry" \
+  "dev bigquery-files pubsub examples/seed002-kpi.toml
+prd bigquery-files pubsub examples/seed002-kpi.toml" "$(cat envs.txt)"
+# Every other key of DEV and PRD is a valid option: the files load with --db
+# (and the paths under /var) given on the command line, which wins over --config.
+for env in dev prd; do
+  iot-ingest --config "examples/config/seed002-$env.toml" --db "bigquery-files:bq-$env" --spool "spool-$env" \
+    --dlq "dlq-$env.ndjson" kpi.ndjson 2> "$env.log"
+  expect_eq "$env: loads and writes every reading to its load files" 30 "$(cat bq-$env/kpi_readings/*.ndjson | wc -l)"
+done
 finish

@@ -10,7 +10,7 @@ Result<std::unique_ptr<devices::DeviceDirectory>> open_devices(const IngestOptio
   devices::DeviceDirectory::Options d;
   d.name = o.devices;
   if (o.devices.rfind("table:", 0) == 0) {
-    std::string table = o.devices.substr(6), db = o.db, schema = o.schema, source = o.devices;
+    std::string table = o.devices.substr(6), db = o.db.front(), schema = o.schema, source = o.devices;
     d.load = [db, schema, table, source]() -> Result<devices::DeviceTable> {
       auto text = store::read_table_text(db, schema, table);
       if (!text) return text.error();

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
@@ -14,6 +17,7 @@
 #include "iot-ingest/line_feed.hpp"
 #include "iot-ingest/options.hpp"
 #include "store/sink.hpp"
+#include "store/sink_fan_out.hpp"
 #include "telemetry/field_template.hpp"
 
 namespace iot::ingest {
@@ -25,9 +29,7 @@ using Clock = std::chrono::steady_clock;
 
 // Everything opened from the settings; owned here for the length of the run.
 struct Wiring {
-  std::unique_ptr<store::Sink> sink;
-  std::unique_ptr<spool::Spool> spool;
-  std::unique_ptr<store::ResilientWriter> writer;
+  std::unique_ptr<store::SinkFanOut> sinks;  // one lane per --db
   std::unique_ptr<stream::RejectSink> dlq;
   std::unique_ptr<store::RedisDedup> redis_dedup;
   std::unique_ptr<store::RedisStreamWriter> stream_writer;
@@ -46,39 +48,85 @@ store::SinkOptions sink_options(const IngestOptions& s) {
   o.schema = s.schema;
   o.table = s.table;
   o.create = s.create;
+  o.rotate_bytes = s.rotate_size.bytes;
+  o.rotate_every = s.rotate_every.as<std::chrono::milliseconds>();
+  o.key_window = s.dedup_window;
+  o.token = s.token;
   std::vector<std::string> warnings;
   o.plans = s.routes->table_plans(&warnings);
   for (const auto& w : warnings) log::warn("{}", w);
+  const bool postgres = std::any_of(s.db.begin(), s.db.end(), [](const std::string& url) {
+    return url.rfind("postgres", 0) == 0;
+  });
+  if (postgres && o.plans.any_median())
+    log::info("rollups with median: with TimescaleDB they are materialized views refreshed by --refresh-rollups, "
+              "not continuous aggregates (which cannot hold percentile_cont)");
   return o;
 }
 
-void open_database(const IngestOptions& s, Wiring& w) {
-  store::SinkOptions options = sink_options(s);
-  w.sink = must(store::open_sink(s.db, options));
-  auto schema = w.sink->ensure_schema();
+// The spool folder of each --db: --spool itself for one database, a
+// subfolder named after the database when there are several (iot-ingest(1), --spool).
+std::vector<std::string> spool_dirs(const IngestOptions& s) {
+  std::vector<std::string> dirs;
+  for (const auto& url : s.db) {
+    if (s.spool.empty()) dirs.emplace_back();
+    else if (s.db.size() == 1) dirs.push_back(s.spool);
+    else dirs.push_back(s.spool + "/" + store::spool_folder_name(url));
+  }
+  for (std::size_t i = 0; i < dirs.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (!dirs[i].empty() && dirs[i] == dirs[j])
+        cli::fail(make_error(ErrorKind::usage, "usage",
+                             fmt::format("two --db share the spool folder {}: name them apart", dirs[i])));
+  return dirs;
+}
+
+store::SinkLane open_lane(const IngestOptions& s, const std::string& url, const std::string& spool_dir,
+                          const store::SinkOptions& options) {
+  store::SinkLane lane;
+  lane.name = store::public_sink_name(url);
+  lane.sink = must(store::open_sink(url, options));
+  auto schema = lane.sink->ensure_schema();
+  const std::string who = s.db.size() > 1 ? lane.name + ": " : "";
   if (!schema) {
     // With a spool, a database that is away at start is an outage like any other.
-    if (schema.error().kind != ErrorKind::unavailable || s.spool.empty()) cli::fail(schema.error());
-    log::warn("{}; spooling to {} until it is back", schema.error().message, s.spool);
-  } else if (auto note = w.sink->setup_note(); !note.empty()) {
-    log::info("{}", note);
+    if (schema.error().kind != ErrorKind::unavailable || spool_dir.empty()) {
+      Error e = schema.error();
+      e.message = who + e.message;
+      cli::fail(e);
+    }
+    log::warn("{}{}; spooling to {} until it is back", who, schema.error().message, spool_dir);
+  } else if (auto note = lane.sink->setup_note(); !note.empty()) {
+    log::info("{}{}", who, note);
   }
-  if (!s.spool.empty()) w.spool = must(spool::Spool::open(s.spool, {s.spool_max_bytes(), 1'000'000}));
-  w.writer = std::make_unique<store::ResilientWriter>(*w.sink, w.spool.get(), store::CircuitBreaker::Options{},
-                                                      s.retry_for.as<std::chrono::milliseconds>());
-  w.writer->on_state_change = [](bool open, const std::string& why) {
+  // Several databases: --spool is the parent of their folders.
+  if (!spool_dir.empty() && spool_dir != s.spool && ::mkdir(s.spool.c_str(), 0700) != 0 && errno != EEXIST)
+    cli::fail(make_error(ErrorKind::io, "spool_io", "cannot create spool " + s.spool));
+  if (!spool_dir.empty()) lane.spool = must(spool::Spool::open(spool_dir, {s.spool_max_bytes(), 1'000'000}));
+  lane.writer = std::make_unique<store::ResilientWriter>(*lane.sink, lane.spool.get(), store::CircuitBreaker::Options{},
+                                                         s.retry_for.as<std::chrono::milliseconds>());
+  lane.writer->on_state_change = [who](bool open, const std::string& why) {
     if (open)
-      log::warn("circuit open: database unavailable ({})", why);
+      log::warn("{}circuit open: database unavailable ({})", who, why);
     else
-      log::info("circuit closed: {}", why);
+      log::info("{}circuit closed: {}", who, why);
   };
-  if (w.spool && !w.spool->empty())
-    log::info("spool {} holds {} batches from an earlier run: sending them first", s.spool, w.spool->size());
+  if (lane.spool && !lane.spool->empty())
+    log::info("spool {} holds {} batches from an earlier run: sending them first", spool_dir, lane.spool->size());
+  return lane;
+}
+
+void open_databases(const IngestOptions& s, Wiring& w) {
+  store::SinkOptions options = sink_options(s);
+  auto dirs = spool_dirs(s);
+  std::vector<store::SinkLane> lanes;
+  for (std::size_t i = 0; i < s.db.size(); ++i) lanes.push_back(open_lane(s, s.db[i], dirs[i], options));
+  w.sinks = std::make_unique<store::SinkFanOut>(std::move(lanes));
 }
 
 Wiring open_everything(const IngestOptions& s) {
   Wiring w;
-  open_database(s, w);
+  open_databases(s, w);
   w.devices = must(open_devices(s));
   w.dlq = s.dlq.empty() ? std::make_unique<stream::RejectSink>() : must(stream::RejectSink::open(s.dlq));
   if (s.dedup_mode() == DedupMode::redis)
@@ -177,17 +225,29 @@ int finish(const IngestOptions& s, Wiring& w, Ingestor& ingestor, Clock::time_po
     stats.devices_failed_reloads = w.devices->failed_reloads();
   }
   int code = exit_code::ok;
-  if (w.spool && !w.spool->empty()) {
-    auto drained = w.writer->drain(Clock::now() + s.drain_timeout.value);
+  std::uint64_t still_spooled = 0;
+  // Each database drains its own spool; the worst of them sets the exit code.
+  for (std::size_t i = 0; i < w.sinks->size(); ++i) {
+    auto& lane = w.sinks->lane(i);
+    if (!lane.spool || lane.spool->empty()) continue;
+    const std::string who = w.sinks->size() > 1 ? lane.name + ": " : "";
+    auto drained = lane.writer->drain(Clock::now() + s.drain_timeout.value);
     if (drained) {
       stats.drained_batches += drained->drained_batches;
       stats.rows_written += drained->drained.inserted;
       stats.duplicates_key += drained->drained.duplicates;
+      if (i < stats.sinks.size()) {
+        stats.sinks[i].drained_batches += drained->drained_batches;
+        stats.sinks[i].rows_written += drained->drained.inserted;
+        stats.sinks[i].duplicates_key += drained->drained.duplicates;
+      }
     } else {
-      log::error("spool: {}", drained.error().message);
+      log::error("{}spool: {}", who, drained.error().message);
     }
-    if (!w.spool->empty()) {
-      log::error("{} batches remain spooled in {}: run again to send them", w.spool->size(), s.spool);
+    if (!lane.spool->empty()) {
+      log::error("{}{} batches remain spooled in {}: run again to send them", who, lane.spool->size(),
+                 lane.spool->dir());
+      still_spooled += lane.spool->size();
       code = exit_code::temp_fail;
     }
   }
@@ -196,7 +256,7 @@ int finish(const IngestOptions& s, Wiring& w, Ingestor& ingestor, Clock::time_po
   if (!s.log.metrics_file.empty()) {
     cli::Metrics metrics("iot_ingest");
     fill_metrics(stats, metrics);
-    metrics.set("spool_batches", w.spool ? static_cast<double>(w.spool->size()) : 0, "Batches still spooled");
+    metrics.set("spool_batches", static_cast<double>(still_spooled), "Batches still spooled");
     if (auto st = metrics.write_file(s.log.metrics_file); !st) log::error("{}", st.error().message);
   }
   if (code != exit_code::ok) return code;
@@ -208,14 +268,17 @@ int finish(const IngestOptions& s, Wiring& w, Ingestor& ingestor, Clock::time_po
 int run_ingest(const IngestOptions& s) {
   auto started = Clock::now();
   if (s.refresh_rollups) {
-    auto sink = must(store::open_sink(s.db, sink_options(s)));
-    if (auto st = sink->ensure_schema(); !st) cli::fail(st.error());
-    if (auto st = sink->refresh_rollups(); !st) cli::fail(st.error());
+    auto options = sink_options(s);
+    for (const auto& url : s.db) {
+      auto sink = must(store::open_sink(url, options));
+      if (auto st = sink->ensure_schema(); !st) cli::fail(st.error());
+      if (auto st = sink->refresh_rollups(); !st) cli::fail(st.error());
+    }
     log::info("rollups refreshed");
     return exit_code::ok;
   }
   Wiring w = open_everything(s);
-  Ingestor ingestor(s, Outputs{w.writer.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
+  Ingestor ingestor(s, Outputs{w.sinks.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
                             w.stream_template, w.devices.get()});
   if (s.from.empty())
     ingest_files(s, ingestor);
@@ -229,11 +292,12 @@ int run_ingest(const IngestOptions& s) {
 int run(int argc, char** argv) {
   IngestOptions options;
   return cli::run_tool(
-      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB, InfluxDB, Google Cloud Pub/Sub or Redis Streams",
+      {"ingest", "Write telemetry readings into SQLite, PostgreSQL/TimescaleDB, InfluxDB, Google Cloud Pub/Sub, BigQuery load files or Redis Streams",
        "iot-sub -t 'plant/#' | iot-ingest --db sqlite:telemetry.db\n"
        "iot-ingest --db postgresql:///telemetry --registry fleet.toml --spool /var/spool/iot capture.ndjson.lz4\n"
        "iot-ingest --from redis://localhost/telemetry --group g --consumer w1 --db postgresql:///telemetry\n"
        "iot-ingest --db influxdb://localhost:8086/telemetry --registry fleet.toml --spool /var/spool/iot\n"
+       "iot-ingest --db sqlite:local.db --db postgresql:///telemetry --spool /var/spool/iot\n"
        "iot-ingest --db pubsub://my-project/kpi-events --registry plant.toml --spool /var/spool/iot"}, argc, argv,
       [&](CLI::App& app) { define_options(app, options); },
       [&] {

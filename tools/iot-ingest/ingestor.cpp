@@ -45,7 +45,10 @@ Ingestor::Ingestor(const IngestOptions& options, Outputs outputs)
     : options_(options),
       out_(outputs),
       window_(options.dedup_mode() == DedupMode::off ? 1 : options.dedup_window),
-      sequences_(checks::SequenceLimits{checks::SequenceLimits{}.max_gaps_per_device, options.max_devices}) {}
+      sequences_(checks::SequenceLimits{checks::SequenceLimits{}.max_gaps_per_device, options.max_devices}) {
+  for (std::size_t i = 0; out_.sinks && i < out_.sinks->size(); ++i)
+    stats_.sinks.push_back(SinkCounts{out_.sinks->lane(i).name});
+}
 
 void Ingestor::reject(std::string_view reason, std::string_view detail, const std::string& source,
                       std::string_view line) {
@@ -179,28 +182,34 @@ void Ingestor::record_latency(const std::vector<BuiltMessage>& messages, std::in
   }
 }
 
-Status Ingestor::write_rows_one_by_one(store::Batch& batch) {
+Status Ingestor::write_rows_one_by_one(const store::Batch& batch, std::size_t lane) {
   // The database refused something in the batch: find it row by row, so
-  // that the good rows land and only the bad ones go to the DLQ.
+  // that the good rows land and only the bad ones go to the DLQ. Only the
+  // lane that refused it retries; the others have the batch already.
+  auto& l = out_.sinks->lane(lane);
+  auto& counts = stats_.sinks.at(lane);
+  const std::string source = out_.sinks->size() > 1 ? "db " + l.name : "db";
   for (const auto& row : batch.readings) {
     store::Batch one;
     one.readings.push_back(row);
-    auto outcome = out_.writer->write(one);
+    auto outcome = l.writer->write(one);
     if (outcome) {
       stats_.rows_written += outcome->stats.inserted;
       stats_.duplicates_key += outcome->stats.duplicates;
+      counts.rows_written += outcome->stats.inserted;
+      counts.duplicates_key += outcome->stats.duplicates;
       continue;
     }
     if (outcome.error().reason != "db_rejected") return outcome.error();
-    reject("db_rejected", outcome.error().message, "db", render_reading(row));
+    reject("db_rejected", outcome.error().message, source, render_reading(row));
   }
   store::Batch rest;
-  rest.gaps = std::move(batch.gaps);
-  rest.waveforms = std::move(batch.waveforms);
+  rest.gaps = batch.gaps;
+  rest.waveforms = batch.waveforms;
   if (rest.empty()) return ok_status();
-  auto outcome = out_.writer->write(rest);
+  auto outcome = l.writer->write(rest);
   if (!outcome && outcome.error().reason == "db_rejected") {
-    reject("db_rejected", outcome.error().message, "db", "gap or waveform records");
+    reject("db_rejected", outcome.error().message, source, "gap or waveform records");
     return ok_status();
   }
   return outcome ? ok_status() : Status(outcome.error());
@@ -226,35 +235,54 @@ std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
   if (out_.stream_writer && !f.stream_lines.empty())
     f.streamed = std::async(std::launch::async, [this, &f] { return out_.stream_writer->add(f.stream_lines); });
   if (!f.batch.empty()) {
-    f.written = std::async(std::launch::async, [this, &f]() -> Result<store::WriteOutcome> {
-      auto outcome = out_.writer->write(f.batch);
+    f.written = std::async(std::launch::async, [this, &f] {
+      auto outcomes = out_.sinks->write(f.batch);
       f.committed_ns = wall_now_ns();
-      return outcome;
+      return outcomes;
     });
   }
   return flight;
 }
 
+// One lane's result for a batch: counts, or the row-by-row retry when that
+// database refused something in it.
+Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outcome, InFlight& f) {
+  if (!outcome)
+    return outcome.error().reason == "db_rejected" ? write_rows_one_by_one(f.batch, lane) : Status(outcome.error());
+  auto& counts = stats_.sinks.at(lane);
+  stats_.drained_batches += outcome->drained_batches;
+  stats_.rows_written += outcome->drained.inserted;
+  stats_.duplicates_key += outcome->drained.duplicates;
+  counts.drained_batches += outcome->drained_batches;
+  counts.rows_written += outcome->drained.inserted;
+  counts.duplicates_key += outcome->drained.duplicates;
+  if (outcome->spooled) {
+    ++stats_.spooled_batches;
+    ++counts.spooled_batches;
+  } else {
+    ++stats_.batches;
+    ++counts.batches;
+    stats_.rows_written += outcome->stats.inserted;
+    stats_.duplicates_key += outcome->stats.duplicates;
+    counts.rows_written += outcome->stats.inserted;
+    counts.duplicates_key += outcome->stats.duplicates;
+  }
+  return ok_status();
+}
+
 // Waits for a batch in flight and accounts for it, on the caller's thread.
+// The batch is done when every --db committed or spooled it.
 Status Ingestor::settle(InFlight& f) {
   Status written = ok_status();
   if (f.written.valid()) {
-    auto outcome = f.written.get();
-    if (!outcome) {
-      written = outcome.error().reason == "db_rejected" ? write_rows_one_by_one(f.batch) : Status(outcome.error());
-    } else {
-      stats_.drained_batches += outcome->drained_batches;
-      stats_.rows_written += outcome->drained.inserted;
-      stats_.duplicates_key += outcome->drained.duplicates;
-      if (outcome->spooled) {
-        ++stats_.spooled_batches;
-      } else {
-        ++stats_.batches;
-        stats_.rows_written += outcome->stats.inserted;
-        stats_.duplicates_key += outcome->stats.duplicates;
-        record_latency(f.messages, f.committed_ns);
-      }
+    auto outcomes = f.written.get();
+    bool all_committed = true;
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      all_committed = all_committed && outcomes[i] && !outcomes[i]->spooled;
+      auto st = settle_lane(i, std::move(outcomes[i]), f);
+      if (!st && written) written = st;
     }
+    if (all_committed) record_latency(f.messages, f.committed_ns);
   }
   if (f.streamed.valid()) {
     Status st = f.streamed.get();

@@ -22,6 +22,7 @@
 #include "store/redis_dedup.hpp"
 #include "store/redis_stream.hpp"
 #include "store/resilient_writer.hpp"
+#include "store/sink_fan_out.hpp"
 #include "stream/envelope.hpp"
 #include "stream/reject.hpp"
 
@@ -29,7 +30,7 @@ namespace iot::ingest {
 
 // Everything the ingestor writes to, opened by the tool (ingest.cpp).
 struct Outputs {
-  store::ResilientWriter* writer = nullptr;
+  store::SinkFanOut* sinks = nullptr;  // one lane per --db
   stream::RejectSink* dlq = nullptr;
   store::RedisDedup* redis_dedup = nullptr;          // --dedup redis://
   store::RedisStreamWriter* stream_writer = nullptr;  // --to-stream
@@ -72,7 +73,7 @@ class Ingestor {
     std::vector<BuiltMessage> messages;  // their rows are in batch; headers for latency and dedup
     std::vector<std::string> acks;
     std::vector<std::pair<std::string, std::string>> stream_lines;
-    std::future<Result<store::WriteOutcome>> written;
+    std::future<std::vector<Result<store::WriteOutcome>>> written;  // one per --db
     std::int64_t committed_ns = 0;  // set by the database thread
     std::future<Status> streamed;
   };
@@ -81,7 +82,8 @@ class Ingestor {
   void track_sequences();
   std::unique_ptr<InFlight> start_write();
   Status settle(InFlight& flight);
-  Status write_rows_one_by_one(store::Batch& batch);
+  Status settle_lane(std::size_t lane, Result<store::WriteOutcome> outcome, InFlight& flight);
+  Status write_rows_one_by_one(const store::Batch& batch, std::size_t lane);
   void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
 
   const IngestOptions& options_;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "telemetry/field_template.hpp"
 
 
@@ -22,7 +24,12 @@ CLI::Validator dedup_check() {
 void define_options(CLI::App& app, IngestOptions& o) {
   app.add_option("inputs", o.inputs, "NDJSON files (.gz and .lz4 too); none or '-': stdin");
   const char* db = "Database";
-  app.add_option("--db", o.db, "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db, line-protocol:FILE or pubsub://project/topic")->capture_default_str()->group(db);
+  app.add_option("--db", o.db,
+                 "sqlite:FILE, postgresql://[user@]host[:port]/db, influxdb://host[:port]/db, "
+                 "influxdb2://host[:port]/org/bucket, line-protocol:FILE or "
+                 "bigquery-files:DIR or pubsub://project/topic; "
+                 "more than once: every reading into each")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->default_str("sqlite:telemetry.db")->group(db);
   app.add_option("--schema", o.schema, "PostgreSQL schema for the tables (created when missing)")->group(db);
   app.add_option("--table", o.table, "Readings table (a registry route may name another)")
       ->capture_default_str()->group(db);
@@ -32,6 +39,11 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->group(db);
   cli::add_duration(app, "--retention", o.retention, "Retention of raw rows (e.g. 730d) where the registry sets none")
       ->group(db);
+  cli::add_byte_size(app, "--rotate-size", o.rotate_size, "bigquery-files: publish a load file at this size")
+      ->capture_default_str()->group(db);
+  cli::add_duration(app, "--rotate-every", o.rotate_every, "bigquery-files: publish a load file at this age")
+      ->capture_default_str()->group(db);
+  app.add_option("--token-file", o.token_file, "influxdb2: file holding the API token")->group(db);
   app.add_flag("--no-rollups", o.no_rollups, "Do not create the readings_1m/1h/1d rollups")->group(db);
   app.add_flag("--refresh-rollups", o.refresh_rollups, "Apply retention and refresh the rollup views of every table, then exit")->group(db);
   const char* ps = "Pub/Sub";
@@ -128,17 +140,29 @@ Status resolve(IngestOptions& o) {
   if (!o.from.empty() && !o.inputs.empty())
     return make_error(ErrorKind::usage, "usage", "--from reads a Redis stream: give no input files with it");
   if (o.inputs.empty()) o.inputs = {"-"};
+  if (o.db.empty()) o.db = {"sqlite:telemetry.db"};
+  for (std::size_t i = 0; i < o.db.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (o.db[i] == o.db[j]) return make_error(ErrorKind::usage, "usage", "--db names the same database twice");
   if (o.require_known && o.devices.empty())
     return make_error(ErrorKind::usage, "usage", "--require-known needs --devices");
-  if (o.devices.rfind("table:", 0) == 0 && o.db.rfind("sqlite:", 0) != 0 && o.db.rfind("postgres", 0) != 0)
-    return make_error(ErrorKind::usage, "usage", "--devices table:NAME needs --db sqlite:FILE or postgresql://...");
+  // table:NAME is read from the first --db.
+  if (o.devices.rfind("table:", 0) == 0 && o.db.front().rfind("sqlite:", 0) != 0 &&
+      o.db.front().rfind("postgres", 0) != 0)
+    return make_error(ErrorKind::usage, "usage", "--devices table:NAME needs the first --db to be sqlite:FILE or postgresql://...");
   if (o.consumer.empty()) {
     char host[256] = "host";
     gethostname(host, sizeof host - 1);
     o.consumer = std::string(host) + "-" + std::to_string(getpid());
   }
   // Pub/Sub publishes like Google's clients: a partial batch waits at most --batch-delay.
-  if (o.db.rfind("pubsub://", 0) == 0 && o.batch_delay.value < o.flush_interval.value) o.flush_interval = o.batch_delay;
+  if (std::any_of(o.db.begin(), o.db.end(), [](const std::string& url) { return url.rfind("pubsub://", 0) == 0; }) &&
+       o.batch_delay.value < o.flush_interval.value) o.flush_interval = o.batch_delay;
+  if (!o.token_file.empty()) {
+    auto token = cli::read_secret_file(o.token_file);
+    if (!token) return make_error(ErrorKind::usage, "usage", "--token-file: " + token.error().message);
+    o.token = std::move(*token);
+  }
   return resolve_routes(o);
 }
 

@@ -22,7 +22,8 @@ enum class DedupMode { off, memory, redis };
 // cli::Duration), plus what resolve() derives from them before the run.
 struct IngestOptions {
   std::vector<std::string> inputs;  // none: stdin ("-" after resolve())
-  std::string db = "sqlite:telemetry.db";
+  // --db, once or more (each its own sink; default sqlite:telemetry.db after resolve()).
+  std::vector<std::string> db;
   std::string schema, table = "readings";
   std::string registry;
   std::string key_file;
@@ -44,6 +45,10 @@ struct IngestOptions {
   cli::Duration retry_for{"60s"};
   cli::Duration drain_timeout{"30s"};
   std::optional<cli::Duration> retention;
+  cli::ByteSize rotate_size{"64MiB"};  // bigquery-files: publish a load file at this size
+  cli::Duration rotate_every{"5m"};    // ... or this age
+  std::string token_file;              // influxdb2: the API token's file
+  std::string token;                   // read from it by resolve(); never logged
   bool no_rollups = false;
   bool refresh_rollups = false;
   bool strict = false;

@@ -25,6 +25,10 @@ std::string summary_text(const Stats& s, double seconds) {
     text += fmt::format(", {} devices evicted past --max-devices ({} tracked)", s.evicted_devices, s.tracked_devices);
   if (s.precision_notes)
     text += fmt::format(", {} lines with integers rounded to a double (precision notes in the DLQ)", s.precision_notes);
+  if (s.sinks.size() > 1)
+    for (const auto& k : s.sinks)
+      text += fmt::format("; {}: {} rows written, {} duplicates by key, {} batches, {} spooled, {} sent from the spool",
+                          k.name, k.rows_written, k.duplicates_key, k.batches, k.spooled_batches, k.drained_batches);
   return text;
 }
 

@@ -3,10 +3,18 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cli/metrics.hpp"
 
 namespace iot::ingest {
+
+// One --db's share when there are several (the totals in Stats add them up).
+struct SinkCounts {
+  std::string name;
+  std::uint64_t rows_written = 0, duplicates_key = 0;
+  std::uint64_t batches = 0, spooled_batches = 0, drained_batches = 0;
+};
 
 struct Stats {
   std::uint64_t lines = 0, messages = 0, readings = 0;
@@ -23,6 +31,7 @@ struct Stats {
   bool enriching = false;             // --devices given
   std::uint64_t unknown_devices = 0;  // readings of devices the --devices table does not list
   std::uint64_t devices_reloads = 0, devices_failed_reloads = 0;
+  std::vector<SinkCounts> sinks;  // one per --db, in order
 };
 
 std::string summary_text(const Stats& stats, double seconds);

@@ -120,7 +120,29 @@ TEST(TypedValues, RatesPerSecondMinuteOrHour) {
   EXPECT_THROW(app.parse(3, const_cast<char**>(bad_argv)), CLI::ValidationError);
 }
 
+TEST(TypedValues, SizesInBytesOrPowersOf1024) {
+  struct Case { const char* text; std::uint64_t want; };
+  for (const Case& c : {Case{"65536", 65536}, Case{"512KiB", 512 << 10}, Case{"64MiB", 64ull << 20},
+                        Case{"64M", 64ull << 20}, Case{"1GiB", 1ull << 30}, Case{"10B", 10}}) {
+    auto b = iot::cli::parse_byte_size(c.text);
+    ASSERT_TRUE(b.ok()) << c.text;
+    EXPECT_EQ(*b, c.want) << c.text;
+  }
+  for (const char* bad : {"", "0", "-1", "MiB", "64 MiB", "64TiB", "1.5MiB", "99999999999GiB"})
+    EXPECT_FALSE(iot::cli::parse_byte_size(bad).ok()) << bad;
+  iot::cli::ByteSize size{"64MiB"};
+  CLI::App app;
+  iot::cli::add_byte_size(app, "--rotate-size", size, "size")->capture_default_str();
+  EXPECT_NE(app.help().find("SIZE=64MiB"), std::string::npos) << app.help();
+  const char* argv[] = {"t", "--rotate-size", "1KiB"};
+  app.parse(3, const_cast<char**>(argv));
+  EXPECT_EQ(size.bytes, 1024u);
+  const char* bad_argv[] = {"t", "--rotate-size", "huge"};
+  EXPECT_THROW(app.parse(3, const_cast<char**>(bad_argv)), CLI::ValidationError);
+}
+
 TEST(TypedValues, ABadLiteralDefaultIsAProgrammingError) {
+  EXPECT_THROW(iot::cli::ByteSize("big"), std::logic_error);
   EXPECT_THROW(Duration("soon"), std::logic_error);
   EXPECT_THROW(iot::cli::Rate("often"), std::logic_error);
 }

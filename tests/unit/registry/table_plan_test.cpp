@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace iot::registry {
 namespace {
 
@@ -58,6 +60,25 @@ TEST(TablePlans, NamedTablesGetTheirPlanOthersTheFallback) {
   EXPECT_EQ(plans.plan_for("readings"), plans.fallback);
   EXPECT_EQ(plans.plan_for(""), plans.fallback);
   EXPECT_NE(plans.plan_for("kpi_readings"), plans.fallback);
+}
+
+}  // namespace
+}  // namespace iot::registry
+
+namespace iot::registry {
+namespace {
+
+// median is asked for, never a default: TimescaleDB would have to make
+// every default rollup a plain view for it.
+TEST(TablePlans, MedianOnlyWhereAskedFor) {
+  TablePlans plans;
+  EXPECT_FALSE(plans.any_median());
+  for (const auto& r : default_rollups()) EXPECT_FALSE(r.has_median());
+  Rollup r{std::chrono::minutes(5), {"mean", "median"}, std::nullopt};
+  EXPECT_TRUE(r.has_median());
+  plans.tables.emplace("lab", TablePlan{std::nullopt, {r}});
+  EXPECT_TRUE(plans.any_median());
+  EXPECT_NE(std::find(std::begin(aggregate_names), std::end(aggregate_names), "median"), std::end(aggregate_names));
 }
 
 }  // namespace

@@ -110,3 +110,42 @@ TEST(SchemaSql, SqliteTables) {
 }
 
 }  // namespace iot::store
+
+namespace iot::store {
+
+// median: percentile_cont on PostgreSQL; on TimescaleDB a plain
+// materialized view (a continuous aggregate cannot hold it) refreshed like
+// plain PostgreSQL's, while the other rollups stay continuous aggregates;
+// on SQLite a window over the bucket's values.
+TEST(SchemaSql, MedianPerEngine) {
+  registry::Rollup with_median{std::chrono::seconds(900), {"mean", "median"}, std::nullopt};
+  registry::Rollup plain{std::chrono::seconds(3600), {"max"}, std::nullopt};
+  TablePlan plan{std::nullopt, {with_median, plain}};
+  const SchemaNames names{"", "lab"};
+
+  auto pg = joined(pg_plain_extras_sql(names, plan));
+  EXPECT_NE(pg.find("avg(value) AS mean, percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS median"),
+            std::string::npos) << pg;
+
+  auto ts = joined(pg_timescale_sql(names, plan));
+  EXPECT_NE(ts.find("CREATE MATERIALIZED VIEW IF NOT EXISTS \"lab_15m\" AS SELECT time_bucket(INTERVAL '900 seconds', "
+                    "time) AS bucket, device_id, metric, avg(value) AS mean, percentile_cont(0.5)"),
+            std::string::npos) << ts;
+  EXPECT_EQ(ts.find("\"lab_15m\" WITH (timescaledb.continuous)"), std::string::npos) << ts;
+  EXPECT_EQ(ts.find("add_continuous_aggregate_policy('\"lab_15m\"'"), std::string::npos) << ts;
+  EXPECT_NE(ts.find("\"lab_1h\" WITH (timescaledb.continuous)"), std::string::npos) << ts;
+  auto refresh = pg_timescale_refresh_sql(names, plan);
+  ASSERT_EQ(refresh.size(), 2u);
+  EXPECT_EQ(refresh[0], "REFRESH MATERIALIZED VIEW \"lab_15m\"");
+  EXPECT_EQ(refresh[1], "CALL refresh_continuous_aggregate('\"lab_1h\"', NULL, NULL)");
+
+  auto lite = sqlite_rollup_sql(names, plan);
+  ASSERT_EQ(lite.size(), 2u);
+  EXPECT_NE(lite[0].find("row_number() OVER (PARTITION BY device_id, metric, CAST(strftime('%s', time) AS INTEGER) / "
+                         "900 ORDER BY value IS NULL, value)"),
+            std::string::npos) << lite[0];
+  EXPECT_NE(lite[0].find("AS median"), std::string::npos);
+  EXPECT_EQ(lite[1].find("row_number"), std::string::npos) << "a rollup without median keeps the plain view";
+}
+
+}  // namespace iot::store

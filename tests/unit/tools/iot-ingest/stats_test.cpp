@@ -39,5 +39,23 @@ TEST(FillMetrics, EvictedDevicesAreAMetric) {
   EXPECT_NE(m.render().find("iot_ingest_evicted_devices_total 7"), std::string::npos) << m.render();
 }
 
+// With several --db, each one's share follows the totals; with one, the
+// summary is what it always was.
+TEST(SummaryText, EachDatabaseShareWhenThereAreSeveral) {
+  Stats s;
+  s.rows_written = 30;
+  s.sinks = {SinkCounts{"sqlite:a.db", 20, 0, 2, 0, 0}, SinkCounts{"postgresql://h/db", 10, 1, 1, 1, 1}};
+  std::string text = summary_text(s, 1.0);
+  EXPECT_NE(text.find("30 rows written"), std::string::npos) << text;
+  EXPECT_NE(text.find("; sqlite:a.db: 20 rows written, 0 duplicates by key, 2 batches, 0 spooled"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("; postgresql://h/db: 10 rows written, 1 duplicates by key, 1 batches, 1 spooled, 1 sent from "
+                      "the spool"),
+            std::string::npos)
+      << text;
+  s.sinks.resize(1);
+  EXPECT_EQ(summary_text(s, 1.0).find("sqlite:a.db"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace iot::ingest
