@@ -8,6 +8,8 @@
 // ~15k fsync/s). The caller commits before it hands a message to the broker.
 // Send order: alerts (priority > 0) first, then by arrival (id).
 // Also keeps each device's last stamped `seq`, so it survives restarts.
+// ":memory:" keeps the same queue in memory without SQLite (MemoryQueue):
+// nothing there is durable, so there is nothing to commit.
 // Not thread-safe: one thread owns an Outbox.
 #pragma once
 
@@ -24,6 +26,8 @@
 struct sqlite3;
 
 namespace iot::spool {
+
+class MemoryQueue;
 
 struct OutboxEntry {
   std::int64_t id = 0;  // assigned by add()
@@ -80,6 +84,7 @@ class Outbox {
 
  private:
   Outbox(sqlite3* db, OutboxOptions options);
+  explicit Outbox(OutboxOptions options);  // in memory
   Status exec(const char* sql);
   Status begin_if_needed();
   Status drop_oldest();
@@ -88,6 +93,7 @@ class Outbox {
   sqlite3* db_;
   OutboxOptions options_;
   std::unique_ptr<Statements> stmts_;
+  std::unique_ptr<MemoryQueue> memory_;  // set for ":memory:" (then db_ is null)
   bool in_batch_ = false;
   bool added_in_batch_ = false;
   std::uint64_t pending_ = 0;
