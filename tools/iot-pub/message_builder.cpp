@@ -179,9 +179,13 @@ Result<spool::OutboxEntry> MessageBuilder::build(std::string_view line) {
       if (!signed_line) return reject("sign", signed_line.error().message);
       json = std::move(*signed_line);
     }
-    auto bytes = codec::encode_payload(json, enc);
-    if (!bytes) return reject("encode", bytes.error().message);
-    e.payload = std::move(*bytes);
+    if (enc == codec::Encoding::json) {
+      e.payload = std::move(json);  // written just above, valid and minified: no second parse
+    } else {
+      auto bytes = codec::encode_payload(json, enc);
+      if (!bytes) return reject("encode", bytes.error().message);
+      e.payload = std::move(*bytes);
+    }
     if (settings_.v5 && !props.content_type) props.content_type = std::string(content_type_for(enc));
   }
   if (e.payload.size() > limits::max_payload_bytes) return reject("too_large", "payload over the size limit");

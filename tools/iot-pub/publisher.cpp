@@ -34,12 +34,16 @@ void Publisher::attach() {
 }
 
 void Publisher::wake() {
+  if (session_.config().caller_loop) return session_.wake();
   std::lock_guard lock(mutex_);
   woken_ = true;
   work_.notify_all();
 }
 
+// With a caller_loop session this is where the network runs: the wait is a
+// poll on the socket (acknowledgements) and the session's wake eventfd (input).
 void Publisher::wait_for_work(std::chrono::milliseconds max) {
+  if (session_.config().caller_loop) return session_.run_once(max);
   std::unique_lock lock(mutex_);
   work_.wait_for(lock, max, [this] { return woken_; });
   woken_ = false;
@@ -112,6 +116,15 @@ Status Publisher::fill_window() {
   if (room == 0) return ok_status();
   auto batch = outbox_.peek(room, inflight_ids_);
   if (!batch) return batch.error();
+  // Several messages at once leave in full TCP segments, not one each.
+  struct Burst {
+    mqtt::Session& s;
+    bool on;
+    ~Burst() {
+      if (on) s.end_burst();
+    }
+  } burst{session_, batch->size() > 1};
+  if (burst.on) session_.begin_burst();
   for (auto& e : *batch) {
     std::chrono::nanoseconds wait{};
     if (!rate_.try_take(Clock::now(), wait)) {
@@ -136,6 +149,22 @@ Status Publisher::fill_window() {
     ++counters_.published;
   }
   return ok_status();
+}
+
+// Whether the loop can go on at once: acknowledgements to apply (QoS 0
+// messages count as acknowledged inside publish() with a caller_loop
+// session), lines waiting with room for them, or messages to send with room
+// in the window (and no rate limit to wait for).
+bool Publisher::work_waiting(const InputQueue& input, bool connected) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (!acked_mids_.empty()) return true;
+  }
+  bool paused = !settings_.durable && !connected;
+  bool room_for_input = !(outbox_.full() && outbox_.full_policy_refuses());
+  if (!paused && room_for_input && input.has_queued() && !cli::interrupted()) return true;
+  bool unsent = outbox_.pending() > inflight();
+  return connected && unsent && inflight() < static_cast<std::size_t>(settings_.max_inflight) && rate_wait_.count() == 0;
 }
 
 Status Publisher::commit(bool force) {
@@ -195,6 +224,7 @@ int Publisher::run(InputQueue& input) {
       }
     }
     auto wait = std::chrono::milliseconds(input_done || inflight() ? 5 : 50);
+    if (work_waiting(input, connected)) wait = std::chrono::milliseconds(0);
     if (rate_wait_.count() > 0) {
       wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(rate_wait_) +
                                 std::chrono::milliseconds(1));

@@ -52,6 +52,7 @@ class Publisher {
   Status read_input(InputQueue& input);
   Status fill_window();
   void wait_for_work(std::chrono::milliseconds max);
+  bool work_waiting(const InputQueue& input, bool connected) const;
   Status commit(bool force);
   std::size_t inflight() const;
 
