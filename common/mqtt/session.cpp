@@ -366,18 +366,25 @@ void Session::handle_message(mosquitto*, void* self, const ::mosquitto_message* 
   s->on_message_(in);
 }
 
+Result<PropertyList> Session::property_list(const Properties& props) const {
+  if (config_.protocol != 5 || props.empty()) return PropertyList{};
+  return to_property_list(props);
+}
+
 Result<int> Session::publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                              const Properties& props) {
-  PropertyList list;
-  if (config_.protocol == 5 && !props.empty()) {
-    auto built = to_property_list(props);
-    if (!built) return built.error();
-    list = std::move(*built);
-  }
-  std::string topic_text(topic);
+  auto list = property_list(props);
+  if (!list) return list.error();
+  return publish_prepared(topic, payload, qos, retain, *list);
+}
+
+Result<int> Session::publish_prepared(std::string_view topic, std::string_view payload, int qos, bool retain,
+                                      const PropertyList& props) {
+  thread_local std::string topic_text;  // NUL-terminated for libmosquitto; its capacity is kept
+  topic_text.assign(topic);
   int mid = 0;
   int rc = mosquitto_publish_v5(mosq_.get(), &mid, topic_text.c_str(), static_cast<int>(payload.size()),
-                                payload.data(), qos, retain, list.get());
+                                payload.data(), qos, retain, config_.protocol == 5 ? props.get() : nullptr);
   switch (rc) {
     case MOSQ_ERR_SUCCESS: return mid;
     case MOSQ_ERR_NO_CONN:

@@ -128,6 +128,12 @@ class Session {
   // QoS 0 while disconnected fails (kind unavailable): nothing was queued.
   Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                       const Properties& props);
+  // The same with the properties already built (property_list): a publisher
+  // that sends the same properties with every message builds them once.
+  Result<int> publish_prepared(std::string_view topic, std::string_view payload, int qos, bool retain,
+                      const PropertyList& props);
+  // props as this session sends them: an empty list under MQTT 3.1.1.
+  Result<PropertyList> property_list(const Properties& props) const;
 
   SessionState state() const { return state_.load(); }
   bool connected() const { return state_.load() == SessionState::connected; }

@@ -4,10 +4,12 @@
 
 namespace iot::spool {
 
-std::int64_t MemoryQueue::add(const OutboxEntry& entry) {
-  Slot slot{entry, false};
-  slot.entry.id = next_id_++;
-  levels_[entry.priority].push_back(std::move(slot));
+std::int64_t MemoryQueue::add(const OutboxEntry& entry) { return add(OutboxEntry(entry)); }
+
+std::int64_t MemoryQueue::add(OutboxEntry&& entry) {
+  entry.id = next_id_++;
+  int priority = entry.priority;
+  levels_[priority].push_back(Slot{std::move(entry), false});
   ++size_;
   return next_id_ - 1;
 }
@@ -26,6 +28,9 @@ void MemoryQueue::peek(std::size_t n, const std::unordered_set<std::int64_t>& sk
 }
 
 MemoryQueue::Slot* MemoryQueue::find(Level& level, std::int64_t id) {
+  if (level.empty() || id < level.front().entry.id) return nullptr;
+  std::size_t at = static_cast<std::size_t>(id - level.front().entry.id);
+  if (at < level.size() && level[at].entry.id == id) return &level[at];  // no gaps before it (the usual case)
   auto it = std::lower_bound(level.begin(), level.end(), id,
                              [](const Slot& s, std::int64_t want) { return s.entry.id < want; });
   return it != level.end() && it->entry.id == id ? &*it : nullptr;

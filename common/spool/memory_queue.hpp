@@ -19,6 +19,7 @@ class MemoryQueue {
  public:
   // Stores the entry and returns its id (1, 2, 3, ... in arrival order).
   std::int64_t add(const OutboxEntry& entry);
+  std::int64_t add(OutboxEntry&& entry);  // the same, taking the bytes
   // Appends up to n entries in send order whose ids are not in skip.
   void peek(std::size_t n, const std::unordered_set<std::int64_t>& skip, std::vector<OutboxEntry>& out) const;
   // False when no entry has this id (already removed, or never added).

@@ -164,6 +164,21 @@ Result<std::int64_t> Outbox::add(OutboxEntry& e) {
     ++pending_;
     return e.id;
   }
+  return insert(e);
+}
+
+Result<std::int64_t> Outbox::add(OutboxEntry&& e) {
+  if (!memory_) return add(e);  // SQLite copies the bytes anyway
+  if (full()) {
+    if (options_.full == OutboxFullPolicy::refuse)
+      return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
+    if (auto st = drop_oldest(); !st) return st.error();
+  }
+  ++pending_;
+  return memory_->add(std::move(e));
+}
+
+Result<std::int64_t> Outbox::insert(OutboxEntry& e) {
   if (auto st = begin_if_needed(); !st) return st.error();
   auto& q = stmts_->insert;
   q.bind_int(1, e.priority);

@@ -64,6 +64,8 @@ class Outbox {
   // Stores entry (inside the open batch) and sets entry.id. Fails with reason
   // "outbox_full" (kind unavailable) when full under the refuse policy.
   Result<std::int64_t> add(OutboxEntry& entry);
+  // The same, taking the entry's bytes instead of copying them.
+  Result<std::int64_t> add(OutboxEntry&& entry);
   bool full() const { return options_.max_messages && pending_ >= options_.max_messages; }
   // Ends the open batch: everything added or removed so far is durable.
   Status commit();
@@ -88,6 +90,7 @@ class Outbox {
   Status exec(const char* sql);
   Status begin_if_needed();
   Status drop_oldest();
+  Result<std::int64_t> insert(OutboxEntry& entry);  // SQLite
   struct Statements;
 
   sqlite3* db_;

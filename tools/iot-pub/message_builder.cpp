@@ -1,6 +1,7 @@
 #include "iot-pub/message_builder.hpp"
 
 #include <chrono>
+#include <cstring>
 
 #include "codec/base64.hpp"
 #include "core/limits.hpp"
@@ -33,6 +34,20 @@ bool has_key(simdjson::dom::element obj, std::string_view key) {
 bool is_alert(simdjson::dom::element payload) {
   std::string_view p;
   return !payload.at_key("priority").get(p) && p == "alert";
+}
+
+// A bare payload is the line itself (already parsed, so valid): sent with
+// the sender's own digits, as codec::minify_json keeps them, and copied as it
+// is when it holds no whitespace to strip (the usual NDJSON line), instead of
+// being written out again from the parsed document.
+std::string minified_text(std::string_view line) {
+  auto has = [line](char c) { return std::memchr(line.data(), c, line.size()) != nullptr; };
+  if (!has(' ') && !has('\n') && !has('\t') && !has('\r')) return std::string(line);
+  std::string out(line.size() + simdjson::SIMDJSON_PADDING, '\0');
+  std::size_t n = 0;
+  if (simdjson::minify(line.data(), line.size(), out.data(), n) != simdjson::SUCCESS) return std::string(line);
+  out.resize(n);
+  return out;
 }
 
 std::int64_t now_ns() {
@@ -163,7 +178,7 @@ Result<spool::OutboxEntry> MessageBuilder::build(std::string_view line) {
       auto asked = codec::parse_encoding(*view.enc);
       if (asked && *asked != codec::Encoding::binary) enc = *asked;
     }
-    std::string json = simdjson::minify(payload);
+    std::string json = view.bare ? minified_text(line) : simdjson::minify(payload);
     if (payload.is_object()) {
       if (is_alert(payload)) e.priority = 1;
       std::string_view id;

@@ -77,12 +77,19 @@ Status Publisher::apply_acks() {
   return ok_status();
 }
 
+// How many lines the next read_input may take.
+std::size_t Publisher::input_room() const {
+  std::uint64_t room = settings_.batch;
+  auto left = [&](std::uint64_t cap) { return cap > outbox_.pending() ? cap - outbox_.pending() : 0; };
+  if (outbox_.full_policy_refuses() && outbox_.capacity()) room = std::min(room, left(outbox_.capacity()));
+  // Without an outbox file, reading far ahead of the window buys nothing
+  // and sends every message's bytes through memory the caches do not hold.
+  if (!settings_.durable) room = std::min<std::uint64_t>(room, left(settings_.max_inflight + settings_.batch));
+  return room;
+}
+
 Status Publisher::read_input(InputQueue& input) {
-  std::size_t room = settings_.batch;
-  if (outbox_.full_policy_refuses() && outbox_.capacity()) {
-    std::uint64_t left = outbox_.capacity() > outbox_.pending() ? outbox_.capacity() - outbox_.pending() : 0;
-    room = std::min<std::uint64_t>(room, left);
-  }
+  std::size_t room = input_room();
   if (room == 0) return ok_status();
   std::vector<InputLine> lines;
   input.take(lines, room);
@@ -100,7 +107,7 @@ Status Publisher::read_input(InputQueue& input) {
       continue;
     }
     std::uint64_t dropped_before = outbox_.dropped();
-    auto added = outbox_.add(*entry);
+    auto added = outbox_.add(std::move(*entry));
     if (!added) return added.error();
     if (outbox_.dropped() > dropped_before) {
       counters_.dropped += outbox_.dropped() - dropped_before;
@@ -133,10 +140,11 @@ Status Publisher::fill_window() {
     }
     if (e.props_json != cached_props_text_) {
       auto parsed = props_from_text(e.props_json);
-      cached_props_ = parsed ? std::move(*parsed) : mqtt::Properties{};
+      cached_props_ = session_.property_list(parsed ? *parsed : mqtt::Properties{});
       cached_props_text_ = e.props_json;
     }
-    auto mid = session_.publish(e.topic, e.payload, e.qos, e.retain, cached_props_);
+    auto mid = cached_props_ ? session_.publish_prepared(e.topic, e.payload, e.qos, e.retain, *cached_props_)
+                             : Result<int>(cached_props_.error());
     if (!mid) {
       if (mid.error().kind == ErrorKind::unavailable) break;  // QoS 0 while disconnected: try again later
       ++counters_.rejected;
@@ -161,8 +169,7 @@ bool Publisher::work_waiting(const InputQueue& input, bool connected) const {
     if (!acked_mids_.empty()) return true;
   }
   bool paused = !settings_.durable && !connected;
-  bool room_for_input = !(outbox_.full() && outbox_.full_policy_refuses());
-  if (!paused && room_for_input && input.has_queued() && !cli::interrupted()) return true;
+  if (!paused && input_room() > 0 && input.has_queued() && !cli::interrupted()) return true;
   bool unsent = outbox_.pending() > inflight();
   return connected && unsent && inflight() < static_cast<std::size_t>(settings_.max_inflight) && rate_wait_.count() == 0;
 }
