@@ -206,6 +206,9 @@ int Publisher::run(InputQueue& input) {
       if (auto st = read_input(input); !st) return fail_io(st.error());
     if (auto st = commit(false); !st) return fail_io(st.error());
     if (auto st = fill_window(); !st) return fail_io(st.error());
+    // QoS 0 messages count as acknowledged inside publish() with a
+    // caller_loop session: apply them now rather than after another pass.
+    if (auto st = apply_acks(); !st) return fail_io(st.error());
     bool input_done = input.finished();
     if (input_done && outbox_.pending() == 0) break;
     if (session_.state() == mqtt::SessionState::failed) {
