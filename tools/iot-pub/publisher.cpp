@@ -80,11 +80,17 @@ Status Publisher::apply_acks() {
 // How many lines the next read_input may take.
 std::size_t Publisher::input_room() const {
   std::uint64_t room = settings_.batch;
-  auto left = [&](std::uint64_t cap) { return cap > outbox_.pending() ? cap - outbox_.pending() : 0; };
-  if (outbox_.full_policy_refuses() && outbox_.capacity()) room = std::min(room, left(outbox_.capacity()));
-  // Without an outbox file, reading far ahead of the window buys nothing
-  // and sends every message's bytes through memory the caches do not hold.
-  if (!settings_.durable) room = std::min<std::uint64_t>(room, left(settings_.max_inflight + settings_.batch));
+  if (outbox_.full_policy_refuses() && outbox_.capacity())
+    room = std::min<std::uint64_t>(room, outbox_.capacity() > outbox_.pending() ? outbox_.capacity() - outbox_.pending() : 0);
+  // While connected, read the next batch only when fewer than a window's
+  // worth wait unsent: reading far ahead buys nothing, sends every message's
+  // bytes through memory the caches do not hold, and with --outbox costs a
+  // commit (an fsync) per window sent instead of per batch read. While
+  // disconnected, an outbox file keeps taking input (store and forward).
+  if (session_.connected()) {
+    std::uint64_t unsent = outbox_.pending() > inflight() ? outbox_.pending() - inflight() : 0;
+    if (unsent >= static_cast<std::uint64_t>(settings_.max_inflight)) room = 0;
+  }
   return room;
 }
 
