@@ -3,8 +3,16 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "core/log.hpp"
 #include "mqtt/library.hpp"
@@ -21,7 +29,11 @@ Error unavailable(std::string message) {
 Session::Session(SessionConfig config)
     : config_(std::move(config)), mosq_(nullptr, mosquitto_destroy), backoff_(config_.backoff) {}
 
-Session::~Session() { stop(); }
+Session::~Session() {
+  stop();
+  mosq_.reset();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
 
 Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
   ensure_library();
@@ -31,13 +43,19 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
   if (!handle) return make_error(ErrorKind::usage, "usage", "cannot create an MQTT client (bad client id?)");
   s->mosq_.reset(handle);
   if (auto st = s->configure(); !st) return st.error();
+  if (s->config_.caller_loop) {
+    s->wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->wake_fd_ < 0) return make_error(ErrorKind::io, "io", std::string("eventfd: ") + std::strerror(errno));
+  }
   return s;
 }
 
 Status Session::configure() {
   mosquitto* m = mosq_.get();
   const auto& c = config_;
-  mosquitto_threaded_set(m, true);  // PUBACK after on_message returns (iot-sub(1), DELIVERY GUARANTEES)
+  // PUBACK after on_message returns (iot-sub(1), DELIVERY GUARANTEES). Not
+  // with caller_loop: then publish() writes at once on the caller's thread.
+  if (!c.caller_loop) mosquitto_threaded_set(m, true);
   mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, c.protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, c.max_inflight);
   auto usage = [](std::string what) { return make_error(ErrorKind::usage, "usage", std::move(what)); };
@@ -69,9 +87,9 @@ void Session::subscribe_on_connect(std::vector<std::string> filters, int qos) {
 }
 
 Status Session::start() {
-  if (thread_.joinable()) return ok_status();
+  if (thread_.joinable() || state_.load() != SessionState::idle) return ok_status();
   set_state(SessionState::connecting);
-  thread_ = std::thread([this] { loop_thread(); });
+  if (!config_.caller_loop) thread_ = std::thread([this] { loop_thread(); });
   return ok_status();
 }
 
@@ -90,6 +108,7 @@ void Session::stop() {
   stop_ = true;
   changed_.notify_all();
   if (thread_.joinable()) thread_.join();
+  else if (config_.caller_loop) disconnect_and_flush();
   if (state_.load() != SessionState::failed) set_state(SessionState::stopped);
 }
 
@@ -150,7 +169,6 @@ void Session::attempt_failed(const std::string& why, bool fatal, bool wrong_addr
 
 // Opens the socket (TCP, TLS); the CONNACK arrives later through the loop.
 bool Session::attempt_connect(bool first) {
-  if (!first && !sleep_unless_stopped(backoff_.next())) return false;
   int rc;
   if (first) {
     PropertyList props;
@@ -170,43 +188,133 @@ bool Session::attempt_connect(bool first) {
 }
 
 void Session::loop_thread() {
+  while (!stop_) step(std::chrono::milliseconds(100));
+  disconnect_and_flush();
+}
+
+void Session::run_once(std::chrono::milliseconds max_wait) {
+  if (!stop_) step(max_wait);
+}
+
+void Session::wake() {
+  if (wake_fd_ < 0 || wake_pending_.exchange(true)) return;  // one write until run_once sees it
+  std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+}
+
+void Session::wait_wake(std::chrono::milliseconds d) {
+  if (!config_.caller_loop) {
+    (void)sleep_unless_stopped(d);
+    return;
+  }
+  pollfd fd{wake_fd_, POLLIN, 0};
+  if (::poll(&fd, 1, static_cast<int>(d.count())) > 0) {
+    wake_pending_ = false;  // before the read: a wake() after it writes again
+    std::uint64_t v;
+    [[maybe_unused]] auto n = ::read(wake_fd_, &v, sizeof v);
+  }
+}
+
+void Session::step(std::chrono::milliseconds max_wait) {
   mosquitto* m = mosq_.get();
-  bool first = true;
-  while (!stop_) {
-    bool opened = attempt_connect(first);
-    first = false;
-    if (!opened) continue;
-    auto started = Clock::now();
-    while (!stop_) {
-      int rc = mosquitto_loop(m, 100, 1);
-      if (int refused = connack_refused_.exchange(-1); refused >= 0) {
-        mosquitto_disconnect(m);
-        attempt_failed("connection refused: " + connack_text(refused, config_.protocol == 5), false);
-        break;
-      }
-      if (rc != MOSQ_ERR_SUCCESS) {
-        if (state_.load() == SessionState::connected) {
-          log::warn("connection to {}:{} lost: {}; reconnecting", config_.endpoint.host, config_.endpoint.port,
-                    error_text(rc));
-          set_state(SessionState::connecting);
-        } else {
-          attempt_failed(error_text(rc), rc == MOSQ_ERR_TLS && !ever_connected_);
-        }
-        break;
-      }
-      if (state_.load() != SessionState::connected && Clock::now() - started > config_.connect_timeout) {
-        mosquitto_disconnect(m);
-        attempt_failed("no CONNACK in time", false);
-        break;
+  auto closed = [this] {
+    socket_open_ = false;
+    corked_ = false;
+    std::lock_guard lock(mutex_);
+    next_attempt_ = Clock::now() + backoff_.next();
+  };
+  if (!socket_open_) {
+    // The first attempt at once; each later one after the backoff.
+    if (!first_attempt_) {
+      auto left = next_attempt_ - Clock::now();
+      if (left > std::chrono::nanoseconds::zero()) {
+        wait_wake(std::min(max_wait, std::chrono::ceil<std::chrono::milliseconds>(left)));
+        if (stop_ || Clock::now() < next_attempt_) return;
       }
     }
+    bool first = first_attempt_;
+    first_attempt_ = false;
+    socket_open_ = attempt_connect(first);
+    if (socket_open_) attempt_started_ = Clock::now();
+    else closed();
+    return;
   }
+  int rc = run_network(max_wait);
+  if (int refused = connack_refused_.exchange(-1); refused >= 0) {
+    mosquitto_disconnect(m);
+    attempt_failed("connection refused: " + connack_text(refused, config_.protocol == 5), false);
+    closed();
+    return;
+  }
+  if (rc != MOSQ_ERR_SUCCESS) {
+    if (state_.load() == SessionState::connected) {
+      log::warn("connection to {}:{} lost: {}; reconnecting", config_.endpoint.host, config_.endpoint.port,
+                error_text(rc));
+      set_state(SessionState::connecting);
+    } else {
+      attempt_failed(error_text(rc), rc == MOSQ_ERR_TLS && !ever_connected_);
+    }
+    closed();
+    return;
+  }
+  if (state_.load() != SessionState::connected && Clock::now() - attempt_started_ > config_.connect_timeout) {
+    mosquitto_disconnect(m);
+    attempt_failed("no CONNACK in time", false);
+    closed();
+  }
+}
+
+// Threaded: libmosquitto's own loop. caller_loop: until the CONNACK (TCP,
+// TLS handshake) the same; once connected, one poll on the socket and the
+// wake eventfd, then only the reads and writes that are ready.
+int Session::run_network(std::chrono::milliseconds max_wait) {
+  mosquitto* m = mosq_.get();
+  if (!config_.caller_loop || state_.load() != SessionState::connected)
+    return mosquitto_loop(m, static_cast<int>(std::min<std::int64_t>(max_wait.count(), 100)), 1);
+  int sock = mosquitto_socket(m);
+  if (sock < 0) return MOSQ_ERR_NO_CONN;
+  pollfd fds[2] = {{sock, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+  if (mosquitto_want_write(m)) fds[0].events |= POLLOUT;
+  // At most a second, so that loop_misc keeps the keep-alive on time.
+  int n = ::poll(fds, 2, static_cast<int>(std::clamp<std::int64_t>(max_wait.count(), 0, 1000)));
+  if (n < 0) return errno == EINTR ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ERRNO;
+  if (fds[1].revents & POLLIN) {
+    wake_pending_ = false;  // before the read: a wake() after it writes again
+    std::uint64_t v;
+    [[maybe_unused]] auto r = ::read(wake_fd_, &v, sizeof v);
+  }
+  if (fds[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+    int rc = mosquitto_loop_read(m, 1);
+    if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(m) < 0) return rc;
+  }
+  if (mosquitto_want_write(m)) {
+    int rc = mosquitto_loop_write(m, 1);
+    if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(m) < 0) return rc;
+  }
+  return mosquitto_loop_misc(m);
+}
+
+void Session::begin_burst() { set_cork(true); }
+void Session::end_burst() { set_cork(false); }
+
+void Session::set_cork(bool on) {
+  if (!config_.caller_loop || corked_ == on) return;
+  int sock = mosquitto_socket(mosq_.get());
+  if (sock < 0 || (on && !connected())) return;
+  int flag = on ? 1 : 0;
+  if (::setsockopt(sock, IPPROTO_TCP, TCP_CORK, &flag, sizeof flag) == 0) corked_ = on;
+}
+
+void Session::disconnect_and_flush() {
+  end_burst();
+  mosquitto* m = mosq_.get();
   if (state_.load() == SessionState::connected) {
     // A clean DISCONNECT, written after whatever acknowledgements are queued.
     mosquitto_disconnect(m);
     for (int i = 0; i < 10 && mosquitto_loop(m, 50, 1) == MOSQ_ERR_SUCCESS; ++i) {
     }
   }
+  socket_open_ = false;
 }
 
 void Session::handle_connect(mosquitto* m, void* self, int rc, int flags, const mosquitto_property*) {
@@ -258,18 +366,25 @@ void Session::handle_message(mosquitto*, void* self, const ::mosquitto_message* 
   s->on_message_(in);
 }
 
+Result<PropertyList> Session::property_list(const Properties& props) const {
+  if (config_.protocol != 5 || props.empty()) return PropertyList{};
+  return to_property_list(props);
+}
+
 Result<int> Session::publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                              const Properties& props) {
-  PropertyList list;
-  if (config_.protocol == 5 && !props.empty()) {
-    auto built = to_property_list(props);
-    if (!built) return built.error();
-    list = std::move(*built);
-  }
-  std::string topic_text(topic);
+  auto list = property_list(props);
+  if (!list) return list.error();
+  return publish_prepared(topic, payload, qos, retain, *list);
+}
+
+Result<int> Session::publish_prepared(std::string_view topic, std::string_view payload, int qos, bool retain,
+                                      const PropertyList& props) {
+  thread_local std::string topic_text;  // NUL-terminated for libmosquitto; its capacity is kept
+  topic_text.assign(topic);
   int mid = 0;
   int rc = mosquitto_publish_v5(mosq_.get(), &mid, topic_text.c_str(), static_cast<int>(payload.size()),
-                                payload.data(), qos, retain, list.get());
+                                payload.data(), qos, retain, config_.protocol == 5 ? props.get() : nullptr);
   switch (rc) {
     case MOSQ_ERR_SUCCESS: return mid;
     case MOSQ_ERR_NO_CONN:

@@ -2,12 +2,19 @@
 // MQTT 5 or 3.1.1, TLS, user/password, keep-alive, reconnect with our own
 // backoff, an in-flight window for QoS >= 1, and v5 properties both ways.
 //
-// Threading (iot-sub(1), DELIVERY GUARANTEES): the handle runs in "threaded" mode
-// (mosquitto_threaded_set) with the network loop on a thread of ours. In that
-// mode the PUBACK (QoS 1) for an incoming message is written only after the
-// message handler returns, so a handler that stores the message before it
-// returns gives at-least-once across a crash of the process. Handlers run on
-// the loop thread; publish() may be called from any thread.
+// Threading (iot-sub(1), DELIVERY GUARANTEES): by default the handle runs in
+// "threaded" mode (mosquitto_threaded_set) with the network loop on a thread
+// of ours. In that mode the PUBACK (QoS 1) for an incoming message is written
+// only after the message handler returns, so a handler that stores the
+// message before it returns gives at-least-once across a crash of the
+// process. Handlers run on the loop thread; publish() may be called from any
+// thread.
+//
+// A publisher sets SessionConfig::caller_loop instead: no thread of the
+// session; the owner calls run_once() on its own thread, and publish() (same
+// thread) writes the packet to the socket at once. That spares a thread
+// hand-off and a loop wake-up per message, and lets the owner gather a burst
+// of publishes into full TCP segments (begin_burst, end_burst).
 #pragma once
 
 #include <atomic>
@@ -53,6 +60,10 @@ struct SessionConfig {
   int first_connect_attempts = 3;
   std::chrono::milliseconds connect_timeout{10000};  // TCP + TLS + CONNACK, per attempt
   Backoff::Params backoff;
+  // The owner runs the network loop with run_once() on the thread that
+  // publishes (see the top of this file); only for sessions that do not
+  // receive messages.
+  bool caller_loop = false;
 };
 
 struct IncomingMessage {
@@ -86,11 +97,25 @@ class Session {
   // Filters (re)subscribed after every successful CONNACK.
   void subscribe_on_connect(std::vector<std::string> filters, int qos);
 
-  // Starts the loop thread, which connects and reconnects.
+  // Starts the loop thread, which connects and reconnects (with
+  // caller_loop: only marks the session connecting; run_once() does the rest).
   Status start();
+  // caller_loop only, on the owner's thread: connects or reconnects when
+  // due, reads what arrived (acknowledgements), writes what is queued, keeps
+  // the connection alive. Waits at most max_wait for the socket or wake().
+  void run_once(std::chrono::milliseconds max_wait);
+  // caller_loop: from any thread, ends the wait of a run_once() now or the
+  // next one (one write to an eventfd until run_once sees it).
+  void wake();
+  // caller_loop: publishes between these leave in as few TCP segments as
+  // fit (TCP_CORK); end_burst() sends what is held. The owner ends every
+  // burst before it waits, so nothing is held longer than the burst.
+  void begin_burst();
+  void end_burst();
   // Waits until connected, failed or `timeout`; the error says why not.
   Status wait_connected(std::chrono::milliseconds timeout);
-  // Ends the session: DISCONNECT when connected, then joins the loop thread.
+  // Ends the session: DISCONNECT when connected, then joins the loop thread
+  // (caller_loop: flushes on the caller's thread).
   void stop();
   // From a message handler: send DISCONNECT now, so that messages read after
   // this one are not acknowledged (their PUBACKs would follow the DISCONNECT),
@@ -103,6 +128,12 @@ class Session {
   // QoS 0 while disconnected fails (kind unavailable): nothing was queued.
   Result<int> publish(std::string_view topic, std::string_view payload, int qos, bool retain,
                       const Properties& props);
+  // The same with the properties already built (property_list): a publisher
+  // that sends the same properties with every message builds them once.
+  Result<int> publish_prepared(std::string_view topic, std::string_view payload, int qos, bool retain,
+                      const PropertyList& props);
+  // props as this session sends them: an empty list under MQTT 3.1.1.
+  Result<PropertyList> property_list(const Properties& props) const;
 
   SessionState state() const { return state_.load(); }
   bool connected() const { return state_.load() == SessionState::connected; }
@@ -115,6 +146,13 @@ class Session {
   explicit Session(SessionConfig config);
   Status configure();
   void loop_thread();
+  // One step: connect when due, else run the network once (threaded:
+  // mosquitto_loop; caller_loop: poll and the loop_read/write/misc calls).
+  void step(std::chrono::milliseconds max_wait);
+  int run_network(std::chrono::milliseconds max_wait);
+  void wait_wake(std::chrono::milliseconds d);
+  void disconnect_and_flush();
+  void set_cork(bool on);
   bool attempt_connect(bool first);
   // fatal: give up now; wrong_address: a refused port or failed lookup (first_connect_attempts).
   void attempt_failed(const std::string& why, bool fatal, bool wrong_address = false);
@@ -147,6 +185,14 @@ class Session {
   Error last_error_;
   Backoff backoff_;
   int failures_ = 0;
+  // The connection's life between steps (loop or owner thread only).
+  bool socket_open_ = false;
+  bool first_attempt_ = true;
+  std::chrono::steady_clock::time_point next_attempt_{}, attempt_started_{};
+  // caller_loop
+  int wake_fd_ = -1;  // eventfd: wake() -> run_once
+  std::atomic<bool> wake_pending_{false};
+  bool corked_ = false;
 };
 
 }  // namespace iot::mqtt

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "spool/memory_queue.hpp"
+
 namespace iot::spool {
 namespace {
 
@@ -69,24 +71,25 @@ struct Outbox::Statements {
 Outbox::Outbox(sqlite3* db, OutboxOptions options)
     : db_(db), options_(options), stmts_(std::make_unique<Statements>()) {}
 
+Outbox::Outbox(OutboxOptions options)
+    : db_(nullptr), options_(options), memory_(std::make_unique<MemoryQueue>()) {}
+
 Outbox::~Outbox() {
   if (in_batch_) (void)commit();
   stmts_.reset();
-  sqlite3_close_v2(db_);
+  if (db_) sqlite3_close_v2(db_);
 }
 
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, OutboxOptions options) {
+  if (path == ":memory:") return std::unique_ptr<Outbox>(new Outbox(options));
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Outbox> box(new Outbox(db, options));  // owns db even when opening failed
   if (rc != SQLITE_OK) return make_error(ErrorKind::io, "outbox", "cannot open outbox " + path + ": " + sqlite3_errmsg(db));
   sqlite3_busy_timeout(db, 5000);
-  bool memory = path == ":memory:";
-  if (!memory) {
-    if (auto st = box->exec("PRAGMA journal_mode=WAL"); !st) return st.error();
-    if (auto st = box->exec(options.sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !st)
-      return st.error();
-  }
+  if (auto st = box->exec("PRAGMA journal_mode=WAL"); !st) return st.error();
+  if (auto st = box->exec(options.sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !st)
+    return st.error();
   if (auto st = box->exec(kSchema); !st) return st.error();
   auto& s = *box->stmts_;
   for (auto [stmt, sql] : {
@@ -133,6 +136,13 @@ Status Outbox::commit() {
 }
 
 Status Outbox::drop_oldest() {
+  if (memory_) {
+    if (auto id = memory_->oldest_of_lowest_priority()) {
+      if (auto st = remove(*id); !st) return st;
+      ++dropped_;
+    }
+    return ok_status();
+  }
   auto& q = stmts_->oldest;
   std::int64_t id = -1;
   if (sqlite3_step(q.get()) == SQLITE_ROW) id = sqlite3_column_int64(q.get(), 0);
@@ -149,6 +159,26 @@ Result<std::int64_t> Outbox::add(OutboxEntry& e) {
       return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
     if (auto st = drop_oldest(); !st) return st.error();
   }
+  if (memory_) {
+    e.id = memory_->add(e);
+    ++pending_;
+    return e.id;
+  }
+  return insert(e);
+}
+
+Result<std::int64_t> Outbox::add(OutboxEntry&& e) {
+  if (!memory_) return add(e);  // SQLite copies the bytes anyway
+  if (full()) {
+    if (options_.full == OutboxFullPolicy::refuse)
+      return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
+    if (auto st = drop_oldest(); !st) return st.error();
+  }
+  ++pending_;
+  return memory_->add(std::move(e));
+}
+
+Result<std::int64_t> Outbox::insert(OutboxEntry& e) {
   if (auto st = begin_if_needed(); !st) return st.error();
   auto& q = stmts_->insert;
   q.bind_int(1, e.priority);
@@ -170,6 +200,10 @@ Result<std::int64_t> Outbox::add(OutboxEntry& e) {
 
 Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordered_set<std::int64_t>& skip) {
   std::vector<OutboxEntry> out;
+  if (memory_) {
+    memory_->peek(n, skip, out);
+    return out;
+  }
   auto& q = stmts_->peek;
   q.bind_int(1, static_cast<std::int64_t>(n + skip.size()));
   int rc;
@@ -192,6 +226,10 @@ Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordere
 }
 
 Status Outbox::remove(std::int64_t id) {
+  if (memory_) {
+    if (memory_->remove(id) && pending_ > 0) --pending_;
+    return ok_status();
+  }
   if (auto st = begin_if_needed(); !st) return st;
   auto& q = stmts_->remove;
   q.bind_int(1, id);
@@ -204,6 +242,10 @@ Status Outbox::remove(std::int64_t id) {
 
 Result<std::int64_t> Outbox::next_seq(std::string_view device_id) {
   auto it = seq_cache_.find(device_id);
+  if (memory_) {
+    if (it == seq_cache_.end()) it = seq_cache_.emplace(std::string(device_id), 0).first;
+    return ++it->second;
+  }
   if (it == seq_cache_.end()) {
     auto& g = stmts_->seq_get;
     g.bind_text(1, device_id);

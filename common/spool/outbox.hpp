@@ -8,6 +8,8 @@
 // ~15k fsync/s). The caller commits before it hands a message to the broker.
 // Send order: alerts (priority > 0) first, then by arrival (id).
 // Also keeps each device's last stamped `seq`, so it survives restarts.
+// ":memory:" keeps the same queue in memory without SQLite (MemoryQueue):
+// nothing there is durable, so there is nothing to commit.
 // Not thread-safe: one thread owns an Outbox.
 #pragma once
 
@@ -24,6 +26,8 @@
 struct sqlite3;
 
 namespace iot::spool {
+
+class MemoryQueue;
 
 struct OutboxEntry {
   std::int64_t id = 0;  // assigned by add()
@@ -60,6 +64,8 @@ class Outbox {
   // Stores entry (inside the open batch) and sets entry.id. Fails with reason
   // "outbox_full" (kind unavailable) when full under the refuse policy.
   Result<std::int64_t> add(OutboxEntry& entry);
+  // The same, taking the entry's bytes instead of copying them.
+  Result<std::int64_t> add(OutboxEntry&& entry);
   bool full() const { return options_.max_messages && pending_ >= options_.max_messages; }
   // Ends the open batch: everything added or removed so far is durable.
   Status commit();
@@ -80,14 +86,17 @@ class Outbox {
 
  private:
   Outbox(sqlite3* db, OutboxOptions options);
+  explicit Outbox(OutboxOptions options);  // in memory
   Status exec(const char* sql);
   Status begin_if_needed();
   Status drop_oldest();
+  Result<std::int64_t> insert(OutboxEntry& entry);  // SQLite
   struct Statements;
 
   sqlite3* db_;
   OutboxOptions options_;
   std::unique_ptr<Statements> stmts_;
+  std::unique_ptr<MemoryQueue> memory_;  // set for ":memory:" (then db_ is null)
   bool in_batch_ = false;
   bool added_in_batch_ = false;
   std::uint64_t pending_ = 0;

@@ -1,6 +1,7 @@
 #include "iot-pub/message_builder.hpp"
 
 #include <chrono>
+#include <cstring>
 
 #include "codec/base64.hpp"
 #include "core/limits.hpp"
@@ -35,6 +36,20 @@ bool has_key(simdjson::dom::element obj, std::string_view key) {
 bool is_alert(simdjson::dom::element payload) {
   std::string_view p;
   return !payload.at_key("priority").get(p) && (p == "alert" || p == "high");
+}
+
+// A bare payload is the line itself (already parsed, so valid): sent with
+// the sender's own digits, as codec::minify_json keeps them, and copied as it
+// is when it holds no whitespace to strip (the usual NDJSON line), instead of
+// being written out again from the parsed document.
+std::string minified_text(std::string_view line) {
+  auto has = [line](char c) { return std::memchr(line.data(), c, line.size()) != nullptr; };
+  if (!has(' ') && !has('\n') && !has('\t') && !has('\r')) return std::string(line);
+  std::string out(line.size() + simdjson::SIMDJSON_PADDING, '\0');
+  std::size_t n = 0;
+  if (simdjson::minify(line.data(), line.size(), out.data(), n) != simdjson::SUCCESS) return std::string(line);
+  out.resize(n);
+  return out;
 }
 
 std::int64_t now_ns() {
@@ -207,7 +222,7 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
       own_ids = outcome.filtered && !settings_.keep_seq;
       json = std::move(outcome.json);
     } else {
-      json = simdjson::minify(payload);
+      json = view.bare ? minified_text(line) : simdjson::minify(payload);
     }
     if (payload.is_object()) {
       if (is_alert(payload)) e.priority = 1;
@@ -224,9 +239,13 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
       if (!signed_line) return reject("sign", signed_line.error().message);
       json = std::move(*signed_line);
     }
-    auto bytes = codec::encode_payload(json, enc);
-    if (!bytes) return reject("encode", bytes.error().message);
-    e.payload = std::move(*bytes);
+    if (enc == codec::Encoding::json) {
+      e.payload = std::move(json);  // written just above, valid and minified: no second parse
+    } else {
+      auto bytes = codec::encode_payload(json, enc);
+      if (!bytes) return reject("encode", bytes.error().message);
+      e.payload = std::move(*bytes);
+    }
     if (settings_.v5 && !props.content_type) props.content_type = std::string(content_type_for(enc));
   }
   if (e.payload.size() > limits::max_payload_bytes) return reject("too_large", "payload over the size limit");

@@ -34,12 +34,16 @@ void Publisher::attach() {
 }
 
 void Publisher::wake() {
+  if (session_.config().caller_loop) return session_.wake();
   std::lock_guard lock(mutex_);
   woken_ = true;
   work_.notify_all();
 }
 
+// With a caller_loop session this is where the network runs: the wait is a
+// poll on the socket (acknowledgements) and the session's wake eventfd (input).
 void Publisher::wait_for_work(std::chrono::milliseconds max) {
+  if (session_.config().caller_loop) return session_.run_once(max);
   std::unique_lock lock(mutex_);
   work_.wait_for(lock, max, [this] { return woken_; });
   woken_ = false;
@@ -73,12 +77,25 @@ Status Publisher::apply_acks() {
   return ok_status();
 }
 
-Status Publisher::read_input(InputQueue& input) {
-  std::size_t room = settings_.batch;
-  if (outbox_.full_policy_refuses() && outbox_.capacity()) {
-    std::uint64_t left = outbox_.capacity() > outbox_.pending() ? outbox_.capacity() - outbox_.pending() : 0;
-    room = std::min<std::uint64_t>(room, left);
+// How many lines the next read_input may take.
+std::size_t Publisher::input_room() const {
+  std::uint64_t room = settings_.batch;
+  if (outbox_.full_policy_refuses() && outbox_.capacity())
+    room = std::min<std::uint64_t>(room, outbox_.capacity() > outbox_.pending() ? outbox_.capacity() - outbox_.pending() : 0);
+  // While connected, read the next batch only when fewer than a window's
+  // worth wait unsent: reading far ahead buys nothing, sends every message's
+  // bytes through memory the caches do not hold, and with --outbox costs a
+  // commit (an fsync) per window sent instead of per batch read. While
+  // disconnected, an outbox file keeps taking input (store and forward).
+  if (session_.connected()) {
+    std::uint64_t unsent = outbox_.pending() > inflight() ? outbox_.pending() - inflight() : 0;
+    if (unsent >= static_cast<std::uint64_t>(settings_.max_inflight)) room = 0;
   }
+  return room;
+}
+
+Status Publisher::read_input(InputQueue& input) {
+  std::size_t room = input_room();
   if (room == 0) return ok_status();
   std::vector<InputLine> lines;
   input.take(lines, room);
@@ -104,7 +121,7 @@ Status Publisher::read_input(InputQueue& input) {
     }
     if (!*entry) continue;  // --deadband: nothing new in it
     std::uint64_t dropped_before = outbox_.dropped();
-    auto added = outbox_.add(**entry);
+    auto added = outbox_.add(std::move(**entry));
     if (!added) return added.error();
     if (outbox_.dropped() > dropped_before) {
       counters_.dropped += outbox_.dropped() - dropped_before;
@@ -120,6 +137,15 @@ Status Publisher::fill_window() {
   if (room == 0) return ok_status();
   auto batch = outbox_.peek(room, inflight_ids_);
   if (!batch) return batch.error();
+  // Several messages at once leave in full TCP segments, not one each.
+  struct Burst {
+    mqtt::Session& s;
+    bool on;
+    ~Burst() {
+      if (on) s.end_burst();
+    }
+  } burst{session_, batch->size() > 1};
+  if (burst.on) session_.begin_burst();
   for (auto& e : *batch) {
     std::chrono::nanoseconds wait{};
     if (!rate_.try_take(Clock::now(), wait)) {
@@ -128,10 +154,11 @@ Status Publisher::fill_window() {
     }
     if (e.props_json != cached_props_text_) {
       auto parsed = props_from_text(e.props_json);
-      cached_props_ = parsed ? std::move(*parsed) : mqtt::Properties{};
+      cached_props_ = session_.property_list(parsed ? *parsed : mqtt::Properties{});
       cached_props_text_ = e.props_json;
     }
-    auto mid = session_.publish(e.topic, e.payload, e.qos, e.retain, cached_props_);
+    auto mid = cached_props_ ? session_.publish_prepared(e.topic, e.payload, e.qos, e.retain, *cached_props_)
+                             : Result<int>(cached_props_.error());
     if (!mid) {
       if (mid.error().kind == ErrorKind::unavailable) break;  // QoS 0 while disconnected: try again later
       ++counters_.rejected;
@@ -144,6 +171,21 @@ Status Publisher::fill_window() {
     ++counters_.published;
   }
   return ok_status();
+}
+
+// Whether the loop can go on at once: acknowledgements to apply (QoS 0
+// messages count as acknowledged inside publish() with a caller_loop
+// session), lines waiting with room for them, or messages to send with room
+// in the window (and no rate limit to wait for).
+bool Publisher::work_waiting(const InputQueue& input, bool connected) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (!acked_mids_.empty()) return true;
+  }
+  bool paused = !settings_.durable && !connected;
+  if (!paused && input_room() > 0 && input.has_queued() && !cli::interrupted()) return true;
+  bool unsent = outbox_.pending() > inflight();
+  return connected && unsent && inflight() < static_cast<std::size_t>(settings_.max_inflight) && rate_wait_.count() == 0;
 }
 
 Status Publisher::commit(bool force) {
@@ -178,6 +220,9 @@ int Publisher::run(InputQueue& input) {
       if (auto st = read_input(input); !st) return fail_io(st.error());
     if (auto st = commit(false); !st) return fail_io(st.error());
     if (auto st = fill_window(); !st) return fail_io(st.error());
+    // QoS 0 messages count as acknowledged inside publish() with a
+    // caller_loop session: apply them now rather than after another pass.
+    if (auto st = apply_acks(); !st) return fail_io(st.error());
     bool input_done = input.finished();
     if (input_done && outbox_.pending() == 0) break;
     if (session_.state() == mqtt::SessionState::failed) {
@@ -203,6 +248,7 @@ int Publisher::run(InputQueue& input) {
       }
     }
     auto wait = std::chrono::milliseconds(input_done || inflight() ? 5 : 50);
+    if (work_waiting(input, connected)) wait = std::chrono::milliseconds(0);
     if (rate_wait_.count() > 0) {
       wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(rate_wait_) +
                                 std::chrono::milliseconds(1));

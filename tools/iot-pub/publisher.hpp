@@ -50,8 +50,10 @@ class Publisher {
  private:
   Status apply_acks();
   Status read_input(InputQueue& input);
+  std::size_t input_room() const;
   Status fill_window();
   void wait_for_work(std::chrono::milliseconds max);
+  bool work_waiting(const InputQueue& input, bool connected) const;
   Status commit(bool force);
   std::size_t inflight() const;
 
@@ -76,8 +78,10 @@ class Publisher {
   std::size_t removed_since_commit_ = 0;
   std::chrono::steady_clock::time_point last_commit_, last_progress_;
   std::chrono::nanoseconds rate_wait_{};
+  // The properties of the last message sent, built once for every message
+  // that has the same (usually: all of them).
   std::string cached_props_text_;
-  mqtt::Properties cached_props_;
+  Result<mqtt::PropertyList> cached_props_{mqtt::PropertyList{}};
 };
 
 }  // namespace iot::pub

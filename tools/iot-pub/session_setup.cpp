@@ -11,6 +11,7 @@ Result<std::unique_ptr<mqtt::Session>> make_session(const cli::BrokerOptions& br
   config->max_inflight = max_inflight;
   config->retries = retries;
   config->connect_timeout = connect_timeout;
+  config->caller_loop = true;  // the publishing thread runs the network (Publisher::wait_for_work)
   return mqtt::Session::create(std::move(*config));
 }
 

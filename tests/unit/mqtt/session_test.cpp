@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -39,6 +41,55 @@ TEST(Session, GivesUpAfterTheRetries) {
   EXPECT_EQ(st.error().kind, iot::ErrorKind::unavailable);
   EXPECT_EQ((*s)->state(), iot::mqtt::SessionState::failed);
   EXPECT_FALSE((*s)->ever_connected());
+  (*s)->stop();
+}
+
+// caller_loop: no thread of the session; the owner's run_once() connects,
+// backs off and gives up the same way.
+TEST(Session, CallerLoopGivesUpAfterTheRetries) {
+  iot::mqtt::SessionConfig c;
+  c.endpoint.host = "127.0.0.1";
+  c.endpoint.port = closed_port();
+  c.client_id = "unit-session-caller";
+  c.retries = 3;
+  c.backoff = {10ms, 20ms, 2.0};
+  c.caller_loop = true;
+  auto s = iot::mqtt::Session::create(c);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->start().ok());
+  EXPECT_EQ((*s)->state(), iot::mqtt::SessionState::connecting);
+  int steps = 0;
+  while ((*s)->state() == iot::mqtt::SessionState::connecting && steps < 1000) {
+    (*s)->run_once(50ms);
+    ++steps;
+  }
+  EXPECT_EQ((*s)->state(), iot::mqtt::SessionState::failed);
+  EXPECT_FALSE((*s)->ever_connected());
+  EXPECT_EQ((*s)->last_error().kind, iot::ErrorKind::unavailable);
+  (*s)->stop();
+  EXPECT_EQ((*s)->state(), iot::mqtt::SessionState::failed);
+}
+
+// wake() from another thread ends the owner's wait in run_once (here: the
+// backoff before the next attempt, a minute long). Without the wake this
+// test would hang until ctest's timeout; a wake before the wait counts too.
+TEST(Session, CallerLoopWakeEndsTheWait) {
+  iot::mqtt::SessionConfig c;
+  c.endpoint.host = "127.0.0.1";
+  c.endpoint.port = closed_port();
+  c.client_id = "unit-session-wake";
+  c.retries = 0;
+  c.backoff = {60000ms, 60000ms, 1.0};
+  c.caller_loop = true;
+  auto s = iot::mqtt::Session::create(c);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->start().ok());
+  (*s)->run_once(0ms);  // the first attempt: refused; the next one is a backoff away
+  ASSERT_EQ((*s)->state(), iot::mqtt::SessionState::connecting);
+  std::thread waker([&] { (*s)->wake(); });
+  (*s)->run_once(std::chrono::minutes(10));
+  waker.join();
+  EXPECT_EQ((*s)->state(), iot::mqtt::SessionState::connecting);  // woken, not reconnected
   (*s)->stop();
 }
 

@@ -80,8 +80,17 @@ TEST(Outbox, UncommittedAdditionsAreLostOnACrash) {
   EXPECT_EQ(topics(**box, 10), std::vector<std::string>{"kept"});
 }
 
-TEST(Outbox, AlertsJumpTheQueue) {
-  auto box = Outbox::open(":memory:");
+// The queue's rules hold the same in memory (":memory:", no SQLite) and in a file.
+class OutboxBoth : public ::testing::TestWithParam<bool> {
+ protected:
+  TempDir dir;
+  std::string path() const { return GetParam() ? (dir.path / "o.db").string() : std::string(":memory:"); }
+};
+INSTANTIATE_TEST_SUITE_P(InFileAndInMemory, OutboxBoth, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "file" : "memory"; });
+
+TEST_P(OutboxBoth, AlertsJumpTheQueue) {
+  auto box = Outbox::open(path());
   ASSERT_TRUE(box.ok());
   for (auto [t, p] : {std::pair{"n1", 0}, {"n2", 0}, {"alert", 1}, {"n3", 0}}) {
     auto e = entry(t, p);
@@ -90,8 +99,8 @@ TEST(Outbox, AlertsJumpTheQueue) {
   EXPECT_EQ(topics(**box, 10), (std::vector<std::string>{"alert", "n1", "n2", "n3"}));
 }
 
-TEST(Outbox, PeekSkipsWhatIsInFlightAndRemoveDeletes) {
-  auto box = Outbox::open(":memory:");
+TEST_P(OutboxBoth, PeekSkipsWhatIsInFlightAndRemoveDeletes) {
+  auto box = Outbox::open(path());
   ASSERT_TRUE(box.ok());
   std::vector<std::int64_t> ids;
   for (auto t : {"a", "b", "c"}) {
@@ -104,10 +113,10 @@ TEST(Outbox, PeekSkipsWhatIsInFlightAndRemoveDeletes) {
   EXPECT_EQ(topics(**box, 10), (std::vector<std::string>{"a", "c"}));
 }
 
-TEST(Outbox, RefusesWhenFull) {
+TEST_P(OutboxBoth, RefusesWhenFull) {
   iot::spool::OutboxOptions o;
   o.max_messages = 2;
-  auto box = Outbox::open(":memory:", o);
+  auto box = Outbox::open(path(), o);
   ASSERT_TRUE(box.ok());
   for (int i = 0; i < 2; ++i) {
     auto e = entry("x");
@@ -120,11 +129,11 @@ TEST(Outbox, RefusesWhenFull) {
   EXPECT_EQ(r.error().reason, "outbox_full");
 }
 
-TEST(Outbox, DropOldestKeepsAlerts) {
+TEST_P(OutboxBoth, DropOldestKeepsAlerts) {
   iot::spool::OutboxOptions o;
   o.max_messages = 2;
   o.full = iot::spool::OutboxFullPolicy::drop_oldest;
-  auto box = Outbox::open(":memory:", o);
+  auto box = Outbox::open(path(), o);
   ASSERT_TRUE(box.ok());
   for (auto [t, p] : {std::pair{"alert", 1}, {"old", 0}, {"new", 0}}) {
     auto e = entry(t, p);
@@ -149,6 +158,28 @@ TEST(Outbox, SeqSurvivesReopen) {
   ASSERT_TRUE(box.ok());
   EXPECT_EQ(*(*box)->next_seq("P-1"), 3);
   EXPECT_EQ(*(*box)->next_seq("P-2"), 2);
+}
+
+TEST_P(OutboxBoth, SeqCountsPerDeviceAndRemovingTwiceCountsOnce) {
+  auto box = Outbox::open(path());
+  ASSERT_TRUE(box.ok());
+  EXPECT_EQ(*(*box)->next_seq("P-1"), 1);
+  EXPECT_EQ(*(*box)->next_seq("P-2"), 1);
+  EXPECT_EQ(*(*box)->next_seq("P-1"), 2);
+  auto a = entry("a"), b = entry("b");
+  auto ida = (*box)->add(a);
+  ASSERT_TRUE(ida.ok());
+  ASSERT_TRUE((*box)->add(b).ok());
+  EXPECT_EQ(a.id, *ida);
+  ASSERT_TRUE((*box)->remove(*ida).ok());
+  ASSERT_TRUE((*box)->remove(*ida).ok());
+  EXPECT_EQ((*box)->pending(), 1u);
+  auto got = (*box)->peek(10, {});
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].topic, "b");
+  EXPECT_EQ((*got)[0].payload, std::string("p\0q", 3));
+  EXPECT_EQ((*got)[0].props_json, R"({"content_type":"application/json"})");
 }
 
 TEST(Outbox, UnwritablePathIsAnIoError) {
