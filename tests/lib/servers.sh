@@ -170,6 +170,102 @@ start_redis() {
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
+# start_redis_cluster [MASTERS] [REPLICAS]: a Redis Cluster of MASTERS
+# masters (3) with REPLICAS replicas each (0), every node a redis-server
+# --cluster-enabled yes on a free loopback port, joined by redis-cli --cluster
+# create; ready when every node says cluster_state:ok and knows all others.
+# Sets REDIS_CLUSTER_PORTS (array), REDIS_CLUSTER_PIDS (array, by port index)
+# and REDIS_CLUSTER_URL (redis+cluster://127.0.0.1:P1,127.0.0.1:P2, no path).
+start_redis_cluster() {
+  command -v redis-server >/dev/null || skip "redis-server not installed"
+  command -v redis-cli >/dev/null || skip "redis-cli not installed (Debian package redis-tools)"
+  local masters=${1:-3} replicas=${2:-0} total i attempt dir addresses=()
+  total=$((masters * (1 + replicas)))
+  REDIS_CLUSTER_PORTS=() REDIS_CLUSTER_PIDS=()
+  for ((i=0; i<total; i++)); do
+    dir=$TEST_TMP/redis-cluster-$i
+    mkdir -p "$dir"
+    for attempt in 1 2 3 4 5; do
+      REDIS_CLUSTER_PORTS[i]=$(free_port)
+      _redis_cluster_node_run "$i"
+      wait_own_port "${REDIS_CLUSTER_PIDS[i]}" "${REDIS_CLUSTER_PORTS[i]}" && break
+      [ "$attempt" -lt 5 ] || fail "redis cluster node $i did not start (see $dir/redis.log)"
+    done
+    addresses+=("127.0.0.1:${REDIS_CLUSTER_PORTS[i]}")
+  done
+  redis-cli --cluster create "${addresses[@]}" --cluster-replicas "$replicas" --cluster-yes \
+    >"$TEST_TMP/redis-cluster-create.log" 2>&1 || fail "redis-cli --cluster create failed (see $TEST_TMP/redis-cluster-create.log)"
+  wait_for redis_cluster_settled || fail "the redis cluster did not settle"
+  REDIS_CLUSTER_URL="redis+cluster://$(IFS=,; echo "${addresses[*]}")"
+}
+_redis_cluster_node_run() {
+  local i=$1 dir=$TEST_TMP/redis-cluster-$1
+  redis-server --port "${REDIS_CLUSTER_PORTS[i]}" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+    --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 \
+    --daemonize no >>"$dir/redis.log" 2>&1 &
+  REDIS_CLUSTER_PIDS[i]=$!
+  at_exit "kill ${REDIS_CLUSTER_PIDS[i]}"
+}
+# redis_cluster_settled: every live node reports cluster_state:ok and all
+# of them see the same nodes (every live one, none failed), the same roles,
+# replicas and slots.
+redis_cluster_settled() {
+  local p views="" live=0
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    redis-cli -p "$p" ping >/dev/null 2>&1 || continue
+    live=$((live + 1))
+    redis-cli -p "$p" cluster info 2>/dev/null | tr -d '\r' | grep -qx 'cluster_state:ok' || return 1
+    views+="$(redis_cluster_view_of "$p")"$'\n'
+  done
+  [ "$(printf '%s' "$views" | sort -u | grep -c .)" = 1 ] || return 1
+  [ "$(printf '%s' "$views" | head -1 | tr ';' '\n' | grep -c .)" = "$live" ]
+}
+# redis_cluster_view_of PORT: the cluster as the node on PORT sees it, one
+# "id role master-id slots" per node not marked failed, sorted.
+redis_cluster_view_of() {
+  redis-cli -p "$1" cluster nodes 2>/dev/null | tr -d '\r' |
+    awk '$3 !~ /fail/ { r = ($3 ~ /master/ ? "master" : "replica"); s = $1 " " r " " $4; for (i = 9; i <= NF; i++) s = s " " $i; print s }' |
+    sort | tr '\n' ';'
+}
+# redis_cluster_master_of KEY: the port of the master owning KEY's slot.
+redis_cluster_master_of() {
+  local p slot
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    slot=$(redis-cli -p "$p" cluster keyslot "$1" 2>/dev/null) || continue
+    [ -n "$slot" ] || continue
+    redis-cli -p "$p" cluster nodes | tr -d '\r' | awk -v s="$slot" '
+      $3 ~ /master/ && $3 !~ /fail/ { for (i = 9; i <= NF; i++) { n = split($i, r, "-"); lo = r[1]; hi = (n == 2 ? r[2] : r[1]);
+        if (s + 0 >= lo + 0 && s + 0 <= hi + 0) { split($2, a, "[:@]"); print a[2]; exit } } }'
+    return 0
+  done
+  return 1
+}
+# redis_cluster_replica_of PORT: the port of a replica of the master on PORT.
+redis_cluster_replica_of() {
+  local id
+  id=$(redis-cli -p "$1" cluster myid | tr -d '\r')
+  redis-cli -p "$1" cluster nodes | tr -d '\r' | awk -v m="$id" '$4 == m && $3 !~ /fail/ { split($2, a, "[:@]"); print a[2]; exit }'
+}
+# redis_cluster_index_of PORT: the node's index in REDIS_CLUSTER_PORTS/PIDS.
+redis_cluster_index_of() {
+  local i
+  for i in "${!REDIS_CLUSTER_PORTS[@]}"; do [ "${REDIS_CLUSTER_PORTS[i]}" = "$1" ] && { echo "$i"; return 0; }; done
+  return 1
+}
+# redis_cluster_failover KEY: the replica of KEY's master takes over
+# (CLUSTER FAILOVER, the coordinated way: it first catches up with its
+# master, so no acknowledged write is lost). Sets REDIS_FAILOVER_OLD and
+# REDIS_FAILOVER_NEW (ports) and waits until every node agrees.
+redis_cluster_failover() {
+  REDIS_FAILOVER_OLD=$(redis_cluster_master_of "$1")
+  REDIS_FAILOVER_NEW=$(redis_cluster_replica_of "$REDIS_FAILOVER_OLD")
+  [ -n "$REDIS_FAILOVER_NEW" ] || fail "no replica of $REDIS_FAILOVER_OLD to promote"
+  redis-cli -p "$REDIS_FAILOVER_NEW" cluster failover >/dev/null
+  wait_for _redis_role_is "$REDIS_FAILOVER_NEW" master || fail "replica $REDIS_FAILOVER_NEW was not promoted"
+  wait_for redis_cluster_settled || fail "the redis cluster did not settle after the failover"
+}
+_redis_role_is() { [ "$(redis-cli -p "$1" role 2>/dev/null | head -1 | tr -d '\r')" = "$2" ]; }
+
 # start_postgres: a throwaway cluster run as the postgres user (PostgreSQL
 # refuses root). Sets PGPORT, PGHOST, PGUSER, PG_URL, PGDATA_DIR; database "telemetry".
 start_postgres() {
