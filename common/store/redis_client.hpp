@@ -17,7 +17,7 @@ namespace iot::store {
 // redis://[:password@]host[:port][/PATH] or
 // redis+cluster://[:password@]host[:port][,host[:port]...][/PATH]: PATH is
 // a stream name (the rest of the URL, ':' and all) or empty. For a cluster
-// the hosts are seeds: any one that answers gives the whole slot map.
+// the hosts are starting points: any one that answers gives the whole slot map.
 struct RedisUrl {
   std::string host = "127.0.0.1";
   int port = 6379;

@@ -83,7 +83,7 @@ std::string RedisCluster::target_of(const std::vector<std::string>& argv) const 
 }
 
 Status RedisCluster::refresh() {
-  // The masters we know first, then the seeds from the URL.
+  // The masters we know first, then the hosts the URL named.
   std::vector<std::string> candidates;
   for (int i : slots_)
     if (i >= 0 && std::find(candidates.begin(), candidates.end(), addresses_[static_cast<std::size_t>(i)]) ==
