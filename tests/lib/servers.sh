@@ -266,6 +266,61 @@ redis_cluster_failover() {
 }
 _redis_role_is() { [ "$(redis-cli -p "$1" role 2>/dev/null | head -1 | tr -d '\r')" = "$2" ]; }
 
+# start_rabbitmq_mqtt: RabbitMQ with its MQTT plugin (MQTT 3.1.1) as a
+# second broker, everything private: node name, Erlang cookie (HOME),
+# epmd and distribution ports, mnesia, logs and config in the temp dir, the
+# AMQP and MQTT listeners on free loopback ports. It takes tens of seconds to
+# start: start it once per suite. Sets MQTT_PORT, MQTT_URL, RABBIT_PID and
+# RABBIT_ENV (the environment rabbitmqctl needs: rabbitmqctl_private).
+start_rabbitmq_mqtt() {
+  local bin=/usr/lib/rabbitmq/bin/rabbitmq-server dir=$TEST_TMP/rabbitmq amqp epmd dist i
+  [ -x "$bin" ] || skip "rabbitmq-server not installed"
+  mkdir -p "$dir"
+  amqp=$(free_port) MQTT_PORT=$(free_port) epmd=$(free_port) dist=$(free_port)
+  cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$amqp
+mqtt.listeners.tcp.default = 127.0.0.1:$MQTT_PORT
+mqtt.allow_anonymous = true
+loopback_users = none
+log.console = false
+CONF
+  echo '[rabbitmq_mqtt].' > "$dir/enabled_plugins"
+  RABBIT_ENV=(HOME="$dir" ERL_EPMD_PORT="$epmd" RABBITMQ_NODENAME="iot-test-$$@localhost"
+    RABBITMQ_DIST_PORT="$dist" RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log"
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+    RABBITMQ_PID_FILE="$dir/pid")
+  env "${RABBIT_ENV[@]}" "$bin" >"$dir/server.log" 2>&1 &
+  RABBIT_PID=$!
+  at_exit "_rabbitmq_stop"
+  for ((i=0; i<1200; i++)); do  # two minutes at most: the Erlang VM and its plugins are slow to start
+    kill -0 "$RABBIT_PID" 2>/dev/null || fail "rabbitmq-server died (see $dir/server.log and $dir/log)"
+    (exec 3<>/dev/tcp/127.0.0.1/"$MQTT_PORT") 2>/dev/null && break
+    sleep 0.1
+  done
+  (exec 3<>/dev/tcp/127.0.0.1/"$MQTT_PORT") 2>/dev/null || fail "rabbitmq's MQTT listener did not open"
+  MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
+}
+rabbitmqctl_private() { env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmqctl -n "iot-test-$$@localhost" -q "$@"; }
+_rabbitmq_stop() {
+  rabbitmqctl_private stop >/dev/null 2>&1 || true
+  wait "$RABBIT_PID" 2>/dev/null || true
+  env "${RABBIT_ENV[@]}" epmd -port "$(printf '%s\n' "${RABBIT_ENV[@]}" | sed -n 's/^ERL_EPMD_PORT=//p')" -kill >/dev/null 2>&1 || true
+}
+# rabbit_subscribed PID CLIENT_ID FILTER: the MQTT client CLIENT_ID
+# (process PID) holds a subscription to FILTER on RabbitMQ: its queue is
+# bound with the filter's routing key ('/' -> '.', '+' -> '*').
+rabbit_subscribed() {
+  local pid=$1 id=$2 key i
+  key=$(printf '%s' "$3" | tr '/+' '.*')
+  for ((i=0; i<300; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    rabbitmqctl_private list_bindings destination_name routing_key 2>/dev/null |
+      awk -v q="mqtt-subscription-${id}qos" -v k="$key" 'index($1, q) == 1 && $2 == k { f = 1 } END { exit !f }' && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 # start_postgres: a throwaway cluster run as the postgres user (PostgreSQL
 # refuses root). Sets PGPORT, PGHOST, PGUSER, PG_URL, PGDATA_DIR; database "telemetry".
 start_postgres() {
