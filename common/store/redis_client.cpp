@@ -1,38 +1,16 @@
 #include "store/redis_client.hpp"
 
 #include <charconv>
-#include <optional>
 
 namespace iot::store {
 namespace {
 
-void append_command(redisContext* c, const std::vector<std::string>& argv) {
-  std::vector<const char*> ptrs;
-  std::vector<size_t> lens;
-  for (const auto& a : argv) {
-    ptrs.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  redisAppendCommandArgv(c, static_cast<int>(argv.size()), ptrs.data(), lens.data());
-}
+constexpr std::string_view single_scheme = "redis://";
+constexpr std::string_view cluster_scheme = "redis+cluster://";
 
-}  // namespace
-
-Result<RedisUrl> parse_redis_url(std::string_view url) {
-  constexpr std::string_view scheme = "redis://";
-  if (url.substr(0, scheme.size()) != scheme)
-    return make_error(ErrorKind::usage, "bad_url", "want redis://host[:port][/STREAM], got '" + std::string(url) + "'");
-  RedisUrl out;
-  std::string_view rest = url.substr(scheme.size());
-  auto slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  if (slash != std::string_view::npos) out.path = std::string(rest.substr(slash + 1));
-  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-    std::string_view cred = authority.substr(0, at);
-    if (auto colon = cred.find(':'); colon != std::string_view::npos) cred = cred.substr(colon + 1);
-    out.password = std::string(cred);
-    authority = authority.substr(at + 1);
-  }
+// host[:port]; an empty host is the loopback address.
+Result<RedisEndpoint> parse_host_port(std::string_view authority, std::string_view url) {
+  RedisEndpoint out{"127.0.0.1", 6379};
   if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
     std::string_view port = authority.substr(colon + 1);
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
@@ -44,64 +22,80 @@ Result<RedisUrl> parse_redis_url(std::string_view url) {
   return out;
 }
 
+}  // namespace
+
+bool is_redis_url(std::string_view text) {
+  return text.substr(0, single_scheme.size()) == single_scheme ||
+         text.substr(0, cluster_scheme.size()) == cluster_scheme;
+}
+
+Result<RedisUrl> parse_redis_url(std::string_view url) {
+  RedisUrl out;
+  std::string_view rest;
+  if (url.substr(0, single_scheme.size()) == single_scheme) {
+    rest = url.substr(single_scheme.size());
+  } else if (url.substr(0, cluster_scheme.size()) == cluster_scheme) {
+    rest = url.substr(cluster_scheme.size());
+    out.cluster = true;
+  } else {
+    return make_error(ErrorKind::usage, "bad_url",
+                      "want redis://host[:port][/STREAM] or redis+cluster://host:port,host:port[/STREAM], got '" +
+                          std::string(url) + "'");
+  }
+  auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  if (slash != std::string_view::npos) out.path = std::string(rest.substr(slash + 1));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view cred = authority.substr(0, at);
+    if (auto colon = cred.find(':'); colon != std::string_view::npos) cred = cred.substr(colon + 1);
+    out.password = std::string(cred);
+    authority = authority.substr(at + 1);
+  }
+  if (!out.cluster && authority.find(',') != std::string_view::npos)
+    return make_error(ErrorKind::usage, "bad_url",
+                      "several hosts in '" + std::string(url) + "': a cluster is redis+cluster://host:port,host:port");
+  while (true) {
+    auto comma = authority.find(',');
+    auto one = parse_host_port(authority.substr(0, comma), url);
+    if (!one) return one.error();
+    out.nodes.push_back(*one);
+    if (comma == std::string_view::npos) break;
+    authority = authority.substr(comma + 1);
+  }
+  out.host = out.nodes.front().host;
+  out.port = out.nodes.front().port;
+  return out;
+}
+
 Result<std::unique_ptr<RedisClient>> RedisClient::connect(const RedisUrl& url) {
   std::unique_ptr<RedisClient> client(new RedisClient(url));
-  if (auto st = client->open(); !st) return st.error();
+  if (auto st = client->reconnect(); !st) return st.error();
   return client;
 }
 
-Status RedisClient::open() {
-  timeval timeout{5, 0};
-  ctx_.reset(redisConnectWithTimeout(url_.host.c_str(), url_.port, timeout));
-  if (!ctx_ || ctx_->err) {
-    std::string why = ctx_ ? ctx_->errstr : "out of memory";
-    ctx_.reset();
-    return make_error(ErrorKind::unavailable, "redis_unavailable",
-                      "Redis " + url_.host + ":" + std::to_string(url_.port) + ": " + why);
+Status RedisClient::reconnect() {
+  if (url_.cluster) {
+    auto seeds = url_.nodes.empty() ? std::vector<RedisEndpoint>{{url_.host, url_.port}} : url_.nodes;
+    auto c = RedisCluster::connect(std::move(seeds), url_.password, {});
+    if (!c) return c.error();
+    cluster_ = std::move(*c);
+    return ok_status();
   }
-  if (!url_.password.empty()) {
-    auto r = command({"AUTH", url_.password});
-    if (!r) return r.error();
-  }
-  return ok_status();
-}
-
-Status RedisClient::reconnect() { return open(); }
-
-Error RedisClient::io_error() const {
-  return make_error(ErrorKind::unavailable, "redis_unavailable",
-                    std::string("Redis: ") + (ctx_ ? ctx_->errstr : "not connected"));
+  node_ = std::make_unique<RedisNode>(url_.host, url_.port, url_.password);
+  return node_->open();
 }
 
 Result<RedisReply> RedisClient::command(const std::vector<std::string>& argv) {
   auto replies = pipeline({argv});
   if (!replies) return replies.error();
+  if (auto why = error_text(replies->front().get()); !why.empty())
+    return make_error(ErrorKind::bad_input, "redis_error", "Redis " + argv[0] + ": " + why);
   return std::move(replies->front());
 }
 
 Result<std::vector<RedisReply>> RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
-  if (!ctx_) {
-    if (auto st = open(); !st) return st.error();
-  }
-  for (const auto& argv : commands) append_command(ctx_.get(), argv);
-  std::vector<RedisReply> replies;
-  replies.reserve(commands.size());
-  std::optional<Error> first_error;
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(ctx_.get(), &raw) != REDIS_OK) {
-      Error e = io_error();
-      ctx_.reset();  // the next call reconnects
-      return e;
-    }
-    RedisReply reply(static_cast<redisReply*>(raw));
-    if (reply->type == REDIS_REPLY_ERROR && !first_error)
-      first_error = make_error(ErrorKind::bad_input, "redis_error",
-                               "Redis " + commands[i][0] + ": " + std::string(reply->str, reply->len));
-    replies.push_back(std::move(reply));
-  }
-  if (first_error && commands.size() == 1) return *first_error;
-  return replies;
+  if (cluster_) return cluster_->pipeline(commands);
+  return node_->pipeline(commands);
 }
 
 }  // namespace iot::store

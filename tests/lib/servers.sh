@@ -170,6 +170,157 @@ start_redis() {
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
+# start_redis_cluster [MASTERS] [REPLICAS]: a Redis Cluster of MASTERS
+# masters (3) with REPLICAS replicas each (0), every node a redis-server
+# --cluster-enabled yes on a free loopback port, joined by redis-cli --cluster
+# create; ready when every node says cluster_state:ok and knows all others.
+# Sets REDIS_CLUSTER_PORTS (array), REDIS_CLUSTER_PIDS (array, by port index)
+# and REDIS_CLUSTER_URL (redis+cluster://127.0.0.1:P1,127.0.0.1:P2, no path).
+start_redis_cluster() {
+  command -v redis-server >/dev/null || skip "redis-server not installed"
+  command -v redis-cli >/dev/null || skip "redis-cli not installed (Debian package redis-tools)"
+  local masters=${1:-3} replicas=${2:-0} total i attempt dir addresses=()
+  total=$((masters * (1 + replicas)))
+  REDIS_CLUSTER_PORTS=() REDIS_CLUSTER_PIDS=()
+  for ((i=0; i<total; i++)); do
+    dir=$TEST_TMP/redis-cluster-$i
+    mkdir -p "$dir"
+    for attempt in 1 2 3 4 5; do
+      REDIS_CLUSTER_PORTS[i]=$(free_port)
+      _redis_cluster_node_run "$i"
+      wait_own_port "${REDIS_CLUSTER_PIDS[i]}" "${REDIS_CLUSTER_PORTS[i]}" && break
+      [ "$attempt" -lt 5 ] || fail "redis cluster node $i did not start (see $dir/redis.log)"
+    done
+    addresses+=("127.0.0.1:${REDIS_CLUSTER_PORTS[i]}")
+  done
+  redis-cli --cluster create "${addresses[@]}" --cluster-replicas "$replicas" --cluster-yes \
+    >"$TEST_TMP/redis-cluster-create.log" 2>&1 || fail "redis-cli --cluster create failed (see $TEST_TMP/redis-cluster-create.log)"
+  wait_for redis_cluster_settled || fail "the redis cluster did not settle"
+  REDIS_CLUSTER_URL="redis+cluster://$(IFS=,; echo "${addresses[*]}")"
+}
+_redis_cluster_node_run() {
+  local i=$1 dir=$TEST_TMP/redis-cluster-$1
+  redis-server --port "${REDIS_CLUSTER_PORTS[i]}" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+    --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 \
+    --daemonize no >>"$dir/redis.log" 2>&1 &
+  REDIS_CLUSTER_PIDS[i]=$!
+  at_exit "kill ${REDIS_CLUSTER_PIDS[i]}"
+}
+# redis_cluster_settled: every live node reports cluster_state:ok and all
+# of them see the same nodes (every live one, none failed), the same roles,
+# replicas and slots.
+redis_cluster_settled() {
+  local p views="" live=0
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    redis-cli -p "$p" ping >/dev/null 2>&1 || continue
+    live=$((live + 1))
+    redis-cli -p "$p" cluster info 2>/dev/null | tr -d '\r' | grep -qx 'cluster_state:ok' || return 1
+    views+="$(redis_cluster_view_of "$p")"$'\n'
+  done
+  [ "$(printf '%s' "$views" | sort -u | grep -c .)" = 1 ] || return 1
+  [ "$(printf '%s' "$views" | head -1 | tr ';' '\n' | grep -c .)" = "$live" ]
+}
+# redis_cluster_view_of PORT: the cluster as the node on PORT sees it, one
+# "id role master-id slots" per node not marked failed, sorted.
+redis_cluster_view_of() {
+  redis-cli -p "$1" cluster nodes 2>/dev/null | tr -d '\r' |
+    awk '$3 !~ /fail/ { r = ($3 ~ /master/ ? "master" : "replica"); s = $1 " " r " " $4; for (i = 9; i <= NF; i++) s = s " " $i; print s }' |
+    sort | tr '\n' ';'
+}
+# redis_cluster_master_of KEY: the port of the master owning KEY's slot.
+redis_cluster_master_of() {
+  local p slot
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    slot=$(redis-cli -p "$p" cluster keyslot "$1" 2>/dev/null) || continue
+    [ -n "$slot" ] || continue
+    redis-cli -p "$p" cluster nodes | tr -d '\r' | awk -v s="$slot" '
+      $3 ~ /master/ && $3 !~ /fail/ { for (i = 9; i <= NF; i++) { n = split($i, r, "-"); lo = r[1]; hi = (n == 2 ? r[2] : r[1]);
+        if (s + 0 >= lo + 0 && s + 0 <= hi + 0) { split($2, a, "[:@]"); print a[2]; exit } } }'
+    return 0
+  done
+  return 1
+}
+# redis_cluster_replica_of PORT: the port of a replica of the master on PORT.
+redis_cluster_replica_of() {
+  local id
+  id=$(redis-cli -p "$1" cluster myid | tr -d '\r')
+  redis-cli -p "$1" cluster nodes | tr -d '\r' | awk -v m="$id" '$4 == m && $3 !~ /fail/ { split($2, a, "[:@]"); print a[2]; exit }'
+}
+# redis_cluster_index_of PORT: the node's index in REDIS_CLUSTER_PORTS/PIDS.
+redis_cluster_index_of() {
+  local i
+  for i in "${!REDIS_CLUSTER_PORTS[@]}"; do [ "${REDIS_CLUSTER_PORTS[i]}" = "$1" ] && { echo "$i"; return 0; }; done
+  return 1
+}
+# redis_cluster_failover KEY: the replica of KEY's master takes over
+# (CLUSTER FAILOVER, the coordinated way: it first catches up with its
+# master, so no acknowledged write is lost). Sets REDIS_FAILOVER_OLD and
+# REDIS_FAILOVER_NEW (ports) and waits until every node agrees.
+redis_cluster_failover() {
+  REDIS_FAILOVER_OLD=$(redis_cluster_master_of "$1")
+  REDIS_FAILOVER_NEW=$(redis_cluster_replica_of "$REDIS_FAILOVER_OLD")
+  [ -n "$REDIS_FAILOVER_NEW" ] || fail "no replica of $REDIS_FAILOVER_OLD to promote"
+  redis-cli -p "$REDIS_FAILOVER_NEW" cluster failover >/dev/null
+  wait_for _redis_role_is "$REDIS_FAILOVER_NEW" master || fail "replica $REDIS_FAILOVER_NEW was not promoted"
+  wait_for redis_cluster_settled || fail "the redis cluster did not settle after the failover"
+}
+_redis_role_is() { [ "$(redis-cli -p "$1" role 2>/dev/null | head -1 | tr -d '\r')" = "$2" ]; }
+
+# start_rabbitmq_mqtt: RabbitMQ with its MQTT plugin (MQTT 3.1.1) as a
+# second broker, everything private: node name, Erlang cookie (HOME),
+# epmd and distribution ports, mnesia, logs and config in the temp dir, the
+# AMQP and MQTT listeners on free loopback ports. It takes tens of seconds to
+# start: start it once per suite. Sets MQTT_PORT, MQTT_URL, RABBIT_PID and
+# RABBIT_ENV (the environment rabbitmqctl needs: rabbitmqctl_private).
+start_rabbitmq_mqtt() {
+  local bin=/usr/lib/rabbitmq/bin/rabbitmq-server dir=$TEST_TMP/rabbitmq amqp epmd dist i
+  [ -x "$bin" ] || skip "rabbitmq-server not installed"
+  mkdir -p "$dir"
+  amqp=$(free_port) MQTT_PORT=$(free_port) epmd=$(free_port) dist=$(free_port)
+  cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$amqp
+mqtt.listeners.tcp.default = 127.0.0.1:$MQTT_PORT
+mqtt.allow_anonymous = true
+loopback_users = none
+log.console = false
+CONF
+  echo '[rabbitmq_mqtt].' > "$dir/enabled_plugins"
+  RABBIT_ENV=(HOME="$dir" ERL_EPMD_PORT="$epmd" RABBITMQ_NODENAME="iot-test-$$@localhost"
+    RABBITMQ_DIST_PORT="$dist" RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log"
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+    RABBITMQ_PID_FILE="$dir/pid")
+  env "${RABBIT_ENV[@]}" "$bin" >"$dir/server.log" 2>&1 &
+  RABBIT_PID=$!
+  at_exit "_rabbitmq_stop"
+  for ((i=0; i<1200; i++)); do  # two minutes at most: the Erlang VM and its plugins are slow to start
+    kill -0 "$RABBIT_PID" 2>/dev/null || fail "rabbitmq-server died (see $dir/server.log and $dir/log)"
+    (exec 3<>/dev/tcp/127.0.0.1/"$MQTT_PORT") 2>/dev/null && break
+    sleep 0.1
+  done
+  (exec 3<>/dev/tcp/127.0.0.1/"$MQTT_PORT") 2>/dev/null || fail "rabbitmq's MQTT listener did not open"
+  MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
+}
+rabbitmqctl_private() { env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmqctl -n "iot-test-$$@localhost" -q "$@"; }
+_rabbitmq_stop() {
+  rabbitmqctl_private stop >/dev/null 2>&1 || true
+  wait "$RABBIT_PID" 2>/dev/null || true
+  env "${RABBIT_ENV[@]}" epmd -port "$(printf '%s\n' "${RABBIT_ENV[@]}" | sed -n 's/^ERL_EPMD_PORT=//p')" -kill >/dev/null 2>&1 || true
+}
+# rabbit_subscribed PID CLIENT_ID FILTER: the MQTT client CLIENT_ID
+# (process PID) holds a subscription to FILTER on RabbitMQ: its queue is
+# bound with the filter's routing key ('/' -> '.', '+' -> '*').
+rabbit_subscribed() {
+  local pid=$1 id=$2 key i
+  key=$(printf '%s' "$3" | tr '/+' '.*')
+  for ((i=0; i<300; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    rabbitmqctl_private list_bindings destination_name routing_key 2>/dev/null |
+      awk -v q="mqtt-subscription-${id}qos" -v k="$key" 'index($1, q) == 1 && $2 == k { f = 1 } END { exit !f }' && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 # start_postgres: a throwaway cluster run as the postgres user (PostgreSQL
 # refuses root). Sets PGPORT, PGHOST, PGUSER, PG_URL, PGDATA_DIR; database "telemetry".
 start_postgres() {

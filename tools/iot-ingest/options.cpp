@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "store/redis_client.hpp"
 #include "telemetry/field_template.hpp"
 
 
@@ -13,8 +14,8 @@ namespace {
 CLI::Validator dedup_check() {
   return CLI::Validator(
       [](std::string& v) -> std::string {
-        if (v == "memory" || v == "off" || v.rfind("redis://", 0) == 0) return {};
-        return "want memory, off or redis://..., got " + v;
+        if (v == "memory" || v == "off" || store::is_redis_url(v)) return {};
+        return "want memory, off, redis://... or redis+cluster://..., got " + v;
       },
       "", "DEDUP");
 }
@@ -101,7 +102,7 @@ void define_options(CLI::App& app, IngestOptions& o) {
 
 DedupMode IngestOptions::dedup_mode() const {
   if (dedup == "off") return DedupMode::off;
-  if (dedup.rfind("redis://", 0) == 0) return DedupMode::redis;
+  if (store::is_redis_url(dedup)) return DedupMode::redis;
   return DedupMode::memory;
 }
 

@@ -36,9 +36,32 @@ TEST(ParseRedisUrl, Accepted) {
   }
 }
 
+TEST(ParseRedisUrl, AClusterListsItsSeeds) {
+  auto u = parse_redis_url("redis+cluster://:pw@r1:7000,r2,:7002/tenant:{t1}:agent:devices:ingestion");
+  ASSERT_TRUE(u) << u.error().message;
+  EXPECT_TRUE(u->cluster);
+  ASSERT_EQ(u->nodes.size(), 3u);
+  EXPECT_EQ(u->nodes[0].host, "r1");
+  EXPECT_EQ(u->nodes[0].port, 7000);
+  EXPECT_EQ(u->nodes[1].host, "r2");
+  EXPECT_EQ(u->nodes[1].port, 6379);
+  EXPECT_EQ(u->nodes[2].host, "127.0.0.1");
+  EXPECT_EQ(u->nodes[2].port, 7002);
+  EXPECT_EQ(u->host, "r1");
+  EXPECT_EQ(u->password, "pw");
+  EXPECT_EQ(u->path, "tenant:{t1}:agent:devices:ingestion");
+  auto single = parse_redis_url("redis://cache:7000");
+  ASSERT_TRUE(single);
+  EXPECT_FALSE(single->cluster);
+  EXPECT_TRUE(is_redis_url("redis+cluster://a:1"));
+  EXPECT_TRUE(is_redis_url("redis://a"));
+  EXPECT_FALSE(is_redis_url("memory"));
+}
+
 TEST(ParseRedisUrl, Refused) {
   for (const char* url : {"http://cache", "cache:6379", "", "redis:/cache", "redis://cache:0", "redis://cache:65536",
-                          "redis://cache:12x", "redis://cache:", "redis://cache:-1"}) {
+                          "redis://cache:12x", "redis://cache:", "redis://cache:-1", "redis://a:1,b:2",
+                          "redis+cluster://a:1,b:x", "rediss+cluster://a:1"}) {
     SCOPED_TRACE(url);
     auto u = parse_redis_url(url);
     ASSERT_FALSE(u);
