@@ -208,7 +208,7 @@ int run_ingest(const IngestOptions& s) {
   }
   Wiring w = open_everything(s);
   Ingestor ingestor(s, Outputs{w.writer.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
-                            w.stream_template});
+                            w.stream_template, w.sink->holds_alarms()});
   if (s.from.empty())
     ingest_files(s, ingestor);
   else

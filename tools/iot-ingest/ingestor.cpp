@@ -69,7 +69,13 @@ void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view 
     if (!name) return reject("schema", "--to-stream name: " + name.error().message, source, line);
     stream = std::move(*name);
   }
-  if (rows->waveform) {
+  if (rows->alarm && !out_.holds_alarms)
+    return reject("unsupported", "this --db does not store alarms (iot-ingest(1), Tables: alarms)", source, line);
+  if (rows->alarm) {
+    batch_.alarms.push_back(std::move(*rows->alarm));
+    ++stats_.alarms;
+    ++pending_rows_;
+  } else if (rows->waveform) {
     batch_.waveforms.push_back(std::move(*rows->waveform));
     ++stats_.waveforms;
     ++pending_rows_;
@@ -174,11 +180,16 @@ Status Ingestor::write_rows_one_by_one(store::Batch& batch) {
   store::Batch rest;
   rest.gaps = std::move(batch.gaps);
   rest.waveforms = std::move(batch.waveforms);
+  rest.alarms = std::move(batch.alarms);
   if (rest.empty()) return ok_status();
   auto outcome = out_.writer->write(rest);
   if (!outcome && outcome.error().reason == "db_rejected") {
-    reject("db_rejected", outcome.error().message, "db", "gap or waveform records");
+    reject("db_rejected", outcome.error().message, "db", "gap, waveform or alarm records");
     return ok_status();
+  }
+  if (outcome) {
+    stats_.alarms_written += outcome->stats.alarms;
+    stats_.alarm_duplicates += outcome->stats.alarm_duplicates;
   }
   return outcome ? ok_status() : Status(outcome.error());
 }
@@ -223,12 +234,16 @@ Status Ingestor::settle(InFlight& f) {
       stats_.drained_batches += outcome->drained_batches;
       stats_.rows_written += outcome->drained.inserted;
       stats_.duplicates_key += outcome->drained.duplicates;
+      stats_.alarms_written += outcome->drained.alarms;
+      stats_.alarm_duplicates += outcome->drained.alarm_duplicates;
       if (outcome->spooled) {
         ++stats_.spooled_batches;
       } else {
         ++stats_.batches;
         stats_.rows_written += outcome->stats.inserted;
         stats_.duplicates_key += outcome->stats.duplicates;
+        stats_.alarms_written += outcome->stats.alarms;
+        stats_.alarm_duplicates += outcome->stats.alarm_duplicates;
         record_latency(f.messages, f.committed_ns);
       }
     }

@@ -33,6 +33,7 @@ struct Outputs {
   store::RedisDedup* redis_dedup = nullptr;          // --dedup redis://
   store::RedisStreamWriter* stream_writer = nullptr;  // --to-stream
   std::string stream_template;                        // the --to-stream name, {tenant} etc.
+  bool holds_alarms = false;                          // the sink stores alarms (Sink::holds_alarms)
 };
 
 class Ingestor {

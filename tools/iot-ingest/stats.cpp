@@ -18,6 +18,8 @@ std::string summary_text(const Stats& s, double seconds) {
     text += fmt::format(", latency ts->commit mean {} max {}", format_duration(s.latency_sum_s / s.latency_count),
                         format_duration(s.latency_max_s));
   if (s.waveforms) text += fmt::format(", {} waveforms", s.waveforms);
+  if (s.alarms)
+    text += fmt::format(", {} alarms ({} new, {} already stored)", s.alarms, s.alarms_written, s.alarm_duplicates);
   return text;
 }
 
@@ -36,6 +38,8 @@ void fill_metrics(const Stats& s, cli::Metrics& m) {
   m.set("spooled_batches_total", d(s.spooled_batches), "Batches written to the spool");
   m.set("drained_batches_total", d(s.drained_batches), "Spooled batches sent");
   m.set("waveforms_total", d(s.waveforms), "Waveform records stored");
+  m.set("alarms_total", d(s.alarms), "Alarm lines read");
+  m.set("alarms_written_total", d(s.alarms_written), "Alarm rows inserted");
   m.set("latency_seconds_sum", s.latency_sum_s, "End-to-end latency, message ts to commit, sum");
   m.set("latency_seconds_count", d(s.latency_count), "Messages with a measured latency");
   m.set("latency_seconds_max", s.latency_max_s, "Largest end-to-end latency");

@@ -13,6 +13,7 @@ struct Stats {
   std::uint64_t rows_written = 0;
   std::uint64_t duplicates_msg_id = 0, duplicates_key = 0;
   std::uint64_t rejects = 0, waveforms = 0;
+  std::uint64_t alarms = 0, alarms_written = 0, alarm_duplicates = 0;  // alarm lines read, rows new, already stored
   std::uint64_t gap_events = 0, missing = 0, reordered = 0;
   std::uint64_t batches = 0, spooled_batches = 0, drained_batches = 0;
   double latency_sum_s = 0, latency_max_s = 0;
