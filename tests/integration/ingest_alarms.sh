@@ -48,6 +48,7 @@ sqlite_state() {
     coalesce(cast(round((julianday(cleared_at)-2440587.5)*86400000) as integer),'')
     from alarm_state order by device_id, rule, check_name, metric"
 }
+check "both active and cleared alarms to compare" bash -c 'grep -q "|1|" expect_state.txt && grep -q "|0|" expect_state.txt'
 sqlite_alarms alarms.db > got_alarms.txt
 sqlite_state alarms.db > got_state.txt
 check "sqlite alarms = the capture's alarm lines" diff expect_alarms.txt got_alarms.txt

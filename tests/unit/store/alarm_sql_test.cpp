@@ -117,7 +117,7 @@ TEST_F(PgAlarms, SameRowsAndStateAsSqliteAcrossReingestAndReordering) {
     EXPECT_EQ(s.duplicates, round == 0 ? 0u : 4u);
   }
   pqxx::work tx(conn);
-  EXPECT_EQ(tx.query_value<int>("SELECT count(*) FROM plant.alarms"), 4);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM plant.alarms")[0].as<int>(), 4);
   auto row = tx.exec1(
       "SELECT active, (extract(epoch FROM first_seen) * 1000)::bigint, (extract(epoch FROM last_seen) * 1000)::bigint,"
       " raises, (extract(epoch FROM cleared_at) * 1000)::bigint FROM plant.alarm_state WHERE device_id = 'P-007'");
