@@ -22,6 +22,9 @@ namespace iot::registry {
 
 inline constexpr std::string_view default_table = "readings";
 
+// What a route's messages are stored as (iot-registry(5), kind).
+enum class RouteKind { readings, alarm };
+
 struct Route {
   std::size_t index = 0;                                   // 1-based position in the file; 0: the default route
   topic::TopicPattern pattern;
@@ -36,6 +39,7 @@ struct Route {
   std::map<std::string, std::string> tags;                 // name -> template
   std::map<std::string, std::string> keymap;               // flat short key -> metric
   std::optional<Rollup> rollup;
+  RouteKind kind = RouteKind::readings;                    // alarm: every payload must be an alarm
 
   bool is_catch_all() const { return pattern.text() == "#"; }
 };

@@ -96,6 +96,32 @@ check "postgresql alarms = the capture's alarm lines" diff expect_alarms.txt pg_
 check "postgresql alarm_state = the fold, after a duplicated and reordered re-ingest" diff expect_state.txt pg_state.txt
 expect_eq "postgresql readings" "$readings" "$(psql -Atc 'select count(*) from readings')"
 
+# --- a registry route of kind alarm: alarms only ----------------------------
+cat > registry.toml <<'TOML'
+[[route]]
+pattern = "alarms/#"
+kind = "alarm"
+
+[[route]]
+pattern = "#"
+TOML
+$PY -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+alarms = [e for e in lines if e["payload"].get("kind") == "alarm"]
+reading = next(e for e in lines if e["payload"].get("kind") != "alarm")
+reading["topic"] = "alarms/not/an/alarm"
+for e in alarms + [reading]:
+    print(json.dumps(e))' capture.ndjson > routed.ndjson
+iot-ingest --db sqlite:routed.db --create --registry registry.toml --dlq routed_dlq.ndjson routed.ndjson 2>routed.log
+expect_eq "kind = alarm route: the alarms stored" "$alarm_lines" "$(sqlite3 routed.db 'select count(*) from alarms')"
+expect_eq "kind = alarm route: a reading on it rejected as schema" "schema" \
+  "$($PY -c 'import json,sys; print(",".join(json.loads(l)["reason"] for l in open(sys.argv[1])))' routed_dlq.ndjson)"
+printf '[[route]]\npattern = "#"\nkind = "state"\n' > bad.toml
+rc=0; iot-ingest --db sqlite:bad.db --registry bad.toml /dev/null 2>bad.log || rc=$?
+check "kind = state (not stored yet): refused at load" test "$rc" -ne 0
+check "the refusal names the key" grep -q "route 1: kind: unknown or not yet stored kind" bad.log
+
 # --- a sink without alarm tables: rejected, named, never dropped ----------
 iot-ingest --db line-protocol:out.lp --dlq lp_dlq.ndjson capture.ndjson 2>lp.log || true
 expect_eq "line protocol: each alarm rejected as unsupported" "$alarm_lines" \

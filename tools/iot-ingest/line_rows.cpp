@@ -32,6 +32,10 @@ Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::Rout
   if (!match) return match.error();
   if (!env.has_payload)
     return make_error(ErrorKind::bad_input, "decode", "a binary payload (payload_b64) holds no readings");
+  bool alarm_route = match->route && match->route->kind == registry::RouteKind::alarm;
+  if (alarm_route && !rules::is_alarm_payload(env.payload))
+    return make_error(ErrorKind::bad_input, "schema",
+                      "a route of kind alarm takes alarm payloads (\"kind\": \"alarm\", iot-stream(5) ALARMS)");
   if (rules::is_alarm_payload(env.payload)) {
     auto a = alarm_row(env.payload, topic);
     if (!a) return a.error();
