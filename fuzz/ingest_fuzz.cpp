@@ -17,6 +17,10 @@ namespace {
 // Routes of every kind, as a registry file writes them.
 constexpr const char* fuzz_registry = R"toml(
 [[route]]
+pattern = "alarms/#"
+kind = "alarm"
+
+[[route]]
 pattern = "plant/{site}/flat"
 shape = "flat"
 table = "flat_readings"

@@ -23,6 +23,9 @@ namespace iot::registry {
 
 inline constexpr std::string_view default_table = "readings";
 
+// What a route's messages are stored as (iot-registry(5), kind).
+enum class RouteKind { readings, alarm };
+
 struct Route {
   std::size_t index = 0;                                   // 1-based position in the file; 0: the default route
   topic::TopicPattern pattern;
@@ -40,6 +43,7 @@ struct Route {
   // iot-pub's deadband for messages on this route (iot-registry(5), deadband):
   // tried before the command line's --deadband rules.
   std::vector<telemetry::DeadbandRule> deadband;
+  RouteKind kind = RouteKind::readings;                    // alarm: every payload must be an alarm
 
   bool is_catch_all() const { return pattern.text() == "#"; }
 };

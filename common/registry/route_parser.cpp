@@ -10,7 +10,8 @@ namespace iot::registry::detail {
 namespace {
 
 constexpr std::string_view route_keys[] = {"pattern",   "shape", "device", "metric", "table",       "key_file",
-                                           "retention", "tags",  "keymap", "rollup", "ordering_key", "deadband"};
+                                           "retention", "tags",  "keymap", "rollup", "ordering_key", "deadband",
+                                           "kind"};
 constexpr std::string_view rollup_keys[] = {"every", "aggregates", "retention"};
 
 struct Where {
@@ -142,6 +143,13 @@ Status parse_names(const toml::table& t, Route& route, const Where& where) {
     if (!(*ordering_key)->empty())
       if (auto s = check_template(**ordering_key, "ordering_key", where); !s) return s;
     route.ordering_key = **ordering_key;
+  }
+  auto kind = string_key(t, "kind", where);
+  if (!kind) return kind.error();
+  if (*kind) {
+    if (**kind == "alarm") route.kind = RouteKind::alarm;
+    else if (**kind != "readings")
+      return where("kind", "unknown or not yet stored kind \"" + kind->value().substr(0, 80) + "\" (readings, alarm)");
   }
   return ok_status();
 }

@@ -136,6 +136,24 @@ bool decode_waveform(const std::vector<std::string_view>& f, Batch& b) {
   return true;
 }
 
+bool decode_alarm(const std::vector<std::string_view>& f, Batch& b) {
+  if (f.size() != 12) return false;
+  AlarmRow a;
+  std::int64_t raise = 0;
+  if (!number(f[6], raise) || !optional_number(f[7], a.value) || !number(f[8], a.since_ms) || !number(f[9], a.ts_ms))
+    return false;
+  a.msg_id = unescape(f[1]);
+  a.device_id = unescape(f[2]);
+  a.rule = unescape(f[3]);
+  a.check = unescape(f[4]);
+  a.metric = unescape(f[5]);
+  a.raise = raise != 0;
+  a.detail = unescape(f[10]);
+  a.topic = unescape(f[11]);
+  b.alarms.push_back(std::move(a));
+  return true;
+}
+
 }  // namespace
 
 std::string encode_batch(const Batch& batch) {
@@ -188,6 +206,21 @@ std::string encode_batch(const Batch& batch) {
     field(out, w.dominant_hz_json);
     out += '\n';
   }
+  for (const auto& a : batch.alarms) {
+    out += 'A';
+    field(out, a.msg_id);
+    field(out, a.device_id);
+    field(out, a.rule);
+    field(out, a.check);
+    field(out, a.metric);
+    field(out, static_cast<std::int64_t>(a.raise));
+    field(out, a.value);
+    field(out, a.since_ms);
+    field(out, a.ts_ms);
+    field(out, a.detail);
+    field(out, a.topic);
+    out += '\n';
+  }
   return out;
 }
 
@@ -205,7 +238,8 @@ Result<Batch> decode_batch(std::string_view bytes) {
     } else if (!line.empty()) {
       auto f = split_tabs(line);
       ok = f[0] == "R" ? decode_reading(f, batch) : f[0] == "G" ? decode_gap(f, batch)
-                                                   : f[0] == "W" ? decode_waveform(f, batch) : false;
+                                                   : f[0] == "W" ? decode_waveform(f, batch)
+                                                   : f[0] == "A" ? decode_alarm(f, batch) : false;
     } else {
       ok = true;
     }

@@ -6,6 +6,7 @@
 #include <pqxx/tablewriter>
 
 #include "core/duration.hpp"
+#include "store/alarm_sql.hpp"
 #include "store/copy_text.hpp"
 #include "store/identifier.hpp"
 #include "core/time_text.hpp"
@@ -76,6 +77,7 @@ Status PgSink::ensure_schema() {
     // Several workers may start at once: serialize the DDL.
     tx.exec("SELECT pg_advisory_xact_lock(7306480917)");
     for (const auto& sql : pg_base_schema_sql(names_)) tx.exec(sql);
+    for (const auto& sql : pg_alarm_schema_sql(names_.schema)) tx.exec(sql);
     create_timescale_or_plain(tx);
     tx.commit();
     schema_ready_ = true;
@@ -266,6 +268,9 @@ Result<WriteStats> PgSink::write(const Batch& batch) {
     if (!batch.readings.empty()) stats = write_grouped(tx, batch);
     write_gaps(tx, batch);
     write_waveforms(tx, batch);
+    AlarmWriteStats alarms = write_alarms_pg(tx, names_.schema, batch.alarms);
+    stats.alarms = alarms.inserted;
+    stats.alarm_duplicates = alarms.duplicates;
     tx.commit();
     return stats;
   } catch (const std::exception& e) {

@@ -42,6 +42,8 @@ Status ResilientWriter::drain_some(WriteOutcome& outcome, std::chrono::steady_cl
     }
     outcome.drained.inserted += stats->inserted;
     outcome.drained.duplicates += stats->duplicates;
+    outcome.drained.alarms += stats->alarms;
+    outcome.drained.alarm_duplicates += stats->alarm_duplicates;
     ++outcome.drained_batches;
     if (auto st = spool_->pop(); !st) return st;
   }

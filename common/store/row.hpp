@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "store/alarm_row.hpp"
+
 namespace iot::store {
 
 struct ReadingRow {
@@ -52,14 +54,16 @@ struct Batch {
   std::vector<ReadingRow> readings;
   std::vector<GapRow> gaps;
   std::vector<WaveformRow> waveforms;
-  bool empty() const { return readings.empty() && gaps.empty() && waveforms.empty(); }
-  std::size_t size() const { return readings.size() + gaps.size() + waveforms.size(); }
-  void clear() { readings.clear(); gaps.clear(); waveforms.clear(); }
+  std::vector<AlarmRow> alarms;  // only for sinks whose holds_alarms() is true
+  bool empty() const { return readings.empty() && gaps.empty() && waveforms.empty() && alarms.empty(); }
+  std::size_t size() const { return readings.size() + gaps.size() + waveforms.size() + alarms.size(); }
+  void clear() { readings.clear(); gaps.clear(); waveforms.clear(); alarms.clear(); }
 };
 
 struct WriteStats {
   std::uint64_t inserted = 0;    // new readings rows
   std::uint64_t duplicates = 0;  // readings already there (primary key)
+  std::uint64_t alarms = 0, alarm_duplicates = 0;  // alarm rows new / already there (msg_id)
 };
 
 }  // namespace iot::store

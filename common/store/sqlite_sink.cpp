@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "store/alarm_sql.hpp"
 #include "store/identifier.hpp"
 #include "store/schema_sql.hpp"
 #include "core/time_text.hpp"
@@ -82,6 +83,9 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string& path, co
 
 Status SqliteSink::ensure_schema() {
   if (auto st = create_table(options_.table); !st) return st;
+  for (const auto& sql : sqlite_alarm_schema_sql()) {
+    if (auto st = sqlite_exec(db_.get(), sql); !st) return st;
+  }
   return prepare_statements();
 }
 
@@ -191,6 +195,10 @@ Result<WriteStats> SqliteSink::write_in_transaction(const Batch& batch) {
   for (const auto& w : batch.waveforms) {
     if (auto s = insert_waveform(w); !s) return s.error();
   }
+  auto alarms = write_alarms_sqlite(db_.get(), batch.alarms);
+  if (!alarms) return alarms.error();
+  stats.alarms = alarms->inserted;
+  stats.alarm_duplicates = alarms->duplicates;
   return stats;
 }
 

@@ -278,8 +278,11 @@ int run_ingest(const IngestOptions& s) {
     return exit_code::ok;
   }
   Wiring w = open_everything(s);
+  // Alarms are stored only when every --db can hold them (SQLite, PostgreSQL).
+  bool holds_alarms = true;
+  for (std::size_t i = 0; i < w.sinks->size(); ++i) holds_alarms = holds_alarms && w.sinks->lane(i).sink->holds_alarms();
   Ingestor ingestor(s, Outputs{w.sinks.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
-                            w.stream_template, w.devices.get()});
+                            w.stream_template, w.devices.get(), holds_alarms});
   if (s.from.empty())
     ingest_files(s, ingestor);
   else

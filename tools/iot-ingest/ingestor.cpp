@@ -93,7 +93,13 @@ void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view 
     stream = std::move(*name);
   }
   if (env.has_wide_integers()) note_precision(*env.wide_integers, line, source);
-  if (rows->waveform) {
+  if (rows->alarm && !out_.holds_alarms)
+    return reject("unsupported", "this --db does not store alarms (iot-ingest(1), Tables: alarms)", source, line);
+  if (rows->alarm) {
+    batch_.alarms.push_back(std::move(*rows->alarm));
+    ++stats_.alarms;
+    ++pending_rows_;
+  } else if (rows->waveform) {
     batch_.waveforms.push_back(std::move(*rows->waveform));
     ++stats_.waveforms;
     ++pending_rows_;
@@ -206,11 +212,16 @@ Status Ingestor::write_rows_one_by_one(const store::Batch& batch, std::size_t la
   store::Batch rest;
   rest.gaps = batch.gaps;
   rest.waveforms = batch.waveforms;
+  rest.alarms = batch.alarms;
   if (rest.empty()) return ok_status();
   auto outcome = l.writer->write(rest);
   if (!outcome && outcome.error().reason == "db_rejected") {
-    reject("db_rejected", outcome.error().message, source, "gap or waveform records");
+    reject("db_rejected", outcome.error().message, source, "gap, waveform or alarm records");
     return ok_status();
+  }
+  if (outcome) {
+    stats_.alarms_written += outcome->stats.alarms;
+    stats_.alarm_duplicates += outcome->stats.alarm_duplicates;
   }
   return outcome ? ok_status() : Status(outcome.error());
 }
@@ -253,6 +264,8 @@ Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outco
   stats_.drained_batches += outcome->drained_batches;
   stats_.rows_written += outcome->drained.inserted;
   stats_.duplicates_key += outcome->drained.duplicates;
+  stats_.alarms_written += outcome->drained.alarms;
+  stats_.alarm_duplicates += outcome->drained.alarm_duplicates;
   counts.drained_batches += outcome->drained_batches;
   counts.rows_written += outcome->drained.inserted;
   counts.duplicates_key += outcome->drained.duplicates;
@@ -266,6 +279,8 @@ Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outco
     stats_.duplicates_key += outcome->stats.duplicates;
     counts.rows_written += outcome->stats.inserted;
     counts.duplicates_key += outcome->stats.duplicates;
+    stats_.alarms_written += outcome->stats.alarms;
+    stats_.alarm_duplicates += outcome->stats.alarm_duplicates;
   }
   return ok_status();
 }

@@ -36,6 +36,7 @@ struct Outputs {
   store::RedisStreamWriter* stream_writer = nullptr;  // --to-stream
   std::string stream_template;                        // the --to-stream name, {tenant} etc.
   devices::DeviceDirectory* devices = nullptr;        // --devices: read, never written
+  bool holds_alarms = false;                          // the sink stores alarms (Sink::holds_alarms)
 };
 
 class Ingestor {

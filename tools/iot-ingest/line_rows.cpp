@@ -1,6 +1,29 @@
 #include "iot-ingest/line_rows.hpp"
 
+#include "rules/alarm_payload.hpp"
+
 namespace iot::ingest {
+namespace {
+
+Result<store::AlarmRow> alarm_row(simdjson::dom::element payload, std::string_view topic) {
+  auto a = rules::read_alarm_payload(payload);
+  if (!a) return a.error();
+  store::AlarmRow row;
+  row.msg_id = a->msg_id;
+  row.device_id = a->device_id;
+  row.rule = a->rule;
+  row.check = a->check;
+  row.metric = a->metric;
+  row.raise = a->raise();
+  row.value = a->value;
+  row.since_ms = a->since_ms;
+  row.ts_ms = a->ts_ms;
+  row.detail = a->detail;
+  row.topic = topic;
+  return row;
+}
+
+}  // namespace
 
 Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes,
                            const Enrichment& enrichment) {
@@ -10,6 +33,17 @@ Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::Rout
   if (!match) return match.error();
   if (!env.has_payload)
     return make_error(ErrorKind::bad_input, "decode", "a binary payload (payload_b64) holds no readings");
+  bool alarm_route = match->route && match->route->kind == registry::RouteKind::alarm;
+  if (alarm_route && !rules::is_alarm_payload(env.payload))
+    return make_error(ErrorKind::bad_input, "schema",
+                      "a route of kind alarm takes alarm payloads (\"kind\": \"alarm\", iot-stream(5) ALARMS)");
+  if (rules::is_alarm_payload(env.payload)) {
+    auto a = alarm_row(env.payload, topic);
+    if (!a) return a.error();
+    out.alarm = std::move(*a);
+    out.match = std::move(*match);
+    return out;
+  }
   if (is_waveform_line(env.payload)) {
     auto w = build_waveform(env.payload);
     if (!w) return w.error();

@@ -19,10 +19,12 @@ struct LineRows {
   registry::RouteMatch match;                  // the route taken and the values its templates read
   std::vector<BuiltMessage> messages;          // readings, when the line holds telemetry
   std::optional<store::WaveformRow> waveform;  // when it is a waveform's metadata line
+  std::optional<store::AlarmRow> alarm;        // when it is an alarm (iot-stream(5), ALARMS)
 };
 
 // Errors carry the reject reason: no_route, decode (payload_b64 holds no
-// readings), bad_signature, schema, waveform_incomplete, unknown_device.
+// readings), bad_signature, schema (also an alarm missing a field),
+// waveform_incomplete, unknown_device.
 Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes,
                            const Enrichment& enrichment = {});
 

@@ -29,6 +29,8 @@ std::string summary_text(const Stats& s, double seconds) {
     for (const auto& k : s.sinks)
       text += fmt::format("; {}: {} rows written, {} duplicates by key, {} batches, {} spooled, {} sent from the spool",
                           k.name, k.rows_written, k.duplicates_key, k.batches, k.spooled_batches, k.drained_batches);
+  if (s.alarms)
+    text += fmt::format(", {} alarms ({} new, {} already stored)", s.alarms, s.alarms_written, s.alarm_duplicates);
   return text;
 }
 
@@ -55,6 +57,8 @@ void fill_metrics(const Stats& s, cli::Metrics& m) {
     m.set("devices_failed_reloads_total", d(s.devices_failed_reloads), "Device table reloads that failed");
   }
   m.set("precision_total", d(s.precision_notes), "Lines stored with an integer beyond 64 bits rounded to a double");
+  m.set("alarms_total", d(s.alarms), "Alarm lines read");
+  m.set("alarms_written_total", d(s.alarms_written), "Alarm rows inserted");
   m.set("latency_seconds_sum", s.latency_sum_s, "End-to-end latency, message ts to commit, sum");
   m.set("latency_seconds_count", d(s.latency_count), "Messages with a measured latency");
   m.set("latency_seconds_max", s.latency_max_s, "Largest end-to-end latency");

@@ -22,6 +22,7 @@ struct Stats {
   std::uint64_t duplicates_msg_id = 0, duplicates_key = 0;
   std::uint64_t rejects = 0, waveforms = 0;
   std::uint64_t precision_notes = 0;  // lines stored with an integer beyond 64 bits rounded to a double
+  std::uint64_t alarms = 0, alarms_written = 0, alarm_duplicates = 0;  // alarm lines read, rows new, already stored
   std::uint64_t gap_events = 0, missing = 0, reordered = 0;
   std::uint64_t tracked_devices = 0, evicted_devices = 0;  // --max-devices
   std::uint64_t batches = 0, spooled_batches = 0, drained_batches = 0;

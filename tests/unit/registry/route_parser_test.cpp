@@ -54,11 +54,15 @@ TEST(RouteParser, EveryKeyAccepted) {
          EXPECT_TRUE(r.keymap.empty());
          EXPECT_FALSE(r.rollup);
          EXPECT_FALSE(r.ordering_key);
+         EXPECT_EQ(r.kind, RouteKind::readings);
          EXPECT_FALSE(r.is_catch_all());
        }},
       {"pattern: the catch-all", "pattern = \"#\"\n", [](const Route& r) { EXPECT_TRUE(r.is_catch_all()); }},
       {"ordering_key: a template", p + "ordering_key = \"{site}-{device}\"\n",
        [](const Route& r) { EXPECT_EQ(r.ordering_key, "{site}-{device}"); }},
+      {"kind = alarm", p + "kind = \"alarm\"\n", [](const Route& r) { EXPECT_EQ(r.kind, RouteKind::alarm); }},
+      {"kind = readings", p + "kind = \"readings\"\n",
+       [](const Route& r) { EXPECT_EQ(r.kind, RouteKind::readings); }},
       {"ordering_key: empty, no key", p + "ordering_key = \"\"\n",
        [](const Route& r) { EXPECT_EQ(r.ordering_key, ""); }},
       {"pattern: typed captures", "pattern = \"i/{tenant:b64hex}/a/{agent:b64uuid}/endpoints/{protocol}\"\n",
@@ -134,6 +138,8 @@ TEST(RouteParser, EveryKeyRefused) {
       {"pattern = \"a/#/b\"\n", w + "pattern: *"},
       {"pattern = \"a/{x:base32}\"\n", w + "pattern: *"},
       {p + "colour = \"red\"\n", w + "colour: unknown key"},
+      {p + "kind = \"state\"\n", w + "kind: unknown or not yet stored kind \"state\" (readings, alarm)"},
+      {p + "kind = 1\n", w + "kind: not a string"},
       {p + "shape = \"xml\"\n", w + "shape: unknown shape \"xml\" (auto, nested, flat, signed, kpi, batch)"},
       {p + "shape = 1\n", w + "shape: not a string"},
       {p + "device = \"\"\n", w + "device: is empty"},

@@ -27,6 +27,18 @@ TEST(BatchCodec, RoundTripsEveryRowKind) {
   b.readings.push_back(empty);
   b.gaps.push_back({"P-007", 5, 9, 100, true, {{5, 6}, {8, 9}}, std::nullopt});
   b.gaps.push_back({"P-008", 1, 1, 200, true, {}, 300});
+  AlarmRow alarm;
+  alarm.msg_id = "01HX7K";
+  alarm.device_id = "P-007";
+  alarm.rule = "inlet hot";
+  alarm.check = "range";
+  alarm.metric = "temp\tinlet";
+  alarm.raise = false;
+  alarm.value = 97.25;
+  alarm.since_ms = 1710844800123;
+  alarm.ts_ms = 1710844860123;
+  alarm.detail = "97.2 above max 95";
+  b.alarms.push_back(alarm);
   WaveformRow w;
   w.upload_id = "u1";
   w.time_ns = 5;
@@ -55,6 +67,14 @@ TEST(BatchCodec, RoundTripsEveryRowKind) {
   EXPECT_TRUE(back->gaps[0].replace);
   EXPECT_EQ(back->gaps[1].filled_ns, 300);
   ASSERT_EQ(back->waveforms.size(), 1u);
+  ASSERT_EQ(back->alarms.size(), 1u);
+  EXPECT_EQ(back->alarms[0].metric, "temp\tinlet");
+  EXPECT_FALSE(back->alarms[0].raise);
+  EXPECT_EQ(back->alarms[0].value, 97.25);
+  EXPECT_EQ(back->alarms[0].since_ms, 1710844800123);
+  EXPECT_EQ(back->alarms[0].ts_ms, 1710844860123);
+  EXPECT_EQ(back->alarms[0].detail, alarm.detail);
+  EXPECT_TRUE(back->alarms[0].topic.empty());
   EXPECT_EQ(back->waveforms[0].sample_rate_hz, 10000);
   EXPECT_EQ(back->waveforms[0].dominant_hz_json, w.dominant_hz_json);
 }
