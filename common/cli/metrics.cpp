@@ -16,7 +16,9 @@ void Metrics::set(const std::string& name, double value, const std::string& help
   std::lock_guard lock(mutex_);
   auto& e = entries_[name];
   e.value = value;
-  e.gauge = true;
+  // A total copied from a tool's own counter is still a counter: Prometheus
+  // (and promtool's lint) expect every *_total to be one.
+  e.gauge = !name.ends_with("_total");
   if (!help.empty()) e.help = help;
 }
 
