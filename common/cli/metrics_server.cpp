@@ -115,6 +115,21 @@ MetricsServer::~MetricsServer() {
   if (daemon_) MHD_stop_daemon(daemon_);
 }
 
+Health broker_health(bool connected) {
+  Health h;
+  h.healthy = connected;
+  h.detail["broker"] = connected ? "connected" : "disconnected";
+  return h;
+}
+
+Health database_health(bool breaker_open) {
+  Health h;
+  h.healthy = !breaker_open;
+  h.detail["database"] = breaker_open ? "unavailable" : "connected";
+  h.detail["breaker"] = breaker_open ? "open" : "closed";
+  return h;
+}
+
 std::unique_ptr<MetricsServer> serve_metrics(const std::string& listen, Exposition exposition) {
   if (listen.empty()) return nullptr;
   auto server = MetricsServer::start(listen, std::move(exposition));

@@ -1,10 +1,11 @@
 // --metrics-listen HOST:PORT: the tool's counters served live over HTTP, for
-// Prometheus to scrape (iot-toolkit(7), SHARED OPTIONS). /metrics answers
-// the same text --metrics-file writes at exit; /healthz answers 200 while
-// the tool's connections are up and 503 when one is not, with a small JSON
-// body saying which. The HTTP server is libmicrohttpd's, on its own thread:
-// the callbacks run there, so they read only what is safe to read from
-// another thread (atomics, or objects with their own lock such as Metrics).
+// Prometheus to scrape (iot-sub(1) and the other tools, "Logging options").
+// /metrics answers the same text --metrics-file writes at exit; /healthz
+// answers 200 while the tool's connection is up and 503 when it is not, with
+// a small JSON body saying which. The HTTP server is libmicrohttpd's, on its
+// own thread: the callbacks run there while the tool works, so they read
+// only counters (word-sized values that may be a moment old when read) and
+// connection flags, never a database handle or a container that grows.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,11 @@ class MetricsServer {
   MHD_Daemon* daemon_ = nullptr;
   std::uint16_t port_ = 0;
 };
+
+// /healthz for a tool whose one connection is to the broker, and for one
+// whose is to the database (unhealthy while the circuit breaker is open).
+Health broker_health(bool connected);
+Health database_health(bool breaker_open);
 
 // Starts the server when --metrics-listen was given (nullptr otherwise) and
 // logs the address it listens on, port 0 resolved; a bad address or a port

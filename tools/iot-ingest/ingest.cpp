@@ -6,6 +6,7 @@
 
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
+#include "cli/metrics_server.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
@@ -209,6 +210,12 @@ int run_ingest(const IngestOptions& s) {
   Wiring w = open_everything(s);
   Ingestor ingestor(s, Outputs{w.writer.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
                             w.stream_template});
+  auto server = cli::serve_metrics(s.log.metrics_listen, {[&ingestor] {
+                                                            cli::Metrics m("iot_ingest");
+                                                            fill_metrics(ingestor.stats(), m);
+                                                            return m.render();
+                                                          },
+                                                          [&w] { return cli::database_health(w.writer->breaker_open()); }});
   if (s.from.empty())
     ingest_files(s, ingestor);
   else

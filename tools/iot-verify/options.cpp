@@ -54,6 +54,7 @@ void define_options(CLI::App& app, VerifyOptions& o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 2))->group("Checks");
   cli::add_log_options(app, o.log);
+  cli::add_metrics_listen_option(app, o.log);
 }
 
 Status resolve(VerifyOptions& o) {

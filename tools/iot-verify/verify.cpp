@@ -7,6 +7,7 @@
 #include "checks/timestamp_checks.hpp"
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
+#include "cli/metrics_server.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
 #include "stream/line_reader.hpp"
@@ -87,7 +88,7 @@ Status write_report(const VerifyOptions& s, const Stats& stats) {
   return ok_status();
 }
 
-Status write_metrics(const std::string& path, const Counters& t) {
+cli::Metrics metrics_of(const Counters& t) {
   cli::Metrics m("iot_verify");
   m.add("lines_total", double(t.total), "Lines read");
   m.add("valid_total", double(t.valid), "Valid lines");
@@ -102,7 +103,7 @@ Status write_metrics(const std::string& path, const Counters& t) {
   m.add("future_ts_total", double(t.future_ts), "Messages timed in the future");
   m.add("stale_ts_total", double(t.stale_ts), "Messages older than --max-age");
   m.add("clock_drift_total", double(t.clock_drift), "Messages with |edge_latency_ms| over --max-drift");
-  return m.write_file(path);
+  return m;
 }
 
 // --expect: says what differs from the truth file (each line once, at most
@@ -126,7 +127,10 @@ int execute(VerifyOptions& options) {
   const VerifyOptions& s = options;
   Outputs out = open_outputs(s);
   LineChecker checker(checker_config(s));
+  auto server =
+      cli::serve_metrics(s.log.metrics_listen, {[&checker] { return metrics_of(checker.stats().totals).render(); }, {}});
   bool io_ok = check_inputs(s, checker, out);
+  server.reset();
   if (out.passed) {
     if (auto st = out.passed->flush(); !st) io_ok = false;
   }
@@ -142,7 +146,7 @@ int execute(VerifyOptions& options) {
     }
   }
   if (!options.log.metrics_file.empty()) {
-    if (auto st = write_metrics(options.log.metrics_file, stats.totals); !st) log::warn("{}", st.error().message);
+    if (auto st = metrics_of(stats.totals).write_file(options.log.metrics_file); !st) log::warn("{}", st.error().message);
   }
   Decision d = decide(s, stats.totals);
   for (const auto& why : d.reasons) log::info("{}", why);
