@@ -13,6 +13,9 @@ namespace iot::cli {
 class Metrics {
  public:
   explicit Metrics(std::string prefix) : prefix_(std::move(prefix)) {}
+  // Movable, so that a tool's function can build one for both --metrics-file
+  // and --metrics-listen.
+  Metrics(Metrics&& other) noexcept;
   void add(const std::string& name, double delta = 1, const std::string& help = "");
   void set(const std::string& name, double value, const std::string& help = "");
   double get(const std::string& name) const;

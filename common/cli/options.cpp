@@ -52,6 +52,12 @@ void add_log_options(CLI::App& app, LogOptions& o) {
   app.parse_complete_callback([&o] { log::configure(tool_program_name(), o.format, o.level); });
 }
 
+void add_metrics_listen_option(CLI::App& app, LogOptions& o) {
+  app.add_option("--metrics-listen", o.metrics_listen,
+                 "Serve /metrics and /healthz over HTTP on HOST:PORT (port 0: any free port, logged)")
+      ->group("Logging");
+}
+
 namespace {
 
 // A host name or IPv4 address: letters, digits, '-', '.', '_'. Anything else

@@ -34,10 +34,13 @@ struct LogOptions {
   std::string format = "text";  // --log-format text|json
   std::string level = "info";   // --log-level error|warn|info|debug
   std::string metrics_file;     // --metrics-file: Prometheus text at exit
+  std::string metrics_listen;   // --metrics-listen HOST:PORT: /metrics and /healthz over HTTP
 };
 
 void add_broker_options(CLI::App& app, BrokerOptions& options);
 void add_log_options(CLI::App& app, LogOptions& options);
+// --metrics-listen, for the tools that run as services (cli/metrics_server.hpp).
+void add_metrics_listen_option(CLI::App& app, LogOptions& options);
 
 // Combines --broker, -h, -p, -u, --password-file and IOT_PASSWORD.
 Result<BrokerEndpoint> resolve_broker(const BrokerOptions& options);

@@ -9,6 +9,7 @@
 
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
+#include "cli/metrics_server.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
@@ -283,6 +284,17 @@ int run_ingest(const IngestOptions& s) {
   for (std::size_t i = 0; i < w.sinks->size(); ++i) holds_alarms = holds_alarms && w.sinks->lane(i).sink->holds_alarms();
   Ingestor ingestor(s, Outputs{w.sinks.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
                             w.stream_template, w.devices.get(), holds_alarms});
+  auto server = cli::serve_metrics(s.log.metrics_listen, {[&ingestor] {
+                                                            cli::Metrics m("iot_ingest");
+                                                            fill_metrics(ingestor.stats(), m);
+                                                            return m.render();
+                                                          },
+                                                          [&w] {
+                                                            bool open = false;  // any --db's breaker
+                                                            for (std::size_t i = 0; i < w.sinks->size(); ++i)
+                                                              open = open || w.sinks->lane(i).writer->breaker_open();
+                                                            return cli::database_health(open);
+                                                          }});
   if (s.from.empty())
     ingest_files(s, ingestor);
   else

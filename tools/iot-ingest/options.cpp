@@ -98,6 +98,7 @@ void define_options(CLI::App& app, IngestOptions& o) {
   cli::add_duration(app, "--drain-timeout", o.drain_timeout, "At the end, try this long to send what is spooled")
       ->capture_default_str()->group(ft);
   cli::add_log_options(app, o.log);
+  cli::add_metrics_listen_option(app, o.log);
 }
 
 DedupMode IngestOptions::dedup_mode() const {

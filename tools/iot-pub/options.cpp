@@ -7,6 +7,7 @@ namespace iot::pub {
 void define_options(CLI::App& app, PubOptions& o) {
   cli::add_broker_options(app, o.broker);
   cli::add_log_options(app, o.log);
+  cli::add_metrics_listen_option(app, o.log);
   const char* in = "Input";
   app.add_option("inputs", o.inputs, "NDJSON files of envelopes or bare payloads (default: stdin; - is stdin)")
       ->group(in);

@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
+#include "cli/metrics_server.hpp"
 #include "cli/run.hpp"
 #include "core/duration.hpp"
 #include "core/exit_codes.hpp"
@@ -86,6 +87,20 @@ Result<std::unique_ptr<spool::Outbox>> open_outbox(const PubOptions& o) {
   return spool::Outbox::open(o.outbox, opts);
 }
 
+cli::Metrics metrics_of(const PublisherCounters& c, const MessageBuilder& builder) {
+  cli::Metrics m("iot_pub");
+  m.set("lines_read_total", double(c.read), "Input lines read");
+  m.set("published_total", double(c.published), "Messages handed to the broker");
+  m.set("acknowledged_total", double(c.acknowledged), "Messages the broker acknowledged (QoS 0: sent)");
+  m.set("retried_total", double(c.retried), "Messages sent again after a reconnect");
+  m.set("rejected_total", double(c.rejected), "Lines refused (reject records)");
+  m.set("dropped_total", double(c.dropped), "Messages dropped from a full outbox");
+  m.set("suppressed_total", double(builder.suppressed_readings()), "Readings --deadband held back");
+  m.set("suppressed_messages_total", double(builder.suppressed_messages()),
+        "Messages --deadband held back whole (nothing left to send)");
+  return m;
+}
+
 void print_summary(const PublisherCounters& c, const MessageBuilder& builder, const spool::Outbox& outbox,
                    const std::string& metrics_file, bool deadband) {
   log::info("published {}, acknowledged {}, retried {}, rejected {}, dropped {}, in outbox {}", c.published,
@@ -94,16 +109,8 @@ void print_summary(const PublisherCounters& c, const MessageBuilder& builder, co
     log::info("deadband: suppressed {} reading(s); {} message(s) had nothing left to send",
               builder.suppressed_readings(), builder.suppressed_messages());
   if (metrics_file.empty()) return;
-  cli::Metrics m("iot_pub");
-  m.set("lines_read_total", double(c.read));
-  m.set("published_total", double(c.published));
-  m.set("acknowledged_total", double(c.acknowledged));
-  m.set("retried_total", double(c.retried));
-  m.set("rejected_total", double(c.rejected));
-  m.set("dropped_total", double(c.dropped));
-  m.set("outbox_pending", double(outbox.pending()));
-  m.set("suppressed_total", double(builder.suppressed_readings()));
-  m.set("suppressed_messages_total", double(builder.suppressed_messages()));
+  cli::Metrics m = metrics_of(c, builder);
+  m.set("outbox_pending", double(outbox.pending()), "Messages still in the outbox");
   if (auto st = m.write_file(metrics_file); !st) log::warn("{}", st.error().message);
 }
 
@@ -135,9 +142,14 @@ int publish(const PubOptions& o) {
   publisher.attach();
   auto input = std::make_unique<InputQueue>(o.messages, input_paths(o), *kind);
   input->start([&publisher] { publisher.wake(); });
+  // Live: the counters only (the outbox's database belongs to the publishing thread).
+  auto server = cli::serve_metrics(o.log.metrics_listen,
+                                   {[&publisher, &builder] { return metrics_of(publisher.counters(), builder).render(); },
+                                    [&session] { return cli::broker_health((*session)->connected()); }});
   (void)(*session)->start();
   int code = publisher.run(*input);
   (*session)->stop();
+  server.reset();
   // Why the session gave up, printed once here (the session only reports
   // the attempts it retries).
   if ((*session)->state() == mqtt::SessionState::failed) log::error("{}", (*session)->last_error().message);

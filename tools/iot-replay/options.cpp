@@ -59,6 +59,7 @@ void define_options(CLI::App& app, ReplayOptions& o) {
   app.add_option("--metric", o.metrics, "With --from-db: only this metric (repeatable)")->group("Input");
   app.add_flag("--no-progress", o.no_progress, "No progress bar even on a terminal")->group("Output");
   cli::add_log_options(app, o.log);
+  cli::add_metrics_listen_option(app, o.log);
 }
 
 Status validate_options(ReplayOptions& o) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/log.hpp"
+#include "cli/metrics_server.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
 #include "replay/pacer.hpp"
@@ -36,7 +37,11 @@ class Player {
 
   int run() {
     auto started = Clock::now();
+    auto since_start = [started] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+    auto server = cli::serve_metrics(o_.log.metrics_listen,
+                                     {[&] { return metrics(since_start()).render(); }, {}});
     int status = loop();
+    server.reset();
     Status flushed = out_.flush();
     progress_.clear();
     if (!flushed && !output_closed(flushed.error()) && status == exit_code::ok) {
@@ -111,8 +116,7 @@ class Player {
     }
   }
 
-  Status write_metrics(double elapsed_s) const {
-    if (o_.log.metrics_file.empty()) return ok_status();
+  cli::Metrics metrics(double elapsed_s) const {
     cli::Metrics m("iot_replay");
     auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
     m.add("messages_total", double(pacer_.count()), "Messages written to stdout");
@@ -121,7 +125,12 @@ class Player {
     m.set("lag_seconds", seconds(pacer_.current_lag()), "Behind the schedule at the end");
     m.set("duration_seconds", elapsed_s, "Wall time of the replay");
     source_.add_metrics(m);
-    return m.write_file(o_.log.metrics_file);
+    return m;
+  }
+
+  Status write_metrics(double elapsed_s) const {
+    if (o_.log.metrics_file.empty()) return ok_status();
+    return metrics(elapsed_s).write_file(o_.log.metrics_file);
   }
 
   ItemSource& source_;

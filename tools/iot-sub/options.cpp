@@ -5,6 +5,7 @@ namespace iot::sub {
 void define_options(CLI::App& app, SubOptions& o) {
   cli::add_broker_options(app, o.broker);
   cli::add_log_options(app, o.log);
+  cli::add_metrics_listen_option(app, o.log);
   const char* s = "Subscription";
   app.add_option("-t,--topic", o.filters, "Topic filter to subscribe to; repeatable")->group(s);
   app.add_option("--share", o.share, "Shared subscription group: subscribes to $share/GROUP/FILTER (MQTT 5)")

@@ -7,6 +7,7 @@
 
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
+#include "cli/metrics_server.hpp"
 #include "cli/run.hpp"
 #include "core/duration.hpp"
 #include "core/exit_codes.hpp"
@@ -92,6 +93,15 @@ std::vector<std::string> subscription_filters(const SubOptions& o) {
   return filters;
 }
 
+cli::Metrics metrics_of(const Subscriber& subscriber, const mqtt::Session& session, double seconds) {
+  cli::Metrics m("iot_sub");
+  m.set("messages_total", double(subscriber.received()), "Messages received and written");
+  m.set("payload_bytes_total", double(subscriber.payload_bytes()), "Payload bytes of those messages");
+  m.set("reconnects_total", double(session.reconnects()), "Connections made again after a loss");
+  m.set("duration_seconds", seconds, "How long the run took");
+  return m;
+}
+
 // The human output ends with how many messages it showed.
 void write_count(stream::LineWriter& out, std::uint64_t received, bool color) {
   std::string line;
@@ -136,9 +146,17 @@ int subscribe(const SubOptions& o) {
   Subscriber subscriber(end, format, context, out, journal.get(), **session);
   subscriber.attach();
   const auto started = std::chrono::steady_clock::now();
+  auto since_start = [started] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  auto server = cli::serve_metrics(
+      o.log.metrics_listen,
+      {[&] { return metrics_of(subscriber, **session, since_start()).render(); },
+       [&] { return cli::broker_health((*session)->connected()); }});
   (void)(*session)->start();
   int code = subscriber.wait();
   (*session)->stop();
+  server.reset();
   if (kind == OutputKind::human) write_count(out, subscriber.received(), context.color);
   if (auto st = out.flush(); !st && code == exit_code::ok) code = exit_code::io_error;
   // What the run did, like the other tools' summaries (iot-sub(1), DESCRIPTION).
@@ -146,12 +164,7 @@ int subscribe(const SubOptions& o) {
   log::info("received {}, {} payload bytes, {} reconnects, in {}", subscriber.received(), subscriber.payload_bytes(),
             (*session)->reconnects(), format_duration(took.count()));
   if (!o.log.metrics_file.empty()) {
-    cli::Metrics m("iot_sub");
-    m.set("messages_total", double(subscriber.received()), "Messages received and written");
-    m.set("payload_bytes_total", double(subscriber.payload_bytes()), "Payload bytes of those messages");
-    m.set("reconnects_total", double((*session)->reconnects()), "Connections made again after a loss");
-    m.set("duration_seconds", took.count(), "How long the run took");
-    if (auto st = m.write_file(o.log.metrics_file); !st) log::warn("{}", st.error().message);
+    if (auto st = metrics_of(subscriber, **session, took.count()).write_file(o.log.metrics_file); !st) log::warn("{}", st.error().message);
   }
   return code;
 }

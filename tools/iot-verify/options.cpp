@@ -94,6 +94,7 @@ void define_options(CLI::App& app, VerifyOptions& o) {
   app.add_flag("--live", o.live, "With --rules: silence is judged by the wall clock (a watchdog), not the stream's")
       ->group("Alarms");
   cli::add_log_options(app, o.log);
+  cli::add_metrics_listen_option(app, o.log);
 }
 
 Status resolve(VerifyOptions& o) {

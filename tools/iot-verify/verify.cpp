@@ -9,6 +9,7 @@
 #include "checks/timestamp_checks.hpp"
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
+#include "cli/metrics_server.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
 #include "stream/line_reader.hpp"
@@ -116,7 +117,7 @@ Status write_report(const VerifyOptions& s, const Stats& stats) {
   return file->flush();
 }
 
-Status write_metrics(const std::string& path, const Stats& stats, std::uint64_t raised, std::uint64_t cleared) {
+cli::Metrics metrics_of(const Stats& stats, std::uint64_t raised, std::uint64_t cleared) {
   const Counters& t = stats.totals;
   cli::Metrics m("iot_verify");
   m.add("lines_total", double(t.total), "Lines read");
@@ -137,7 +138,7 @@ Status write_metrics(const std::string& path, const Stats& stats, std::uint64_t 
   m.set("tracked_devices", double(stats.devices.size()), "Devices tracked at the end (at most --max-devices)");
   m.add("evicted_devices_total", double(stats.devices.evicted()),
         "Devices forgotten, least recently seen first, to stay under --max-devices");
-  return m.write_file(path);
+  return m;
 }
 
 // --expect: says what differs from the truth file (each line once, at most
@@ -161,7 +162,15 @@ int execute(VerifyOptions& options) {
   const VerifyOptions& s = options;
   Outputs out = open_outputs(s);
   LineChecker checker(checker_config(s));
+  auto server =
+      cli::serve_metrics(s.log.metrics_listen, {[&checker, &out] {
+                                  std::uint64_t raised = out.alarms ? out.alarms->raised() : 0;
+                                  std::uint64_t cleared = out.alarms ? out.alarms->cleared() : 0;
+                                  return metrics_of(checker.stats(), raised, cleared).render();
+                                },
+                                {}});
   bool io_ok = check_inputs(s, checker, out);
+  server.reset();
   if (out.alarms) {
     if (auto st = out.alarms->finish(); !st) {
       log::error("--alarms: {}", st.error().message);
@@ -191,7 +200,7 @@ int execute(VerifyOptions& options) {
   }
   if (!options.log.metrics_file.empty()) {
     std::uint64_t raised = out.alarms ? out.alarms->raised() : 0, cleared = out.alarms ? out.alarms->cleared() : 0;
-    if (auto st = write_metrics(options.log.metrics_file, stats, raised, cleared); !st)
+    if (auto st = metrics_of(stats, raised, cleared).write_file(options.log.metrics_file); !st)
       log::warn("{}", st.error().message);
   }
   if (stats.devices.evicted())

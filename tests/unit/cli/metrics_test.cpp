@@ -22,6 +22,18 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_EQ(m.get("rows_written_total"), 7);
 }
 
+TEST(Metrics, ACountAndASumAreOneSummary) {
+  Metrics m("iot_ingest");
+  m.add("latency_seconds_sum", 1.5, "End-to-end latency");
+  m.add("latency_seconds_count", 3);
+  m.add("rows_count", 2);  // no rows_sum: a plain counter
+  EXPECT_EQ(m.render(),
+            "# HELP iot_ingest_latency_seconds End-to-end latency\n"
+            "# TYPE iot_ingest_latency_seconds summary\n"
+            "iot_ingest_latency_seconds_sum 1.5\niot_ingest_latency_seconds_count 3\n"
+            "# TYPE iot_ingest_rows_count counter\niot_ingest_rows_count 2\n");
+}
+
 TEST(Metrics, WritesFileAtomically) {
   Metrics m("t");
   m.add("x");
