@@ -38,8 +38,8 @@ TEST(PubsubBatches, OneLanePerKeyInOrderAndUnorderedRequestsApart) {
   for (const auto& lane : plan.lanes)
     for (const auto& r : lane.requests) {
       EXPECT_EQ(messages_in(r), r.rows.size());
-      for (const auto& m : nlohmann::json::parse(r.body)["messages"])
-        EXPECT_EQ(m.value("orderingKey", ""), lane.ordering_key);
+      const auto body = nlohmann::json::parse(r.body);  // kept alive: the loop walks into it
+      for (const auto& m : body["messages"]) EXPECT_EQ(m.value("orderingKey", ""), lane.ordering_key);
     }
 }
 
