@@ -3,6 +3,7 @@
 #include "cli/config_file.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -20,7 +21,10 @@ struct Loaded {
 
 std::string write_file(const std::string& text, const std::string& ext) {
   static int n = 0;
-  std::string path = ::testing::TempDir() + "config_file_test_" + std::to_string(++n) + ext;
+  // The pid too: ctest runs each test as a process of its own, side by side,
+  // and each starts counting at 1.
+  std::string path = ::testing::TempDir() + "config_file_test_" + std::to_string(::getpid()) + "_" +
+                     std::to_string(++n) + ext;
   std::ofstream(path) << text;
   return path;
 }
