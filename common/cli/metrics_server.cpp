@@ -4,11 +4,11 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
-#include <charconv>
 #include <cstring>
 
 #include "cli/run.hpp"
 #include "core/log.hpp"
+#include "core/port_number.hpp"
 
 namespace iot::cli {
 namespace {
@@ -36,11 +36,9 @@ Result<ListenAddress> split_listen(std::string_view text) {
     a.host = std::string(text.substr(0, colon));
     rest = text.substr(colon + 1);
   }
-  int port = -1;
-  auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), port);
-  if (rest.empty() || ec != std::errc() || end != rest.data() + rest.size() || port < 0 || port > 65535)
-    return bad("the port is not a number from 0 to 65535");
-  a.port = std::to_string(port);
+  auto port = parse_port(rest, /*allow_zero=*/true);
+  if (!port) return bad("the port is not a number from 0 to 65535");
+  a.port = std::to_string(*port);
   return a;
 }
 

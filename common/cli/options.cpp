@@ -1,11 +1,11 @@
 #include "cli/options.hpp"
 
 #include "codec/secret_text.hpp"
+#include "core/port_number.hpp"
 
 #include <unistd.h>
 
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <fstream>
@@ -77,13 +77,6 @@ bool plausible_ipv6(std::string_view host) {
   return true;
 }
 
-std::optional<int> port_number(std::string_view text) {
-  int port = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-  if (ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535) return std::nullopt;
-  return port;
-}
-
 }  // namespace
 
 Result<BrokerEndpoint> resolve_broker(const BrokerOptions& o) {
@@ -138,7 +131,7 @@ Result<BrokerEndpoint> resolve_broker(const BrokerOptions& o) {
       if (!(scheme && host.empty()) && !plausible_host(host)) return bad_url(host.empty() ? "no host" : "not a host name");
     }
     if (has_port) {
-      auto port = port_number(port_text);
+      auto port = parse_port(port_text);
       if (!port) return bad_url("the port is not a number from 1 to 65535");
       ep.port = *port;
     }

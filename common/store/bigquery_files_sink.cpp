@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "core/file_io.hpp"
 #include "core/time_text.hpp"
 #include "store/identifier.hpp"
 #include "store/json_out.hpp"
@@ -28,22 +29,11 @@ Error io_error(const std::string& what) {
 }
 
 Status write_all(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_error("cannot write " + path);
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return ok_status();
+  return write_fully(fd, bytes) ? ok_status() : Status(io_error("cannot write " + path));
 }
 
 Status fsync_dir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error("cannot open " + dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return io_error("cannot fsync " + dir);
-  return ok_status();
+  return fsync_directory(dir) ? ok_status() : Status(io_error("cannot fsync " + dir));
 }
 
 Status make_dir(const std::string& dir) {

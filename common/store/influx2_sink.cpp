@@ -4,9 +4,9 @@
 #include <simdjson.h>
 
 #include <cctype>
-#include <charconv>
 
 #include "codec/zlib.hpp"
+#include "core/port_number.hpp"
 #include "store/line_protocol.hpp"
 
 namespace iot::store {
@@ -73,11 +73,9 @@ Result<Influx2Target> parse_influx2_url(std::string_view url) {
   if (authority.find('@') != std::string_view::npos) return bad_url("no user in the URL: the token comes from --token-file");
   Influx2Target t;
   if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    std::string_view port = authority.substr(colon + 1);
-    int p = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (ec != std::errc() || end != port.data() + port.size() || p < 1 || p > 65535) return bad_url("bad port");
-    t.port = p;
+    auto p = parse_port(authority.substr(colon + 1));
+    if (!p) return bad_url("bad port");
+    t.port = *p;
     authority = authority.substr(0, colon);
   }
   if (authority.empty()) return bad_url("no host");

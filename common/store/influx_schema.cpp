@@ -3,8 +3,9 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
+
+#include "core/port_number.hpp"
 
 namespace iot::store {
 namespace {
@@ -74,11 +75,9 @@ Result<InfluxTarget> parse_influx_url(std::string_view url) {
   }
   auto colon = authority.rfind(':');
   if (colon != std::string_view::npos) {
-    std::string_view port = authority.substr(colon + 1);
-    int p = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-    if (ec != std::errc() || end != port.data() + port.size() || p < 1 || p > 65535) return bad_url("bad port");
-    t.port = p;
+    auto p = parse_port(authority.substr(colon + 1));
+    if (!p) return bad_url("bad port");
+    t.port = *p;
     authority = authority.substr(0, colon);
   }
   if (authority.empty()) return bad_url("no host");

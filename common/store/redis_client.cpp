@@ -1,6 +1,7 @@
 #include "store/redis_client.hpp"
 
-#include <charconv>
+
+#include "core/port_number.hpp"
 
 namespace iot::store {
 namespace {
@@ -12,10 +13,9 @@ constexpr std::string_view cluster_scheme = "redis+cluster://";
 Result<RedisEndpoint> parse_host_port(std::string_view authority, std::string_view url) {
   RedisEndpoint out{"127.0.0.1", 6379};
   if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    std::string_view port = authority.substr(colon + 1);
-    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
-    if (ec != std::errc() || p != port.data() + port.size() || out.port <= 0 || out.port > 65535)
-      return make_error(ErrorKind::usage, "bad_url", "bad port in '" + std::string(url) + "'");
+    auto port = parse_port(authority.substr(colon + 1));
+    if (!port) return make_error(ErrorKind::usage, "bad_url", "bad port in '" + std::string(url) + "'");
+    out.port = *port;
     authority = authority.substr(0, colon);
   }
   if (!authority.empty()) out.host = std::string(authority);
