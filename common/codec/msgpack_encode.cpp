@@ -6,6 +6,7 @@
 
 #include "codec/dom_parse.hpp"
 #include "codec/msgpack.hpp"
+#include "codec/wide_integers.hpp"
 #include "core/limits.hpp"
 
 namespace iot::codec {
@@ -125,9 +126,19 @@ void put_element(std::string& out, simdjson::dom::element e) {
 
 Result<std::string> json_to_msgpack(std::string_view json_text) {
   auto root = detail::dom_parse(json_text, limits::max_json_depth);
+  std::string nearest;  // owns the text root points into when it was rewritten
   if (!root) {
     detail::dom_trim();
-    return root.error();
+    // MessagePack has no integers beyond 64 bits: such an integer (Python's
+    // json writes them, iot-stream(5) NUMBERS) goes as its nearest double.
+    auto wide = rewrite_wide_integers(json_text);
+    if (!wide) return root.error();
+    nearest = std::move(wide->for_simdjson);
+    root = detail::dom_parse(nearest, limits::max_json_depth);
+    if (!root) {
+      detail::dom_trim();
+      return root.error();
+    }
   }
   std::string out;
   out.reserve(json_text.size());

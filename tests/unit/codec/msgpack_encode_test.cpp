@@ -36,6 +36,17 @@ TEST(JsonToMsgpack, FloatsAsFloat64) {
   EXPECT_EQ(packed_hex("1e2"), "cb4059000000000000");
 }
 
+// MessagePack has no integer beyond 64 bits: such an integer (Python's json
+// writes them) goes as its nearest double, alone and inside containers
+// (expected bytes: Python's struct.pack('>d', float(n))).
+TEST(JsonToMsgpack, IntegersBeyond64BitsAsTheirNearestDouble) {
+  EXPECT_EQ(packed_hex("18446744073709551616"), "cb43f0000000000000");
+  EXPECT_EQ(packed_hex("1000000000000000000000000000000"), "cb46293e5939a08cea");
+  EXPECT_EQ(packed_hex("\t\t" + std::string(67, '3') + "\t"), "cb4dbfa6e26d0b4d77");
+  EXPECT_EQ(packed_hex(R"({"v":18446744073709551616})"), "81a176cb43f0000000000000");
+  EXPECT_FALSE(json_to_msgpack("1e400").ok());  // a number error that is no wide integer stays an error
+}
+
 TEST(JsonToMsgpack, StringsContainersAndLiterals) {
   EXPECT_EQ(packed_hex("\"\""), "a0");
   EXPECT_EQ(packed_hex("\"a\\nb\""), "a3610a62");
