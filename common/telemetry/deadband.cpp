@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/glob.hpp"
+
 namespace iot::telemetry {
 namespace {
 
@@ -13,28 +15,6 @@ Error usage(std::string_view spec, std::string_view why) {
 }
 
 }  // namespace
-
-bool glob_match(std::string_view glob, std::string_view text) {
-  // Iterative match with one backtrack point (the last '*'): linear for the
-  // globs people write, never recursive.
-  std::size_t g = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (g < glob.size() && (glob[g] == '?' || glob[g] == text[t])) {
-      ++g;
-      ++t;
-    } else if (g < glob.size() && glob[g] == '*') {
-      star = g++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      g = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.size() && glob[g] == '*') ++g;
-  return g == glob.size();
-}
 
 Result<DeadbandRule> parse_deadband_rule(std::string_view spec) {
   DeadbandRule rule;
@@ -65,7 +45,7 @@ DeadbandFilter::DeadbandFilter(std::vector<DeadbandRule> rules, std::int64_t hea
 
 int DeadbandFilter::rule_for(std::string_view metric) const {
   for (std::size_t i = 0; i < rules_.size(); ++i)
-    if (glob_match(rules_[i].metric_glob, metric)) return static_cast<int>(i);
+    if (glob_matches(rules_[i].metric_glob, metric)) return static_cast<int>(i);
   return -1;
 }
 

@@ -29,9 +29,6 @@ struct DeadbandRule {
 // "GLOB=" applies to every metric. Errors have kind usage, reason "usage".
 Result<DeadbandRule> parse_deadband_rule(std::string_view spec);
 
-// '*' and '?' over the whole text (no character classes, no escapes).
-bool glob_match(std::string_view glob, std::string_view text);
-
 class DeadbandFilter {
  public:
   // heartbeat_ns 0: no heartbeat.

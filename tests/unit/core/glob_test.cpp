@@ -33,6 +33,17 @@ TEST(GlobMatches, Table) {
   for (const auto& c : cases) EXPECT_EQ(glob_matches(c.pattern, c.text), c.matches) << c.pattern << " ~ " << c.text;
 }
 
+// The cases the deadband's metric globs were first written against
+// (iot-pub(1), DEADBAND).
+TEST(GlobMatches, DeadbandMetricGlobs) {
+  const GlobCase cases[] = {{"*", "", true},           {"*", "abc", true},       {"a*", "abc", true},
+                            {"*c", "abc", true},       {"a*c", "ac", true},      {"a*c", "abcbc", true},
+                            {"a*c", "abcb", false},    {"?", "", false},         {"a?c", "abc", true},
+                            {"temp_*", "temp", false}, {"abc", "abcd", false},   {"*a*b*", "xxaxxbxx", true},
+                            {"**", "x", true},         {"a*b*c", "aXbYbZ", false}};
+  for (const auto& c : cases) EXPECT_EQ(glob_matches(c.pattern, c.text), c.matches) << c.pattern << " ~ " << c.text;
+}
+
 TEST(GlobMatches, ManyStarsStayFast) {
   // A pattern that makes naive recursion exponential.
   std::string text(2000, 'a');

@@ -157,19 +157,5 @@ TEST(Deadband, ParsesSpecs) {
   }
 }
 
-TEST(Deadband, GlobMatch) {
-  struct G {
-    const char* glob;
-    const char* text;
-    bool match;
-  };
-  const G globs[] = {{"*", "", true},           {"*", "abc", true},       {"a*", "abc", true},
-                     {"*c", "abc", true},       {"a*c", "ac", true},      {"a*c", "abcbc", true},
-                     {"a*c", "abcb", false},    {"?", "", false},         {"a?c", "abc", true},
-                     {"temp_*", "temp", false}, {"abc", "abcd", false},   {"*a*b*", "xxaxxbxx", true},
-                     {"**", "x", true},         {"a*b*c", "aXbYbZ", false}};
-  for (const G& g : globs) EXPECT_EQ(glob_match(g.glob, g.text), g.match) << g.glob << " ~ " << g.text;
-}
-
 }  // namespace
 }  // namespace iot::telemetry
