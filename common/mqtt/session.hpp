@@ -31,7 +31,7 @@
 
 #include "mqtt/endpoint.hpp"
 #include "core/result.hpp"
-#include "mqtt/backoff.hpp"
+#include "core/backoff.hpp"
 #include "mqtt/properties.hpp"
 
 struct mosquitto;

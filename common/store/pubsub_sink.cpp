@@ -4,8 +4,10 @@
 #include <simdjson.h>
 
 #include <cstdlib>
-#include <random>
+#include <optional>
 #include <thread>
+
+#include "core/backoff.hpp"
 
 namespace iot::store {
 namespace {
@@ -37,19 +39,11 @@ long message_ids(const std::string& body) {
   return static_cast<long>(ids.size());
 }
 
-// Exponential backoff with jitter: half the step fixed, half random, so
-// publishers that failed together do not come back together.
-std::chrono::milliseconds backoff(int attempt, std::chrono::milliseconds first, std::chrono::milliseconds max) {
-  thread_local std::mt19937 random{std::random_device{}()};
-  std::chrono::milliseconds step = std::min(max, std::chrono::milliseconds(first.count() << std::min(attempt - 1, 16)));
-  std::uniform_int_distribution<long long> jitter(0, step.count() / 2);
-  return std::chrono::milliseconds(step.count() / 2 + jitter(random));
-}
-
 struct LaneState {
   std::size_t next = 0;  // the request to send next
   int attempts = 0;      // failed attempts of that request
   Clock::time_point retry_at{};
+  std::optional<Backoff> backoff;  // made at a lane's first failure: most lanes never fail
   enum { going, done, unavailable, rejected } state = going;
   std::string why;
 };
@@ -182,6 +176,7 @@ Result<WriteStats> PubsubSink::write(const Batch& batch) {
       if (answer && answer->status == 200 && message_ids(answer->body) == static_cast<long>(request.rows.size())) {
         for (std::size_t i : request.rows) out[i] = true;
         lane.attempts = 0;
+        if (lane.backoff) lane.backoff->reset();
         if (++lane.next == plan.lanes[round[k]].requests.size()) lane.state = LaneState::done;
         continue;
       }
@@ -212,7 +207,8 @@ Result<WriteStats> PubsubSink::write(const Batch& batch) {
         lane.state = LaneState::unavailable;
         lane.why = std::move(why);
       } else {
-        lane.retry_at = Clock::now() + backoff(lane.attempts, tuning_.first_backoff, tuning_.max_backoff);
+        if (!lane.backoff) lane.backoff.emplace(Backoff::Params{tuning_.first_backoff, tuning_.max_backoff, 2.0});
+        lane.retry_at = Clock::now() + lane.backoff->next();
       }
     }
     if (auth_refused) {

@@ -1,8 +1,8 @@
-#include "mqtt/backoff.hpp"
+#include "core/backoff.hpp"
 
 #include <algorithm>
 
-namespace iot::mqtt {
+namespace iot {
 
 Backoff::Backoff(Params params, std::uint64_t seed)
     : params_(params), rng_(seed ? seed : std::random_device{}()) {}
@@ -16,4 +16,4 @@ std::chrono::milliseconds Backoff::next() {
   return std::chrono::milliseconds(static_cast<std::int64_t>(jitter(rng_)));
 }
 
-}  // namespace iot::mqtt
+}  // namespace iot

@@ -1,13 +1,15 @@
-// Reconnect delays: exponential with full jitter, done by us because
-// libmosquitto's own "exponential" mode is delay*n^2 and has
-// no jitter, so a fleet restarted together would reconnect in lockstep.
+// Retry delays: exponential with jitter, so that clients which failed
+// together (a fleet restarted at once, publishers behind one outage) do not
+// come back in lockstep. The MQTT session's reconnects use it because
+// libmosquitto's own "exponential" mode is delay*n^2 with no jitter; the
+// Pub/Sub sink's request retries use it too.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <random>
 
-namespace iot::mqtt {
+namespace iot {
 
 struct BackoffParams {
   std::chrono::milliseconds initial{500};
@@ -31,4 +33,4 @@ class Backoff {
   std::mt19937_64 rng_;
 };
 
-}  // namespace iot::mqtt
+}  // namespace iot

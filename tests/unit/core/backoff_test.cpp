@@ -1,9 +1,9 @@
-#include "mqtt/backoff.hpp"
+#include "core/backoff.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace std::chrono_literals;
-using iot::mqtt::Backoff;
+using iot::Backoff;
 
 TEST(Backoff, GrowsExponentiallyWithinHalfJitter) {
   Backoff b({100ms, 10000ms, 2.0}, 42);
