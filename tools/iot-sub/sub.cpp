@@ -190,6 +190,9 @@ int subscribe(const SubOptions& o) {
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   log::info("received {}, {} payload bytes, {} reconnects, in {}", subscriber.received(), subscriber.payload_bytes(),
             (*session)->reconnects(), format_duration(took.count()));
+  if (subscriber.duplicate_copies())
+    log::info("{} second copies for overlapping filters skipped (iot-sub(1), OVERLAPPING FILTERS)",
+              subscriber.duplicate_copies());
   if (!o.log.metrics_file.empty()) {
     if (auto st = metrics_of(subscriber, **session, took.count()).write_file(o.log.metrics_file); !st) log::warn("{}", st.error().message);
   }
