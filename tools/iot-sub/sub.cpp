@@ -207,8 +207,8 @@ int run(int argc, char** argv) {
                         "iot-sub --broker mqtt://localhost -t 'plant/+/telemetry' -v\n"
                         "iot-sub -t '#' --session backup -q 1 --idle 300 | lz4 > capture.ndjson.lz4\n"
                         "iot-sub -t 'plant/#' -F '%I %t %p' -C 10\n"
-                        "iot-sub --registry seed003-sensors.toml --session worker | iot-ingest --registry "
-                        "seed003-sensors.toml --db sqlite:t.db"}, argc, argv,
+                        "iot-sub --registry site.toml --session worker | iot-ingest --registry "
+                        "site.toml --db sqlite:t.db"}, argc, argv,
                        [&](CLI::App& app) { define_options(app, options); }, [&] { return subscribe(options); });
 }
 

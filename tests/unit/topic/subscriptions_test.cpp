@@ -28,7 +28,7 @@ TEST(MergeSubscriptions, RepeatedFilterOnceAtItsHighestQos) {
 }
 
 TEST(MergeSubscriptions, CoveredAtLowerOrEqualQosLeftOut) {
-  // seed 003's worker: sensors at 0, alarms at 1, actions at 2, a catch-all at 1
+  // one site's worker: sensors at 0, alarms at 1, actions at 2, a catch-all at 1
   EXPECT_EQ(merge_subscriptions({{"sensors/+/+", 0}, {"alarms/#", 1}, {"actions/+", 2}, {"#", 1}}),
             (std::vector<Subscription>{{"actions/+", 2}, {"#", 1}}));
 }
