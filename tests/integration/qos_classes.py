@@ -188,6 +188,20 @@ check("bad qos or retain: one schema reject record each, saying why",
       str(records))
 judge.close()
 
+# mosquitto_sub as a second judge: the QoS each message arrives with (%q).
+msub = subprocess.Popen(["mosquitto_sub", "-p", str(port), "-i", "qos-msub", "-q", "2", "-t", "ms/#", "-C", "3",
+                         "-F", "%t %q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+check("mosquitto_sub subscribed", wait_subscribed(broker, msub, "qos-msub", "ms/#"))
+rc, err = run([PUB, "--broker", URL, "-q", "1"], env("ms/a", qos=2) + "\n" + env("ms/b", qos=0) + "\n" + env("ms/c") + "\n")
+out, _ = msub.communicate(timeout=120)
+check("mosquitto_sub -F '%t %q': each envelope's own qos, -q 1 where it gives none",
+      rc == 0 and sorted(out.decode().split("\n")[:3]) == ["ms/a 2", "ms/b 0", "ms/c 1"], f"{out} {err}")
+
+# A QoS 2 route under --session: iot-sub warns that QoS 2 is not crash-safe.
+rc, err = run([SUB, "--broker", URL, "--registry", REGISTRY, "--session", "qos-warn", "-W", "1"])
+check("--session with a qos = 2 route: the warning that QoS 2 is not crash-safe",
+      "QoS 2 cannot be made crash-safe" in err, err)
+
 # --registry: the route's qos where the envelope gives none; -q elsewhere.
 judge = Judge("judge-reg", "#")
 stream = "\n".join([env("sensors/hall/t1"), env("alarms/pump/hot"), env("actions/valve-7"), env("misc/x"),
