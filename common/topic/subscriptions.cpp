@@ -52,10 +52,10 @@ std::vector<Subscription> merge_subscriptions(const std::vector<Subscription>& s
   std::vector<Subscription> result;
   for (std::size_t i = 0; i < out.size(); ++i) {
     bool covered = false;
+    // Two different filters never cover each other (filter_covers is true
+    // both ways only for the same text), so no pair drops both.
     for (std::size_t j = 0; j < out.size() && !covered; ++j)
-      covered = j != i && out[j].qos >= out[i].qos && filter_covers(out[j].filter, out[i].filter) &&
-                // two filters that cover each other are the same set: keep the first
-                !(j > i && filter_covers(out[i].filter, out[j].filter) && out[i].qos == out[j].qos);
+      covered = j != i && out[j].qos >= out[i].qos && filter_covers(out[j].filter, out[i].filter);
     if (!covered) result.push_back(out[i]);
   }
   return result;
