@@ -1,12 +1,14 @@
 // Topic patterns, templates and filters from arbitrary text. Input: pattern,
 // '\n', topic, '\n', value. Checks that a filled template is a valid topic
-// without the refused characters, and that pattern matches agree with the
-// pattern's own MQTT filter.
+// without the refused characters, that pattern matches agree with the
+// pattern's own MQTT filter, and that a filter covering another
+// (topic/subscriptions.hpp) matches every topic the other matches.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
 #include "topic/pattern.hpp"
+#include "topic/subscriptions.hpp"
 
 namespace {
 std::string_view cut(std::string_view& s) {
@@ -29,6 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (m)
       for (const auto& name : m->field_errors)
         if (!m->fields.count(name)) std::abort();
+  }
+  // filter_covers agrees with filter_matches: a topic the narrow filter (the
+  // second line) matches, the wide one (the pattern's filter) matches too.
+  if (auto p = TopicPattern::parse(pattern_text); p && validate_topic_filter(topic)) {
+    if (!filter_covers(topic, topic)) std::abort();
+    if (filter_covers(p->filter(), topic) && validate_topic_name(value) && filter_matches(topic, value) &&
+        !filter_matches(p->filter(), value))
+      std::abort();
   }
   if (auto t = TopicTemplate::parse(pattern_text)) {
     auto filled = t->fill([&](std::string_view) { return std::optional<std::string_view>(value); });

@@ -81,9 +81,14 @@ Status Session::configure() {
   return ok_status();
 }
 
-void Session::subscribe_on_connect(std::vector<std::string> filters, int qos) {
-  filters_ = std::move(filters);
-  sub_qos_ = qos;
+void Session::subscribe_on_connect(std::vector<Subscription> subscriptions) {
+  subscriptions_ = std::move(subscriptions);
+}
+
+void Session::subscribe_on_connect(const std::vector<std::string>& filters, int qos) {
+  std::vector<Subscription> subscriptions;
+  for (const auto& f : filters) subscriptions.push_back({f, qos});
+  subscribe_on_connect(std::move(subscriptions));
 }
 
 Status Session::start() {
@@ -317,7 +322,7 @@ void Session::disconnect_and_flush() {
   socket_open_ = false;
 }
 
-void Session::handle_connect(mosquitto* m, void* self, int rc, int flags, const mosquitto_property*) {
+void Session::handle_connect(mosquitto*, void* self, int rc, int flags, const mosquitto_property*) {
   auto* s = static_cast<Session*>(self);
   if (rc != 0) {
     s->connack_refused_ = rc;  // the loop thread counts the attempt and backs off
@@ -331,14 +336,31 @@ void Session::handle_connect(mosquitto* m, void* self, int rc, int flags, const 
   }
   log::debug("connected to {}:{} (session present: {})", s->config_.endpoint.host, s->config_.endpoint.port,
              (flags & 1) != 0);
-  if (!s->filters_.empty()) {
+  s->send_subscriptions();
+  s->set_state(SessionState::connected);
+}
+
+void Session::send_subscriptions() {
+  mosquitto* m = mosq_.get();
+  if (config_.protocol == 5 && subscriptions_.size() > 1) {
+    for (std::size_t i = 0; i < subscriptions_.size(); ++i) {
+      mosquitto_property* props = nullptr;
+      int src = mosquitto_property_add_varint(&props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, static_cast<std::uint32_t>(i + 1));
+      if (src == MOSQ_ERR_SUCCESS)
+        src = mosquitto_subscribe_v5(m, nullptr, subscriptions_[i].filter.c_str(), subscriptions_[i].qos, 0, props);
+      mosquitto_property_free_all(&props);
+      if (src != MOSQ_ERR_SUCCESS) log::error("subscribe to {} failed: {}", subscriptions_[i].filter, error_text(src));
+    }
+    return;
+  }
+  for (int qos = 0; qos <= 2; ++qos) {
     std::vector<char*> subs;
-    for (auto& f : s->filters_) subs.push_back(f.data());
-    int src = mosquitto_subscribe_multiple(m, nullptr, static_cast<int>(subs.size()), subs.data(), s->sub_qos_, 0,
-                                           nullptr);
+    for (auto& sub : subscriptions_)
+      if (sub.qos == qos) subs.push_back(sub.filter.data());
+    if (subs.empty()) continue;
+    int src = mosquitto_subscribe_multiple(m, nullptr, static_cast<int>(subs.size()), subs.data(), qos, 0, nullptr);
     if (src != MOSQ_ERR_SUCCESS) log::error("subscribe failed: {}", error_text(src));
   }
-  s->set_state(SessionState::connected);
 }
 
 void Session::handle_disconnect(mosquitto*, void* self, int rc, const mosquitto_property*) {
@@ -363,6 +385,10 @@ void Session::handle_message(mosquitto*, void* self, const ::mosquitto_message* 
   in.retain = msg->retain;
   in.mid = msg->mid;
   in.props = from_property_list(props);
+  std::uint32_t id = 0;
+  for (const mosquitto_property* p = mosquitto_property_read_varint(props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, &id, false);
+       p; p = mosquitto_property_read_varint(p, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, &id, true))
+    in.subscription_ids.push_back(id);
   s->on_message_(in);
 }
 

@@ -73,6 +73,15 @@ struct IncomingMessage {
   bool retain = false;
   int mid = 0;  // the packet identifier (0 at QoS 0)
   Properties props;
+  // MQTT 5: the subscription identifiers the copy came with (1 + the index
+  // in subscribe_on_connect's list); empty under 3.1.1 or a single filter.
+  std::vector<std::uint32_t> subscription_ids;
+};
+
+// One filter at its own QoS (the most the broker uses to deliver on it).
+struct Subscription {
+  std::string filter;
+  int qos = 0;
 };
 
 enum class SessionState { idle, connecting, connected, failed, stopped };
@@ -94,8 +103,13 @@ class Session {
   void on_message(MessageHandler handler) { on_message_ = std::move(handler); }
   void on_publish(PublishHandler handler) { on_publish_ = std::move(handler); }
   void on_event(EventHandler handler) { on_event_ = std::move(handler); }
-  // Filters (re)subscribed after every successful CONNACK.
-  void subscribe_on_connect(std::vector<std::string> filters, int qos);
+  // Filters (re)subscribed after every successful CONNACK. Under MQTT 5
+  // with more than one, each gets a SUBSCRIBE of its own carrying the
+  // subscription identifier 1 + its index, so that a message that matched
+  // several tells which one it was delivered for (IncomingMessage::
+  // subscription_ids); under 3.1.1 one SUBSCRIBE per QoS.
+  void subscribe_on_connect(std::vector<Subscription> subscriptions);
+  void subscribe_on_connect(const std::vector<std::string>& filters, int qos);
 
   // Starts the loop thread, which connects and reconnects (with
   // caller_loop: only marks the session connecting; run_once() does the rest).
@@ -160,6 +174,8 @@ class Session {
   void notify() const;
   bool sleep_unless_stopped(std::chrono::milliseconds d);
 
+  // On the loop thread, after each CONNACK.
+  void send_subscriptions();
   static void handle_connect(mosquitto*, void* self, int rc, int flags, const mosquitto_property* props);
   static void handle_disconnect(mosquitto*, void* self, int rc, const mosquitto_property* props);
   static void handle_publish(mosquitto*, void* self, int mid, int reason, const mosquitto_property* props);
@@ -171,8 +187,7 @@ class Session {
   MessageHandler on_message_;
   PublishHandler on_publish_;
   EventHandler on_event_;
-  std::vector<std::string> filters_;
-  int sub_qos_ = 0;
+  std::vector<Subscription> subscriptions_;
 
   std::thread thread_;
   std::atomic<bool> stop_{false};

@@ -44,6 +44,7 @@ struct Route {
   // tried before the command line's --deadband rules.
   std::vector<telemetry::DeadbandRule> deadband;
   RouteKind kind = RouteKind::readings;                    // alarm: every payload must be an alarm
+  std::optional<int> qos;                                  // 0..2 as written; route_qos() gives the kind's default
 
   bool is_catch_all() const { return pattern.text() == "#"; }
 };

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view route_keys[] = {"pattern",   "shape", "device", "metric", "table",       "key_file",
                                            "retention", "tags",  "keymap", "rollup", "ordering_key", "deadband",
-                                           "kind"};
+                                           "kind",      "qos"};
 constexpr std::string_view rollup_keys[] = {"every", "aggregates", "retention"};
 
 struct Where {
@@ -113,6 +113,16 @@ Result<Rollup> parse_rollup(const toml::node& node, const Where& where) {
   return r;
 }
 
+// qos = 0, 1 or 2 (iot-registry(5), qos): an integer, nothing else.
+Status parse_qos(const toml::table& t, Route& route, const Where& where) {
+  const toml::node* node = t.get("qos");
+  if (!node) return ok_status();
+  auto value = node->value<std::int64_t>();
+  if (!node->is_integer() || !value || *value < 0 || *value > 2) return where("qos", "not 0, 1 or 2");
+  route.qos = static_cast<int>(*value);
+  return ok_status();
+}
+
 Status parse_names(const toml::table& t, Route& route, const Where& where) {
   auto shape = string_key(t, "shape", where);
   if (!shape) return shape.error();
@@ -151,7 +161,7 @@ Status parse_names(const toml::table& t, Route& route, const Where& where) {
     else if (**kind != "readings")
       return where("kind", "unknown or not yet stored kind \"" + kind->value().substr(0, 80) + "\" (readings, alarm)");
   }
-  return ok_status();
+  return parse_qos(t, route, where);
 }
 
 Status parse_storage(const toml::table& t, Route& route, const Where& where, const ParseOptions& options) {

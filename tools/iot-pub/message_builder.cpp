@@ -73,7 +73,7 @@ std::string_view content_type_for(codec::Encoding enc) {
 MessageBuilder::MessageBuilder(BuildSettings settings, SeqSource next_seq)
     : settings_(std::move(settings)), next_seq_(std::move(next_seq)) {
   if (!settings_.deadband.empty()) filter_.emplace(settings_.deadband, settings_.heartbeat_ns);
-  for (const DeadbandRoute& route : settings_.deadband_routes) {
+  for (const PubRoute& route : settings_.routes) {
     std::vector<telemetry::DeadbandRule> rules = route.rules;
     rules.insert(rules.end(), settings_.deadband.begin(), settings_.deadband.end());
     auto& f = route_filters_.emplace_back();
@@ -81,9 +81,14 @@ MessageBuilder::MessageBuilder(BuildSettings settings, SeqSource next_seq)
   }
 }
 
-telemetry::DeadbandFilter* MessageBuilder::filter_for(std::string_view topic) {
-  for (std::size_t i = 0; i < settings_.deadband_routes.size(); ++i)
-    if (settings_.deadband_routes[i].pattern.match(topic)) return route_filters_[i] ? &*route_filters_[i] : nullptr;
+std::optional<std::size_t> MessageBuilder::route_for(std::string_view topic) const {
+  for (std::size_t i = 0; i < settings_.routes.size(); ++i)
+    if (settings_.routes[i].pattern.match(topic)) return i;
+  return std::nullopt;
+}
+
+telemetry::DeadbandFilter* MessageBuilder::filter_for(std::optional<std::size_t> route) {
+  if (route) return route_filters_[*route] ? &*route_filters_[*route] : nullptr;
   return filter_ ? &*filter_ : nullptr;
 }
 
@@ -178,13 +183,15 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
   if (!parsed) return parsed.error();
   const stream::EnvelopeView& view = *parsed;
   spool::OutboxEntry e;
-  e.qos = settings_.qos;
-  e.retain = settings_.retain;
   simdjson::dom::element payload = view.payload;
   bool own_ids = false;  // --deadband filtered it: msg_id and seq are iot-pub's
   auto topic = topic_for(view, payload);  // as the device sent it: routes match this
   if (!topic) return topic.error();
-  telemetry::DeadbandFilter* filter = filter_for(*topic);
+  const std::optional<std::size_t> route = route_for(*topic);
+  telemetry::DeadbandFilter* filter = filter_for(route);
+  // iot-pub(1), QOS AND RETAIN: the envelope's own, then the route's, then -q / --retain.
+  e.qos = view.qos >= 0 ? view.qos : route ? settings_.routes[*route].qos : settings_.qos;
+  e.retain = view.retain.value_or(settings_.retain);
   auto final_topic = rewritten(std::move(*topic));
   if (!final_topic) return final_topic.error();
   e.topic = std::move(*final_topic);

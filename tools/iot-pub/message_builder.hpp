@@ -24,12 +24,14 @@
 
 namespace iot::pub {
 
-// A registry route's deadband (iot-registry(5), deadband): messages whose
-// topic (before --topic-rewrite) matches the pattern use these rules, then
-// the command line's.
-struct DeadbandRoute {
+// A --registry route as iot-pub uses it: messages whose topic (before
+// --topic-rewrite) matches the pattern use its deadband rules
+// (iot-registry(5), deadband), then the command line's, and go at its QoS
+// unless the envelope gives its own (iot-pub(1), QOS AND RETAIN).
+struct PubRoute {
   topic::TopicPattern pattern;
   std::vector<telemetry::DeadbandRule> rules;
+  int qos = 0;  // registry::route_qos
 };
 
 struct BuildSettings {
@@ -41,11 +43,11 @@ struct BuildSettings {
   // --deadband rules (empty: no filter) and --heartbeat (0: none). With rules,
   // msg_id and seq are assigned after the filter unless keep_seq.
   std::vector<telemetry::DeadbandRule> deadband;
-  std::vector<DeadbandRoute> deadband_routes;  // --registry: the first route that matches wins
+  std::vector<PubRoute> routes;  // --registry: the first route that matches wins
   std::int64_t heartbeat_ns = 0;
   bool keep_seq = false;
-  int qos = 1;
-  bool retain = false;
+  int qos = 1;            // -q: for messages that neither their envelope nor a route gives one
+  bool retain = false;    // --retain: for messages whose envelope does not say
   bool v5 = true;  // content type property only under MQTT 5
 };
 
@@ -78,8 +80,10 @@ class MessageBuilder {
   SeqSource next_seq_;
   stream::EnvelopeParser parser_;
   ulid::Generator ulids_;
-  // The filter for a topic: its route's, else the command line's; null: none.
-  telemetry::DeadbandFilter* filter_for(std::string_view topic);
+  // The index of the first route the topic matches.
+  std::optional<std::size_t> route_for(std::string_view topic) const;
+  // The filter for a topic's route, else the command line's; null: none.
+  telemetry::DeadbandFilter* filter_for(std::optional<std::size_t> route);
   // One per route (rules: the route's, then the command line's), and the
   // command line's own; each keeps its own state.
   std::vector<std::optional<telemetry::DeadbandFilter>> route_filters_;

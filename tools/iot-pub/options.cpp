@@ -38,7 +38,7 @@ void define_options(CLI::App& app, PubOptions& o) {
   app.add_option("--key-file", o.key_file, "Sign payloads with this HMAC key (the signed shape of iot-stream(5))")->group(msg);
   app.add_flag("--stamp", o.stamp, "Fill schema_version, msg_id (ULID), per-device seq and ts where missing")
       ->group(msg);
-  app.add_flag("-r,--retain", o.retain, "Publish with the retain flag")->group(msg);
+  app.add_flag("-r,--retain", o.retain, "Publish with the retain flag (an envelope's own retain wins)")->group(msg);
   const char* filter = "Deadband";
   app.add_option("--deadband", o.deadband,
                      "Send a reading only when it moved past the band around the last value sent for its device "
@@ -52,7 +52,7 @@ void define_options(CLI::App& app, PubOptions& o) {
               "SPEC"))
           ->group(filter);
   app.add_option("--registry", o.registry,
-                 "Registry (iot-registry(5)) whose routes' deadband keys apply to messages on their topics")
+                 "Registry (iot-registry(5)) whose routes' qos and deadband keys apply to messages on their topics")
       ->check(CLI::ExistingFile)->group(filter);
   cli::add_duration(app, "--heartbeat", o.heartbeat,
                     "With a deadband: send a reading at least this often even when unchanged (0: never)")

@@ -8,6 +8,8 @@ void define_options(CLI::App& app, SubOptions& o) {
   cli::add_metrics_listen_option(app, o.log);
   const char* s = "Subscription";
   app.add_option("-t,--topic", o.filters, "Topic filter to subscribe to; repeatable")->group(s);
+  app.add_option("--registry", o.registry,
+                 "Registry (iot-registry(5)): subscribe to every route's filter at the route's QoS")->group(s);
   app.add_option("--share", o.share, "Shared subscription group: subscribes to $share/GROUP/FILTER (MQTT 5)")
       ->group(s);
   app.add_option("--session", o.session,

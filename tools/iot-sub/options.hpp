@@ -16,6 +16,7 @@ struct SubOptions {
   cli::BrokerOptions broker;
   cli::LogOptions log;
   std::vector<std::string> filters;  // -t, repeatable
+  std::string registry;              // --registry FILE: every route's filter at the route's QoS
   std::string share;                 // --share GROUP
   std::string session;               // --session NAME
   cli::Duration session_expiry{"7d"};

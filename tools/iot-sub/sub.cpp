@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/log.hpp"
@@ -15,6 +17,8 @@
 #include "iot-sub/options.hpp"
 #include "iot-sub/subscriber.hpp"
 #include "iot-sub/terminal_style.hpp"
+#include "registry/route_qos.hpp"
+#include "topic/subscriptions.hpp"
 
 namespace iot::sub {
 namespace {
@@ -87,10 +91,28 @@ mqtt::SessionConfig session_config(const SubOptions& o) {
   return std::move(*c);
 }
 
-std::vector<std::string> subscription_filters(const SubOptions& o) {
-  std::vector<std::string> filters;
-  for (const auto& f : o.filters) filters.push_back(o.share.empty() ? f : "$share/" + o.share + "/" + f);
-  return filters;
+// -t filters at -q, then --registry routes' filters at their QoS, merged
+// (iot-sub(1), OVERLAPPING FILTERS).
+std::vector<topic::Subscription> subscriptions(const SubOptions& o) {
+  std::vector<topic::Subscription> wanted;
+  for (const auto& f : o.filters) {
+    if (auto st = topic::validate_topic_filter(f); !st) cli::fail(make_error(ErrorKind::usage, "usage", "-t: " + st.error().message));
+    wanted.push_back({f, o.broker.qos});
+  }
+  if (!o.registry.empty()) {
+    auto registry = registry::Registry::load(o.registry);
+    if (!registry) cli::fail(registry.error());
+    for (const auto& route : registry->routes()) wanted.push_back({route.pattern.filter(), registry::route_qos(route)});
+  }
+  auto merged = topic::merge_subscriptions(wanted);
+  for (const auto& s : merged) log::debug("subscribing to {} at QoS {}", s.filter, s.qos);
+  return merged;
+}
+
+std::vector<mqtt::Subscription> session_subscriptions(const SubOptions& o, const std::vector<topic::Subscription>& subs) {
+  std::vector<mqtt::Subscription> out;
+  for (const auto& s : subs) out.push_back({o.share.empty() ? s.filter : "$share/" + o.share + "/" + s.filter, s.qos});
+  return out;
 }
 
 cli::Metrics metrics_of(const Subscriber& subscriber, const mqtt::Session& session, double seconds) {
@@ -110,18 +132,22 @@ void write_count(stream::LineWriter& out, std::uint64_t received, bool color) {
 }
 
 int subscribe(const SubOptions& o) {
-  if (o.filters.empty()) cli::fail(make_error(ErrorKind::usage, "usage", "at least one -t FILTER is required"));
+  if (o.filters.empty() && o.registry.empty())
+    cli::fail(make_error(ErrorKind::usage, "usage", "at least one -t FILTER (or --registry FILE) is required"));
+  const std::vector<topic::Subscription> subs = subscriptions(o);
+  int max_qos = 0;
+  for (const auto& s : subs) max_qos = std::max(max_qos, s.qos);
   EndConditions end;
   end.count = o.count;
   end.idle = value_of(o.idle);
   end.total = value_of(o.timeout);
   end.retained_only = o.retained_only;
   end.no_retained = o.no_retained;
-  end.must_not_lose = !o.session.empty() && o.broker.qos >= 1;
+  end.must_not_lose = !o.session.empty() && max_qos >= 1;
   if (o.retained_only && !end.idle && !end.total) end.idle = std::chrono::seconds(1);
-  if (!o.session.empty() && o.broker.qos == 2)
+  if (!o.session.empty() && max_qos == 2)
     log::warn("QoS 2 cannot be made crash-safe: libmosquitto completes the exchange before the message is "
-              "handed over (see iot-sub(1), Delivery guarantees); use -q 1");
+              "handed over (see iot-sub(1), Delivery guarantees); use QoS 1 and dedup by msg_id");
   MessageRenderer renderer(render_settings(o));
   const OutputKind kind = output_kind(o);
   const MessageFormat format = message_format(o, kind);
@@ -142,8 +168,9 @@ int subscribe(const SubOptions& o) {
   }
   auto session = mqtt::Session::create(session_config(o));
   if (!session) cli::fail(session.error());
-  (*session)->subscribe_on_connect(subscription_filters(o), o.broker.qos);
+  (*session)->subscribe_on_connect(session_subscriptions(o, subs));
   Subscriber subscriber(end, format, context, out, journal.get(), **session);
+  subscriber.set_subscriptions(subs);
   subscriber.attach();
   const auto started = std::chrono::steady_clock::now();
   auto since_start = [started] {
@@ -163,6 +190,9 @@ int subscribe(const SubOptions& o) {
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   log::info("received {}, {} payload bytes, {} reconnects, in {}", subscriber.received(), subscriber.payload_bytes(),
             (*session)->reconnects(), format_duration(took.count()));
+  if (subscriber.duplicate_copies())
+    log::info("{} second copies for overlapping filters skipped (iot-sub(1), OVERLAPPING FILTERS)",
+              subscriber.duplicate_copies());
   if (!o.log.metrics_file.empty()) {
     if (auto st = metrics_of(subscriber, **session, took.count()).write_file(o.log.metrics_file); !st) log::warn("{}", st.error().message);
   }
@@ -176,7 +206,9 @@ int run(int argc, char** argv) {
   return cli::run_tool({"sub", "Subscribe to MQTT topics and write NDJSON envelopes to stdout",
                         "iot-sub --broker mqtt://localhost -t 'plant/+/telemetry' -v\n"
                         "iot-sub -t '#' --session backup -q 1 --idle 300 | lz4 > capture.ndjson.lz4\n"
-                        "iot-sub -t 'plant/#' -F '%I %t %p' -C 10"}, argc, argv,
+                        "iot-sub -t 'plant/#' -F '%I %t %p' -C 10\n"
+                        "iot-sub --registry site.toml --session worker | iot-ingest --registry "
+                        "site.toml --db sqlite:t.db"}, argc, argv,
                        [&](CLI::App& app) { define_options(app, options); }, [&] { return subscribe(options); });
 }
 

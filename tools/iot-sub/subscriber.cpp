@@ -31,8 +31,25 @@ void Subscriber::finish(bool stop_reading) {
   changed_.notify_all();
 }
 
+bool Subscriber::is_extra_copy(const mqtt::IncomingMessage& m) const {
+  if (subscriptions_.size() < 2 || m.subscription_ids.empty()) return false;
+  auto owner = topic::owning_subscription(subscriptions_, m.topic);
+  if (!owner) return false;
+  for (std::uint32_t id : m.subscription_ids) {
+    // An identifier this run did not give (a --session kept from a run with
+    // other filters) says nothing: keep the message.
+    if (id == *owner + 1 || id == 0 || id > subscriptions_.size()) return false;
+  }
+  return true;
+}
+
 void Subscriber::handle(const mqtt::IncomingMessage& m) {
   if (done_) return;  // read after the DISCONNECT was queued: its PUBACK never goes out
+  if (is_extra_copy(m)) {
+    ++duplicate_copies_;
+    log::debug("{}: a second copy for an overlapping filter, skipped", m.topic);
+    return;
+  }
   if (end_.no_retained && m.retain) return;
   if (end_.retained_only && !m.retain) {
     finish(true);

@@ -11,9 +11,11 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "mqtt/session.hpp"
 #include "stream/line_writer.hpp"
+#include "topic/subscriptions.hpp"
 #include "iot-sub/journal.hpp"
 #include "iot-sub/message_format.hpp"
 
@@ -33,6 +35,11 @@ class Subscriber {
   Subscriber(EndConditions end, const MessageFormat& format, const FormatContext& context, stream::LineWriter& out,
              Journal* journal, mqtt::Session& session);
   void attach();
+  // Several filters (MQTT 5 may deliver a message once per filter it
+  // matches): a copy delivered for another subscription than the topic's
+  // owner (topic/subscriptions.hpp) is a duplicate, acknowledged and skipped.
+  void set_subscriptions(std::vector<topic::Subscription> subscriptions) { subscriptions_ = std::move(subscriptions); }
+  std::uint64_t duplicate_copies() const { return duplicate_copies_.load(); }
   // Waits until an ending condition; returns the exit code (0, 3, 69, 74, 130):
   // 69, not 3, when the time ran out before any connection was made.
   int wait();
@@ -41,6 +48,7 @@ class Subscriber {
 
  private:
   void handle(const mqtt::IncomingMessage& m);
+  bool is_extra_copy(const mqtt::IncomingMessage& m) const;
   void finish(bool stop_reading);
 
   EndConditions end_;
@@ -49,6 +57,8 @@ class Subscriber {
   stream::LineWriter& out_;
   Journal* journal_;
   mqtt::Session& session_;
+  std::vector<topic::Subscription> subscriptions_;
+  std::atomic<std::uint64_t> duplicate_copies_{0};
   std::atomic<std::uint64_t> received_{0};
   std::atomic<std::uint64_t> bytes_{0};  // payload bytes of the messages written
   std::atomic<bool> done_{false};

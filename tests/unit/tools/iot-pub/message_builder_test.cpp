@@ -221,3 +221,41 @@ TEST(MessageBuilder, WideIntegersKeepTheirDigits) {
   EXPECT_EQ(signed_e->payload.rfind(R"({"hmac":"B6okyf9+J6SaVxbAX7j9i46tbPuQYGAdcObwCTDLcEY=","payload":{)", 0), 0u)
       << signed_e->payload;
 }
+
+// iot-pub(1), QOS AND RETAIN: the envelope's own, then the route's, then -q / --retain.
+TEST(MessageBuilder, QosAndRetainFirstFound) {
+  BuildSettings s = with_template("sensors/{room}/{sensor}");
+  s.qos = 1;
+  s.retain = true;
+  s.routes.push_back({*iot::topic::TopicPattern::parse("sensors/{room}/{sensor}"), {}, 0});
+  s.routes.push_back({*iot::topic::TopicPattern::parse("actions/{device}"), {}, 2});
+  auto b = make(std::move(s));
+  struct Row { const char* line; int qos; bool retain; };
+  const Row rows[] = {
+      {R"({"topic":"misc/x","payload":{}})", 1, true},                           // no route: -q, --retain
+      {R"({"topic":"sensors/r/s","payload":{}})", 0, true},                      // the route's qos
+      {R"({"topic":"actions/v","payload":{}})", 2, true},
+      {R"({"topic":"actions/v","payload":{},"qos":1,"retain":false})", 1, false},  // the envelope's own
+      {R"({"topic":"misc/x","payload":{},"qos":0})", 0, true},
+      {R"({"topic":"sensors/r/s","payload":{},"qos":2,"retain":true})", 2, true},
+      {R"({"topic":"sensors/r/s","payload_b64":"AP8=","qos":2})", 2, true},
+      {R"({"room":"r","sensor":"s","qos":2})", 0, true},  // a bare payload's "qos" is data, not a flag
+  };
+  for (const Row& r : rows) {
+    auto e = built(b, r.line);
+    ASSERT_TRUE(e.ok()) << r.line << ": " << e.error().message;
+    EXPECT_EQ(e->qos, r.qos) << r.line;
+    EXPECT_EQ(e->retain, r.retain) << r.line;
+  }
+}
+
+TEST(MessageBuilder, BadQosOrRetainIsASchemaReject) {
+  auto b = make(BuildSettings{});
+  for (auto line : {R"({"topic":"a","payload":{},"qos":3})", R"({"topic":"a","payload":{},"qos":-1})",
+                    R"({"topic":"a","payload":{},"qos":"1"})", R"({"topic":"a","payload":{},"qos":1.0})",
+                    R"({"topic":"a","payload":{},"qos":null})", R"({"topic":"a","payload":{},"retain":1})"}) {
+    auto e = built(b, line);
+    ASSERT_FALSE(e.ok()) << line;
+    EXPECT_EQ(e.error().reason, "schema") << line;
+  }
+}
