@@ -60,6 +60,7 @@ class Publisher {
   bool work_waiting(const InputQueue& input, bool connected) const;
   Status commit(bool force, bool hold_additions = false);
   bool additions_may_wait(const InputQueue& input) const;
+  void hold_input_wakeups(InputQueue& input) const;
   std::size_t sendable() const;
   std::size_t inflight() const;
 
