@@ -69,10 +69,10 @@ struct Outbox::Statements {
 };
 
 Outbox::Outbox(sqlite3* db, OutboxOptions options)
-    : db_(db), options_(options), stmts_(std::make_unique<Statements>()) {}
+    : db_(db), options_(options), stmts_(std::make_unique<Statements>()), seq_cache_(options.max_devices) {}
 
 Outbox::Outbox(OutboxOptions options)
-    : db_(nullptr), options_(options), memory_(std::make_unique<MemoryQueue>()) {}
+    : db_(nullptr), options_(options), memory_(std::make_unique<MemoryQueue>()), seq_cache_(options.max_devices) {}
 
 Outbox::~Outbox() {
   if (in_batch_) (void)commit();
@@ -241,28 +241,24 @@ Status Outbox::remove(std::int64_t id) {
 }
 
 Result<std::int64_t> Outbox::next_seq(std::string_view device_id) {
-  auto it = seq_cache_.find(device_id);
-  if (memory_) {
-    if (it == seq_cache_.end()) it = seq_cache_.emplace(std::string(device_id), 0).first;
-    return ++it->second;
-  }
-  if (it == seq_cache_.end()) {
+  bool created = false;
+  std::int64_t& last = seq_cache_.touch(device_id, created);  // a new device: 0
+  if (memory_) return ++last;
+  if (created) {  // new here, or forgotten past the cap: the file knows its last seq
     auto& g = stmts_->seq_get;
     g.bind_text(1, device_id);
-    std::int64_t last = 0;
     if (sqlite3_step(g.get()) == SQLITE_ROW) last = sqlite3_column_int64(g.get(), 0);
     g.reset();
-    it = seq_cache_.emplace(std::string(device_id), last).first;
   }
   if (auto st = begin_if_needed(); !st) return st.error();
-  std::int64_t seq = it->second + 1;
+  std::int64_t seq = last + 1;
   auto& p = stmts_->seq_put;
   p.bind_text(1, device_id);
   p.bind_int(2, seq);
   int rc = sqlite3_step(p.get());
   p.reset();
   if (rc != SQLITE_DONE) return db_error(db_, "seq");
-  it->second = seq;
+  last = seq;
   return seq;
 }
 

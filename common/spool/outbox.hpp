@@ -7,20 +7,22 @@
 // commit() ends (one fsync per batch, not per message; anchors.md measures
 // ~15k fsync/s). The caller commits before it hands a message to the broker.
 // Send order: alerts (priority > 0) first, then by arrival (id).
-// Also keeps each device's last stamped `seq`, so it survives restarts.
+// Also keeps each device's last stamped `seq`, so it survives restarts;
+// in memory, the seqs of at most max_devices devices (the least recently
+// stamped is forgotten past the cap, iot-pub(1) --max-devices).
 // ":memory:" keeps the same queue in memory without SQLite (MemoryQueue):
 // nothing there is durable, so there is nothing to commit.
 // Not thread-safe: one thread owns an Outbox.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
+#include "checks/device_table.hpp"
 #include "core/result.hpp"
 
 struct sqlite3;
@@ -51,6 +53,10 @@ struct OutboxOptions {
   // false: synchronous=NORMAL (survives a crash of the process, not of the
   // machine); true: synchronous=FULL (an fsync per committed batch).
   bool sync_full = true;
+  // Devices whose last seq is held in memory. With a file, a device past
+  // the cap reads its seq from the file again when it comes back; in
+  // memory (":memory:") its numbering starts again at 1.
+  std::size_t max_devices = 1'000'000;
 };
 
 class Outbox {
@@ -82,7 +88,12 @@ class Outbox {
   Result<std::int64_t> next_seq(std::string_view device_id);
 
   std::uint64_t pending() const { return pending_; }
+  bool durable() const { return memory_ == nullptr; }  // a file, not ":memory:"
   std::uint64_t dropped() const { return dropped_; }
+  // Devices whose seq is held (at most max_devices), and devices forgotten
+  // to stay under the cap.
+  std::size_t seq_devices() const { return seq_cache_.size(); }
+  std::uint64_t evicted_devices() const { return seq_cache_.evicted(); }
 
  private:
   Outbox(sqlite3* db, OutboxOptions options);
@@ -101,7 +112,7 @@ class Outbox {
   bool added_in_batch_ = false;
   std::uint64_t pending_ = 0;
   std::uint64_t dropped_ = 0;
-  std::map<std::string, std::int64_t, std::less<>> seq_cache_;
+  checks::DeviceTable<std::int64_t> seq_cache_;  // device -> last seq given
 };
 
 }  // namespace iot::spool

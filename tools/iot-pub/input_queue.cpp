@@ -29,13 +29,15 @@ void InputQueue::start(std::function<void()> on_ready) {
 }
 
 void InputQueue::push(InputLine line) {
+  std::size_t queued;
   {
     std::unique_lock lock(mutex_);
     space_.wait(lock, [this] { return queue_.size() < capacity_; });
     queue_.push_back(std::move(line));
     ++read_;
+    queued = queue_.size();
   }
-  if (on_ready_) on_ready_();
+  if (on_ready_ && queued >= wake_at_.load(std::memory_order_relaxed)) on_ready_();
 }
 
 void InputQueue::run() {
@@ -110,6 +112,11 @@ bool InputQueue::finished() const {
 bool InputQueue::has_queued() const {
   std::lock_guard lock(mutex_);
   return !queue_.empty();
+}
+
+bool InputQueue::ready() const {
+  std::lock_guard lock(mutex_);
+  return !queue_.empty() && (done_ || queue_.size() >= wake_at_.load(std::memory_order_relaxed));
 }
 
 bool InputQueue::read_error() const {

@@ -3,6 +3,7 @@
 // full queue stops the reading (backpressure, bounded memory).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -38,11 +39,19 @@ class InputQueue {
   // blocked in read(2) on a pipe cannot be stopped; the owner leaks it then).
   ~InputQueue();
   bool reader_done() const;
+  // on_ready runs on the reader's thread once at least wake_at() lines are
+  // queued after a push, and at the end of the input.
   void start(std::function<void()> on_ready);
   // Moves up to max lines out; never blocks.
   std::size_t take(std::vector<InputLine>& out, std::size_t max);
   bool finished() const;       // every input read and taken
   bool has_queued() const;     // lines waiting to be taken
+  // How many queued lines make the reader call on_ready (at least 1): a
+  // consumer that waits for company anyway (iot-pub(1), --commit-delay)
+  // is not woken for every line.
+  void set_wake_at(std::size_t lines) { wake_at_.store(lines < 1 ? 1 : lines, std::memory_order_relaxed); }
+  // At least wake_at() lines are queued, or some and the input is over.
+  bool ready() const;
   bool read_error() const;     // an input could not be opened or read
   std::uint64_t lines_read() const;
 
@@ -59,6 +68,7 @@ class InputQueue {
   mutable std::mutex mutex_;
   std::condition_variable space_;
   std::deque<InputLine> queue_;
+  std::atomic<std::size_t> wake_at_{1};
   bool done_ = false;
   bool error_ = false;
   std::uint64_t read_ = 0;

@@ -38,6 +38,9 @@ void define_options(CLI::App& app, PubOptions& o) {
   app.add_option("--key-file", o.key_file, "Sign payloads with this HMAC key (the signed shape of iot-stream(5))")->group(msg);
   app.add_flag("--stamp", o.stamp, "Fill schema_version, msg_id (ULID), per-device seq and ts where missing")
       ->group(msg);
+  app.add_option("--max-devices", o.max_devices,
+                 "Devices whose last seq is held in memory; past it the least recently stamped is evicted")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group(msg);
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag (an envelope's own retain wins)")->group(msg);
   const char* filter = "Deadband";
   app.add_option("--deadband", o.deadband,
@@ -67,6 +70,9 @@ void define_options(CLI::App& app, PubOptions& o) {
   app.add_option("--outbox-max", o.outbox_max, "Most messages the outbox holds (0: no cap)")->group(del);
   app.add_option("--outbox-full", o.outbox_full, "When the outbox is full: refuse (stop reading input) or drop-oldest")
       ->check(CLI::IsMember({"refuse", "drop-oldest"}))->group(del);
+  cli::add_duration(app, "--commit-delay", o.commit_delay,
+                    "With --outbox: how long a message read may wait for more input to share its commit")
+      ->group(del);
   app.add_option("--max-inflight", o.max_inflight, "Most unacknowledged messages handed to the broker")
       ->check(CLI::Range(1, 65535))->group(del);
   cli::add_rate(app, "--rate", o.rate, "Most messages per second in total: N, N/s, N/m or N/h")->group(del);

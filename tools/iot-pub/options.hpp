@@ -28,6 +28,7 @@ struct PubOptions {
   std::string encode;                 // --encode: empty keeps the envelope's enc, else json
   std::string key_file;               // --key-file: sign (signed shape)
   bool stamp = false;
+  std::size_t max_devices = 1'000'000;  // --max-devices: devices whose last seq is held (iot-pub(1), Resource use)
   std::vector<std::string> deadband;  // --deadband GLOB=abs:X | GLOB=pct:P, repeatable (checked when parsed)
   cli::Duration heartbeat{"0s"};      // --heartbeat: a reading goes at least this often (0: no heartbeat)
   std::string registry;               // --registry FILE: routes' deadband keys
@@ -36,6 +37,7 @@ struct PubOptions {
   std::string outbox;                 // --outbox FILE
   std::uint64_t outbox_max = 0;       // --outbox-max N (0: no cap)
   std::string outbox_full = "refuse"; // refuse | drop-oldest
+  cli::Duration commit_delay{"5ms"};  // --commit-delay: how long read messages may wait to share an outbox commit
   int max_inflight = 100;
   cli::Rate rate;                     // messages/s in total (0: no limit)
   int retries = 10;

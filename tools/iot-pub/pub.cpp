@@ -78,6 +78,7 @@ Result<std::unique_ptr<spool::Outbox>> open_outbox(const PubOptions& o) {
   spool::OutboxOptions opts;
   opts.max_messages = o.outbox_max;
   opts.full = o.outbox_full == "drop-oldest" ? spool::OutboxFullPolicy::drop_oldest : spool::OutboxFullPolicy::refuse;
+  opts.max_devices = o.max_devices;
   if (o.outbox.empty()) {
     // No durability asked: the same queue in memory, capped so that a broker
     // outage stops the reading instead of growing memory.
@@ -96,6 +97,8 @@ cli::Metrics metrics_of(const PublisherCounters& c, const MessageBuilder& builde
   m.set("retried_total", double(c.retried), "Messages sent again after a reconnect");
   m.set("rejected_total", double(c.rejected), "Lines refused (reject records)");
   m.set("dropped_total", double(c.dropped), "Messages dropped from a full outbox");
+  m.set("evicted_devices_total", double(c.evicted_devices),
+        "Devices whose last seq was forgotten to stay under --max-devices");
   m.set("suppressed_total", double(builder.suppressed_readings()), "Readings --deadband held back");
   m.set("suppressed_messages_total", double(builder.suppressed_messages()),
         "Messages --deadband held back whole (nothing left to send)");
@@ -106,6 +109,9 @@ void print_summary(const PublisherCounters& c, const MessageBuilder& builder, co
                    const std::string& metrics_file, bool deadband) {
   log::info("published {}, acknowledged {}, retried {}, rejected {}, dropped {}, in outbox {}", c.published,
             c.acknowledged, c.retried, c.rejected, c.dropped, outbox.pending());
+  if (c.evicted_devices)
+    log::info("{} device(s) evicted past --max-devices (their last seq forgotten{})", c.evicted_devices,
+              outbox.durable() ? ", read again from the outbox when they come back" : ": they count from 1 again");
   if (deadband)
     log::info("deadband: suppressed {} reading(s); {} message(s) had nothing left to send",
               builder.suppressed_readings(), builder.suppressed_messages());
@@ -139,6 +145,7 @@ int publish(const PubOptions& o) {
   ps.max_inflight = o.max_inflight;
   ps.drain_timeout = o.drain_timeout.value;
   ps.durable = !o.outbox.empty();
+  ps.commit_delay = o.commit_delay.value;
   Publisher publisher(ps, box, **session, builder, *rejects, rate);
   publisher.attach();
   auto input = std::make_unique<InputQueue>(o.messages, input_paths(o), *kind);

@@ -25,11 +25,15 @@ namespace iot::pub {
 struct PublisherCounters {
   std::uint64_t read = 0, rejected = 0, published = 0, acknowledged = 0, retried = 0, dropped = 0;
   std::uint64_t recovered = 0;  // found in the outbox at start
+  std::uint64_t evicted_devices = 0;  // seqs forgotten past --max-devices (the outbox's count)
 };
 
 struct PublisherSettings {
   int max_inflight = 100;
   std::size_t batch = 256;  // lines per committed transaction
+  // With an outbox file: how long added messages may wait, uncommitted and
+  // unsent, for more input to share their commit (iot-pub(1), --commit-delay).
+  std::chrono::nanoseconds commit_delay{std::chrono::milliseconds(5)};
   std::chrono::nanoseconds drain_timeout{std::chrono::seconds(30)};
   bool durable = false;     // a real outbox file: keep reading while disconnected
 };
@@ -54,7 +58,10 @@ class Publisher {
   Status fill_window();
   void wait_for_work(std::chrono::milliseconds max);
   bool work_waiting(const InputQueue& input, bool connected) const;
-  Status commit(bool force);
+  Status commit(bool force, bool hold_additions = false);
+  bool additions_may_wait(const InputQueue& input) const;
+  void hold_input_wakeups(InputQueue& input) const;
+  std::size_t sendable() const;
   std::size_t inflight() const;
 
   PublisherSettings settings_;
@@ -76,6 +83,12 @@ class Publisher {
   bool was_connected_ = false;
   // Owned by the publishing thread only.
   std::size_t removed_since_commit_ = 0;
+  // Messages added to the outbox's open batch and not yet committed: they
+  // may not be sent. Outbox ids grow, so every id from the first one on is
+  // uncommitted.
+  std::size_t uncommitted_ = 0;
+  std::int64_t first_uncommitted_id_ = 0;
+  std::chrono::steady_clock::time_point first_uncommitted_at_;
   std::chrono::steady_clock::time_point last_commit_, last_progress_;
   std::chrono::nanoseconds rate_wait_{};
   // The properties of the last message sent, built once for every message

@@ -187,3 +187,36 @@ TEST(Outbox, UnwritablePathIsAnIoError) {
   ASSERT_FALSE(box.ok());
   EXPECT_EQ(box.error().kind, iot::ErrorKind::io);
 }
+
+// The seqs held in memory are capped (iot-pub(1), --max-devices): past the
+// cap the device stamped least recently is forgotten and counted. With a
+// file it comes back with its seq read from the file; in memory it counts
+// from 1 again.
+TEST_P(OutboxBoth, SeqTableIsCappedAndCountsEvictions) {
+  iot::spool::OutboxOptions options;
+  options.max_devices = 2;
+  auto box = Outbox::open(path(), options);
+  ASSERT_TRUE(box.ok());
+  EXPECT_EQ(*(*box)->next_seq("A"), 1);
+  EXPECT_EQ(*(*box)->next_seq("B"), 1);
+  EXPECT_EQ(*(*box)->next_seq("A"), 2);  // A is now the more recent: B goes first
+  EXPECT_EQ(*(*box)->next_seq("C"), 1);
+  EXPECT_EQ((*box)->evicted_devices(), 1u);
+  EXPECT_EQ(*(*box)->next_seq("A"), 3);  // still held
+  EXPECT_EQ((*box)->evicted_devices(), 1u);
+  EXPECT_EQ(*(*box)->next_seq("B"), GetParam() ? 2 : 1);  // evicted: from the file, or afresh
+  EXPECT_EQ((*box)->evicted_devices(), 2u);
+  EXPECT_EQ((*box)->seq_devices(), 2u);
+}
+
+TEST(Outbox, SeqTableStaysAtItsCapUnderAFloodOfDeviceIds) {
+  iot::spool::OutboxOptions options;
+  options.max_devices = 1000;
+  auto box = Outbox::open(":memory:", options);
+  ASSERT_TRUE(box.ok());
+  for (int i = 0; i < 100'000; ++i) ASSERT_EQ(*(*box)->next_seq("flood-" + std::to_string(i)), 1);
+  EXPECT_EQ((*box)->seq_devices(), 1000u);
+  EXPECT_EQ((*box)->evicted_devices(), 99'000u);
+  EXPECT_EQ(*(*box)->next_seq("flood-99999"), 2);  // the most recent are the ones kept
+  EXPECT_EQ(*(*box)->next_seq("flood-0"), 1);
+}
