@@ -9,6 +9,7 @@
 #include "store/alarm_sql.hpp"
 #include "store/copy_text.hpp"
 #include "store/identifier.hpp"
+#include "store/record_sql.hpp"
 #include "core/time_text.hpp"
 
 namespace iot::store {
@@ -79,6 +80,7 @@ Status PgSink::ensure_schema() {
     for (const auto& sql : pg_base_schema_sql(names_)) tx.exec(sql);
     for (const auto& sql : pg_alarm_schema_sql(names_.schema)) tx.exec(sql);
     create_timescale_or_plain(tx);
+    for (const auto& sql : pg_record_schema_sql(names_.schema, timescale_)) tx.exec(sql);
     tx.commit();
     schema_ready_ = true;
     return ok_status();
@@ -271,6 +273,9 @@ Result<WriteStats> PgSink::write(const Batch& batch) {
     AlarmWriteStats alarms = write_alarms_pg(tx, names_.schema, batch.alarms);
     stats.alarms = alarms.inserted;
     stats.alarm_duplicates = alarms.duplicates;
+    RecordWriteStats records = write_records_pg(tx, names_.schema, batch.records);
+    stats.records = records.written;
+    stats.record_unchanged = records.unchanged;
     tx.commit();
     return stats;
   } catch (const std::exception& e) {

@@ -27,7 +27,7 @@ class PgSink : public Sink {
   Status reconnect() override;
   std::string describe() const override;
   std::string setup_note() const override { return note_; }
-  bool holds_alarms() const override { return true; }
+  bool holds_records() const override { return true; }
   bool timescale() const { return timescale_; }
 
  private:

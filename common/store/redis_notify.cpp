@@ -1,0 +1,28 @@
+#include "store/redis_notify.hpp"
+
+namespace iot::store {
+
+std::vector<std::string> notice_command(const RedisNotice& n) {
+  if (n.publish) return {"PUBLISH", n.key, n.data};
+  std::vector<std::string> argv{"XADD", n.key};
+  if (n.max_len) {
+    argv.insert(argv.end(), {"MAXLEN", "~", std::to_string(*n.max_len)});
+  }
+  argv.insert(argv.end(), {"*", "device_id", n.device_id, "msg_id", n.msg_id, "data", n.data});
+  return argv;
+}
+
+Status RedisNotifier::send(const std::vector<RedisNotice>& notices) {
+  if (notices.empty()) return ok_status();
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(notices.size());
+  for (const auto& n : notices) commands.push_back(notice_command(n));
+  auto replies = client_->pipeline(commands);
+  if (!replies) return replies.error();
+  for (const auto& r : *replies)
+    if (r && r->type == REDIS_REPLY_ERROR)
+      return make_error(ErrorKind::unavailable, "redis_error", "--notify: " + std::string(r->str, r->len));
+  return ok_status();
+}
+
+}  // namespace iot::store
