@@ -20,6 +20,15 @@ CLI::Validator dedup_check() {
       "", "DEDUP");
 }
 
+CLI::Validator redis_url_check() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        if (store::is_redis_url(v)) return {};
+        return "want redis://host[:port]/ or redis+cluster://..., got " + v;
+      },
+      "", "URL");
+}
+
 }  // namespace
 
 void define_options(CLI::App& app, IngestOptions& o) {
@@ -79,6 +88,9 @@ void define_options(CLI::App& app, IngestOptions& o) {
   const char* rs = "Redis Streams";
   app.add_option("--to-stream", o.to_stream, "Also XADD each line to redis://host:port/STREAM ({tenant} allowed)")
       ->group(rs);
+  app.add_option("--notify", o.notify,
+                 "Redis for the registry's channel (PUBLISH) and stream (XADD) routes: redis://host[:port]/")
+      ->check(redis_url_check())->group(rs);
   app.add_option("--stream-maxlen", o.stream_maxlen, "MAXLEN ~ for --to-stream")->capture_default_str()->group(rs);
   app.add_option("--from", o.from, "Read redis://host:port/STREAM with a consumer group instead of files")->group(rs);
   app.add_option("--group", o.group, "Consumer group for --from")->capture_default_str()->group(rs);
@@ -132,6 +144,13 @@ Status resolve_routes(IngestOptions& o) {
     if (!loaded) return loaded.error();
     routes = std::move(*loaded);
   }
+  // A route that publishes or streams needs the Redis to do it on.
+  if (routes && o.notify.empty())
+    for (const auto& r : routes->routes())
+      if (!r.channel.empty() || !r.stream.empty())
+        return make_error(ErrorKind::usage, "usage",
+                          routes->source() + ": route " + std::to_string(r.index) + ": " +
+                              (r.channel.empty() ? "stream" : "channel") + " needs --notify redis://HOST[:PORT]/");
   o.routes = std::make_shared<const registry::RouteEngine>(std::move(defaults), std::move(routes));
   return ok_status();
 }
