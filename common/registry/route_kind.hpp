@@ -1,5 +1,5 @@
 // What a route's messages are (iot-registry(5), kind): each kind has one
-// stored form and a default MQTT QoS (seed 003's classes: sensor data 0,
+// stored form and a default MQTT QoS (iot-registry(5), qos: sensor data 0,
 // alarms 1, actions 2, everything else 1).
 #pragma once
 

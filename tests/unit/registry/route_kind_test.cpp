@@ -1,5 +1,5 @@
 // The kinds of a route (common/registry/route_kind.cpp): every name reads
-// back as itself, and the default QoS follows seed 003's classes.
+// back as itself, and the default QoS follows the classes of iot-registry(5), qos.
 #include "registry/route_kind.hpp"
 
 #include <gtest/gtest.h>
@@ -23,7 +23,7 @@ TEST(RouteKind, UnknownNamesAreNone) {
   EXPECT_FALSE(parse_route_kind("jobs"));
 }
 
-TEST(RouteKind, DefaultQosBySeed003Class) {
+TEST(RouteKind, DefaultQosByClass) {
   EXPECT_EQ(default_qos(RouteKind::readings), 0);
   EXPECT_EQ(default_qos(RouteKind::alarm), 1);
   EXPECT_EQ(default_qos(RouteKind::action), 2);
