@@ -13,16 +13,10 @@ std::vector<std::string> notice_command(const RedisNotice& n) {
 }
 
 Status RedisNotifier::send(const std::vector<RedisNotice>& notices) {
-  if (notices.empty()) return ok_status();
   std::vector<std::vector<std::string>> commands;
   commands.reserve(notices.size());
   for (const auto& n : notices) commands.push_back(notice_command(n));
-  auto replies = client_->pipeline(commands);
-  if (!replies) return replies.error();
-  for (const auto& r : *replies)
-    if (r && r->type == REDIS_REPLY_ERROR)
-      return make_error(ErrorKind::unavailable, "redis_error", "--notify: " + std::string(r->str, r->len));
-  return ok_status();
+  return client_->run(commands, "--notify");
 }
 
 }  // namespace iot::store
