@@ -100,6 +100,15 @@ iot-ingest --db sqlite:kinds.db --create --registry "$REG" --notify "$REDIS_URL/
 sqlite3 kinds.db .dump > after.sql
 check "re-ingest changes no table" cmp -s before.sql after.sql
 
+# --- a sink without the kinds' tables: rejected, named, never dropped -------
+iot-ingest --db line-protocol:out.lp --registry "$REG" --notify "$REDIS_URL/" --dlq lp_dlq.ndjson in.ndjson 2>lp.log || true
+expect_eq "line protocol: state, event, lifecycle, job and request lines unsupported; metrics and logs still go" \
+  "unsupported:13" "$($PY -c '
+import json, sys
+r = [json.loads(l)["reason"] for l in open(sys.argv[1])]
+print("unsupported:%d" % r.count("unsupported"))' lp_dlq.ndjson)"
+check "line protocol: the metrics readings still written" grep -q "^agent_metrics\|^readings" out.lp
+
 # --- PostgreSQL, read with psql ------------------------------------------------
 start_postgres
 iot-ingest --db "$PG_URL" --create --registry "$REG" --notify "$REDIS_URL/" in.ndjson 2>pg.log
