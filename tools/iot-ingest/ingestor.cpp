@@ -307,7 +307,7 @@ Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outco
   return ok_status();
 }
 
-// Alarm and record rows count once per batch, whichever --db wrote them.
+// The alarm and record rows one write reported (each --db reports its own).
 void Ingestor::count_written(const store::WriteStats& written) {
   stats_.alarms_written += written.alarms;
   stats_.alarm_duplicates += written.alarm_duplicates;
