@@ -15,13 +15,17 @@ Error schema_error(RouteKind kind, const std::string& what) {
   return make_error(ErrorKind::bad_input, "schema", "kind " + std::string(registry::route_kind_name(kind)) + ": " + what);
 }
 
-// The first of `keys` the payload holds as a string (or a number, as text).
+// The first of `keys` the payload holds as a non-empty string (or a
+// number, as text): an empty one is as good as none.
 std::optional<std::string> payload_text(const simdjson::dom::object& o, std::initializer_list<const char*> keys) {
   for (const char* key : keys) {
     simdjson::dom::element e;
     if (o[key].get(e)) continue;
     std::string_view s;
-    if (!e.get_string().get(s)) return std::string(s);
+    if (!e.get_string().get(s)) {
+      if (s.empty()) continue;
+      return std::string(s);
+    }
     if (e.is_number()) return simdjson::minify(e);
   }
   return std::nullopt;
@@ -64,6 +68,8 @@ Result<KindOutput> build_kind(const KindInput& in, const registry::RouteMatch& m
   const bool bare_log = kind == RouteKind::log && !in.payload.get_string().get(log_line);
   if (!bare_log && in.payload.get_object().get(o)) return schema_error(kind, "the payload is not a JSON object");
   const std::string payload = in.exact_payload ? std::string(*in.exact_payload) : simdjson::minify(in.payload);
+  // Neither a text column nor PostgreSQL's jsonb can hold a NUL.
+  if (payload.find("\\u0000") != std::string::npos) return schema_error(kind, "a NUL character in the payload");
 
   // Device: the route's template, else the payload's device_id, else a capture.
   if (!route.device_template.empty()) {
@@ -99,6 +105,7 @@ Result<KindOutput> build_kind(const KindInput& in, const registry::RouteMatch& m
     row.time_ns = *t;
     break;
   }
+  if (row.topic.find('\0') != std::string::npos) return schema_error(kind, "a NUL character in the topic");
   auto notice = [&](bool publish, const std::string& key_template) -> Status {
     auto key = telemetry::expand_template(key_template, &match.fields, in.payload);
     if (!key) return schema_error(kind, std::string(publish ? "channel: " : "stream: ") + key.error().message);
@@ -134,7 +141,7 @@ Result<KindOutput> build_kind(const KindInput& in, const registry::RouteMatch& m
     case RouteKind::log: {
       auto message = bare_log ? std::optional<std::string>(std::string(log_line))
                               : payload_text(o, {"message", "msg", "line", "log"});
-      if (!message) return schema_error(kind, "no message (a JSON string, or an object with message)");
+      if (!message || message->empty()) return schema_error(kind, "no message (a JSON string, or an object with message)");
       row.table = RecordTable::logs;
       row.text = *message;
       row.name = field_text(match.fields, {"container"}).value_or(bare_log ? "" : payload_text(o, {"container"}).value_or(""));

@@ -129,6 +129,10 @@ TEST(RecordBuilder, EachKindsShapeRefusedAsSchemaNamingTheKind) {
       {RouteKind::event, R"({"severity":"low"})"},         // no type
       {RouteKind::state, R"([1,2])"},                      // not an object
       {RouteKind::state, R"({"ts":"yesterday"})"},         // a time that is none
+      {RouteKind::action, R"({"msg_id":"","action":"open"})"},  // an empty msg_id is none
+      {RouteKind::event, R"({"type":"","severity":"low"})"},   // an empty type is none
+      {RouteKind::log, R"("")"},                                // an empty line
+      {RouteKind::job_request, R"({"note":"a\u0000b"})"},       // a NUL no column can hold
   };
   for (const auto& [kind, payload] : bad) {
     Case c;
