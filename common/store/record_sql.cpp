@@ -59,7 +59,7 @@ std::vector<std::string> schema_sql(const std::string& table, const RecordTableS
                   std::string(spec.time_column) + ")");
     if (hypertable)
       out.push_back("SELECT create_hypertable('" + table + "', '" + std::string(spec.time_column) +
-                    "', chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE)");
+                    "', chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE, migrate_data => TRUE)");
   }
   return out;
 }
