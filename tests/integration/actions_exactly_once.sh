@@ -6,7 +6,9 @@
 # iot-ingest. The broker redelivers what iot-sub had not acknowledged and
 # the journal replays what the pipe lost, so copies reach iot-ingest;
 # the actions table, unique by msg_id, holds exactly 1,000 rows, every one
-# that was sent (sqlite3 reads them, Python compares).
+# that was sent (sqlite3 reads them, Python compares). The subscription is
+# QoS 1, the crash-safe one (iot-sub(1), DELIVERY GUARANTEES: QoS 2 is
+# acknowledged before iot-sub has the message); QoS 2 is the publishing hop.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 cd "$TEST_TMP"
 PY=/usr/bin/python3
