@@ -16,7 +16,11 @@ Status RedisNotifier::send(const std::vector<RedisNotice>& notices) {
   std::vector<std::vector<std::string>> commands;
   commands.reserve(notices.size());
   for (const auto& n : notices) commands.push_back(notice_command(n));
-  return client_->run(commands, "--notify");
+  // A connection lost since the last batch (a Redis restart) is opened
+  // again once; a subscriber may then see a notice of the failed round trip twice.
+  auto st = client_->run(commands, "--notify");
+  if (!st && st.error().reason == "redis_unavailable") st = client_->run(commands, "--notify");
+  return st;
 }
 
 }  // namespace iot::store

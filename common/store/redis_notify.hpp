@@ -30,7 +30,8 @@ std::vector<std::string> notice_command(const RedisNotice& notice);
 class RedisNotifier {
  public:
   explicit RedisNotifier(std::unique_ptr<RedisClient> client) : client_(std::move(client)) {}
-  // Every notice in one pipelined round trip. Errors: unavailable
+  // Every notice in one pipelined round trip, tried once more on a new
+  // connection when the old one was lost. Errors: unavailable
   // "redis_unavailable" or "redis_error" (a refused command).
   Status send(const std::vector<RedisNotice>& notices);
 

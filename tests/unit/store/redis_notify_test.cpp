@@ -41,6 +41,20 @@ TEST_F(RedisNotifyTest, PublishesAndAddsToStreams) {
   EXPECT_EQ(std::string(fields->element[5]->str), "{\"i\":2}");
 }
 
+TEST_F(RedisNotifyTest, ALostConnectionIsOpenedAgainOnce) {
+  auto own = connect();
+  ASSERT_TRUE(own);
+  auto id = own->command({"CLIENT", "ID"});
+  ASSERT_TRUE(id) << id.error().message;
+  RedisNotifier notifier(std::move(own));
+  ASSERT_TRUE(client_->command({"CLIENT", "KILL", "ID", std::to_string((*id)->integer)}));
+  auto st = notifier.send({{false, "logs", "{}", "a1", "m1", std::nullopt}});
+  ASSERT_TRUE(st) << st.error().message;
+  auto len = client_->command({"XLEN", "logs"});
+  ASSERT_TRUE(len);
+  EXPECT_EQ((*len)->integer, 1);
+}
+
 TEST_F(RedisNotifyTest, ARefusedCommandIsAnError) {
   ASSERT_TRUE(client_->command({"SET", "logs", "not a stream"}));
   RedisNotifier notifier(connect());
