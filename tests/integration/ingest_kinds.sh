@@ -121,4 +121,16 @@ expect_eq "pg agent_job_status: newest wins" "J-1|done|99" "$(p "select job_id |
 expect_eq "pg events" "3" "$(p "select count(*) from events")"
 expect_eq "pg job_requests" "1" "$(p "select count(*) from job_requests")"
 expect_eq "pg agent_metrics readings" "6" "$(p "select count(*) from agent_metrics")"
+
+# --- PostgreSQL away: the kinds' rows wait in the spool, then land ------------
+stop_postgres
+rc=0; iot-ingest --db "$PG_URL" --schema spooled --registry "$REG" --notify "$REDIS_URL/" --spool spool \
+  --drain-timeout 0s in.ndjson 2>spool.log || rc=$?
+expect_eq "database away: the batch is spooled (exit 75)" 75 "$rc"
+resume_postgres
+iot-ingest --db "$PG_URL" --schema spooled --registry "$REG" --notify "$REDIS_URL/" --spool spool /dev/null 2>drain.log
+expect_eq "from the spool: the newest state" "s3" "$(p "select msg_id from spooled.agent_state")"
+expect_eq "from the spool: the newest job update" "done" "$(p "select status from spooled.agent_job_status")"
+expect_eq "from the spool: events, requests, history" "3|1|3" \
+  "$(p "select (select count(*) from spooled.events) || '|' || (select count(*) from spooled.job_requests) || '|' || (select count(*) from spooled.agent_state_history)")"
 finish
