@@ -21,6 +21,42 @@ pattern = "alarms/#"
 kind = "alarm"
 
 [[route]]
+pattern = "i/{tenant}/a/{agent}/state"
+kind = "state"
+device = "{agent}"
+channel = "tenant:{{{tenant}}}:device:{agent}:state"
+
+[[route]]
+pattern = "i/{tenant}/a/{agent}/metrics"
+kind = "metrics"
+device = "{agent}"
+channel = "m:{agent}"
+store = true
+
+[[route]]
+pattern = "i/{tenant}/a/{agent}/events/{type}"
+kind = "event"
+
+[[route]]
+pattern = "i/{tenant}/a/{agent}/logs/{container}"
+kind = "log"
+stream = "logs:{tenant}"
+max_len = 10
+store = true
+
+[[route]]
+pattern = "i/{tenant}/a/{agent}/jobs/{job_id}/update"
+kind = "job"
+
+[[route]]
+pattern = "i/{tenant}/a/{agent}/jobs/start-next"
+kind = "job_request"
+
+[[route]]
+pattern = "actions/{device}/{action}"
+kind = "action"
+
+[[route]]
 pattern = "plant/{site}/flat"
 shape = "flat"
 table = "flat_readings"
@@ -74,6 +110,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!rows) {
     if (rows.error().reason.empty()) abort();  // every reject has a reason for the DLQ
     return 0;
+  }
+  if (rows->kind) {  // a kind record: what its table requires is there
+    for (const auto& r : rows->kind->records) {
+      if (r.msg_id.empty() || r.device_id.empty()) abort();
+      const auto values = iot::store::record_values(r);
+      const auto& columns = iot::store::record_table(r.table).columns;
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        if (columns[i].required && !values[i]) abort();
+    }
+    for (const auto& n : rows->kind->notices)
+      if (n.key.empty()) abort();
   }
   static simdjson::dom::parser tags_parser;
   for (const auto& m : rows->messages) {

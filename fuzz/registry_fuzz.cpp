@@ -9,7 +9,6 @@
 
 #include "registry/registry.hpp"
 #include "registry/route_engine.hpp"
-#include "registry/route_qos.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > (1u << 14)) return 0;
@@ -26,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // An empty table is the tool's default (registry.hpp); any other must be safe.
     if (!route.table.empty() && !iot::registry::is_table_name(route.table)) abort();
     if (route.rollup && (route.rollup->every.count() <= 0 || route.rollup->aggregates.empty())) abort();
-    if (int q = iot::registry::route_qos(route); q < 0 || q > 2) abort();
+    if (int q = route.qos; q < 0 || q > 2) abort();
   }
   iot::registry::RouteEngine engine({}, std::move(*registry));
   for (std::string_view topic : {"sensors/lab/th-1", "FCTS/FAE/CMX/SolvExtract/PV", "a", "$SYS/x", "i/ASNFZ4mr/a/x/y"}) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "registry/route_kind.hpp"
 #include "registry/table_plan.hpp"
 #include "telemetry/deadband.hpp"
 #include "telemetry/normalize.hpp"
@@ -22,9 +24,6 @@
 namespace iot::registry {
 
 inline constexpr std::string_view default_table = "readings";
-
-// What a route's messages are stored as (iot-registry(5), kind).
-enum class RouteKind { readings, alarm };
 
 struct Route {
   std::size_t index = 0;                                   // 1-based position in the file; 0: the default route
@@ -43,8 +42,14 @@ struct Route {
   // iot-pub's deadband for messages on this route (iot-registry(5), deadband):
   // tried before the command line's --deadband rules.
   std::vector<telemetry::DeadbandRule> deadband;
-  RouteKind kind = RouteKind::readings;                    // alarm: every payload must be an alarm
-  std::optional<int> qos;                                  // 0..2 as written; route_qos() gives the kind's default
+  RouteKind kind = RouteKind::readings;                    // what every payload on the route must be
+  int qos = 0;                                             // MQTT QoS: `qos`, else default_qos(kind)
+  // Redis (iot-ingest --notify): state and metrics are PUBLISHed on
+  // `channel`, log lines XADDed to `stream` (MAXLEN ~ max_len); templates
+  // as device and tags, "{{" and "}}" literal braces. Empty: none.
+  std::string channel, stream;
+  std::optional<std::uint64_t> max_len;
+  bool store = false;                                      // metrics: also readings rows; log with a stream: also the logs table
 
   bool is_catch_all() const { return pattern.text() == "#"; }
 };

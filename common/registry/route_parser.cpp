@@ -1,6 +1,8 @@
 // One [[route]] table: each key parsed and validated, errors naming the
 // file, the route and the key.
 #include <algorithm>
+#include <initializer_list>
+#include <tuple>
 
 #include "core/duration.hpp"
 #include "registry/route_parser.hpp"
@@ -11,7 +13,7 @@ namespace {
 
 constexpr std::string_view route_keys[] = {"pattern",   "shape", "device", "metric", "table",       "key_file",
                                            "retention", "tags",  "keymap", "rollup", "ordering_key", "deadband",
-                                           "kind",      "qos"};
+                                           "kind",      "qos",   "channel", "stream", "max_len",    "store"};
 constexpr std::string_view rollup_keys[] = {"every", "aggregates", "retention"};
 
 struct Where {
@@ -114,15 +116,6 @@ Result<Rollup> parse_rollup(const toml::node& node, const Where& where) {
 }
 
 // qos = 0, 1 or 2 (iot-registry(5), qos): an integer, nothing else.
-Status parse_qos(const toml::table& t, Route& route, const Where& where) {
-  const toml::node* node = t.get("qos");
-  if (!node) return ok_status();
-  auto value = node->value<std::int64_t>();
-  if (!node->is_integer() || !value || *value < 0 || *value > 2) return where("qos", "not 0, 1 or 2");
-  route.qos = static_cast<int>(*value);
-  return ok_status();
-}
-
 Status parse_names(const toml::table& t, Route& route, const Where& where) {
   auto shape = string_key(t, "shape", where);
   if (!shape) return shape.error();
@@ -154,14 +147,68 @@ Status parse_names(const toml::table& t, Route& route, const Where& where) {
       if (auto s = check_template(**ordering_key, "ordering_key", where); !s) return s;
     route.ordering_key = **ordering_key;
   }
+  return ok_status();
+}
+
+// A bool or an integer key, when present; an error when of another type.
+template <class T>
+Result<std::optional<T>> typed_key(const toml::table& t, std::string_view key, const Where& where, const char* what) {
+  const toml::node* node = t.get(key);
+  if (!node) return std::optional<T>{};
+  auto value = node->value_exact<T>();
+  if (!value) return where(key, std::string("not ") + what);
+  return std::optional<T>{*value};
+}
+
+bool any_of(RouteKind kind, std::initializer_list<RouteKind> kinds) {
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+// kind, qos and what the Redis side of a kind needs (iot-registry(5), KINDS).
+Status parse_kind(const toml::table& t, Route& route, const Where& where) {
   auto kind = string_key(t, "kind", where);
   if (!kind) return kind.error();
   if (*kind) {
-    if (**kind == "alarm") route.kind = RouteKind::alarm;
-    else if (**kind != "readings")
-      return where("kind", "unknown or not yet stored kind \"" + kind->value().substr(0, 80) + "\" (readings, alarm)");
+    auto k = parse_route_kind(**kind);
+    if (!k) return where("kind", "unknown kind \"" + kind->value().substr(0, 80) + "\" (" + route_kind_names() + ")");
+    route.kind = *k;
   }
-  return parse_qos(t, route, where);
+  const std::string kind_text = "kind " + std::string(route_kind_name(route.kind));
+  route.qos = default_qos(route.kind);
+  auto qos = typed_key<std::int64_t>(t, "qos", where, "an integer");
+  if (!qos) return qos.error();
+  if (*qos) {
+    if (**qos < 0 || **qos > 2) return where("qos", "must be 0, 1 or 2");
+    route.qos = static_cast<int>(**qos);
+  }
+  for (auto [key, target, kinds] : {std::tuple{"channel", &route.channel, "state and metrics"},
+                                    std::tuple{"stream", &route.stream, "log"}}) {
+    auto text = string_key(t, key, where);
+    if (!text) return text.error();
+    if (!*text) continue;
+    bool fits = std::string_view(key) == "channel" ? any_of(route.kind, {RouteKind::state, RouteKind::metrics})
+                                                    : route.kind == RouteKind::log;
+    if (!fits) return where(key, std::string("only for ") + kinds + ", not " + kind_text);
+    if (auto s = check_template(**text, key, where); !s) return s;
+    *target = **text;
+  }
+  auto max_len = typed_key<std::int64_t>(t, "max_len", where, "an integer");
+  if (!max_len) return max_len.error();
+  if (*max_len) {
+    if (route.stream.empty()) return where("max_len", "needs stream");
+    if (**max_len <= 0) return where("max_len", "must be more than zero");
+    route.max_len = static_cast<std::uint64_t>(**max_len);
+  }
+  auto store = typed_key<bool>(t, "store", where, "true or false");
+  if (!store) return store.error();
+  if (*store) {
+    if (!any_of(route.kind, {RouteKind::metrics, RouteKind::log}))
+      return where("store", "only for metrics and log, not " + kind_text);
+    route.store = **store;
+  }
+  if (route.kind == RouteKind::metrics && route.channel.empty() && !route.store)
+    return where("kind", "metrics needs a channel, store = true, or both");
+  return ok_status();
 }
 
 Status parse_storage(const toml::table& t, Route& route, const Where& where, const ParseOptions& options) {
@@ -233,6 +280,7 @@ Result<Route> parse_route(const toml::table& t, std::size_t index, const std::st
   if (!parsed) return where("pattern", parsed.error().message);
   route.pattern = std::move(*parsed);
   if (auto s = parse_names(t, route, where); !s) return s.error();
+  if (auto s = parse_kind(t, route, where); !s) return s.error();
   auto tags = string_table(t, "tags", where);
   if (!tags) return tags.error();
   for (const auto& [name, text] : *tags)

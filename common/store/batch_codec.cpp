@@ -154,6 +154,24 @@ bool decode_alarm(const std::vector<std::string_view>& f, Batch& b) {
   return true;
 }
 
+bool decode_record(const std::vector<std::string_view>& f, Batch& b) {
+  if (f.size() != 12) return false;
+  auto table = record_table_named(f[1]);
+  RecordRow r;
+  if (!table || !number(f[2], r.time_ns) || !optional_number(f[10], r.number)) return false;
+  r.table = *table;
+  r.msg_id = unescape(f[3]);
+  r.device_id = unescape(f[4]);
+  r.tenant = unescape(f[5]);
+  r.topic = unescape(f[6]);
+  r.name = unescape(f[7]);
+  r.label = unescape(f[8]);
+  r.text = unescape(f[9]);
+  r.json = unescape(f[11]);
+  b.records.push_back(std::move(r));
+  return true;
+}
+
 }  // namespace
 
 std::string encode_batch(const Batch& batch) {
@@ -221,6 +239,16 @@ std::string encode_batch(const Batch& batch) {
     field(out, a.topic);
     out += '\n';
   }
+  for (const auto& r : batch.records) {
+    out += 'K';
+    field(out, std::string(record_table(r.table).name));
+    field(out, r.time_ns);
+    for (const std::string* s : {&r.msg_id, &r.device_id, &r.tenant, &r.topic, &r.name, &r.label, &r.text})
+      field(out, *s);
+    field(out, r.number);
+    field(out, r.json);
+    out += '\n';
+  }
   return out;
 }
 
@@ -239,7 +267,8 @@ Result<Batch> decode_batch(std::string_view bytes) {
       auto f = split_tabs(line);
       ok = f[0] == "R" ? decode_reading(f, batch) : f[0] == "G" ? decode_gap(f, batch)
                                                    : f[0] == "W" ? decode_waveform(f, batch)
-                                                   : f[0] == "A" ? decode_alarm(f, batch) : false;
+                                                   : f[0] == "A" ? decode_alarm(f, batch)
+                                                   : f[0] == "K" ? decode_record(f, batch) : false;
     } else {
       ok = true;
     }

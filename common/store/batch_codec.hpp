@@ -3,6 +3,8 @@
 //   R time_ns device metric value quality tenant protocol unit msg_id seq tags extra table
 //   G device from to detected_ns replace filled_ns remaining("from-to,from-to")
 //   W upload device time_ns rate count format sha256 blob rms peak crest dominant
+//   A msg_id device rule check metric raise value since_ms ts_ms detail topic
+//   K table time_ns msg_id device tenant topic name label text number json
 // The first line is "iot-spool-batch 1" so that a foreign file is refused.
 #pragma once
 

@@ -9,6 +9,7 @@
 #include "store/alarm_sql.hpp"
 #include "store/copy_text.hpp"
 #include "store/identifier.hpp"
+#include "store/record_sql.hpp"
 #include "core/time_text.hpp"
 
 namespace iot::store {
@@ -79,6 +80,7 @@ Status PgSink::ensure_schema() {
     for (const auto& sql : pg_base_schema_sql(names_)) tx.exec(sql);
     for (const auto& sql : pg_alarm_schema_sql(names_.schema)) tx.exec(sql);
     create_timescale_or_plain(tx);
+    create_record_tables(tx);
     tx.commit();
     schema_ready_ = true;
     return ok_status();
@@ -109,6 +111,25 @@ void PgSink::create_timescale_or_plain(pqxx::work& tx) {
   for (const auto& sql : pg_plain_extras_sql(names_, options_.plans.plan_for(names_.table))) tx.exec(sql);
   note_ += "TimescaleDB not present: plain PostgreSQL with a BRIN index on time; rollups are materialized "
            "views refreshed by iot-ingest --refresh-rollups";
+}
+
+// The kinds' tables (record_sql.hpp). Making one a hypertable can fail
+// where it already exists as a plain table with rows (made before
+// TimescaleDB was installed): it then stays a plain table, and the log says so.
+void PgSink::create_record_tables(pqxx::work& tx) {
+  for (const auto& sql : pg_record_schema_sql(names_.schema, timescale_)) {
+    if (sql.rfind("SELECT create_hypertable", 0) != 0) {
+      tx.exec(sql);
+      continue;
+    }
+    try {
+      pqxx::subtransaction sub(tx, "record_hypertable");
+      sub.exec(sql);
+      sub.commit();
+    } catch (const pqxx::sql_error& e) {
+      note_ += std::string("; a kind's table stays a plain table (") + e.what() + ")";
+    }
+  }
 }
 
 // The default table and every table the registry names, where they exist.
@@ -271,6 +292,9 @@ Result<WriteStats> PgSink::write(const Batch& batch) {
     AlarmWriteStats alarms = write_alarms_pg(tx, names_.schema, batch.alarms);
     stats.alarms = alarms.inserted;
     stats.alarm_duplicates = alarms.duplicates;
+    RecordWriteStats records = write_records_pg(tx, names_.schema, batch.records);
+    stats.records = records.written;
+    stats.record_unchanged = records.unchanged;
     tx.commit();
     return stats;
   } catch (const std::exception& e) {

@@ -27,7 +27,7 @@ class PgSink : public Sink {
   Status reconnect() override;
   std::string describe() const override;
   std::string setup_note() const override { return note_; }
-  bool holds_alarms() const override { return true; }
+  bool holds_records() const override { return true; }
   bool timescale() const { return timescale_; }
 
  private:
@@ -35,6 +35,7 @@ class PgSink : public Sink {
       : url_(std::move(url)), options_(std::move(options)), names_(std::move(names)) {}
   Status connect();
   void create_timescale_or_plain(pqxx::work& tx);
+  void create_record_tables(pqxx::work& tx);
   WriteStats write_readings(pqxx::work& tx, const std::vector<ReadingRow>& rows, const std::string& table);
   void copy_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows);
   void ensure_table(pqxx::work& tx, const std::string& table);

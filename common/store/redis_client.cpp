@@ -98,4 +98,14 @@ Result<std::vector<RedisReply>> RedisClient::pipeline(const std::vector<std::vec
   return node_->pipeline(commands);
 }
 
+Status RedisClient::run(const std::vector<std::vector<std::string>>& commands, std::string_view what) {
+  if (commands.empty()) return ok_status();
+  auto replies = pipeline(commands);
+  if (!replies) return replies.error();
+  for (const auto& r : *replies)
+    if (r && r->type == REDIS_REPLY_ERROR)
+      return make_error(ErrorKind::unavailable, "redis_error", std::string(what) + ": " + std::string(r->str, r->len));
+  return ok_status();
+}
+
 }  // namespace iot::store

@@ -38,6 +38,9 @@ class RedisClient {
   Result<RedisReply> command(const std::vector<std::string>& argv);
   // Many commands in one round trip (one per node of a cluster); replies in order.
   Result<std::vector<RedisReply>> pipeline(const std::vector<std::vector<std::string>>& commands);
+  // Commands whose replies are not needed, pipelined; the first error reply
+  // is an Error (unavailable "redis_error", its text after `what`).
+  Status run(const std::vector<std::vector<std::string>>& commands, std::string_view what);
   Status reconnect();
   // The cluster behind a redis+cluster:// URL, or none.
   RedisCluster* cluster() { return cluster_.get(); }

@@ -36,13 +36,7 @@ Status RedisStreamWriter::add(const std::vector<std::pair<std::string, std::stri
   const std::string maxlen = std::to_string(maxlen_);
   for (const auto& [stream, line] : entries)
     commands.push_back({"XADD", stream, "MAXLEN", "~", maxlen, "*", "data", line});
-  auto replies = client_->pipeline(commands);
-  if (!replies) return replies.error();
-  for (const auto& r : *replies) {
-    if (r->type == REDIS_REPLY_ERROR)
-      return make_error(ErrorKind::unavailable, "redis_error", "XADD: " + std::string(r->str, r->len));
-  }
-  return ok_status();
+  return client_->run(commands, "XADD");
 }
 
 Result<std::unique_ptr<RedisStreamReader>> RedisStreamReader::open(std::unique_ptr<RedisClient> client,

@@ -44,6 +44,8 @@ Status ResilientWriter::drain_some(WriteOutcome& outcome, std::chrono::steady_cl
     outcome.drained.duplicates += stats->duplicates;
     outcome.drained.alarms += stats->alarms;
     outcome.drained.alarm_duplicates += stats->alarm_duplicates;
+    outcome.drained.records += stats->records;
+    outcome.drained.record_unchanged += stats->record_unchanged;
     ++outcome.drained_batches;
     if (auto st = spool_->pop(); !st) return st;
   }

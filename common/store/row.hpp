@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/alarm_row.hpp"
+#include "store/record_table.hpp"
 
 namespace iot::store {
 
@@ -54,16 +55,19 @@ struct Batch {
   std::vector<ReadingRow> readings;
   std::vector<GapRow> gaps;
   std::vector<WaveformRow> waveforms;
-  std::vector<AlarmRow> alarms;  // only for sinks whose holds_alarms() is true
-  bool empty() const { return readings.empty() && gaps.empty() && waveforms.empty() && alarms.empty(); }
-  std::size_t size() const { return readings.size() + gaps.size() + waveforms.size() + alarms.size(); }
-  void clear() { readings.clear(); gaps.clear(); waveforms.clear(); alarms.clear(); }
+  // Alarms and the other kinds' records: only for sinks whose holds_records() is true.
+  std::vector<AlarmRow> alarms;
+  std::vector<RecordRow> records;
+  bool empty() const { return size() == 0; }
+  std::size_t size() const { return readings.size() + gaps.size() + waveforms.size() + alarms.size() + records.size(); }
+  void clear() { readings.clear(); gaps.clear(); waveforms.clear(); alarms.clear(); records.clear(); }
 };
 
 struct WriteStats {
   std::uint64_t inserted = 0;    // new readings rows
   std::uint64_t duplicates = 0;  // readings already there (primary key)
   std::uint64_t alarms = 0, alarm_duplicates = 0;  // alarm rows new / already there (msg_id)
+  std::uint64_t records = 0, record_unchanged = 0;  // record rows written / copies or older (record_sql.hpp)
 };
 
 }  // namespace iot::store

@@ -47,9 +47,10 @@ class Sink {
   virtual std::string describe() const = 0;  // for logs, without secrets
   // What ensure_schema chose, for the log ("plain PostgreSQL ..."); may be empty.
   virtual std::string setup_note() const { return {}; }
-  // Whether write() stores Batch::alarms (alarm_sql.hpp). iot-ingest
-  // rejects alarm lines with reason "unsupported" for a sink that does not.
-  virtual bool holds_alarms() const { return false; }
+  // Whether write() stores Batch::alarms and Batch::records (alarm_sql.hpp,
+  // record_sql.hpp). iot-ingest rejects such lines with reason
+  // "unsupported" for a sink that does not.
+  virtual bool holds_records() const { return false; }
 };
 
 // "sqlite:FILE", "postgresql://..."/"postgres://..." (libpq URL or keywords),

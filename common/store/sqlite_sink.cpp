@@ -5,6 +5,7 @@
 
 #include "store/alarm_sql.hpp"
 #include "store/identifier.hpp"
+#include "store/record_sql.hpp"
 #include "store/schema_sql.hpp"
 #include "core/time_text.hpp"
 
@@ -83,7 +84,9 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string& path, co
 
 Status SqliteSink::ensure_schema() {
   if (auto st = create_table(options_.table); !st) return st;
-  for (const auto& sql : sqlite_alarm_schema_sql()) {
+  auto tables = sqlite_alarm_schema_sql();
+  for (auto& sql : sqlite_record_schema_sql()) tables.push_back(std::move(sql));
+  for (const auto& sql : tables) {
     if (auto st = sqlite_exec(db_.get(), sql); !st) return st;
   }
   return prepare_statements();
@@ -199,6 +202,10 @@ Result<WriteStats> SqliteSink::write_in_transaction(const Batch& batch) {
   if (!alarms) return alarms.error();
   stats.alarms = alarms->inserted;
   stats.alarm_duplicates = alarms->duplicates;
+  auto records = write_records_sqlite(db_.get(), batch.records);
+  if (!records) return records.error();
+  stats.records = records->written;
+  stats.record_unchanged = records->unchanged;
   return stats;
 }
 

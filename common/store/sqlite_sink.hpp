@@ -20,7 +20,7 @@ class SqliteSink : public Sink {
   Status refresh_rollups() override;  // rollups are views; applies the retention of raw rows
   Status reconnect() override { return ok_status(); }
   std::string describe() const override { return "sqlite:" + path_; }
-  bool holds_alarms() const override { return true; }
+  bool holds_records() const override { return true; }
 
  private:
   SqliteSink(SqliteDb db, std::string path, SinkOptions options)

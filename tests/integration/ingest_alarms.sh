@@ -117,10 +117,10 @@ iot-ingest --db sqlite:routed.db --create --registry registry.toml --dlq routed_
 expect_eq "kind = alarm route: the alarms stored" "$alarm_lines" "$(sqlite3 routed.db 'select count(*) from alarms')"
 expect_eq "kind = alarm route: a reading on it rejected as schema" "schema" \
   "$($PY -c 'import json,sys; print(",".join(json.loads(l)["reason"] for l in open(sys.argv[1])))' routed_dlq.ndjson)"
-printf '[[route]]\npattern = "#"\nkind = "state"\n' > bad.toml
+printf '[[route]]\npattern = "#"\nkind = "gauge"\n' > bad.toml
 rc=0; iot-ingest --db sqlite:bad.db --registry bad.toml /dev/null 2>bad.log || rc=$?
-check "kind = state (not stored yet): refused at load" test "$rc" -ne 0
-check "the refusal names the key" grep -q "route 1: kind: unknown or not yet stored kind" bad.log
+check "an unknown kind: refused at load" test "$rc" -ne 0
+check "the refusal names the key" grep -q 'route 1: kind: unknown kind "gauge"' bad.log
 
 # --- a sink without alarm tables: rejected, named, never dropped ----------
 iot-ingest --db line-protocol:out.lp --dlq lp_dlq.ndjson capture.ndjson 2>lp.log || true

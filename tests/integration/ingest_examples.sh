@@ -5,6 +5,7 @@
 # rollups exist, and the registries load without a warning.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 start_postgres
+start_redis  # seed 001's state and log routes need --notify
 cd "$TEST_TMP"
 chmod 777 "$TEST_TMP"
 EX=$IOT_SOURCE_DIR/examples
@@ -37,7 +38,7 @@ PY
 
 iot-ingest --db "$PG_URL" --registry "$EX/seed000-pumps.toml" seed000.ndjson seed000-flat.ndjson 2> s0.log
 check "seed000-pumps.toml loads without a warning" bash -c "! grep -q warning s0.log"
-iot-ingest --db "$PG_URL" --registry "$EX/seed001-iotistica.toml" seed001.ndjson 2> s1.log
+iot-ingest --db "$PG_URL" --registry "$EX/seed001-iotistica.toml" --notify "$REDIS_URL/" seed001.ndjson 2> s1.log
 check "seed001-iotistica.toml loads without a warning" bash -c "! grep -q warning s1.log"
 PGTZ=UTC psql -AtF'|' -c "select device_id, metric, (extract(epoch from time) * 1000)::bigint, value, quality from readings" > landed.txt
 /usr/bin/python3 - <<'PY' > compare.txt

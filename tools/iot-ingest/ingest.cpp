@@ -35,6 +35,7 @@ struct Wiring {
   std::unique_ptr<store::RedisDedup> redis_dedup;
   std::unique_ptr<store::RedisStreamWriter> stream_writer;
   std::string stream_template;
+  std::unique_ptr<store::RedisNotifier> notifier;  // --notify
   std::unique_ptr<devices::DeviceDirectory> devices;
 };
 
@@ -141,6 +142,7 @@ Wiring open_everything(const IngestOptions& s) {
       cli::fail(make_error(ErrorKind::usage, "usage", "--to-stream: " + st.error().message));
     w.stream_writer = std::make_unique<store::RedisStreamWriter>(std::move(client), s.stream_maxlen);
   }
+  if (!s.notify.empty()) w.notifier = std::make_unique<store::RedisNotifier>(redis_connect(s.notify, nullptr));
   return w;
 }
 
@@ -279,11 +281,11 @@ int run_ingest(const IngestOptions& s) {
     return exit_code::ok;
   }
   Wiring w = open_everything(s);
-  // Alarms are stored only when every --db can hold them (SQLite, PostgreSQL).
-  bool holds_alarms = true;
-  for (std::size_t i = 0; i < w.sinks->size(); ++i) holds_alarms = holds_alarms && w.sinks->lane(i).sink->holds_alarms();
+  // Alarms and kind records are stored only when every --db can hold them (SQLite, PostgreSQL).
+  bool holds_records = true;
+  for (std::size_t i = 0; i < w.sinks->size(); ++i) holds_records = holds_records && w.sinks->lane(i).sink->holds_records();
   Ingestor ingestor(s, Outputs{w.sinks.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
-                            w.stream_template, w.devices.get(), holds_alarms});
+                            w.stream_template, w.devices.get(), holds_records, w.notifier.get()});
   auto server = cli::serve_metrics(s.log.metrics_listen, {[&ingestor] {
                                                             cli::Metrics m("iot_ingest");
                                                             fill_metrics(ingestor.stats(), m);

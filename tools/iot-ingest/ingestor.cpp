@@ -84,7 +84,7 @@ void Ingestor::accept(std::string_view line, bool too_long, const std::string& s
 void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source) {
   Enrichment enrichment;
   if (out_.devices) enrichment = {&out_.devices->current(), options_.require_known, &stats_.unknown_devices};
-  auto rows = line_rows(env, *options_.routes, enrichment);
+  auto rows = line_rows(env, *options_.routes, enrichment, wall_now_ns());
   if (!rows) return reject(rows.error().reason, rows.error().message, source, line);
   std::string stream;
   if (out_.stream_writer) {  // named before anything is kept, so a bad name rejects the whole line
@@ -93,9 +93,15 @@ void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view 
     stream = std::move(*name);
   }
   if (env.has_wide_integers()) note_precision(*env.wide_integers, line, source);
-  if (rows->alarm && !out_.holds_alarms)
+  if (rows->alarm && !out_.holds_records)
     return reject("unsupported", "this --db does not store alarms (iot-ingest(1), Tables: alarms)", source, line);
-  if (rows->alarm) {
+  if (rows->kind && !rows->kind->records.empty() && !out_.holds_records)
+    return reject("unsupported", "this --db does not store kind records (iot-ingest(1), Tables)", source, line);
+  if (rows->kind) {
+    add_kind(std::move(*rows->kind));
+    if (!rows->messages.empty()) add_messages(std::move(rows->messages));
+  } else if (rows->alarm) {
+    note_pending();
     batch_.alarms.push_back(std::move(*rows->alarm));
     ++stats_.alarms;
     ++pending_rows_;
@@ -109,8 +115,27 @@ void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view 
   if (out_.stream_writer) stream_lines_.emplace_back(std::move(stream), std::string(line));
 }
 
+void Ingestor::note_pending() {
+  if (pending_.empty() && batch_.empty() && notices_.empty()) first_pending_ = std::chrono::steady_clock::now();
+}
+
+// A copy of a message already taken (same device and msg_id) is counted and
+// dropped here, so that --notify publishes each message once; its rows
+// would change nothing in the tables either.
+void Ingestor::add_kind(KindOutput kind) {
+  note_pending();
+  ++stats_.records;
+  if (options_.dedup_mode() != DedupMode::off && window_.seen_or_insert("kind:" + kind.device_id + ":" + kind.msg_id)) {
+    ++stats_.duplicates_msg_id;
+    return;
+  }
+  pending_rows_ += kind.records.size() + kind.notices.size();
+  for (auto& r : kind.records) batch_.records.push_back(std::move(r));
+  for (auto& n : kind.notices) notices_.push_back(std::move(n));
+}
+
 void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
-  if (pending_.empty() && batch_.empty()) first_pending_ = std::chrono::steady_clock::now();
+  note_pending();
   for (auto& m : messages) {
     ++stats_.messages;
     stats_.readings += m.rows.size();
@@ -131,7 +156,7 @@ bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
   // A finished batch is settled soon even when no new line comes (its DLQ
   // records flushed, its counts in the summary).
   if (in_flight_ && ready(in_flight_->written) && ready(in_flight_->streamed)) return true;
-  bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty();
+  bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty() || !notices_.empty();
   return anything && now - first_pending_ >= options_.flush_interval.value;
 }
 
@@ -213,16 +238,14 @@ Status Ingestor::write_rows_one_by_one(const store::Batch& batch, std::size_t la
   rest.gaps = batch.gaps;
   rest.waveforms = batch.waveforms;
   rest.alarms = batch.alarms;
+  rest.records = batch.records;
   if (rest.empty()) return ok_status();
   auto outcome = l.writer->write(rest);
   if (!outcome && outcome.error().reason == "db_rejected") {
-    reject("db_rejected", outcome.error().message, source, "gap, waveform or alarm records");
+    reject("db_rejected", outcome.error().message, source, "gap, waveform, alarm or kind records");
     return ok_status();
   }
-  if (outcome) {
-    stats_.alarms_written += outcome->stats.alarms;
-    stats_.alarm_duplicates += outcome->stats.alarm_duplicates;
-  }
+  if (outcome) count_written(outcome->stats);
   return outcome ? ok_status() : Status(outcome.error());
 }
 
@@ -242,6 +265,7 @@ std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
   pending_rows_ = 0;
   f.acks = std::exchange(ack_ids_, {});
   f.stream_lines = std::exchange(stream_lines_, {});
+  f.notices = std::exchange(notices_, {});
   // XADD to the stream runs beside the database write (iot-ingest(1), --to-stream).
   if (out_.stream_writer && !f.stream_lines.empty())
     f.streamed = std::async(std::launch::async, [this, &f] { return out_.stream_writer->add(f.stream_lines); });
@@ -264,8 +288,7 @@ Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outco
   stats_.drained_batches += outcome->drained_batches;
   stats_.rows_written += outcome->drained.inserted;
   stats_.duplicates_key += outcome->drained.duplicates;
-  stats_.alarms_written += outcome->drained.alarms;
-  stats_.alarm_duplicates += outcome->drained.alarm_duplicates;
+  count_written(outcome->drained);
   counts.drained_batches += outcome->drained_batches;
   counts.rows_written += outcome->drained.inserted;
   counts.duplicates_key += outcome->drained.duplicates;
@@ -279,10 +302,17 @@ Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outco
     stats_.duplicates_key += outcome->stats.duplicates;
     counts.rows_written += outcome->stats.inserted;
     counts.duplicates_key += outcome->stats.duplicates;
-    stats_.alarms_written += outcome->stats.alarms;
-    stats_.alarm_duplicates += outcome->stats.alarm_duplicates;
+    count_written(outcome->stats);
   }
   return ok_status();
+}
+
+// The alarm and record rows one write reported (each --db reports its own).
+void Ingestor::count_written(const store::WriteStats& written) {
+  stats_.alarms_written += written.alarms;
+  stats_.alarm_duplicates += written.alarm_duplicates;
+  stats_.records_written += written.records;
+  stats_.record_unchanged += written.record_unchanged;
 }
 
 // Waits for a batch in flight and accounts for it, on the caller's thread.
@@ -305,6 +335,11 @@ Status Ingestor::settle(InFlight& f) {
     else stats_.streamed += f.stream_lines.size();
   }
   if (!written) return written;
+  // Published only once stored: a dashboard never sees a state the table lacks.
+  if (out_.notifier && !f.notices.empty()) {
+    if (auto st = out_.notifier->send(f.notices); !st) return st;
+    stats_.notices += f.notices.size();
+  }
   if (out_.redis_dedup && !f.messages.empty()) {
     std::vector<std::string> keys;
     for (const auto& m : f.messages)
@@ -323,7 +358,8 @@ Status Ingestor::flush() {
     auto previous = std::move(in_flight_);
     if (auto st = settle(*previous); !st) return st;
   }
-  if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty()) return ok_status();
+  if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty() && notices_.empty())
+    return ok_status();
   if (out_.redis_dedup && !pending_.empty()) {
     if (auto st = drop_redis_duplicates(); !st) return st;
   }

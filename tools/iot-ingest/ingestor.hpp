@@ -17,9 +17,11 @@
 #include "devices/device_directory.hpp"
 #include "iot-ingest/options.hpp"
 #include "registry/route_engine.hpp"
+#include "iot-ingest/record_builder.hpp"
 #include "iot-ingest/row_builder.hpp"
 #include "iot-ingest/stats.hpp"
 #include "store/redis_dedup.hpp"
+#include "store/redis_notify.hpp"
 #include "store/redis_stream.hpp"
 #include "store/resilient_writer.hpp"
 #include "store/sink_fan_out.hpp"
@@ -36,7 +38,8 @@ struct Outputs {
   store::RedisStreamWriter* stream_writer = nullptr;  // --to-stream
   std::string stream_template;                        // the --to-stream name, {tenant} etc.
   devices::DeviceDirectory* devices = nullptr;        // --devices: read, never written
-  bool holds_alarms = false;                          // the sink stores alarms (Sink::holds_alarms)
+  bool holds_records = false;                         // every --db stores alarms and records (Sink::holds_records)
+  store::RedisNotifier* notifier = nullptr;           // --notify
 };
 
 class Ingestor {
@@ -68,6 +71,10 @@ class Ingestor {
   void accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source);
   void note_precision(const std::vector<codec::WideInteger>& integers, std::string_view line, const std::string& source);
   void add_messages(std::vector<BuiltMessage> messages);
+  void add_kind(KindOutput kind);
+  void note_pending();
+  // What a settled batch's writes mean for the counts.
+  void count_written(const store::WriteStats& written);
   // A batch handed to the database thread, with what settles it afterwards.
   struct InFlight {
     store::Batch batch;
@@ -77,6 +84,7 @@ class Ingestor {
     std::future<std::vector<Result<store::WriteOutcome>>> written;  // one per --db
     std::int64_t committed_ns = 0;  // set by the database thread
     std::future<Status> streamed;
+    std::vector<store::RedisNotice> notices;  // sent once the batch is committed
   };
 
   Status drop_redis_duplicates();
@@ -97,6 +105,7 @@ class Ingestor {
   store::Batch batch_;
   std::size_t pending_rows_ = 0;
   std::vector<std::pair<std::string, std::string>> stream_lines_;
+  std::vector<store::RedisNotice> notices_;
   std::vector<std::string> ack_ids_, committed_acks_;
   std::chrono::steady_clock::time_point first_pending_{};
   Stats stats_;

@@ -23,16 +23,45 @@ Result<store::AlarmRow> alarm_row(simdjson::dom::element payload, std::string_vi
   return row;
 }
 
+// A signed route checks the signature first and keeps the signed payload.
+Result<KindOutput> record_kind_rows(const stream::EnvelopeView& env, const registry::RouteMatch& match,
+                                    const registry::RouteEngine& routes, std::string_view topic, std::int64_t now_ns) {
+  KindInput in{env.payload, topic, env.exact_payload, env.rx_ts, now_ns};
+  if (*match.key) {
+    if (auto st = routes.check_signature(env.payload, match, env.exact_payload); !st) return st.error();
+    simdjson::dom::element inner;
+    if (!env.payload["payload"].get(inner)) {
+      in.payload = inner;
+      in.exact_payload.reset();
+    }
+  }
+  return build_kind(in, match);
+}
+
 }  // namespace
 
 Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes,
-                           const Enrichment& enrichment) {
+                           const Enrichment& enrichment, std::int64_t now_ns) {
   LineRows out;
   std::string_view topic = env.topic.value_or(std::string_view());
   auto match = routes.route(topic, &env.fields);
   if (!match) return match.error();
   if (!env.has_payload)
     return make_error(ErrorKind::bad_input, "decode", "a binary payload (payload_b64) holds no readings");
+  if (match->route && is_record_kind(match->route->kind)) {
+    auto kind = record_kind_rows(env, *match, routes, topic, now_ns);
+    if (!kind) return kind.error();
+    out.kind = std::move(*kind);
+    if (out.kind->readings) {  // metrics with store = true: its readings as well
+      auto read = routes.read(env.payload, *match, topic, env.exact_payload);
+      if (!read) return read.error();
+      auto built = build_messages(read->messages, *match, read->tags, enrichment);
+      if (!built) return built.error();
+      out.messages = std::move(*built);
+    }
+    out.match = std::move(*match);
+    return out;
+  }
   bool alarm_route = match->route && match->route->kind == registry::RouteKind::alarm;
   if (alarm_route && !rules::is_alarm_payload(env.payload))
     return make_error(ErrorKind::bad_input, "schema",

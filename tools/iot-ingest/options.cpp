@@ -11,13 +11,16 @@
 namespace iot::ingest {
 namespace {
 
-CLI::Validator dedup_check() {
+// A Redis URL (either scheme), or one of `words` (--dedup: memory, off).
+CLI::Validator redis_check(std::vector<std::string> words, std::string type) {
   return CLI::Validator(
-      [](std::string& v) -> std::string {
-        if (v == "memory" || v == "off" || store::is_redis_url(v)) return {};
-        return "want memory, off, redis://... or redis+cluster://..., got " + v;
+      [words](std::string& v) -> std::string {
+        if (store::is_redis_url(v) || std::find(words.begin(), words.end(), v) != words.end()) return {};
+        std::string want;
+        for (const auto& w : words) want += w + ", ";
+        return "want " + want + "redis://host[:port]/ or redis+cluster://..., got " + v;
       },
-      "", "DEDUP");
+      "", std::move(type));
 }
 
 }  // namespace
@@ -72,13 +75,16 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group(in);
   const char* dd = "Dedup";
   app.add_option("--dedup", o.dedup, "memory, off, or redis://host:port (shared by several workers)")
-      ->capture_default_str()->check(dedup_check())->group(dd);
+      ->capture_default_str()->check(redis_check({"memory", "off"}, "DEDUP"))->group(dd);
   app.add_option("--dedup-window", o.dedup_window, "msg_ids remembered by the memory dedup")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group(dd);
   cli::add_duration(app, "--dedup-ttl", o.dedup_ttl, "How long Redis remembers a msg_id")->capture_default_str()->group(dd);
   const char* rs = "Redis Streams";
   app.add_option("--to-stream", o.to_stream, "Also XADD each line to redis://host:port/STREAM ({tenant} allowed)")
       ->group(rs);
+  app.add_option("--notify", o.notify,
+                 "Redis for the registry's channel (PUBLISH) and stream (XADD) routes: redis://host[:port]/")
+      ->check(redis_check({}, "URL"))->group(rs);
   app.add_option("--stream-maxlen", o.stream_maxlen, "MAXLEN ~ for --to-stream")->capture_default_str()->group(rs);
   app.add_option("--from", o.from, "Read redis://host:port/STREAM with a consumer group instead of files")->group(rs);
   app.add_option("--group", o.group, "Consumer group for --from")->capture_default_str()->group(rs);
@@ -132,6 +138,13 @@ Status resolve_routes(IngestOptions& o) {
     if (!loaded) return loaded.error();
     routes = std::move(*loaded);
   }
+  // A route that publishes or streams needs the Redis to do it on.
+  if (routes && o.notify.empty())
+    for (const auto& r : routes->routes())
+      if (!r.channel.empty() || !r.stream.empty())
+        return make_error(ErrorKind::usage, "usage",
+                          routes->source() + ": route " + std::to_string(r.index) + ": " +
+                              (r.channel.empty() ? "stream" : "channel") + " needs --notify redis://HOST[:PORT]/");
   o.routes = std::make_shared<const registry::RouteEngine>(std::move(defaults), std::move(routes));
   return ok_status();
 }

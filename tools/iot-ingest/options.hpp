@@ -34,6 +34,7 @@ struct IngestOptions {
   std::size_t max_devices = 1'000'000;  // per-device seq state (iot-ingest(1), Resource use)
   cli::Duration dedup_ttl{"24h"};
   std::string to_stream;
+  std::string notify;  // --notify redis://HOST[:PORT]/: channels and streams of the registry's routes
   std::uint64_t stream_maxlen = 1'000'000;
   std::string from, group = "iot-ingest", consumer;  // consumer: host-pid after resolve()
   cli::Duration claim_idle{"30s"};

@@ -31,6 +31,9 @@ std::string summary_text(const Stats& s, double seconds) {
                           k.name, k.rows_written, k.duplicates_key, k.batches, k.spooled_batches, k.drained_batches);
   if (s.alarms)
     text += fmt::format(", {} alarms ({} new, {} already stored)", s.alarms, s.alarms_written, s.alarm_duplicates);
+  if (s.records)
+    text += fmt::format(", {} kind records ({} rows written, {} unchanged), {} notices sent", s.records,
+                        s.records_written, s.record_unchanged, s.notices);
   return text;
 }
 
@@ -59,6 +62,9 @@ void fill_metrics(const Stats& s, cli::Metrics& m) {
   m.set("precision_total", d(s.precision_notes), "Lines stored with an integer beyond 64 bits rounded to a double");
   m.set("alarms_total", d(s.alarms), "Alarm lines read");
   m.set("alarms_written_total", d(s.alarms_written), "Alarm rows inserted");
+  m.set("records_total", d(s.records), "Lines of the kinds state, metrics, event, lifecycle, log, job, job_request, action");
+  m.set("records_written_total", d(s.records_written), "Rows of those kinds inserted or replaced by a newer message");
+  m.set("notices_total", d(s.notices), "Redis PUBLISH and XADD sent by --notify");
   m.set("latency_seconds_sum", s.latency_sum_s, "End-to-end latency, message ts to commit, sum");
   m.set("latency_seconds_count", d(s.latency_count), "Messages with a measured latency");
   m.set("latency_seconds_max", s.latency_max_s, "Largest end-to-end latency");

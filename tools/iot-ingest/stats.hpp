@@ -23,6 +23,9 @@ struct Stats {
   std::uint64_t rejects = 0, waveforms = 0;
   std::uint64_t precision_notes = 0;  // lines stored with an integer beyond 64 bits rounded to a double
   std::uint64_t alarms = 0, alarms_written = 0, alarm_duplicates = 0;  // alarm lines read, rows new, already stored
+  // Lines of the other kinds (iot-registry(5), KINDS); their rows written,
+  // rows unchanged (a copy, or older than the stored row); Redis notices sent.
+  std::uint64_t records = 0, records_written = 0, record_unchanged = 0, notices = 0;
   std::uint64_t gap_events = 0, missing = 0, reordered = 0;
   std::uint64_t tracked_devices = 0, evicted_devices = 0;  // --max-devices
   std::uint64_t batches = 0, spooled_batches = 0, drained_batches = 0;

@@ -31,7 +31,7 @@ namespace iot::pub {
 struct PubRoute {
   topic::TopicPattern pattern;
   std::vector<telemetry::DeadbandRule> rules;
-  int qos = 0;  // registry::route_qos
+  int qos = 0;  // registry::Route::qos (its own, else its kind's)
 };
 
 struct BuildSettings {

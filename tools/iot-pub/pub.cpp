@@ -10,7 +10,6 @@
 #include "iot-pub/publisher.hpp"
 #include "iot-pub/session_setup.hpp"
 #include "registry/registry.hpp"
-#include "registry/route_qos.hpp"
 #include "telemetry/deadband.hpp"
 
 namespace iot::pub {
@@ -62,7 +61,7 @@ Result<BuildSettings> build_settings(const PubOptions& o, InputKind kind) {
     auto registry = registry::Registry::load(o.registry);
     if (!registry) return registry.error();
     for (const auto& route : registry->routes()) {
-      s.routes.push_back({route.pattern, route.deadband, registry::route_qos(route)});
+      s.routes.push_back({route.pattern, route.deadband, route.qos});
       any_deadband = any_deadband || !route.deadband.empty();
     }
   }

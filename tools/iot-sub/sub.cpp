@@ -17,7 +17,7 @@
 #include "iot-sub/options.hpp"
 #include "iot-sub/subscriber.hpp"
 #include "iot-sub/terminal_style.hpp"
-#include "registry/route_qos.hpp"
+#include "registry/registry.hpp"
 #include "topic/subscriptions.hpp"
 
 namespace iot::sub {
@@ -102,7 +102,7 @@ std::vector<topic::Subscription> subscriptions(const SubOptions& o) {
   if (!o.registry.empty()) {
     auto registry = registry::Registry::load(o.registry);
     if (!registry) cli::fail(registry.error());
-    for (const auto& route : registry->routes()) wanted.push_back({route.pattern.filter(), registry::route_qos(route)});
+    for (const auto& route : registry->routes()) wanted.push_back({route.pattern.filter(), route.qos});
   }
   auto merged = topic::merge_subscriptions(wanted);
   for (const auto& s : merged) log::debug("subscribing to {} at QoS {}", s.filter, s.qos);

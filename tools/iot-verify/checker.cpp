@@ -192,6 +192,19 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
   if (!signature) {
     if (auto st = routes_.check_signature(payload, *match, envelope.exact_payload); !st) v = verdict_of(st.error());
   }
+  // A route of a kind that carries no readings (iot-registry(5), KINDS:
+  // state, event, log, job, ...) passes once its signature holds: its
+  // payload is iot-ingest's to store, not a reading to check.
+  // An alarm payload never gets here, so on an alarm route it is refused as
+  // iot-ingest refuses it.
+  const registry::Route& route = *match->route;
+  if (v.ok && route.kind == registry::RouteKind::alarm)
+    v = bad("schema", "a route of kind alarm takes alarm payloads (\"kind\": \"alarm\", iot-stream(5) ALARMS)");
+  if (v.ok && route.kind != registry::RouteKind::readings &&
+      !(route.kind == registry::RouteKind::metrics && route.store)) {
+    count(v, nullptr);
+    return v;
+  }
   // The checks read headers only: nested readings are checked, not kept
   // (unless the rules want them).
   auto read = routes_.normalize(payload, *match, topic, config_.keep_readings);

@@ -76,9 +76,43 @@ TEST(Examples, Seed003SignedSensors) {
   EXPECT_EQ(route.rollup->every, std::chrono::minutes(5));
   EXPECT_EQ(route.rollup->aggregates, std::vector<std::string>{"mean"});
   EXPECT_EQ(route.rollup->retention, std::chrono::hours(24 * 30));
-  auto other = r.route("alarms/boiler");
+  EXPECT_EQ(route.qos, 0);
+  auto alarm = r.route("alarms/boiler/hot/range");
+  ASSERT_TRUE(alarm.ok());
+  EXPECT_EQ(alarm->route->kind, RouteKind::alarm);
+  EXPECT_EQ(alarm->route->qos, 1);
+  auto action = r.route("actions/valve-3/open");
+  ASSERT_TRUE(action.ok());
+  EXPECT_EQ(action->route->kind, RouteKind::action);
+  EXPECT_EQ(action->route->qos, 2);
+  EXPECT_EQ(action->fields.at("device"), "valve-3");
+  auto other = r.route("plant/boiler");
   ASSERT_TRUE(other.ok());
   EXPECT_TRUE(other->route->is_catch_all());
+}
+
+// Seed 001's eight topic kinds, each to the route of its kind.
+TEST(Examples, Seed001EveryTopicKind) {
+  RouteEngine r(RouteDefaults{}, example("seed001-iotistica.toml"));
+  const std::string a = "i/ASNFZ4mr/a/myxh8HpVSkuajy8MPm1bEQ/";
+  const std::pair<std::string, RouteKind> topics[] = {
+      {"endpoints/modbus", RouteKind::readings}, {"state", RouteKind::state},
+      {"metrics", RouteKind::metrics},           {"events/anomaly", RouteKind::event},
+      {"logs/nginx", RouteKind::log},            {"agent/startup", RouteKind::lifecycle},
+      {"jobs/start-next", RouteKind::job_request}, {"jobs/J-42/update", RouteKind::job},
+  };
+  for (const auto& [tail, kind] : topics) {
+    auto m = r.route(a + tail);
+    ASSERT_TRUE(m.ok()) << tail << ": " << m.error().message;
+    EXPECT_EQ(m->route->kind, kind) << tail;
+  }
+  auto state = r.route(a + "state");
+  EXPECT_EQ(state->route->channel, "tenant:{{{tenant}}}:device:{agent}:state");
+  auto logs = r.route(a + "logs/nginx");
+  EXPECT_EQ(logs->route->stream, "tenant:{{{tenant}}}:agent:logs");
+  EXPECT_EQ(logs->fields.at("container"), "nginx");
+  EXPECT_EQ(r.route(a + "jobs/J-42/update")->fields.at("job_id"), "J-42");
+  EXPECT_TRUE(r.route(a + "metrics")->route->store);
 }
 
 }  // namespace

@@ -61,9 +61,31 @@ TEST(RouteParser, EveryKeyAccepted) {
       {"ordering_key: a template", p + "ordering_key = \"{site}-{device}\"\n",
        [](const Route& r) { EXPECT_EQ(r.ordering_key, "{site}-{device}"); }},
       {"kind = alarm", p + "kind = \"alarm\"\n", [](const Route& r) { EXPECT_EQ(r.kind, RouteKind::alarm); }},
-      {"qos = 0", p + "qos = 0\n", [](const Route& r) { EXPECT_EQ(r.qos, 0); }},
-      {"qos = 2", p + "qos = 2\n", [](const Route& r) { EXPECT_EQ(r.qos, 2); }},
-      {"qos absent: the kind's default", p, [](const Route& r) { EXPECT_FALSE(r.qos); }},
+      {"default QoS by kind: readings 0", p, [](const Route& r) { EXPECT_EQ(r.qos, 0); }},
+      {"default QoS by kind: alarm 1", p + "kind = \"alarm\"\n", [](const Route& r) { EXPECT_EQ(r.qos, 1); }},
+      {"default QoS by kind: action 2", p + "kind = \"action\"\n", [](const Route& r) { EXPECT_EQ(r.qos, 2); }},
+      {"default QoS by kind: job 1", p + "kind = \"job\"\n", [](const Route& r) { EXPECT_EQ(r.qos, 1); }},
+      {"qos given", p + "kind = \"action\"\nqos = 1\n", [](const Route& r) { EXPECT_EQ(r.qos, 1); }},
+      {"state with a channel, seed 001's hash tag", p + "kind = \"state\"\nchannel = \"tenant:{{{tenant}}}:device:{agent}:state\"\n",
+       [](const Route& r) {
+         EXPECT_EQ(r.kind, RouteKind::state);
+         EXPECT_EQ(r.channel, "tenant:{{{tenant}}}:device:{agent}:state");
+       }},
+      {"metrics stored and published", p + "kind = \"metrics\"\nchannel = \"m:{device}\"\nstore = true\n",
+       [](const Route& r) {
+         EXPECT_EQ(r.channel, "m:{device}");
+         EXPECT_TRUE(r.store);
+       }},
+      {"metrics only stored", p + "kind = \"metrics\"\nstore = true\n", [](const Route& r) { EXPECT_TRUE(r.channel.empty()); }},
+      {"log to a stream with max_len", p + "kind = \"log\"\nstream = \"logs:{device}\"\nmax_len = 5000\n",
+       [](const Route& r) {
+         EXPECT_EQ(r.stream, "logs:{device}");
+         EXPECT_EQ(r.max_len, 5000u);
+         EXPECT_FALSE(r.store);
+       }},
+      {"log to the logs table only", p + "kind = \"log\"\n", [](const Route& r) { EXPECT_TRUE(r.stream.empty()); }},
+      {"event, lifecycle, job, job_request", p + "kind = \"job_request\"\n",
+       [](const Route& r) { EXPECT_EQ(r.kind, RouteKind::job_request); }},
       {"kind = readings", p + "kind = \"readings\"\n",
        [](const Route& r) { EXPECT_EQ(r.kind, RouteKind::readings); }},
       {"ordering_key: empty, no key", p + "ordering_key = \"\"\n",
@@ -141,13 +163,23 @@ TEST(RouteParser, EveryKeyRefused) {
       {"pattern = \"a/#/b\"\n", w + "pattern: *"},
       {"pattern = \"a/{x:base32}\"\n", w + "pattern: *"},
       {p + "colour = \"red\"\n", w + "colour: unknown key"},
-      {p + "kind = \"state\"\n", w + "kind: unknown or not yet stored kind \"state\" (readings, alarm)"},
+      {p + "kind = \"gauge\"\n", w + "kind: unknown kind \"gauge\" (readings, alarm, state, metrics, event, "
+                                      "lifecycle, log, job, job_request, action)"},
+      {p + "kind = \"metrics\"\n", w + "kind: metrics needs a channel, store = true, or both"},
+      {p + "channel = \"c\"\n", w + "channel: only for state and metrics, not kind readings"},
+      {p + "kind = \"event\"\nstream = \"s\"\n", w + "stream: only for log, not kind event"},
+      {p + "kind = \"log\"\nmax_len = 10\n", w + "max_len: needs stream"},
+      {p + "kind = \"log\"\nstream = \"s\"\nmax_len = 0\n", w + "max_len: must be more than zero"},
+      {p + "kind = \"log\"\nstream = \"s\"\nmax_len = \"10\"\n", w + "max_len: not an integer"},
+      {p + "kind = \"state\"\nchannel = \"{open\"\n", w + "channel: *"},
+      {p + "kind = \"job\"\nstore = true\n", w + "store: only for metrics and log, not kind job"},
+      {p + "kind = \"metrics\"\nstore = 1\n", w + "store: not true or false"},
+      {p + "qos = 3\n", w + "qos: must be 0, 1 or 2"},
+      {p + "qos = \"1\"\n", w + "qos: not an integer"},
       {p + "kind = 1\n", w + "kind: not a string"},
-      {p + "qos = 3\n", w + "qos: not 0, 1 or 2"},
-      {p + "qos = -1\n", w + "qos: not 0, 1 or 2"},
-      {p + "qos = \"1\"\n", w + "qos: not 0, 1 or 2"},
-      {p + "qos = 1.0\n", w + "qos: not 0, 1 or 2"},
-      {p + "qos = true\n", w + "qos: not 0, 1 or 2"},
+      {p + "qos = -1\n", w + "qos: must be 0, 1 or 2"},
+      {p + "qos = 1.0\n", w + "qos: not an integer"},
+      {p + "qos = true\n", w + "qos: not an integer"},
       {p + "shape = \"xml\"\n", w + "shape: unknown shape \"xml\" (auto, nested, flat, signed, kpi, batch)"},
       {p + "shape = 1\n", w + "shape: not a string"},
       {p + "device = \"\"\n", w + "device: is empty"},

@@ -112,6 +112,13 @@ TEST_F(RedisClientServer, AnErrorReplyIsAnErrorAloneAndAReplyInAPipeline) {
   ASSERT_TRUE(mixed) << mixed.error().message;
   EXPECT_EQ((*mixed)[1]->type, REDIS_REPLY_ERROR);
   EXPECT_EQ(std::string((*mixed)[2]->str), "1");
+  // run(): replies not wanted, the first error reply is the error, named.
+  auto run = client_->run({{"SET", "y", "1"}, {"INCR", "y", "extra"}}, "two");
+  ASSERT_FALSE(run);
+  EXPECT_EQ(run.error().reason, "redis_error");
+  EXPECT_EQ(run.error().message.rfind("two: ", 0), 0u) << run.error().message;
+  EXPECT_TRUE(client_->run({{"SET", "z", "1"}}, "one"));
+  EXPECT_TRUE(client_->run({}, "none"));
 }
 
 TEST_F(RedisClientServer, APasswordIsSentWithAuth) {

@@ -17,6 +17,8 @@ TEST(FieldTemplate, CapturesThenPayloadFieldsThenExtra) {
   EXPECT_EQ(*expand_template("{n}-{x}-{b}", values), "42-1.5-true");
   EXPECT_EQ(*expand_template("{metric}_avg", values), "temp_avg");
   EXPECT_EQ(*expand_template("{{literal}}", values), "{literal}");
+  // A Redis Cluster hash tag around a value (iot-registry(5), channel).
+  EXPECT_EQ(*expand_template("tenant:{{{site}}}:device:{sensor_id}:state", values), "tenant:{CMX}:device:S-1:state");
   EXPECT_EQ(*expand_template("fixed", values), "fixed");
   auto missing = expand_template("{nope}", values);
   ASSERT_FALSE(missing.ok());
