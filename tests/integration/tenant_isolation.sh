@@ -51,7 +51,8 @@ check "MQTT 5: the broker refused tenant A's publish into B's tree, and iot-pub 
 expect_eq "... exit 1: the one message given with -m was refused" 1 "$rc"
 rc=0; wait "$SUB_I" || rc=$?
 expect_eq "the ingest user's iot-sub: exit 0 after three messages" 0 "$rc"
-iot-ingest --db sqlite:t.db --registry "$IOT_SOURCE_DIR/examples/seed001-iotistica.toml" ingest.ndjson 2>ingest2.err \
+start_redis  # the seed 001 registry publishes state and metrics: --notify
+iot-ingest --db sqlite:t.db --registry "$IOT_SOURCE_DIR/examples/seed001-iotistica.toml" --notify "$REDIS_URL/" ingest.ndjson 2>ingest2.err \
   || fail "iot-ingest failed: $(cat ingest2.err)"
 expect_eq "storage holds tenant B's own readings and tenant A's, nothing forged" \
   "b_own|fedcba987654|4.0 a_own|0123456789ab|5.0 b_own|fedcba987654|6.0" \
