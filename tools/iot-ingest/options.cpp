@@ -97,7 +97,7 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->group(ft);
   app.add_option("--spool", o.spool, "Directory that holds batches while the database is away")->group(ft);
   app.add_option("--spool-max-mb", o.spool_max_mb, "Bound of the spool in MiB")->capture_default_str()->group(ft);
-  cli::add_duration(app, "--retry-for", o.retry_for, "Without --spool: keep retrying an unreachable database this long")
+  cli::add_duration(app, "--retry-for", o.retry_for, "Without --spool: keep retrying an unreachable database this long; with --to-stream: an unreachable Redis")
       ->capture_default_str()->group(ft);
   cli::add_duration(app, "--drain-timeout", o.drain_timeout, "At the end, try this long to send what is spooled")
       ->capture_default_str()->group(ft);
