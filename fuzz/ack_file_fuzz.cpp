@@ -1,0 +1,29 @@
+// The ack file (iot-stream(5), ACKNOWLEDGEMENT) and the journal position at
+// the end of a journal line (iot-sub --journal) from arbitrary text. Checks
+// that an accepted ack file reads back the same position once rewritten in
+// the writer's form, and that a position found in a line is the digits at
+// its end.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "iot-sub/journal.hpp"
+#include "stream/ack_file.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  if (auto p = iot::stream::parse_ack_text(in)) {
+    std::string again = "{\"jpos\":" + std::to_string(*p) + "}\n";
+    auto back = iot::stream::parse_ack_text(again);
+    if (!back || *back != *p) std::abort();
+  }
+  if (std::uint64_t p = iot::sub::journal_position(in); p != 0) {
+    // Found only as the last member: ,"jpos":DIGITS} ends the line.
+    std::size_t key = in.rfind(",\"jpos\":");
+    if (key == std::string_view::npos || in.back() != '}') std::abort();
+    std::string digits(in.substr(key + 8, in.size() - key - 9));
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) std::abort();
+    if (std::strtoull(digits.c_str(), nullptr, 10) != p) std::abort();
+  }
+  return 0;
+}
