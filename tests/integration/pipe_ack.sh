@@ -119,6 +119,33 @@ run_case 1 sub
 run_case 2 verify
 run_case 3 ingest
 
+# --- --to-stream: a Redis that stays away fails the batch; nothing past it is acknowledged ---
+start_redis
+d=$TEST_TMP/stream
+mkdir -p "$d"
+make_input 9 > "$d/raw.ndjson"
+head -20 "$d/raw.ndjson" | /usr/bin/python3 -c '
+import json, sys
+for i, line in enumerate(sys.stdin, 1):
+    print(json.dumps({"topic": "s/D", "payload": json.loads(line), "jpos": i}))' > "$d/in.ndjson"
+mkfifo "$d/in"
+iot-ingest --db "sqlite:$d/t.db" --to-stream "$REDIS_URL/copy" --ack-file "$d/ack" --retry-for 1s \
+  --flush-interval 50ms < "$d/in" 2> "$d/ingest.err" &
+ING=$!
+exec 5> "$d/in"
+head -10 "$d/in.ndjson" >&5
+acked_is() { [ "$(ack_of "$1")" = "$2" ]; }
+wait_for acked_is "$d/ack" 10 || fail "--to-stream: the first 10 lines were never acknowledged (see $d)"
+expect_eq "--to-stream: the acknowledged lines are in the stream" 10 "$(redis-cli -p "$REDIS_PORT" xlen copy)"
+kill -9 "$REDIS_PID"
+wait "$REDIS_PID" 2>/dev/null || true
+tail -10 "$d/in.ndjson" >&5
+exec 5>&-
+rc=0; wait "$ING" || rc=$?
+expect_eq "--to-stream: Redis gone past --retry-for fails the run (69)" 69 "$rc"
+check "... saying so" grep -q "to-stream: Redis" "$d/ingest.err"
+expect_eq "--to-stream: the ack file stays at the last line in the stream" 10 "$(ack_of "$d/ack")"
+
 # A malformed ack file stops iot-sub at the start with a clear message (before any connection).
 printf 'jpos=12\n' > "$TEST_TMP/bad-ack"
 rc=0
