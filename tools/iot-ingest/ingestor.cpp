@@ -335,11 +335,12 @@ Status Ingestor::settle(InFlight& f) {
   }
   if (auto st = out_.dlq->flush(); !st) return st;
   for (auto& id : f.acks) committed_acks_.push_back(std::move(id));
-  return write_acknowledgement();
+  return ok_status();
 }
 
 // The rejects the position covers are synced first: a line is "handled"
-// only once its record is on disk.
+// only once its record is on disk. Called by flush() once the next batch is
+// on its way, so that these fsyncs overlap the database's work.
 Status Ingestor::write_acknowledgement() {
   if (options_.ack_file.empty()) return ok_status();
   auto position = ack_window_.acknowledged();
@@ -377,20 +378,21 @@ Status Ingestor::flush() {
     if (auto st = settle(*previous); !st) return st;
   }
   if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty() && !position_pending())
-    return ok_status();
+    return write_acknowledgement();
   if (out_.redis_dedup && !pending_.empty()) {
     if (auto st = drop_redis_duplicates(); !st) return st;
   }
   track_sequences();
   in_flight_ = start_write();
-  return ok_status();
+  return write_acknowledgement();
 }
 
 Status Ingestor::flush_and_wait() {
   if (auto st = flush(); !st) return st;
   if (!in_flight_) return ok_status();
   auto last = std::move(in_flight_);
-  return settle(*last);
+  if (auto st = settle(*last); !st) return st;
+  return write_acknowledgement();
 }
 
 }  // namespace iot::ingest
