@@ -1,5 +1,5 @@
 // The ack file (iot-stream(5), ACKNOWLEDGEMENT) and the journal position at
-// the end of a journal line (iot-sub --journal) from arbitrary text. Checks
+// the end of a journal line (iot-sub --journal, read by iot-verify too) from arbitrary text. Checks
 // that an accepted ack file reads back the same position once rewritten in
 // the writer's form, and that a position found in a line is the digits at
 // its end.
@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <string>
 
-#include "iot-sub/journal.hpp"
 #include "stream/ack_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -17,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto back = iot::stream::parse_ack_text(again);
     if (!back || *back != *p) std::abort();
   }
-  if (std::uint64_t p = iot::sub::journal_position(in); p != 0) {
+  if (std::uint64_t p = iot::stream::journal_position(in); p != 0) {
     // Found only as the last member: ,"jpos":DIGITS} ends the line.
     std::size_t key = in.rfind(",\"jpos\":");
     if (key == std::string_view::npos || in.back() != '}') std::abort();

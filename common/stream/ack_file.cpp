@@ -118,4 +118,16 @@ Status write_ack_file(const std::string& path, std::uint64_t position) {
   return ok_status();
 }
 
+std::uint64_t journal_position(std::string_view line) {
+  constexpr std::string_view key = ",\"jpos\":";
+  if (line.size() < key.size() + 2 || line.back() != '}') return 0;
+  const std::size_t end = line.size() - 1;
+  std::size_t start = end;
+  while (start > 0 && line[start - 1] >= '0' && line[start - 1] <= '9') --start;
+  if (start == end || start < key.size() || line.substr(start - key.size(), key.size()) != key) return 0;
+  std::uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(line.data() + start, line.data() + end, value);
+  return ec == std::errc() && ptr == line.data() + end ? value : 0;
+}
+
 }  // namespace iot::stream

@@ -25,4 +25,9 @@ Result<std::uint64_t> parse_ack_text(std::string_view text);
 // Replaces FILE with {"jpos":position}; durable when it returns.
 Status write_ack_file(const std::string& path, std::uint64_t position);
 
+// The journal position a line carries as iot-sub writes it: its last member
+// ,"jpos":N (render_envelope puts it last), found from the line's end
+// without parsing the line; 0 when there is none (or N is 0).
+std::uint64_t journal_position(std::string_view line);
+
 }  // namespace iot::stream

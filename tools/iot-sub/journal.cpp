@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -64,17 +63,7 @@ Result<std::uint64_t> for_each_line(int fd, const std::string& path, std::uint64
 
 }  // namespace
 
-std::uint64_t journal_position(std::string_view line) {
-  constexpr std::string_view key = "\"jpos\":";
-  if (line.size() < key.size() + 3 || line.back() != '}') return 0;
-  std::size_t end = line.size() - 1, start = end;
-  while (start > 0 && line[start - 1] >= '0' && line[start - 1] <= '9') --start;
-  if (start == end || start < key.size() + 1) return 0;
-  if (line.substr(start - key.size(), key.size()) != key || line[start - key.size() - 1] != ',') return 0;
-  std::uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(line.data() + start, line.data() + end, value);
-  return ec == std::errc() && ptr == line.data() + end ? value : 0;
-}
+using stream::journal_position;
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalOptions options) {
   std::uint64_t acknowledged = 0;

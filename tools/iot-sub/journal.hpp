@@ -76,8 +76,4 @@ class Journal {
   std::string buf_;
 };
 
-// The position a journal line carries: its last member "jpos":N, as
-// iot-sub writes it (stream::render_envelope puts it last); 0 when none.
-std::uint64_t journal_position(std::string_view line);
-
 }  // namespace iot::sub

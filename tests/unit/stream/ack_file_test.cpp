@@ -80,5 +80,18 @@ TEST(AckFile, WriteFailsClearlyWhereItCannotWrite) {
   EXPECT_NE(st.error().message.find("no-such-folder/ack.tmp"), std::string::npos) << st.error().message;
 }
 
+TEST(JournalPosition, FoundOnlyAsTheLastMember) {
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":{"n":7},"jpos":7})"), 7u);
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"jpos":18446744073709551615})"), 18446744073709551615u);
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"jpos":18446744073709551616})"), 0u);  // beyond 64 bits
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1})"), 0u);
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"fields":{"jpos":5}})"), 0u);  // not ours
+  EXPECT_EQ(journal_position(R"({"jpos":5})"), 0u);                                    // a bare payload
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"xjpos":5})"), 0u);
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"jpos":})"), 0u);
+  EXPECT_EQ(journal_position("one"), 0u);
+  EXPECT_EQ(journal_position(""), 0u);
+}
+
 }  // namespace
 }  // namespace iot::stream

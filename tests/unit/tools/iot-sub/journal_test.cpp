@@ -94,17 +94,6 @@ void write_file(const std::string& path, const std::string& text) { std::ofstrea
 
 }  // namespace
 
-TEST(JournalPosition, FoundOnlyAsTheLastMember) {
-  using iot::sub::journal_position;
-  EXPECT_EQ(journal_position(line_at(7)), 7u);
-  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"jpos":18446744073709551615})"), 18446744073709551615u);
-  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1})"), 0u);
-  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"fields":{"jpos":5}})"), 0u);  // not ours
-  EXPECT_EQ(journal_position(R"({"jpos":5})"), 0u);                                    // a bare payload
-  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"xjpos":5})"), 0u);
-  EXPECT_EQ(journal_position("one"), 0u);
-}
-
 TEST(Journal, WithAnAckFileARestartWritesOnlyWhatIsNotAcknowledged) {
   Dir dir;
   iot::sub::JournalOptions options{64u << 20, dir / "ack"};
