@@ -1,8 +1,8 @@
 // The ack file (iot-stream(5), ACKNOWLEDGEMENT) and the journal position at
 // the end of a journal line (iot-sub --journal, read by iot-verify too) from arbitrary text. Checks
 // that an accepted ack file reads back the same position once rewritten in
-// the writer's form, and that a position found in a line is the digits at
-// its end.
+// the writer's form, and that a position found in a line is the number after
+// the line's last "jpos".
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -17,12 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!back || *back != *p) std::abort();
   }
   if (std::uint64_t p = iot::stream::journal_position(in); p != 0) {
-    // Found only as the last member: ,"jpos":DIGITS} ends the line.
-    std::size_t key = in.rfind(",\"jpos\":");
-    if (key == std::string_view::npos || in.back() != '}') std::abort();
-    std::string digits(in.substr(key + 8, in.size() - key - 9));
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) std::abort();
-    if (std::strtoull(digits.c_str(), nullptr, 10) != p) std::abort();
+    // Found only as the last member: "jpos", a colon, the digits and '}' end the line.
+    std::size_t key = in.rfind("\"jpos\"");
+    if (key == std::string_view::npos || in.find_last_not_of(" \t\r") != in.rfind('}')) std::abort();
+    std::string rest(in.substr(key + 6));
+    std::size_t at = rest.find_first_of("0123456789");
+    if (at == std::string::npos || std::strtoull(rest.c_str() + at, nullptr, 10) != p) std::abort();
   }
   return 0;
 }

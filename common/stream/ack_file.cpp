@@ -118,16 +118,30 @@ Status write_ack_file(const std::string& path, std::uint64_t position) {
   return ok_status();
 }
 
+// From the end: '}', the digits, ':', "jpos", ','; spaces between them are
+// allowed (other writers than iot-sub may put them there).
 std::uint64_t journal_position(std::string_view line) {
-  constexpr std::string_view key = ",\"jpos\":";
-  if (line.size() < key.size() + 2 || line.back() != '}') return 0;
-  const std::size_t end = line.size() - 1;
-  std::size_t start = end;
-  while (start > 0 && line[start - 1] >= '0' && line[start - 1] <= '9') --start;
-  if (start == end || start < key.size() || line.substr(start - key.size(), key.size()) != key) return 0;
+  auto skip_space = [&line] {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  };
+  auto take = [&line, &skip_space](std::string_view what) {
+    skip_space();
+    if (line.size() < what.size() || line.substr(line.size() - what.size()) != what) return false;
+    line.remove_suffix(what.size());
+    return true;
+  };
+  if (!take("}")) return 0;
+  skip_space();
+  std::size_t digits = 0;
+  while (digits < line.size() && line[line.size() - 1 - digits] >= '0' && line[line.size() - 1 - digits] <= '9')
+    ++digits;
+  if (digits == 0) return 0;
+  std::string_view number = line.substr(line.size() - digits);
+  line.remove_suffix(digits);
+  if (!take(":") || !take("\"jpos\"") || !take(",")) return 0;
   std::uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(line.data() + start, line.data() + end, value);
-  return ec == std::errc() && ptr == line.data() + end ? value : 0;
+  auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  return ec == std::errc() && ptr == number.data() + number.size() ? value : 0;
 }
 
 }  // namespace iot::stream

@@ -26,8 +26,9 @@ Result<std::uint64_t> parse_ack_text(std::string_view text);
 Status write_ack_file(const std::string& path, std::uint64_t position);
 
 // The journal position a line carries as iot-sub writes it: its last member
-// ,"jpos":N (render_envelope puts it last), found from the line's end
-// without parsing the line; 0 when there is none (or N is 0).
+// ,"jpos":N (render_envelope puts it last; spaces around the colon and the
+// brace are allowed), found from the line's end without parsing the line;
+// 0 when there is none (or N is 0).
 std::uint64_t journal_position(std::string_view line);
 
 }  // namespace iot::stream

@@ -146,6 +146,29 @@ expect_eq "--to-stream: Redis gone past --retry-for fails the run (69)" 69 "$rc"
 check "... saying so" grep -q "to-stream: Redis" "$d/ingest.err"
 expect_eq "--to-stream: the ack file stays at the last line in the stream" 10 "$(ack_of "$d/ack")"
 
+# --- iot-verify: a reject record is on disk before the next line with a position goes out ---
+# (else a SIGKILL after that line was acknowledged would lose the record).
+d=$TEST_TMP/verify
+mkdir -p "$d"
+mkfifo "$d/in" "$d/out"
+iot-verify --filter --reject "$d/rejects" < "$d/in" > "$d/out" 2> /dev/null &
+VER=$!
+cat "$d/out" > "$d/passed" &
+CAT=$!
+exec 6> "$d/in"
+echo '{"topic":"v/D-1","payload":{"device_id":"D-1"},"qos":9,"jpos":1}' >&6
+head -1 "$TEST_TMP/case1/in.ndjson" | /usr/bin/python3 -c '
+import json, sys
+print(json.dumps({"topic": "v/D-1", "payload": json.loads(sys.stdin.readline()), "jpos": 2}))' >&6
+has_lines() { [ -f "$1" ] && [ "$(grep -c '' "$1")" -ge "$2" ]; }
+wait_for has_lines "$d/passed" 1 || fail "iot-verify did not pass the good line"
+kill -9 "$VER"
+wait "$VER" 2>/dev/null || true
+exec 6>&-
+wait "$CAT" || true
+check "iot-verify: the reject before a passed jpos line survives its SIGKILL" \
+  grep -q '"reason":"schema","detail":"qos is not 0, 1 or 2"' "$d/rejects"
+
 # A malformed ack file stops iot-sub at the start with a clear message (before any connection).
 printf 'jpos=12\n' > "$TEST_TMP/bad-ack"
 rc=0

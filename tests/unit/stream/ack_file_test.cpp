@@ -89,6 +89,9 @@ TEST(JournalPosition, FoundOnlyAsTheLastMember) {
   EXPECT_EQ(journal_position(R"({"jpos":5})"), 0u);                                    // a bare payload
   EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"xjpos":5})"), 0u);
   EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"jpos":})"), 0u);
+  EXPECT_EQ(journal_position(R"({"topic": "t", "payload": 1, "jpos": 12} )"), 12u);  // as Python's json writes it
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":1,"jpos" : 3 })"), 3u);
+  EXPECT_EQ(journal_position(R"({"topic":"t","payload":"x,\"jpos\":4}"})"), 0u);  // inside a string
   EXPECT_EQ(journal_position("one"), 0u);
   EXPECT_EQ(journal_position(""), 0u);
 }
