@@ -94,6 +94,7 @@ class Ingestor {
   void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
   Status add_to_stream(const std::vector<std::pair<std::string, std::string>>& lines);
   bool position_pending() const;
+  std::optional<std::uint64_t> safe_position() const;
   Status write_acknowledgement();
 
   const IngestOptions& options_;
@@ -110,10 +111,10 @@ class Ingestor {
   std::chrono::steady_clock::time_point first_pending_{};
   Stats stats_;
   std::unique_ptr<InFlight> in_flight_;
-  // --ack-file: the position of the last line read, the last one a batch
-  // took, the one in the file.
+  // --ack-file: the positions of the last two lines read that carried one,
+  // the last one a batch took, the one in the file.
   stream::AckWindow ack_window_;
-  std::optional<std::uint64_t> last_position_, taken_position_, written_position_;
+  std::optional<std::uint64_t> last_position_, position_before_last_, taken_position_, written_position_;
 };
 
 }  // namespace iot::ingest
