@@ -345,7 +345,8 @@ Status Ingestor::settle(InFlight& f) {
       if (!m.msg_id.empty()) keys.push_back(m.device_id + ":" + m.msg_id);
     if (auto st = out_.redis_dedup->record(keys); !st) log::warn("--dedup: {}", st.error().message);
   }
-  if (auto st = out_.dlq->flush(); !st) return st;
+  // Entries are acknowledged (XACK) only once their DLQ records are on disk too.
+  if (auto st = f.acks.empty() ? out_.dlq->flush() : out_.dlq->sync(); !st) return st;
   for (auto& id : f.acks) committed_acks_.push_back(std::move(id));
   return ok_status();
 }
