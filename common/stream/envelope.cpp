@@ -22,11 +22,11 @@ Error from_simdjson(simdjson::error_code code) {
   }
 }
 
-enum Key { k_topic, k_payload, k_payload_b64, k_enc, k_qos, k_retain, k_rx_ts, k_fields, k_props, k_count, k_other };
+enum Key { k_topic, k_payload, k_payload_b64, k_enc, k_qos, k_retain, k_rx_ts, k_fields, k_props, k_jpos, k_count, k_other };
 
 Key key_of(std::string_view key) {
   static constexpr std::array<std::string_view, k_count> names = {
-      "topic", "payload", "payload_b64", "enc", "qos", "retain", "rx_ts", "fields", "props"};
+      "topic", "payload", "payload_b64", "enc", "qos", "retain", "rx_ts", "fields", "props", "jpos"};
   for (int i = 0; i < k_count; ++i)
     if (names[i] == key) return Key(i);
   return k_other;
@@ -151,6 +151,12 @@ Result<EnvelopeView> EnvelopeParser::read_envelope(simdjson::dom::element doc, s
         std::int64_t t = 0;
         if (!value.is_int64() || value.get(t)) note("rx_ts is not an integer (ns since the epoch)");
         else v.rx_ts = t;
+        break;
+      }
+      case k_jpos: {
+        std::uint64_t p = 0;
+        if (!(value.is_uint64() || value.is_int64()) || value.get(p)) note("jpos is not a non-negative integer");
+        else v.jpos = p;
         break;
       }
       case k_fields:

@@ -1,6 +1,6 @@
 // The stream's unit (iot-stream(5)): one JSON object a line, the
 // envelope {topic, payload | payload_b64, enc, qos, retain, rx_ts, fields,
-// props}, or a bare payload object (no "topic"). Parsing is simdjson DOM (the
+// props, jpos}, or a bare payload object (no "topic"). Parsing is simdjson DOM (the
 // hot path); a view is valid until the parser parses the next line.
 //
 // A line is an envelope iff it is an object holding a "topic" key and a
@@ -35,6 +35,7 @@ struct EnvelopeView {
   std::optional<std::int64_t> rx_ts;          // ns since the epoch
   simdjson::dom::element fields;              // object or null-typed default
   simdjson::dom::element props;
+  std::optional<std::uint64_t> jpos;          // iot-sub's journal position (iot-stream(5))
   simdjson::dom::object root;                 // the whole line, for fields we do not know
   // Integers beyond 64 bits (iot-stream(5), NUMBERS): empty on the fast path.
   // When not, the DOM holds each as its nearest double and exact_payload is
@@ -87,9 +88,11 @@ struct EnvelopeOut {
   std::optional<std::string_view> fields_json;    // one-line JSON object text
   std::optional<std::string_view> props_json;
   std::optional<std::string_view> extra_json;     // more members: "\"a\":1,\"b\":2" (no braces)
+  std::optional<std::uint64_t> jpos;              // the journal position, written last
 };
 // Fields in this order: topic, payload | payload_b64, enc, qos, retain,
-// rx_ts, fields, props, extra. JSON texts are trusted to be one line of valid
+// rx_ts, fields, props, extra, jpos (last, so a journal finds it at the
+// line's end). JSON texts are trusted to be one line of valid
 // JSON (minify them first); a topic that is not UTF-8 gets U+FFFD.
 std::string render_envelope(const EnvelopeOut& out);
 

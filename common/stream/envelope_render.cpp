@@ -87,6 +87,10 @@ std::string render_envelope(const EnvelopeOut& e) {
     out += ',';
     out += *e.extra_json;
   }
+  if (e.jpos) {
+    out += ",\"jpos\":";
+    out += std::to_string(*e.jpos);
+  }
   out += '}';
   return out;
 }

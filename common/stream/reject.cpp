@@ -61,4 +61,6 @@ Status RejectSink::note(std::string_view reason, std::string_view detail, std::s
 
 Status RejectSink::flush() { return writer_ ? writer_->flush() : ok_status(); }
 
+Status RejectSink::sync() { return writer_ ? writer_->sync() : ok_status(); }
+
 }  // namespace iot::stream

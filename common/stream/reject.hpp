@@ -37,6 +37,9 @@ class RejectSink {
   Status note(std::string_view reason, std::string_view detail, std::string_view source, std::string_view line);
   std::uint64_t count() const { return count_; }
   Status flush();
+  // flush + fdatasync: before a position is acknowledged (--ack-file), the
+  // rejects it covers are on disk.
+  Status sync();
 
  private:
   std::unique_ptr<LineWriter> writer_;

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
+#include "core/backoff.hpp"
 #include "core/log.hpp"
+#include "stream/ack_file.hpp"
 #include "iot-ingest/line_rows.hpp"
 #include "store/json_out.hpp"
 #include "core/time_text.hpp"
@@ -78,6 +82,10 @@ void Ingestor::accept(std::string_view line, bool too_long, const std::string& s
   if (too_long) return reject("too_large", "line over the length limit", source, "");
   auto env = parser_.parse(line);
   if (!env) return reject(env.error().reason, env.error().message, source, line);
+  if (env->jpos && env->jpos != last_position_) {
+    position_before_last_ = last_position_;
+    last_position_ = env->jpos;
+  }
   accept_payload(*env, line, source);
 }
 
@@ -156,8 +164,23 @@ bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
   // A finished batch is settled soon even when no new line comes (its DLQ
   // records flushed, its counts in the summary).
   if (in_flight_ && ready(in_flight_->written) && ready(in_flight_->streamed)) return true;
-  bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty() || !notices_.empty();
+  bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty() || !notices_.empty() || position_pending();
   return anything && now - first_pending_ >= options_.flush_interval.value;
+}
+
+// The position a batch cut now may acknowledge. Lines without a position
+// that follow a line may belong to it (iot-verify --rules writes an alarm
+// right after the reading that raised it), and more of them may still be
+// on their way, even at the end of the input (a stage killed between the
+// two writes): so the last line's position waits until a later position
+// shows up. That line is written again after a restart and dropped as a
+// duplicate.
+std::optional<std::uint64_t> Ingestor::safe_position() const { return position_before_last_; }
+
+// Lines that were all rejected or dropped as duplicates still move the
+// acknowledged position: a batch with nothing to write carries it.
+bool Ingestor::position_pending() const {
+  return !options_.ack_file.empty() && safe_position() && safe_position() != taken_position_;
 }
 
 Status Ingestor::drop_redis_duplicates() {
@@ -268,8 +291,13 @@ std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
   f.notices = std::exchange(notices_, {});
   // XADD to the stream runs beside the database write (iot-ingest(1), --to-stream).
   if (out_.stream_writer && !f.stream_lines.empty())
-    f.streamed = std::async(std::launch::async, [this, &f] { return out_.stream_writer->add(f.stream_lines); });
-  if (!f.batch.empty()) {
+    f.streamed = std::async(std::launch::async, [this, &f] { return add_to_stream(f.stream_lines); });
+  const bool writes = f.writes = !f.batch.empty();
+  // One part per --db when there are rows, one for the stream copy: the
+  // position is acknowledged when each of them has the batch.
+  f.ticket = ack_window_.open(safe_position(), (writes ? out_.sinks->size() : 0) + (f.streamed.valid() ? 1 : 0));
+  taken_position_ = safe_position();
+  if (writes) {
     f.written = std::async(std::launch::async, [this, &f] {
       auto outcomes = out_.sinks->write(f.batch);
       f.committed_ns = wall_now_ns();
@@ -325,14 +353,20 @@ Status Ingestor::settle(InFlight& f) {
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       all_committed = all_committed && outcomes[i] && !outcomes[i]->spooled;
       auto st = settle_lane(i, std::move(outcomes[i]), f);
+      if (st) ack_window_.complete(f.ticket, i);  // committed, spooled, or its refused rows in the DLQ
       if (!st && written) written = st;
     }
     if (all_committed) record_latency(f.messages, f.committed_ns);
   }
   if (f.streamed.valid()) {
+    // A stream copy that could not be added fails the batch like a database
+    // would: nothing is acknowledged past it, so its lines come again.
     Status st = f.streamed.get();
-    if (!st) log::warn("--to-stream: {}", st.error().message);
-    else stats_.streamed += f.stream_lines.size();
+    if (!st && written) written = Error{st.error().kind, "--to-stream: " + st.error().message, st.error().reason};
+    if (st) {
+      stats_.streamed += f.stream_lines.size();
+      ack_window_.complete(f.ticket, f.writes ? out_.sinks->size() : 0);
+    }
   }
   if (!written) return written;
   // Published only once stored: a dashboard never sees a state the table lacks.
@@ -346,9 +380,42 @@ Status Ingestor::settle(InFlight& f) {
       if (!m.msg_id.empty()) keys.push_back(m.device_id + ":" + m.msg_id);
     if (auto st = out_.redis_dedup->record(keys); !st) log::warn("--dedup: {}", st.error().message);
   }
-  if (auto st = out_.dlq->flush(); !st) return st;
+  // Entries are acknowledged (XACK) only once their DLQ records are on disk too.
+  if (auto st = f.acks.empty() ? out_.dlq->flush() : out_.dlq->sync(); !st) return st;
   for (auto& id : f.acks) committed_acks_.push_back(std::move(id));
   return ok_status();
+}
+
+// The rejects the position covers are synced first: a line is "handled"
+// only once its record is on disk. Called by flush() once the next batch is
+// on its way, so that these fsyncs overlap the database's work.
+Status Ingestor::write_acknowledgement() {
+  if (options_.ack_file.empty()) return ok_status();
+  auto position = ack_window_.acknowledged();
+  if (!position || position == written_position_) return ok_status();
+  if (auto st = out_.dlq->sync(); !st) return st;
+  if (auto st = stream::write_ack_file(options_.ack_file, *position); !st) return st;
+  written_position_ = position;
+  return ok_status();
+}
+
+// XADD, retried with backoff for --retry-for while Redis is away; then the
+// batch fails (a copy is never dropped with only a warning). A retry after a
+// partial success may add a line twice: readers drop it by msg_id.
+Status Ingestor::add_to_stream(const std::vector<std::pair<std::string, std::string>>& lines) {
+  const auto give_up = std::chrono::steady_clock::now() + options_.retry_for.value;
+  Backoff backoff(BackoffParams{std::chrono::milliseconds(100), std::chrono::milliseconds(5000), 2.0});
+  for (;;) {
+    Status st = out_.stream_writer->add(lines);
+    if (st) {
+      if (backoff.failures()) log::info("--to-stream: added again after {} failed attempts", backoff.failures());
+      return st;
+    }
+    auto delay = backoff.next();
+    if (std::chrono::steady_clock::now() + delay >= give_up) return st;
+    if (backoff.failures() == 1) log::warn("--to-stream: {}; retrying for {}", st.error().message, options_.retry_for.text);
+    std::this_thread::sleep_for(delay);
+  }
 }
 
 Status Ingestor::flush() {
@@ -358,21 +425,23 @@ Status Ingestor::flush() {
     auto previous = std::move(in_flight_);
     if (auto st = settle(*previous); !st) return st;
   }
-  if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty() && notices_.empty())
-    return ok_status();
+  if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty() && notices_.empty() &&
+      !position_pending())
+    return write_acknowledgement();
   if (out_.redis_dedup && !pending_.empty()) {
     if (auto st = drop_redis_duplicates(); !st) return st;
   }
   track_sequences();
   in_flight_ = start_write();
-  return ok_status();
+  return write_acknowledgement();
 }
 
 Status Ingestor::flush_and_wait() {
   if (auto st = flush(); !st) return st;
   if (!in_flight_) return ok_status();
   auto last = std::move(in_flight_);
-  return settle(*last);
+  if (auto st = settle(*last); !st) return st;
+  return write_acknowledgement();
 }
 
 }  // namespace iot::ingest

@@ -3,6 +3,9 @@
 // and gap-checked per device (the shared checks), then batched; a batch is
 // committed (or spooled) in one transaction when it is full or the flush
 // interval passes. What cannot be stored goes to the DLQ with its reason.
+// With --ack-file, after each commit the journal position (jpos) up to which
+// every line read is stored in every --db (and in --to-stream) or rejected
+// is written to the ack file (iot-ingest(1), Acknowledgement).
 #pragma once
 
 #include <chrono>
@@ -25,6 +28,7 @@
 #include "store/redis_stream.hpp"
 #include "store/resilient_writer.hpp"
 #include "store/sink_fan_out.hpp"
+#include "stream/ack_window.hpp"
 #include "stream/envelope.hpp"
 #include "stream/reject.hpp"
 
@@ -85,6 +89,8 @@ class Ingestor {
     std::int64_t committed_ns = 0;  // set by the database thread
     std::future<Status> streamed;
     std::vector<store::RedisNotice> notices;  // sent once the batch is committed
+    stream::AckWindow::Ticket ticket = 0;  // its part of the --ack-file position
+    bool writes = false;                   // rows went to the --db lanes
   };
 
   Status drop_redis_duplicates();
@@ -94,6 +100,10 @@ class Ingestor {
   Status settle_lane(std::size_t lane, Result<store::WriteOutcome> outcome, InFlight& flight);
   Status write_rows_one_by_one(const store::Batch& batch, std::size_t lane);
   void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
+  Status add_to_stream(const std::vector<std::pair<std::string, std::string>>& lines);
+  bool position_pending() const;
+  std::optional<std::uint64_t> safe_position() const;
+  Status write_acknowledgement();
 
   const IngestOptions& options_;
   Outputs out_;
@@ -110,6 +120,10 @@ class Ingestor {
   std::chrono::steady_clock::time_point first_pending_{};
   Stats stats_;
   std::unique_ptr<InFlight> in_flight_;
+  // --ack-file: the positions of the last two lines read that carried one,
+  // the last one a batch took, the one in the file.
+  stream::AckWindow ack_window_;
+  std::optional<std::uint64_t> last_position_, position_before_last_, taken_position_, written_position_;
 };
 
 }  // namespace iot::ingest

@@ -97,9 +97,13 @@ void define_options(CLI::App& app, IngestOptions& o) {
   const char* ft = "Faults";
   app.add_option("--dlq", o.dlq, "Write each line or reading that cannot be stored, with the reason (NDJSON)")
       ->group(ft);
+  app.add_option("--ack-file", o.ack_file,
+                 "After each commit, write here the journal position (jpos) up to which every line is stored or "
+                 "rejected, for iot-sub --journal --ack-file")
+      ->group(ft);
   app.add_option("--spool", o.spool, "Directory that holds batches while the database is away")->group(ft);
   app.add_option("--spool-max-mb", o.spool_max_mb, "Bound of the spool in MiB")->capture_default_str()->group(ft);
-  cli::add_duration(app, "--retry-for", o.retry_for, "Without --spool: keep retrying an unreachable database this long")
+  cli::add_duration(app, "--retry-for", o.retry_for, "Without --spool: keep retrying an unreachable database this long; with --to-stream: an unreachable Redis")
       ->capture_default_str()->group(ft);
   cli::add_duration(app, "--drain-timeout", o.drain_timeout, "At the end, try this long to send what is spooled")
       ->capture_default_str()->group(ft);
@@ -154,6 +158,9 @@ Status resolve_routes(IngestOptions& o) {
 Status resolve(IngestOptions& o) {
   if (!o.from.empty() && !o.inputs.empty())
     return make_error(ErrorKind::usage, "usage", "--from reads a Redis stream: give no input files with it");
+  if (!o.from.empty() && !o.ack_file.empty())
+    return make_error(ErrorKind::usage, "usage",
+                      "--ack-file acknowledges the positions of piped lines; --from entries are acknowledged by XACK");
   if (o.inputs.empty()) o.inputs = {"-"};
   if (o.db.empty()) o.db = {"sqlite:telemetry.db"};
   for (std::size_t i = 0; i < o.db.size(); ++i)

@@ -41,6 +41,7 @@ struct IngestOptions {
   int max_deliveries = 5;
   std::string dlq_stream;
   std::string dlq;
+  std::string ack_file;  // --ack-file: the journal position up to which everything is stored
   std::string spool;
   std::uint64_t spool_max_mb = 1024;
   cli::Duration retry_for{"60s"};

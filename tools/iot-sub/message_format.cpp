@@ -74,8 +74,9 @@ Result<MessageFormat> MessageFormat::parse(std::string_view format) {
   return f;
 }
 
-std::string MessageFormat::render(const mqtt::IncomingMessage& m, std::int64_t rx_ts, const FormatContext& c) const {
-  if (pieces_.size() == 1 && pieces_[0].directive == 'j' && c.envelope) return c.envelope->render(m, rx_ts);
+std::string MessageFormat::render(const mqtt::IncomingMessage& m, std::int64_t rx_ts, const FormatContext& c,
+                                  std::optional<std::uint64_t> jpos) const {
+  if (pieces_.size() == 1 && pieces_[0].directive == 'j' && c.envelope) return c.envelope->render(m, rx_ts, jpos);
   std::string out;
   for (const Piece& p : pieces_) {
     switch (p.directive) {
@@ -84,7 +85,7 @@ std::string MessageFormat::render(const mqtt::IncomingMessage& m, std::int64_t r
       case 'p': out += m.payload; break;
       case 'v': append_payload_view(out, m.payload, c.view); break;
       case 'j':
-        if (c.envelope) out += c.envelope->render(m, rx_ts);
+        if (c.envelope) out += c.envelope->render(m, rx_ts, jpos);
         break;
       case 'x':
         for (unsigned char b : m.payload) fmt::format_to(std::back_inserter(out), "{:02x}", b);

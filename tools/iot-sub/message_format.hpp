@@ -35,7 +35,9 @@ class MessageFormat {
   // Errors (usage) name the directive or escape at fault and its position.
   static Result<MessageFormat> parse(std::string_view format);
   // rx_ts: receive time, ns since the epoch. Never fails.
-  std::string render(const mqtt::IncomingMessage& message, std::int64_t rx_ts, const FormatContext& context) const;
+  // jpos: the journal position an envelope (%j) carries, with --journal.
+  std::string render(const mqtt::IncomingMessage& message, std::int64_t rx_ts, const FormatContext& context,
+                     std::optional<std::uint64_t> jpos = std::nullopt) const;
 
  private:
   struct Piece {

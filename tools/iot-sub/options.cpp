@@ -50,9 +50,13 @@ void define_options(CLI::App& app, SubOptions& o) {
   auto* journal = app.add_option("--journal", o.journal,
                                  "Append each message to this file and fsync it before acknowledging; a restart "
                                  "prints what it holds first")->group(out);
+  auto* ack_file = app.add_option("--ack-file", o.ack_file,
+                                  "With --journal: the file iot-ingest --ack-file writes; the journal forgets only "
+                                  "what it acknowledges, and a restart prints only what it does not")
+                       ->group(out)->needs(journal)->excludes(payload_only);
   // The envelope options shape NDJSON lines: not with the human output or a format.
   for (auto* human : {pretty, format})
-    human->excludes(ndjson)->excludes(payload_only)->excludes(raw)->excludes(journal);
+    human->excludes(ndjson)->excludes(payload_only)->excludes(raw)->excludes(journal)->excludes(ack_file);
   pretty->excludes(format);
 }
 

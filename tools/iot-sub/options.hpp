@@ -30,6 +30,7 @@ struct SubOptions {
   bool payload_only = false;
   bool raw = false;
   std::string journal;               // --journal FILE
+  std::string ack_file;              // --ack-file FILE (with --journal)
   bool pretty = false;               // -v, --pretty: human output even to a pipe
   bool ndjson = false;               // --ndjson: NDJSON even to a terminal
   std::string format;                // -F FORMAT

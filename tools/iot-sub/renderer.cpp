@@ -39,7 +39,8 @@ std::optional<TopicFields> topic_fields(const topic::TopicPattern& pattern, std:
 
 }  // namespace
 
-std::string MessageRenderer::render(const mqtt::IncomingMessage& m, std::int64_t rx_ts) const {
+std::string MessageRenderer::render(const mqtt::IncomingMessage& m, std::int64_t rx_ts,
+                                    std::optional<std::uint64_t> jpos) const {
   codec::DecodedPayload decoded;
   if (!settings_.raw) decoded = codec::decode_payload(m.payload, settings_.limits);
   if (!decoded.note.empty()) log::debug("{}: payload kept as bytes: {}", m.topic, decoded.note);
@@ -69,6 +70,7 @@ std::string MessageRenderer::render(const mqtt::IncomingMessage& m, std::int64_t
   }
   std::string props = mqtt::properties_json(m.props);
   if (!props.empty()) out.props_json = props;
+  out.jpos = jpos;
   return stream::render_envelope(out);
 }
 

@@ -26,9 +26,11 @@ struct RenderSettings {
 class MessageRenderer {
  public:
   explicit MessageRenderer(RenderSettings settings) : settings_(std::move(settings)) {}
-  // rx_ts: receive time, ns since the epoch. Never fails: what cannot be
+  // rx_ts: receive time, ns since the epoch; jpos: the journal position
+  // (--journal), written into envelopes only. Never fails: what cannot be
   // decoded is written as payload_b64 (a note is logged at debug level).
-  std::string render(const mqtt::IncomingMessage& message, std::int64_t rx_ts) const;
+  std::string render(const mqtt::IncomingMessage& message, std::int64_t rx_ts,
+                     std::optional<std::uint64_t> jpos = std::nullopt) const;
   const RenderSettings& settings() const { return settings_; }
 
  private:

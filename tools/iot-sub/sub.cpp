@@ -159,12 +159,14 @@ int subscribe(const SubOptions& o) {
   stream::LineWriter out(STDOUT_FILENO, end.must_not_lose || !regular_file);
   std::unique_ptr<Journal> journal;
   if (!o.journal.empty()) {
-    auto j = Journal::open(o.journal);
+    auto j = Journal::open(o.journal, JournalOptions{64u << 20, o.ack_file});
     if (!j) cli::fail(j.error());
     journal = std::move(*j);
     auto drained = journal->drain(out);
     if (!drained) cli::fail(drained.error());
-    if (*drained) log::info("{} line(s) from the journal of an earlier run written first", *drained);
+    if (*drained)
+      log::info("{} line(s) from the journal of an earlier run written first{}", *drained,
+                o.ack_file.empty() ? "" : " (those not acknowledged in the ack file)");
   }
   auto session = mqtt::Session::create(session_config(o));
   if (!session) cli::fail(session.error());

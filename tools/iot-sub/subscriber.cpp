@@ -55,7 +55,9 @@ void Subscriber::handle(const mqtt::IncomingMessage& m) {
     finish(true);
     return;
   }
-  std::string line = format_.render(m, wall_ns(), context_);
+  std::optional<std::uint64_t> jpos;
+  if (journal_) jpos = journal_->next_position();
+  std::string line = format_.render(m, wall_ns(), context_, jpos);
   if (journal_) {
     if (auto st = journal_->append(line); !st) {
       log::error("{}", st.error().message);

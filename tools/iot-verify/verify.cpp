@@ -12,6 +12,7 @@
 #include "cli/metrics_server.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
+#include "stream/ack_file.hpp"
 #include "stream/line_reader.hpp"
 #include "stream/line_writer.hpp"
 #include "stream/reject.hpp"
@@ -72,6 +73,11 @@ CheckerConfig checker_config(const VerifyOptions& s) {
 // Reads every input through the checker; false when reading or writing failed.
 bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   bool written_ok = true;
+  // A reject goes to disk before the next passed line that carries a journal
+  // position goes out: once a later stage acknowledges that position
+  // (iot-ingest --ack-file), the journal forgets the rejected line too, so its
+  // record must be kept by then. Streams without positions pay nothing.
+  bool rejects_unsynced = false;
   // With a registry, keys differ per route: HMACs are checked with the route known.
   ReadPlan plan{s.inputs, s.key, s.allow_unsigned, s.registry ? 1 : s.threads};
   bool read_ok = read_inputs(plan, [&](const stream::Line& line, const Verdict* signature) {
@@ -81,10 +87,15 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
     Verdict v = checker.check(line.text, line.too_long, checks::TimestampChecks::now_ns(), signature);
     Status written = ok_status();
     if (v.ok) {
-      if (out.passed) written = out.passed->write_line(line.text);
+      if (out.passed && rejects_unsynced && stream::journal_position(line.text) != 0) {
+        written = out.rejects->sync();
+        rejects_unsynced = false;
+      }
+      if (out.passed && written) written = out.passed->write_line(line.text);
       if (written && out.alarms) written = out.alarms->observe(checker.messages());
     } else {
       written = out.rejects->reject(v.reason, v.detail, fmt::format("{}:{}", line.source, line.number), line.text);
+      rejects_unsynced = true;
     }
     if (!written) {
       log::error("{}", written.error().message);

@@ -24,6 +24,15 @@ TEST(RenderEnvelope, FieldOrderAndOmissions) {
             R"("rx_ts":-5,"fields":{"device":"P-7"},"props":{"user":{"a":"b"}},"seq":3,"note":"x"})");
 }
 
+TEST(RenderEnvelope, JournalPositionComesLast) {
+  EnvelopeOut out;
+  out.topic = "t";
+  out.payload_json = "1";
+  out.extra_json = R"("seq":3)";
+  out.jpos = 42;
+  EXPECT_EQ(render_envelope(out), R"({"topic":"t","payload":1,"seq":3,"jpos":42})");
+}
+
 TEST(RenderEnvelope, BinaryPayloadIsPaddedBase64) {
   for (auto [bytes, b64] : {std::pair<std::string, std::string>{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="},
                             {"foo", "Zm9v"}, {std::string("\0\x01\x02\xff", 4), "AAEC/w=="}}) {

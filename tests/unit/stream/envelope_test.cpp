@@ -12,6 +12,23 @@ std::string reason_of(EnvelopeParser& parser, std::string_view line) {
   return r ? std::string("ok") : r.error().reason;
 }
 
+TEST(EnvelopeParser, JournalPosition) {
+  EnvelopeParser parser;
+  auto v = parser.parse(R"({"topic":"a","payload":1,"jpos":18446744073709551615})");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(*v->jpos, 18446744073709551615u);
+  auto none = parser.parse(R"({"topic":"a","payload":1})");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->jpos);
+  for (std::string_view bad : {R"({"topic":"a","payload":1,"jpos":-1})", R"({"topic":"a","payload":1,"jpos":1.5})",
+                               R"({"topic":"a","payload":1,"jpos":"7"})", R"({"topic":"a","payload":1,"jpos":1,"jpos":2})",
+                               R"({"topic":"a","payload":1,"jpos":18446744073709551616})"}) {
+    auto r = parser.parse(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().reason, "schema") << bad;
+  }
+}
+
 TEST(EnvelopeParser, FullEnvelope) {
   EnvelopeParser parser;
   auto v = parser.parse(
