@@ -82,8 +82,26 @@ Status Session::configure() {
 }
 
 void Session::subscribe_on_connect(std::vector<std::string> filters, int qos) {
+  std::lock_guard lock(mutex_);
   filters_ = std::move(filters);
   sub_qos_ = qos;
+}
+
+Status Session::subscribe(std::string filter) {
+  int qos = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (std::find(filters_.begin(), filters_.end(), filter) != filters_.end()) return ok_status();
+    filters_.push_back(filter);
+    qos = sub_qos_;
+  }
+  // Tried whatever the state: a CONNACK being handled right now may have
+  // taken the filters before this one was added. Not connected: the next
+  // CONNACK subscribes it.
+  int rc = mosquitto_subscribe(mosq_.get(), nullptr, filter.c_str(), qos);
+  if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
+    return make_error(ErrorKind::bad_input, "usage", "subscribe " + filter + ": " + error_text(rc));
+  return ok_status();
 }
 
 Status Session::start() {
@@ -324,16 +342,18 @@ void Session::handle_connect(mosquitto* m, void* self, int rc, int flags, const 
     return;
   }
   if (s->ever_connected_.exchange(true)) ++s->reconnects_;
+  std::vector<std::string> filters;
   {
     std::lock_guard lock(s->mutex_);
     s->failures_ = 0;
     s->backoff_.reset();
+    filters = s->filters_;
   }
   log::debug("connected to {}:{} (session present: {})", s->config_.endpoint.host, s->config_.endpoint.port,
              (flags & 1) != 0);
-  if (!s->filters_.empty()) {
+  if (!filters.empty()) {
     std::vector<char*> subs;
-    for (auto& f : s->filters_) subs.push_back(f.data());
+    for (auto& f : filters) subs.push_back(f.data());
     int src = mosquitto_subscribe_multiple(m, nullptr, static_cast<int>(subs.size()), subs.data(), s->sub_qos_, 0,
                                            nullptr);
     if (src != MOSQ_ERR_SUCCESS) log::error("subscribe failed: {}", error_text(src));

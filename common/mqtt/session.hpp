@@ -96,6 +96,10 @@ class Session {
   void on_event(EventHandler handler) { on_event_ = std::move(handler); }
   // Filters (re)subscribed after every successful CONNACK.
   void subscribe_on_connect(std::vector<std::string> filters, int qos);
+  // Adds a filter while the session runs (any thread): subscribed now when
+  // connected, and again after every reconnect. A filter given twice is
+  // subscribed once. The QoS is the one of subscribe_on_connect (0 if none).
+  Status subscribe(std::string filter);
 
   // Starts the loop thread, which connects and reconnects (with
   // caller_loop: only marks the session connecting; run_once() does the rest).
@@ -171,7 +175,7 @@ class Session {
   MessageHandler on_message_;
   PublishHandler on_publish_;
   EventHandler on_event_;
-  std::vector<std::string> filters_;
+  std::vector<std::string> filters_;  // guarded by mutex_ (subscribe() from any thread)
   int sub_qos_ = 0;
 
   std::thread thread_;

@@ -16,6 +16,7 @@
 #include "checks/sequence_tracker.hpp"
 #include "devices/device_directory.hpp"
 #include "iot-ingest/options.hpp"
+#include "mqtt/resend_requester.hpp"
 #include "registry/route_engine.hpp"
 #include "iot-ingest/row_builder.hpp"
 #include "iot-ingest/stats.hpp"
@@ -37,6 +38,7 @@ struct Outputs {
   std::string stream_template;                        // the --to-stream name, {tenant} etc.
   devices::DeviceDirectory* devices = nullptr;        // --devices: read, never written
   bool holds_alarms = false;                          // the sink stores alarms (Sink::holds_alarms)
+  mqtt::ResendRequester* resend = nullptr;            // --resend: asks publishers for the seqs of gaps
 };
 
 class Ingestor {
@@ -62,12 +64,18 @@ class Ingestor {
   // acknowledge only these.
   std::vector<std::string> take_acks() { return std::exchange(committed_acks_, {}); }
   Stats& stats() { return stats_; }
+  // --resend: publishes the requests due and logs the gaps given up (each
+  // also a "gap_lost" note in the DLQ). Cheap when nothing is due: call it
+  // from every turn of the loop.
+  void poll_resend();
 
  private:
   void reject(std::string_view reason, std::string_view detail, const std::string& source, std::string_view line);
   void accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source);
   void note_precision(const std::vector<codec::WideInteger>& integers, std::string_view line, const std::string& source);
   void add_messages(std::vector<BuiltMessage> messages);
+  void set_resend_topics(std::vector<BuiltMessage>& messages, const registry::RouteMatch& match,
+                         std::string_view topic);
   // A batch handed to the database thread, with what settles it afterwards.
   struct InFlight {
     store::Batch batch;

@@ -67,6 +67,15 @@ void define_options(CLI::App& app, PubOptions& o) {
   app.add_option("--outbox-max", o.outbox_max, "Most messages the outbox holds (0: no cap)")->group(del);
   app.add_option("--outbox-full", o.outbox_full, "When the outbox is full: refuse (stop reading input) or drop-oldest")
       ->check(CLI::IsMember({"refuse", "drop-oldest"}))->group(del);
+  const char* rs = "Resend";
+  cli::add_duration(app, "--keep", o.keep,
+                    "Keep sent messages this long and send them again when a resend request asks (0: off)")
+      ->capture_default_str()->group(rs);
+  cli::add_rate(app, "--resend-rate", o.resend_rate, "Most messages per second sent again on request: N, N/s, N/m or N/h")
+      ->capture_default_str()->group(rs);
+  app.add_option("--resend-topic", o.resend_topic,
+                 "Where resend requests come: a template over the topic's captures and {topic_prefix}")
+      ->capture_default_str()->group(rs);
   app.add_option("--max-inflight", o.max_inflight, "Most unacknowledged messages handed to the broker")
       ->check(CLI::Range(1, 65535))->group(del);
   cli::add_rate(app, "--rate", o.rate, "Most messages per second in total: N, N/s, N/m or N/h")->group(del);

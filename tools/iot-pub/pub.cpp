@@ -8,6 +8,7 @@
 #include "core/exit_codes.hpp"
 #include "iot-pub/options.hpp"
 #include "iot-pub/publisher.hpp"
+#include "iot-pub/resend_responder.hpp"
 #include "iot-pub/session_setup.hpp"
 #include "registry/registry.hpp"
 #include "telemetry/deadband.hpp"
@@ -140,6 +141,9 @@ int publish(const PubOptions& o) {
   ps.durable = !o.outbox.empty();
   Publisher publisher(ps, box, **session, builder, *rejects, rate);
   publisher.attach();
+  auto responder = start_resend_responder(o);
+  if (!responder) cli::fail(responder.error());
+  if (*responder) publisher.on_sent([r = responder->get()](const spool::OutboxEntry& e) { r->sent(e); });
   auto input = std::make_unique<InputQueue>(o.messages, input_paths(o), *kind);
   input->start([&publisher] { publisher.wake(); });
   // Live: the counters only (the outbox's database belongs to the publishing thread).
@@ -149,6 +153,14 @@ int publish(const PubOptions& o) {
   (void)(*session)->start();
   int code = publisher.run(*input);
   (*session)->stop();
+  if (*responder) {
+    // --keep: requests are still answered until what is kept has expired.
+    if (code == exit_code::ok) (*responder)->linger();
+    (*responder)->stop();
+    auto rc = (*responder)->counters();
+    log::info("resend: {} requests answered, {} messages sent again, {} gone notices, {} requests refused",
+              rc.requests, rc.resent, rc.gone, rc.refused);
+  }
   server.reset();
   // Why the session gave up, printed once here (the session only reports
   // the attempts it retries).
