@@ -18,10 +18,11 @@ Error schema(std::string_view member, std::string_view why) {
 Result<std::int64_t> seq_member(const nlohmann::json& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end()) return schema(name, "missing");
-  if (it->is_number_integer()) return it->get<std::int64_t>();
-  if (it->is_number_unsigned()) {
+  if (it->is_number_unsigned()) {  // nlohmann counts unsigned as integer too: checked first
     auto v = it->get<std::uint64_t>();
     if (v <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(v);
+  } else if (it->is_number_integer()) {
+    return it->get<std::int64_t>();
   }
   return schema(name, "not an integer seq (a 64-bit signed whole number)");
 }
