@@ -23,6 +23,7 @@ Result<std::unique_ptr<ResendRequester>> ResendRequester::start(SessionConfig co
   r->session_->subscribe_on_connect({}, 1);
   r->session_->on_message([p = r.get()](const IncomingMessage& m) { p->received(m); });
   if (auto st = r->session_->start(); !st) return st.error();
+  r->timer_ = std::thread([p = r.get()] { p->timer(); });
   return r;
 }
 
@@ -32,6 +33,12 @@ ResendRequester::ResendRequester(std::unique_ptr<Session> session, resend::Sched
 ResendRequester::~ResendRequester() { stop(); }
 
 void ResendRequester::stop() {
+  {
+    std::lock_guard lock(timer_mutex_);
+    stopping_ = true;
+  }
+  timer_wake_.notify_all();
+  if (timer_.joinable()) timer_.join();
   if (session_) session_->stop();
 }
 
@@ -53,10 +60,11 @@ std::uint64_t ResendRequester::bad_notices() const {
 }
 
 void ResendRequester::on_gap_event(const checks::GapEvent& event, std::string_view resend_topic) {
+  std::lock_guard lock(mutex_);
   schedule_.on_gap_event(event, resend_topic, resend::Clock::now());
 }
 
-std::vector<resend::LostGap> ResendRequester::poll() {
+void ResendRequester::run_due() {
   std::vector<resend::Notice> gone;
   {
     std::lock_guard lock(inbox_mutex_);
@@ -69,12 +77,45 @@ std::vector<resend::LostGap> ResendRequester::poll() {
       if (auto st = session_->subscribe(resend::gone_topic(r.topic)); !st)
         log::warn("--resend: {}", st.error().message);
     }
-    auto sent = session_->publish(r.topic, resend::render(r.request), 1, false, Properties{});
+    Properties props;
+    props.content_type = "application/json";
+    auto sent = session_->publish(r.topic, resend::render(r.request), 1, false, props);
     if (!sent) log::warn_repeated("resend_publish", "--resend: request on {} not sent: {}", r.topic, sent.error().message);
     else log::debug("--resend: asked {} for {} seqs {}..{}", r.topic, r.request.device_id, r.request.from_seq,
                     r.request.to_seq);
   }
-  return std::move(work.lost);
+  for (auto& l : work.lost)
+    if (lost_.size() < max_inbox) lost_.push_back(std::move(l));
+}
+
+std::vector<resend::LostGap> ResendRequester::poll() {
+  std::lock_guard lock(mutex_);
+  run_due();
+  return std::exchange(lost_, {});
+}
+
+void ResendRequester::timer() {
+  std::unique_lock lock(timer_mutex_);
+  while (!stopping_) {
+    timer_wake_.wait_for(lock, std::chrono::milliseconds(50));
+    if (stopping_) break;
+    lock.unlock();
+    {
+      std::lock_guard work(mutex_);
+      run_due();
+    }
+    lock.lock();
+  }
+}
+
+resend::ScheduleCounters ResendRequester::counters() const {
+  std::lock_guard lock(mutex_);
+  return schedule_.counters();
+}
+
+std::size_t ResendRequester::open_gaps() const {
+  std::lock_guard lock(mutex_);
+  return schedule_.open();
 }
 
 }  // namespace iot::mqtt

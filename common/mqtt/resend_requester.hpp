@@ -6,17 +6,22 @@
 // arrived (subscribed, per resend topic, on <resend topic>/gone before its
 // first request goes out).
 //
-// Threading: on_gap_event() and poll() on the tool's thread; gone notices
-// arrive on the session's loop thread and wait in a small inbox.
+// Threading: a thread of its own publishes the requests when they are due
+// (every 50 ms), so a tool blocked on its input (iot-verify reading a
+// quiet pipe) still asks; on_gap_event(), poll() and counters() may be
+// called from the tool's thread. Gone notices arrive on the session's loop
+// thread and wait in a small inbox.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "checks/sequence_tracker.hpp"
@@ -38,11 +43,12 @@ class ResendRequester {
 
   void on_gap_event(const checks::GapEvent& event, std::string_view resend_topic);
   // Requests due now go out; gone notices received are applied. Returns
-  // the gaps given up now (lost for good), for the tool to log and count.
+  // the gaps given up since the last call (lost for good), for the tool to
+  // record (at most 10,000 held between calls; past it only counted).
   std::vector<resend::LostGap> poll();
 
-  const resend::ScheduleCounters& counters() const { return schedule_.counters(); }
-  std::size_t open_gaps() const { return schedule_.open(); }
+  resend::ScheduleCounters counters() const;
+  std::size_t open_gaps() const;
   std::uint64_t bad_notices() const;
   // Ends the session (DISCONNECT after what is queued).
   void stop();
@@ -50,10 +56,18 @@ class ResendRequester {
  private:
   ResendRequester(std::unique_ptr<Session> session, resend::ScheduleSettings settings);
   void received(const IncomingMessage& message);
+  void run_due();  // with mutex_ held
+  void timer();
 
   std::unique_ptr<Session> session_;
+  mutable std::mutex mutex_;  // guards schedule_, subscribed_, lost_
   resend::ResendSchedule schedule_;
   std::set<std::string> subscribed_;  // resend topics whose gone topic is subscribed
+  std::vector<resend::LostGap> lost_;  // given up, not yet taken by poll()
+  std::mutex timer_mutex_;
+  std::condition_variable timer_wake_;
+  bool stopping_ = false;  // guarded by timer_mutex_
+  std::thread timer_;
   mutable std::mutex inbox_mutex_;
   std::vector<resend::Notice> inbox_;  // gone notices not yet applied
   std::uint64_t bad_notices_ = 0;      // guarded by inbox_mutex_

@@ -9,6 +9,9 @@
 #     dropped the same way: it answers the request with a gone notice, the
 #     gap is lost for good (a gap_lost note in the DLQ, its row unfilled) and
 #     no more requests are sent for it;
+#   - iot-verify --resend heals V-1's seqs 4..5 the same way on a chain of
+#     its own (iot-sub | drop | iot-verify --filter): its output has every
+#     seq, its summary counts 2 resent and 1 healed;
 #   - interop: mosquitto_sub reads a request and a gone notice (Python's
 #     json checks their members), and a request written by mosquitto_pub
 #     makes iot-pub send the messages again with their msg_id.
@@ -60,8 +63,18 @@ PIPE=$!
 at_exit "pkill -P $PIPE; kill $PIPE"
 wait_subscribed "$PIPE" sub-resend 'plant/+/telemetry' || fail "iot-sub did not subscribe"
 
+# The same loss before iot-verify --filter --resend, for V-1 only (through
+# cat: a pipe, so iot-verify writes each line as it passes).
+( iot-sub --broker "$MQTT_URL" -i sub-verify -q 1 -t 'plant/V-1/telemetry' \
+    | /usr/bin/python3 "$T/drop.py" V-1:4 V-1:5 \
+    | iot-verify --filter --resend "$MQTT_URL" --resend-after 300ms --resend-tries 3 | cat > "$T/verified.ndjson" ) \
+  2> "$T/verify.err" &
+VERIFY=$!
+at_exit "pkill -P $VERIFY; kill $VERIFY"
+wait_subscribed "$VERIFY" sub-verify 'plant/V-1/telemetry' || fail "iot-sub (verify) did not subscribe"
+
 # --- heal ---
-make_input P-1 30 > "$T/p1.ndjson"
+{ make_input P-1 30; make_input V-1 10; } > "$T/p1.ndjson"
 iot-pub --broker "$MQTT_URL" -i pub-keep -t 'plant/{device_id}/telemetry' --outbox "$T/outbox1.db" \
   --keep 60s "$T/p1.ndjson" 2> "$T/pub1.err" &
 PUB1=$!
@@ -74,6 +87,8 @@ expect_eq "P-1: the gap row is the range that was missing" "11|13" \
 expect_eq "P-1: the resent seqs stored once each" "3" \
   "$(q "SELECT count(*) FROM readings WHERE device_id='P-1' AND seq BETWEEN 11 AND 13")"
 check "the request went out on plant/P-1/resend" grep -q '^plant/P-1/resend {' "$T/wire.txt"
+verified() { [ "$(/usr/bin/python3 -c 'import json,sys; print(len({json.loads(l)["payload"]["seq"] for l in open(sys.argv[1])}))' "$T/verified.ndjson" 2>/dev/null)" = 10 ]; }
+check "V-1: iot-verify --filter passes every seq after its resend request" wait_for verified
 
 # --- gone ---
 mkfifo "$T/p2.fifo"
@@ -126,4 +141,9 @@ pkill -INT -P "$PIPE" 2>/dev/null || true
 wait "$PIPE" 2>/dev/null || true
 grep -q 'resend:' "$T/ingest.err" || cat "$T/ingest.err" >&2
 check "summary: 3 resent, 1 healed, 1 lost (1 gone)" grep -q '3 resent, 1 healed, 1 lost (1 gone)' "$T/ingest.err"
+kill -INT "$VERIFY" 2>/dev/null || true
+pkill -INT -P "$VERIFY" 2>/dev/null || true
+wait "$VERIFY" 2>/dev/null || true
+grep -q 'resend:' "$T/verify.err" || cat "$T/verify.err" >&2
+check "iot-verify summary: 2 resent, 1 healed" grep -q '2 resent, 1 healed, 0 lost' "$T/verify.err"
 finish
