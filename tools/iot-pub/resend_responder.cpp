@@ -45,7 +45,10 @@ ResendResponder::ResendResponder(std::unique_ptr<mqtt::Session> session, Respond
 ResendResponder::~ResendResponder() { stop(); }
 
 void ResendResponder::stop() {
-  if (stop_.exchange(true)) return;
+  {
+    std::lock_guard lock(mutex_);  // the worker checks stop_ under it: no wake-up is missed
+    if (stop_.exchange(true)) return;
+  }
   work_ready_.notify_all();
   if (thread_.joinable()) thread_.join();
   session_->stop();
