@@ -12,6 +12,8 @@
 #   - iot-verify --resend heals V-1's seqs 4..5 the same way on a chain of
 #     its own (iot-sub | drop | iot-verify --filter): its output has every
 #     seq, its summary counts 2 resent and 1 healed;
+#   - iot-pub --keep 300ms ends by itself at the end of its input and
+#     says it answered with gone notices;
 #   - interop: mosquitto_sub reads a request and a gone notice (Python's
 #     json checks their members), and a request written by mosquitto_pub
 #     makes iot-pub send the messages again with their msg_id.
@@ -134,8 +136,15 @@ wait "$AGAIN" || true
 expect_eq "a request from mosquitto_pub: seqs 1 and 2 again with their msg_ids" "P-1-m001 P-1-m002" \
   "$(/usr/bin/python3 -c 'import json,sys; print(" ".join(sorted(json.loads(l)["msg_id"] for l in open(sys.argv[1]))))' "$T/again.txt")"
 
-# The summary: stop the pipeline (iot-ingest prints it when interrupted).
+# The end of its input: the short-keep iot-pub has nothing left to keep and
+# ends by itself, 0, saying it sent nothing again and answered with gone.
 exec 7>&-
+wait "$PUB2" && rc=0 || rc=$?
+expect_eq "iot-pub --keep 300ms ends at the end of its input" 0 "$rc"
+check "iot-pub: no message sent again, gone notices sent" \
+  grep -qE 'resend: [1-9][0-9]* requests answered, 0 messages sent again, [1-9][0-9]* gone notices' "$T/pub2.err"
+
+# The summary: stop the pipeline (iot-ingest prints it when interrupted).
 kill -INT "$PIPE" 2>/dev/null || true
 pkill -INT -P "$PIPE" 2>/dev/null || true
 wait "$PIPE" 2>/dev/null || true

@@ -1,5 +1,7 @@
 #include "iot-pub/pub.hpp"
 
+#include <optional>
+
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
 #include "cli/metrics_server.hpp"
@@ -103,7 +105,7 @@ cli::Metrics metrics_of(const PublisherCounters& c, const MessageBuilder& builde
 }
 
 void print_summary(const PublisherCounters& c, const MessageBuilder& builder, const spool::Outbox& outbox,
-                   const std::string& metrics_file, bool deadband) {
+                   const std::string& metrics_file, bool deadband, const ResponderCounters* resend) {
   log::info("published {}, acknowledged {}, retried {}, rejected {}, dropped {}, in outbox {}", c.published,
             c.acknowledged, c.retried, c.rejected, c.dropped, outbox.pending());
   if (deadband)
@@ -112,6 +114,12 @@ void print_summary(const PublisherCounters& c, const MessageBuilder& builder, co
   if (metrics_file.empty()) return;
   cli::Metrics m = metrics_of(c, builder);
   m.set("outbox_pending", double(outbox.pending()), "Messages still in the outbox");
+  if (resend) {
+    m.set("resend_requests_total", double(resend->requests), "Resend requests answered (--keep)");
+    m.set("resent_total", double(resend->resent), "Messages sent again on request");
+    m.set("resend_gone_total", double(resend->gone), "Gone notices sent");
+    m.set("resend_refused_total", double(resend->refused), "Resend requests refused (bad, or over the queue)");
+  }
   if (auto st = m.write_file(metrics_file); !st) log::warn("{}", st.error().message);
 }
 
@@ -153,13 +161,14 @@ int publish(const PubOptions& o) {
   (void)(*session)->start();
   int code = publisher.run(*input);
   (*session)->stop();
+  std::optional<ResponderCounters> rc;
   if (*responder) {
     // --keep: requests are still answered until what is kept has expired.
     if (code == exit_code::ok) (*responder)->linger();
     (*responder)->stop();
-    auto rc = (*responder)->counters();
+    rc = (*responder)->counters();
     log::info("resend: {} requests answered, {} messages sent again, {} gone notices, {} requests refused",
-              rc.requests, rc.resent, rc.gone, rc.refused);
+              rc->requests, rc->resent, rc->gone, rc->refused);
   }
   server.reset();
   // Why the session gave up, printed once here (the session only reports
@@ -175,7 +184,8 @@ int publish(const PubOptions& o) {
     code = exit_code::problems;
   }
   (void)rejects->flush();
-  print_summary(publisher.counters(), builder, box, o.log.metrics_file, !o.deadband.empty() || !o.registry.empty());
+  print_summary(publisher.counters(), builder, box, o.log.metrics_file, !o.deadband.empty() || !o.registry.empty(),
+                rc ? &*rc : nullptr);
   if (!input->reader_done()) (void)input.release();  // blocked in read(2): left to the process exit
   return code;
 }
