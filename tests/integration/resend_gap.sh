@@ -20,7 +20,6 @@
 # Every wait is for a state (a subscription in the broker's log, rows in the
 # database, a line in a file), never for a fixed time.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
-command -v sqlite3 >/dev/null || skip "sqlite3 not installed"
 start_mosquitto
 T=$TEST_TMP
 
