@@ -7,6 +7,7 @@ namespace {
 
 // Gone notices waiting for poll(): a flood of them is cut here, not in memory.
 constexpr std::size_t max_inbox = 10'000;
+constexpr std::size_t max_topics = 100'000;
 
 std::int64_t wall_now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -73,7 +74,10 @@ void ResendRequester::run_due() {
   for (const auto& g : gone) schedule_.on_gone(g);
   auto work = schedule_.due(resend::Clock::now(), wall_now_ns());
   for (const auto& r : work.requests) {
-    if (subscribed_.insert(r.topic).second) {
+    // One subscription per resend topic; past max_topics, topics are
+    // subscribed (the session finds a repeat at once) but not remembered.
+    if (subscribed_.count(r.topic) == 0) {
+      if (subscribed_.size() < max_topics) subscribed_.insert(r.topic);
       if (auto st = session_->subscribe(resend::gone_topic(r.topic)); !st)
         log::warn("--resend: {}", st.error().message);
     }

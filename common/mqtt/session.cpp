@@ -84,6 +84,7 @@ Status Session::configure() {
 void Session::subscribe_on_connect(std::vector<std::string> filters, int qos) {
   std::lock_guard lock(mutex_);
   filters_ = std::move(filters);
+  filter_set_ = {filters_.begin(), filters_.end()};
   sub_qos_ = qos;
 }
 
@@ -91,7 +92,7 @@ Status Session::subscribe(std::string filter) {
   int qos = 0;
   {
     std::lock_guard lock(mutex_);
-    if (std::find(filters_.begin(), filters_.end(), filter) != filters_.end()) return ok_status();
+    if (!filter_set_.insert(filter).second) return ok_status();
     filters_.push_back(filter);
     qos = sub_qos_;
   }

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "mqtt/endpoint.hpp"
@@ -176,6 +177,7 @@ class Session {
   PublishHandler on_publish_;
   EventHandler on_event_;
   std::vector<std::string> filters_;  // guarded by mutex_ (subscribe() from any thread)
+  std::unordered_set<std::string> filter_set_;  // the same, to find one in constant time
   int sub_qos_ = 0;
 
   std::thread thread_;
