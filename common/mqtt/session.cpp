@@ -82,13 +82,36 @@ Status Session::configure() {
 }
 
 void Session::subscribe_on_connect(std::vector<Subscription> subscriptions) {
+  std::lock_guard lock(mutex_);
   subscriptions_ = std::move(subscriptions);
+  filter_set_.clear();
+  for (const auto& sub : subscriptions_) filter_set_.insert(sub.filter);
+  sub_qos_ = subscriptions_.empty() ? 0 : subscriptions_.back().qos;
 }
 
 void Session::subscribe_on_connect(const std::vector<std::string>& filters, int qos) {
   std::vector<Subscription> subscriptions;
   for (const auto& f : filters) subscriptions.push_back({f, qos});
   subscribe_on_connect(std::move(subscriptions));
+  std::lock_guard lock(mutex_);
+  sub_qos_ = qos;
+}
+
+Status Session::subscribe(std::string filter) {
+  int qos = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (!filter_set_.insert(filter).second) return ok_status();
+    subscriptions_.push_back({filter, sub_qos_});
+    qos = sub_qos_;
+  }
+  // Tried whatever the state: a CONNACK being handled right now may have
+  // taken the filters before this one was added. Not connected: the next
+  // CONNACK subscribes it.
+  int rc = mosquitto_subscribe(mosq_.get(), nullptr, filter.c_str(), qos);
+  if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
+    return make_error(ErrorKind::bad_input, "usage", "subscribe " + filter + ": " + error_text(rc));
+  return ok_status();
 }
 
 Status Session::start() {
@@ -329,33 +352,35 @@ void Session::handle_connect(mosquitto*, void* self, int rc, int flags, const mo
     return;
   }
   if (s->ever_connected_.exchange(true)) ++s->reconnects_;
+  std::vector<Subscription> subscriptions;
   {
     std::lock_guard lock(s->mutex_);
     s->failures_ = 0;
     s->backoff_.reset();
+    subscriptions = s->subscriptions_;
   }
   log::debug("connected to {}:{} (session present: {})", s->config_.endpoint.host, s->config_.endpoint.port,
              (flags & 1) != 0);
-  s->send_subscriptions();
+  s->send_subscriptions(subscriptions);
   s->set_state(SessionState::connected);
 }
 
-void Session::send_subscriptions() {
+void Session::send_subscriptions(std::vector<Subscription>& subscriptions) {
   mosquitto* m = mosq_.get();
-  if (config_.protocol == 5 && subscriptions_.size() > 1) {
-    for (std::size_t i = 0; i < subscriptions_.size(); ++i) {
+  if (config_.protocol == 5 && subscriptions.size() > 1) {
+    for (std::size_t i = 0; i < subscriptions.size(); ++i) {
       mosquitto_property* props = nullptr;
       int src = mosquitto_property_add_varint(&props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, static_cast<std::uint32_t>(i + 1));
       if (src == MOSQ_ERR_SUCCESS)
-        src = mosquitto_subscribe_v5(m, nullptr, subscriptions_[i].filter.c_str(), subscriptions_[i].qos, 0, props);
+        src = mosquitto_subscribe_v5(m, nullptr, subscriptions[i].filter.c_str(), subscriptions[i].qos, 0, props);
       mosquitto_property_free_all(&props);
-      if (src != MOSQ_ERR_SUCCESS) log::error("subscribe to {} failed: {}", subscriptions_[i].filter, error_text(src));
+      if (src != MOSQ_ERR_SUCCESS) log::error("subscribe to {} failed: {}", subscriptions[i].filter, error_text(src));
     }
     return;
   }
   for (int qos = 0; qos <= 2; ++qos) {
     std::vector<char*> subs;
-    for (auto& sub : subscriptions_)
+    for (auto& sub : subscriptions)
       if (sub.qos == qos) subs.push_back(sub.filter.data());
     if (subs.empty()) continue;
     int src = mosquitto_subscribe_multiple(m, nullptr, static_cast<int>(subs.size()), subs.data(), qos, 0, nullptr);

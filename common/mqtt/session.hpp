@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "mqtt/endpoint.hpp"
@@ -110,6 +111,11 @@ class Session {
   // subscription_ids); under 3.1.1 one SUBSCRIBE per QoS.
   void subscribe_on_connect(std::vector<Subscription> subscriptions);
   void subscribe_on_connect(const std::vector<std::string>& filters, int qos);
+  // Adds a filter while the session runs (any thread): subscribed now when
+  // connected, and again after every reconnect. A filter given twice is
+  // subscribed once. Its QoS is the last one subscribe_on_connect gave (0
+  // if none).
+  Status subscribe(std::string filter);
 
   // Starts the loop thread, which connects and reconnects (with
   // caller_loop: only marks the session connecting; run_once() does the rest).
@@ -175,7 +181,7 @@ class Session {
   bool sleep_unless_stopped(std::chrono::milliseconds d);
 
   // On the loop thread, after each CONNACK.
-  void send_subscriptions();
+  void send_subscriptions(std::vector<Subscription>& subscriptions);
   static void handle_connect(mosquitto*, void* self, int rc, int flags, const mosquitto_property* props);
   static void handle_disconnect(mosquitto*, void* self, int rc, const mosquitto_property* props);
   static void handle_publish(mosquitto*, void* self, int mid, int reason, const mosquitto_property* props);
@@ -187,7 +193,9 @@ class Session {
   MessageHandler on_message_;
   PublishHandler on_publish_;
   EventHandler on_event_;
-  std::vector<Subscription> subscriptions_;
+  std::vector<Subscription> subscriptions_;      // guarded by mutex_ (subscribe() from any thread)
+  std::unordered_set<std::string> filter_set_;  // their filters, to find one in constant time
+  int sub_qos_ = 0;
 
   std::thread thread_;
   std::atomic<bool> stop_{false};

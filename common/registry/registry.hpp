@@ -33,6 +33,7 @@ struct Route {
   std::string metric_template;                             // empty: the shape's own metric names
   std::string table;                                       // [a-z_][a-z0-9_]{0,62}; empty: the tool's default table
   std::optional<std::string> ordering_key;                 // Pub/Sub ordering key template; "": none
+  std::optional<std::string> resend_topic;                 // where resend requests go (iot-toolkit(7)); none: --resend-topic
   std::string key_file;                                    // as written (relative to the registry's folder)
   std::optional<std::string> key;                          // the key's bytes: signatures required
   std::optional<std::chrono::seconds> retention;           // of raw rows

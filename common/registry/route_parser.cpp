@@ -13,7 +13,8 @@ namespace {
 
 constexpr std::string_view route_keys[] = {"pattern",   "shape", "device", "metric", "table",       "key_file",
                                            "retention", "tags",  "keymap", "rollup", "ordering_key", "deadband",
-                                           "kind",      "qos",   "channel", "stream", "max_len",    "store"};
+                                           "kind",      "qos",   "channel", "stream", "max_len",    "store",
+                                           "resend_topic"};
 constexpr std::string_view rollup_keys[] = {"every", "aggregates", "retention"};
 
 struct Where {
@@ -146,6 +147,14 @@ Status parse_names(const toml::table& t, Route& route, const Where& where) {
     if (!(*ordering_key)->empty())
       if (auto s = check_template(**ordering_key, "ordering_key", where); !s) return s;
     route.ordering_key = **ordering_key;
+  }
+  auto resend_topic = string_key(t, "resend_topic", where);
+  if (!resend_topic) return resend_topic.error();
+  if (*resend_topic) {
+    if (auto s = check_template(**resend_topic, "resend_topic", where); !s) return s;
+    if ((*resend_topic)->find_first_of("+#") != std::string::npos)
+      return where("resend_topic", "a topic to publish to has no '+' or '#'");
+    route.resend_topic = **resend_topic;
   }
   return ok_status();
 }

@@ -37,6 +37,7 @@ struct Wiring {
   std::string stream_template;
   std::unique_ptr<store::RedisNotifier> notifier;  // --notify
   std::unique_ptr<devices::DeviceDirectory> devices;
+  std::unique_ptr<mqtt::ResendRequester> resend;  // --resend
 };
 
 std::unique_ptr<store::RedisClient> redis_connect(const std::string& url, std::string* path) {
@@ -130,6 +131,7 @@ Wiring open_everything(const IngestOptions& s) {
   Wiring w;
   open_databases(s, w);
   w.devices = must(open_devices(s));
+  if (s.resend.enabled()) w.resend = must(cli::start_requester(s.resend, "ingest"));
   w.dlq = s.dlq.empty() ? std::make_unique<stream::RejectSink>() : must(stream::RejectSink::open(s.dlq));
   if (s.dedup_mode() == DedupMode::redis)
     w.redis_dedup = std::make_unique<store::RedisDedup>(redis_connect(s.dedup, nullptr),
@@ -175,6 +177,7 @@ void ingest_files(const IngestOptions& s, Ingestor& ingestor) {
       }
     }
     if (ingestor.due(Clock::now())) flush_or_fail(ingestor);
+    ingestor.poll_resend();
   }
   flush_and_wait_or_fail(ingestor);
   if (auto e = feed.error()) cli::fail(*e);
@@ -213,6 +216,7 @@ void ingest_stream(const IngestOptions& s, Ingestor& ingestor, Stats& stats) {
     }
     if (!entries.empty()) last_entry = Clock::now();
     if (ingestor.due(Clock::now()) || entries.empty()) commit();
+    ingestor.poll_resend();
     if (s.count && seen >= *s.count) break;
     if (s.idle && Clock::now() - last_entry >= s.idle->value) break;
   }
@@ -254,6 +258,8 @@ int finish(const IngestOptions& s, Wiring& w, Ingestor& ingestor, Clock::time_po
       code = exit_code::temp_fail;
     }
   }
+  ingestor.poll_resend();  // the last counts; what is still asked for stays open (its gap rows unfilled)
+  if (w.resend) w.resend->stop();
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   log::info("{}", summary_text(stats, seconds));
   if (!s.log.metrics_file.empty()) {
@@ -285,7 +291,7 @@ int run_ingest(const IngestOptions& s) {
   bool holds_records = true;
   for (std::size_t i = 0; i < w.sinks->size(); ++i) holds_records = holds_records && w.sinks->lane(i).sink->holds_records();
   Ingestor ingestor(s, Outputs{w.sinks.get(), w.dlq.get(), w.redis_dedup.get(), w.stream_writer.get(),
-                            w.stream_template, w.devices.get(), holds_records, w.notifier.get()});
+                            w.stream_template, w.devices.get(), holds_records, w.notifier.get(), w.resend.get()});
   auto server = cli::serve_metrics(s.log.metrics_listen, {[&ingestor] {
                                                             cli::Metrics m("iot_ingest");
                                                             fill_metrics(ingestor.stats(), m);

@@ -7,6 +7,7 @@
 #include "core/backoff.hpp"
 #include "core/log.hpp"
 #include "stream/ack_file.hpp"
+#include "resend/resend_topic.hpp"
 #include "iot-ingest/line_rows.hpp"
 #include "store/json_out.hpp"
 #include "core/time_text.hpp"
@@ -118,6 +119,7 @@ void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view 
     ++stats_.waveforms;
     ++pending_rows_;
   } else {
+    if (out_.resend) set_resend_topics(rows->messages, rows->match, env.topic.value_or(""));
     add_messages(std::move(rows->messages));
   }
   if (out_.stream_writer) stream_lines_.emplace_back(std::move(stream), std::string(line));
@@ -140,6 +142,45 @@ void Ingestor::add_kind(KindOutput kind) {
   pending_rows_ += kind.records.size() + kind.notices.size();
   for (auto& r : kind.records) batch_.records.push_back(std::move(r));
   for (auto& n : kind.notices) notices_.push_back(std::move(n));
+}
+
+// The route's resend_topic, else --resend-topic, over the topic and the
+// captures. A message whose template cannot be filled is stored as ever;
+// only its gaps are not asked for (warned once in a while).
+void Ingestor::set_resend_topics(std::vector<BuiltMessage>& messages, const registry::RouteMatch& match,
+                                 std::string_view topic) {
+  const std::string& tmpl = match.route && match.route->resend_topic ? *match.route->resend_topic
+                                                                     : options_.resend.topic_template;
+  auto resend_topic = resend::resend_topic_for(tmpl, topic, &match.fields);
+  if (!resend_topic) {
+    log::warn_repeated("resend_topic", "--resend: no resend topic for {}: {}", topic, resend_topic.error().message);
+    return;
+  }
+  for (auto& m : messages) m.resend_topic = *resend_topic;
+}
+
+void Ingestor::poll_resend() {
+  if (!out_.resend) return;
+  auto lost_gaps = out_.resend->poll();
+  for (const auto& lost : lost_gaps) {
+    std::string ranges;
+    for (const auto& r : lost.missing) ranges += fmt::format("{}{}..{}", ranges.empty() ? "" : ", ", r.from, r.to);
+    const char* why = lost.why == resend::LostWhy::gone        ? "the publisher no longer holds them"
+                      : lost.why == resend::LostWhy::no_answer ? "no answer to --resend-tries requests"
+                                                               : "more open gaps than can be followed";
+    std::string detail = fmt::format("device {} seqs {} lost for good: {}", lost.device_id, ranges, why);
+    if (auto st = out_.dlq->note("gap_lost", detail, "resend", ""); !st) log::error("DLQ: {}", st.error().message);
+  }
+  if (!lost_gaps.empty())
+    if (auto st = out_.dlq->flush(); !st) log::error("DLQ: {}", st.error().message);
+  const auto& c = out_.resend->counters();
+  stats_.resend_on = true;
+  stats_.resend_requests = c.requests;
+  stats_.resent = c.resent;
+  stats_.healed = c.healed;
+  stats_.resend_lost = c.lost;
+  stats_.resend_gone = c.gone;
+  stats_.resend_open = out_.resend->open_gaps();
 }
 
 void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
@@ -215,6 +256,8 @@ void Ingestor::track_sequences() {
     events_.clear();
     sequences_.observe(m.device_id, *m.seq, events_);
     for (const auto& e : events_) {
+      if (out_.resend && (e.kind != checks::GapEventKind::opened || !m.resend_topic.empty()))
+        out_.resend->on_gap_event(e, m.resend_topic);
       if (e.kind == checks::GapEventKind::dropped) continue;
       batch_.gaps.push_back(gap_row(e, now));
     }

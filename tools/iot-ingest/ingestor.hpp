@@ -19,6 +19,7 @@
 #include "checks/sequence_tracker.hpp"
 #include "devices/device_directory.hpp"
 #include "iot-ingest/options.hpp"
+#include "mqtt/resend_requester.hpp"
 #include "registry/route_engine.hpp"
 #include "iot-ingest/record_builder.hpp"
 #include "iot-ingest/row_builder.hpp"
@@ -44,6 +45,7 @@ struct Outputs {
   devices::DeviceDirectory* devices = nullptr;        // --devices: read, never written
   bool holds_records = false;                         // every --db stores alarms and records (Sink::holds_records)
   store::RedisNotifier* notifier = nullptr;           // --notify
+  mqtt::ResendRequester* resend = nullptr;            // --resend: asks publishers for the seqs of gaps
 };
 
 class Ingestor {
@@ -69,6 +71,10 @@ class Ingestor {
   // acknowledge only these.
   std::vector<std::string> take_acks() { return std::exchange(committed_acks_, {}); }
   Stats& stats() { return stats_; }
+  // --resend: publishes the requests due and logs the gaps given up (each
+  // also a "gap_lost" note in the DLQ). Cheap when nothing is due: call it
+  // from every turn of the loop.
+  void poll_resend();
 
  private:
   void reject(std::string_view reason, std::string_view detail, const std::string& source, std::string_view line);
@@ -79,6 +85,8 @@ class Ingestor {
   void note_pending();
   // What a settled batch's writes mean for the counts.
   void count_written(const store::WriteStats& written);
+  void set_resend_topics(std::vector<BuiltMessage>& messages, const registry::RouteMatch& match,
+                         std::string_view topic);
   // A batch handed to the database thread, with what settles it afterwards.
   struct InFlight {
     store::Batch batch;

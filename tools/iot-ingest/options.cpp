@@ -107,6 +107,7 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->group(ft);
   cli::add_duration(app, "--drain-timeout", o.drain_timeout, "At the end, try this long to send what is spooled")
       ->capture_default_str()->group(ft);
+  cli::add_resend_options(app, o.resend);
   cli::add_log_options(app, o.log);
   cli::add_metrics_listen_option(app, o.log);
 }
@@ -166,6 +167,7 @@ Status resolve(IngestOptions& o) {
   for (std::size_t i = 0; i < o.db.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (o.db[i] == o.db[j]) return make_error(ErrorKind::usage, "usage", "--db names the same database twice");
+  if (auto st = cli::check_resend_options(o.resend); !st) return st;
   if (o.require_known && o.devices.empty())
     return make_error(ErrorKind::usage, "usage", "--require-known needs --devices");
   // table:NAME is read from the first --db.

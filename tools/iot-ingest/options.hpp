@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/options.hpp"
+#include "cli/resend_options.hpp"
 #include "cli/typed_values.hpp"
 #include "core/result.hpp"
 #include "registry/route_engine.hpp"
@@ -62,6 +63,7 @@ struct IngestOptions {
   std::string devices;                 // --devices: a CSV or NDJSON file, or table:NAME in --db
   cli::Duration devices_reload{"60s"};
   bool require_known = false;
+  cli::ResendOptions resend;  // --resend, --resend-after, --resend-tries, --resend-topic
   cli::LogOptions log;
 
   // Filled by resolve(): routes, keys and table plans (--registry over

@@ -24,6 +24,7 @@ struct BuiltMessage {
   std::optional<std::int64_t> seq;
   std::int64_t time_ns = 0;
   std::vector<store::ReadingRow> rows;
+  std::string resend_topic;  // --resend: where requests for this device's gaps go
 };
 
 // --devices (iot-ingest(1), ENRICHMENT): the table in use and what to do

@@ -17,6 +17,9 @@ std::string summary_text(const Stats& s, double seconds) {
   if (s.latency_count)
     text += fmt::format(", latency ts->commit mean {} max {}", format_duration(s.latency_sum_s / s.latency_count),
                         format_duration(s.latency_max_s));
+  if (s.resend_on)
+    text += fmt::format(", resend: {} requests, {} resent, {} healed, {} lost ({} gone), {} still asked for",
+                        s.resend_requests, s.resent, s.healed, s.resend_lost, s.resend_gone, s.resend_open);
   if (s.waveforms) text += fmt::format(", {} waveforms", s.waveforms);
   if (s.enriching)
     text += fmt::format(", {} unknown_devices readings, {} device table reloads ({} failed)", s.unknown_devices,
@@ -50,6 +53,13 @@ void fill_metrics(const Stats& s, cli::Metrics& m) {
   m.set("reordered_total", d(s.reordered), "Messages out of order");
   m.set("tracked_devices", d(s.tracked_devices), "Devices whose seq state is kept (at most --max-devices)");
   m.set("evicted_devices_total", d(s.evicted_devices), "Devices forgotten to stay under --max-devices");
+  if (s.resend_on) {
+    m.set("resend_requests_total", d(s.resend_requests), "Resend requests published (--resend)");
+    m.set("resent_total", d(s.resent), "Missing seqs that arrived after a resend request");
+    m.set("healed_total", d(s.healed), "Gaps filled after a resend request");
+    m.set("resend_lost_total", d(s.resend_lost), "Gaps given up: lost for good");
+    m.set("resend_gone_total", d(s.resend_gone), "Gaps given up because the publisher no longer held them");
+  }
   m.set("batches_total", d(s.batches), "Batches committed");
   m.set("spooled_batches_total", d(s.spooled_batches), "Batches written to the spool");
   m.set("drained_batches_total", d(s.drained_batches), "Spooled batches sent");

@@ -35,6 +35,9 @@ struct Stats {
   bool enriching = false;             // --devices given
   std::uint64_t unknown_devices = 0;  // readings of devices the --devices table does not list
   std::uint64_t devices_reloads = 0, devices_failed_reloads = 0;
+  // --resend (iot-toolkit(7), RESEND ON GAP)
+  bool resend_on = false;
+  std::uint64_t resend_requests = 0, resent = 0, healed = 0, resend_lost = 0, resend_gone = 0, resend_open = 0;
   std::vector<SinkCounts> sinks;  // one per --db, in order
 };
 

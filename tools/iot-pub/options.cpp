@@ -73,6 +73,15 @@ void define_options(CLI::App& app, PubOptions& o) {
   cli::add_duration(app, "--commit-delay", o.commit_delay,
                     "With --outbox: how long a message read may wait for more input to share its commit")
       ->group(del);
+  const char* rs = "Resend";
+  cli::add_duration(app, "--keep", o.keep,
+                    "Keep sent messages this long and send them again when a resend request asks (0: off)")
+      ->capture_default_str()->group(rs);
+  cli::add_rate(app, "--resend-rate", o.resend_rate, "Most messages per second sent again on request: N, N/s, N/m or N/h")
+      ->capture_default_str()->group(rs);
+  app.add_option("--resend-topic", o.resend_topic,
+                 "Where resend requests come: a template over the topic's captures and {topic_prefix}")
+      ->capture_default_str()->group(rs);
   app.add_option("--max-inflight", o.max_inflight, "Most unacknowledged messages handed to the broker")
       ->check(CLI::Range(1, 65535))->group(del);
   cli::add_rate(app, "--rate", o.rate, "Most messages per second in total: N, N/s, N/m or N/h")->group(del);

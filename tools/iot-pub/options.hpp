@@ -38,6 +38,9 @@ struct PubOptions {
   std::uint64_t outbox_max = 0;       // --outbox-max N (0: no cap)
   std::string outbox_full = "refuse"; // refuse | drop-oldest
   cli::Duration commit_delay{"5ms"};  // --commit-delay: how long read messages may wait to share an outbox commit
+  cli::Duration keep{"0s"};           // --keep: answer resend requests from what was sent this long ago (0: off)
+  cli::Rate resend_rate{"200/s"};     // --resend-rate: messages/s sent again on request
+  std::string resend_topic{"{topic_prefix}/resend"};  // --resend-topic: where the requests come
   int max_inflight = 100;
   cli::Rate rate;                     // messages/s in total (0: no limit)
   int retries = 10;

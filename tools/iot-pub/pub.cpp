@@ -1,5 +1,7 @@
 #include "iot-pub/pub.hpp"
 
+#include <optional>
+
 #include "core/log.hpp"
 #include "cli/metrics.hpp"
 #include "cli/metrics_server.hpp"
@@ -8,6 +10,7 @@
 #include "core/exit_codes.hpp"
 #include "iot-pub/options.hpp"
 #include "iot-pub/publisher.hpp"
+#include "iot-pub/resend_responder.hpp"
 #include "iot-pub/session_setup.hpp"
 #include "registry/registry.hpp"
 #include "telemetry/deadband.hpp"
@@ -105,7 +108,7 @@ cli::Metrics metrics_of(const PublisherCounters& c, const MessageBuilder& builde
 }
 
 void print_summary(const PublisherCounters& c, const MessageBuilder& builder, const spool::Outbox& outbox,
-                   const std::string& metrics_file, bool deadband) {
+                   const std::string& metrics_file, bool deadband, const ResponderCounters* resend) {
   log::info("published {}, acknowledged {}, retried {}, rejected {}, dropped {}, in outbox {}", c.published,
             c.acknowledged, c.retried, c.rejected, c.dropped, outbox.pending());
   if (c.evicted_devices)
@@ -117,6 +120,12 @@ void print_summary(const PublisherCounters& c, const MessageBuilder& builder, co
   if (metrics_file.empty()) return;
   cli::Metrics m = metrics_of(c, builder);
   m.set("outbox_pending", double(outbox.pending()), "Messages still in the outbox");
+  if (resend) {
+    m.set("resend_requests_total", double(resend->requests), "Resend requests answered (--keep)");
+    m.set("resent_total", double(resend->resent), "Messages sent again on request");
+    m.set("resend_gone_total", double(resend->gone), "Gone notices sent");
+    m.set("resend_refused_total", double(resend->refused), "Resend requests refused (bad, or over the queue)");
+  }
   if (auto st = m.write_file(metrics_file); !st) log::warn("{}", st.error().message);
 }
 
@@ -147,6 +156,9 @@ int publish(const PubOptions& o) {
   ps.commit_delay = o.commit_delay.value;
   Publisher publisher(ps, box, **session, builder, *rejects, rate);
   publisher.attach();
+  auto responder = start_resend_responder(o);
+  if (!responder) cli::fail(responder.error());
+  if (*responder) publisher.on_sent([r = responder->get()](const spool::OutboxEntry& e) { r->sent(e); });
   auto input = std::make_unique<InputQueue>(o.messages, input_paths(o), *kind);
   input->start([&publisher] { publisher.wake(); });
   // Live: the counters only (the outbox's database belongs to the publishing thread).
@@ -156,6 +168,15 @@ int publish(const PubOptions& o) {
   (void)(*session)->start();
   int code = publisher.run(*input);
   (*session)->stop();
+  std::optional<ResponderCounters> rc;
+  if (*responder) {
+    // --keep: requests are still answered until what is kept has expired.
+    if (code == exit_code::ok) (*responder)->linger();
+    (*responder)->stop();
+    rc = (*responder)->counters();
+    log::info("resend: {} requests answered, {} messages sent again, {} gone notices, {} requests refused",
+              rc->requests, rc->resent, rc->gone, rc->refused);
+  }
   server.reset();
   // Why the session gave up, printed once here (the session only reports
   // the attempts it retries).
@@ -170,7 +191,8 @@ int publish(const PubOptions& o) {
     code = exit_code::problems;
   }
   (void)rejects->flush();
-  print_summary(publisher.counters(), builder, box, o.log.metrics_file, !o.deadband.empty() || !o.registry.empty());
+  print_summary(publisher.counters(), builder, box, o.log.metrics_file, !o.deadband.empty() || !o.registry.empty(),
+                rc ? &*rc : nullptr);
   if (!input->reader_done()) (void)input.release();  // blocked in read(2): left to the process exit
   return code;
 }

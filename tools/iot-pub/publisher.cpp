@@ -175,6 +175,7 @@ Status Publisher::fill_window() {
     mid_to_id_[*mid] = e.id;
     inflight_ids_.insert(e.id);
     ++counters_.published;
+    if (on_sent_) on_sent_(e);
   }
   return ok_status();
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -50,6 +51,9 @@ class Publisher {
   const PublisherCounters& counters() const { return counters_; }
   // Wakes the loop (new input, an acknowledgement, a state change).
   void wake();
+  // Called on the publishing thread with every message handed to the broker
+  // (--keep: iot-pub/resend_responder.hpp). Set before run().
+  void on_sent(std::function<void(const spool::OutboxEntry&)> f) { on_sent_ = std::move(f); }
 
  private:
   Status apply_acks();
@@ -94,6 +98,7 @@ class Publisher {
   // The properties of the last message sent, built once for every message
   // that has the same (usually: all of them).
   std::string cached_props_text_;
+  std::function<void(const spool::OutboxEntry&)> on_sent_;
   Result<mqtt::PropertyList> cached_props_{mqtt::PropertyList{}};
 };
 

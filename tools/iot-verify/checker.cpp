@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/log.hpp"
 #include "registry/signature_check.hpp"
+#include "resend/resend_topic.hpp"
 #include "rules/alarm_payload.hpp"
 #include "telemetry/normalize.hpp"
 
@@ -158,6 +160,8 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
     if (m.seq && d) {
       events_.clear();
       auto r = sequences_.observe(d->seq, m.device_id, *m.seq, events_);
+      if (config_.resend_topic_template)
+        for (const auto& e : events_) gap_events_.push_back(ResendGapEvent{e, {}});
       for (const auto& e : events_) {
         if (e.kind == checks::GapEventKind::opened) {
           add(&Counters::gap_events, 1);
@@ -173,6 +177,27 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
     if (f.future) add(&Counters::future_ts, 1);
     if (f.stale) add(&Counters::stale_ts, 1);
     if (f.drift) add(&Counters::clock_drift, 1);
+  }
+}
+
+// The resend topic of the gaps this line opened: its route's resend_topic,
+// else --resend-topic. One that cannot be filled leaves the gap unasked.
+void LineChecker::name_resend_topics(std::size_t from, const registry::RouteMatch& match, std::string_view topic) {
+  const std::string& tmpl = match.route && match.route->resend_topic ? *match.route->resend_topic
+                                                                     : *config_.resend_topic_template;
+  std::optional<std::string> resend_topic;
+  for (std::size_t i = from; i < gap_events_.size(); ++i) {
+    if (gap_events_[i].event.kind != checks::GapEventKind::opened) continue;
+    if (!resend_topic) {
+      auto filled = resend::resend_topic_for(tmpl, topic, &match.fields);
+      if (!filled) {
+        log::warn_repeated("resend_topic", "--resend: no resend topic for {}: {}", topic, filled.error().message);
+        resend_topic = std::string();
+      } else {
+        resend_topic = std::move(*filled);
+      }
+    }
+    gap_events_[i].resend_topic = *resend_topic;
   }
 }
 
@@ -227,7 +252,9 @@ Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::in
     count(v, d);
     return v;
   }
+  const std::size_t gaps_before = gap_events_.size();
   track(messages, d, now_ns);
+  if (gap_events_.size() > gaps_before) name_resend_topics(gaps_before, *match, topic);
   // Other devices of a batch line may have taken the first one's entry
   // (a cap smaller than the batch): look it up again.
   if (messages.size() > 1) d = device(messages.front().device_id);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "checks/duplicate_window.hpp"
@@ -42,6 +43,15 @@ struct CheckerConfig {
   // Keep each valid line's readings for messages() (--rules needs them;
   // the checks alone read headers only).
   bool keep_readings = false;
+  // --resend: the gap events are kept for take_gap_events(), each opened gap
+  // with its resend topic (this template, or its route's resend_topic).
+  std::optional<std::string> resend_topic_template;
+};
+
+// A gap event for the resend loop and where its requests go (set for opened gaps).
+struct ResendGapEvent {
+  checks::GapEvent event;
+  std::string resend_topic;
 };
 
 struct Verdict {
@@ -70,6 +80,8 @@ class LineChecker {
   // The messages of the last line check() found valid, with their readings
   // when keep_readings; empty after any other line.
   const std::vector<telemetry::Message>& messages() const { return messages_; }
+  // With resend_topic_template: the gap events since the last call.
+  std::vector<ResendGapEvent> take_gap_events() { return std::exchange(gap_events_, {}); }
 
  private:
   Verdict check_payload(const stream::EnvelopeView& envelope, std::int64_t now_ns, const Verdict* signature);
@@ -77,6 +89,7 @@ class LineChecker {
   bool is_duplicate(simdjson::dom::element payload, const std::vector<telemetry::Message>& messages,
                     std::string& detail);
   void track(const std::vector<telemetry::Message>& messages, DeviceStats* first, std::int64_t now_ns);
+  void name_resend_topics(std::size_t from, const registry::RouteMatch& match, std::string_view topic);
   void count(const Verdict& verdict, DeviceStats* device);
   DeviceStats* device(std::string_view id);
 
@@ -88,6 +101,7 @@ class LineChecker {
   checks::TimestampChecks timestamps_;
   std::vector<checks::GapEvent> events_;
   std::vector<telemetry::Message> messages_;
+  std::vector<ResendGapEvent> gap_events_;
   Stats stats_;
 };
 

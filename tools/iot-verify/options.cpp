@@ -93,6 +93,7 @@ void define_options(CLI::App& app, VerifyOptions& o) {
       ->group("Alarms");
   app.add_flag("--live", o.live, "With --rules: silence is judged by the wall clock (a watchdog), not the stream's")
       ->group("Alarms");
+  cli::add_resend_options(app, o.resend);
   cli::add_log_options(app, o.log);
   cli::add_metrics_listen_option(app, o.log);
 }
@@ -122,6 +123,7 @@ Status resolve(VerifyOptions& o) {
     o.registry = std::make_shared<const registry::Registry>(std::move(*registry));
   }
   if (auto st = resolve_rules(o); !st) return st;
+  if (auto st = cli::check_resend_options(o.resend); !st) return st;
   o.time_limits = {o.max_future.value, o.max_age.value, o.max_drift.value};
   o.seq_limits.max_devices = o.max_devices;
   return ok_status();

@@ -12,6 +12,7 @@
 #include "checks/sequence_tracker.hpp"
 #include "checks/timestamp_checks.hpp"
 #include "cli/options.hpp"
+#include "cli/resend_options.hpp"
 #include "cli/typed_values.hpp"
 #include "core/result.hpp"
 #include "registry/registry.hpp"
@@ -53,6 +54,7 @@ struct VerifyOptions {
   std::string alarms_file;  // --alarms: alarm envelopes here, not into the --filter output
   std::string alarm_topic{rules_default_alarm_topic};  // --alarm-topic
   bool live = false;        // --live: silence by the wall clock
+  cli::ResendOptions resend;  // --resend, --resend-after, --resend-tries, --resend-topic
   cli::LogOptions log;
 
   // Filled by resolve():

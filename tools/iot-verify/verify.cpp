@@ -33,7 +33,28 @@ struct Outputs {
   std::unique_ptr<stream::RejectSink> rejects;
   std::unique_ptr<stream::LineWriter> alarm_file;  // --alarms
   std::unique_ptr<AlarmStage> alarms;              // --rules
+  std::unique_ptr<mqtt::ResendRequester> resend;   // --resend
 };
+
+// --resend: the gaps the last line opened or changed go to the requester,
+// whose due requests go out as lines come; gaps given up are noted in the
+// --reject file (reason gap_lost).
+Status feed_resend(LineChecker& checker, Outputs& out) {
+  for (const auto& g : checker.take_gap_events())
+    if (g.event.kind != checks::GapEventKind::opened || !g.resend_topic.empty())
+      out.resend->on_gap_event(g.event, g.resend_topic);
+  for (const auto& lost : out.resend->poll()) {
+    std::string ranges;
+    for (const auto& r : lost.missing) ranges += fmt::format("{}{}..{}", ranges.empty() ? "" : ", ", r.from, r.to);
+    const char* why = lost.why == resend::LostWhy::gone        ? "the publisher no longer holds them"
+                      : lost.why == resend::LostWhy::no_answer ? "no answer to --resend-tries requests"
+                                                               : "more open gaps than can be followed";
+    auto st = out.rejects->note("gap_lost", fmt::format("device {} seqs {} lost for good: {}", lost.device_id, ranges, why),
+                                "resend", "");
+    if (!st) return st;
+  }
+  return ok_status();
+}
 
 Outputs open_outputs(const VerifyOptions& s) {
   Outputs out;
@@ -67,6 +88,7 @@ Outputs open_outputs(const VerifyOptions& s) {
 CheckerConfig checker_config(const VerifyOptions& s) {
   CheckerConfig c{s.key, s.allow_unsigned, s.time_limits, s.seq_limits, s.window, s.max_devices, s.registry};
   c.keep_readings = s.rules.has_value();
+  if (s.resend.enabled()) c.resend_topic_template = s.resend.topic_template;
   return c;
 }
 
@@ -97,6 +119,7 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
       written = out.rejects->reject(v.reason, v.detail, fmt::format("{}:{}", line.source, line.number), line.text);
       rejects_unsynced = true;
     }
+    if (written && out.resend) written = feed_resend(checker, out);
     if (!written) {
       log::error("{}", written.error().message);
       written_ok = false;
@@ -172,6 +195,11 @@ int execute(VerifyOptions& options) {
   if (auto st = resolve(options); !st) cli::fail(st.error());
   const VerifyOptions& s = options;
   Outputs out = open_outputs(s);
+  if (s.resend.enabled()) {
+    auto requester = cli::start_requester(s.resend, "verify");
+    if (!requester) cli::fail(requester.error());
+    out.resend = std::move(*requester);
+  }
   LineChecker checker(checker_config(s));
   auto server =
       cli::serve_metrics(s.log.metrics_listen, {[&checker, &out] {
@@ -182,6 +210,13 @@ int execute(VerifyOptions& options) {
                                 {}});
   bool io_ok = check_inputs(s, checker, out);
   server.reset();
+  if (out.resend) {
+    if (auto st = feed_resend(checker, out); !st) log::error("{}", st.error().message);
+    out.resend->stop();
+    const auto& c = out.resend->counters();
+    log::info("resend: {} requests, {} resent, {} healed, {} lost ({} gone), {} still asked for", c.requests, c.resent,
+              c.healed, c.lost, c.gone, out.resend->open_gaps());
+  }
   if (out.alarms) {
     if (auto st = out.alarms->finish(); !st) {
       log::error("--alarms: {}", st.error().message);

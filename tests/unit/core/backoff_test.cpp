@@ -35,3 +35,15 @@ TEST(Backoff, JitterSpreadsTwoClients) {
   for (int i = 0; i < 5; ++i) differ += a.next() != b.next();
   EXPECT_GT(differ, 0);
 }
+
+TEST(Backoff, AfterTakesTheCountFromTheCaller) {
+  Backoff b({100ms, 10000ms, 2.0}, 3);
+  for (int i = 0; i < 5; ++i) {
+    auto cap = 100ms * (1 << i);
+    auto d = b.after(i);
+    EXPECT_GE(d, cap / 2) << i;
+    EXPECT_LE(d, cap) << i;
+  }
+  EXPECT_EQ(b.failures(), 0);  // after() keeps no count of its own
+  EXPECT_LE(b.after(40), 10000ms);
+}

@@ -113,3 +113,21 @@ TEST(Session, EmptyClientIdIsAUsageError) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().kind, iot::ErrorKind::usage);
 }
+
+// subscribe() while the session runs: accepted while disconnected (the
+// next CONNACK subscribes it), once per filter.
+TEST(Session, SubscribeWhileDisconnectedIsKeptForTheConnect) {
+  iot::mqtt::SessionConfig c;
+  c.endpoint.host = "127.0.0.1";
+  c.endpoint.port = closed_port();
+  c.client_id = "unit-session-subscribe";
+  c.retries = 0;
+  auto s = iot::mqtt::Session::create(c);
+  ASSERT_TRUE(s.ok());
+  (*s)->subscribe_on_connect({"a/b"}, 1);
+  ASSERT_TRUE((*s)->start().ok());
+  EXPECT_TRUE((*s)->subscribe("plant/P-1/resend").ok());
+  EXPECT_TRUE((*s)->subscribe("plant/P-1/resend").ok());
+  EXPECT_TRUE((*s)->subscribe("a/b").ok());
+  (*s)->stop();
+}

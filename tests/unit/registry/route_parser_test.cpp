@@ -54,12 +54,15 @@ TEST(RouteParser, EveryKeyAccepted) {
          EXPECT_TRUE(r.keymap.empty());
          EXPECT_FALSE(r.rollup);
          EXPECT_FALSE(r.ordering_key);
+         EXPECT_FALSE(r.resend_topic);
          EXPECT_EQ(r.kind, RouteKind::readings);
          EXPECT_FALSE(r.is_catch_all());
        }},
       {"pattern: the catch-all", "pattern = \"#\"\n", [](const Route& r) { EXPECT_TRUE(r.is_catch_all()); }},
       {"ordering_key: a template", p + "ordering_key = \"{site}-{device}\"\n",
        [](const Route& r) { EXPECT_EQ(r.ordering_key, "{site}-{device}"); }},
+      {"resend_topic: a template", p + "resend_topic = \"ctl/{device}/resend\"\n",
+       [](const Route& r) { EXPECT_EQ(r.resend_topic, "ctl/{device}/resend"); }},
       {"kind = alarm", p + "kind = \"alarm\"\n", [](const Route& r) { EXPECT_EQ(r.kind, RouteKind::alarm); }},
       {"default QoS by kind: readings 0", p, [](const Route& r) { EXPECT_EQ(r.qos, 0); }},
       {"default QoS by kind: alarm 1", p + "kind = \"alarm\"\n", [](const Route& r) { EXPECT_EQ(r.qos, 1); }},
@@ -187,6 +190,9 @@ TEST(RouteParser, EveryKeyRefused) {
       {p + "metric = 5\n", w + "metric: not a string"},
       {p + "ordering_key = 5\n", w + "ordering_key: not a string"},
       {p + "ordering_key = \"{site\"\n", w + "ordering_key: *"},
+      {p + "resend_topic = 5\n", w + "resend_topic: not a string"},
+      {p + "resend_topic = \"\"\n", w + "resend_topic: is empty"},
+      {p + "resend_topic = \"ctl/+/resend\"\n", w + "resend_topic: a topic to publish to has no '+' or '#'"},
       {p + "metric = \"m}\"\n", w + "metric: *"},
       {p + "table = \"Readings\"\n",
        w + "table: bad table name \"Readings\" (use [a-z_][a-z0-9_]*, up to 63 characters)"},
