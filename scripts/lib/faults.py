@@ -178,11 +178,12 @@ class Source:
 
     It plays an upstream that keeps its place (a device buffer, or iot-replay
     over a recording): after iot-pub exits, whatever it had read but not
-    committed to its outbox (it reads up to 4,096 lines ahead, iot-pub(1))
+    committed to its outbox (its input queue reads up to 4,096 lines ahead)
     is offered again from the outbox's commit mark (SQLite AUTOINCREMENT:
     every input line committed takes the next number). A plain pipe would
-    lose those lines: that is the pipe's, not the outbox's, and the count is
-    printed as "reoffered"."""
+    lose those lines: that is the pipe's, not the outbox's, and their count
+    (what iot-pub had read, not what still sat in the FIFO) is printed as
+    "reoffered"."""
 
     def __init__(self, fifo, devices, seconds, prefix, seed):
         self.fifo, self.devices, self.seconds, self.prefix = fifo, devices, seconds, prefix
@@ -270,14 +271,17 @@ class Source:
         """iot-pub is down: what is still in the FIFO and what it read but
         did not commit goes again, from line committed + 1."""
         with self.lock:
+            unread = 0  # lines still in the FIFO: they were never iot-pub's
             while True:
                 try:
-                    if not os.read(self.fd, 1 << 16):
-                        break
+                    chunk = os.read(self.fd, 1 << 16)
                 except BlockingIOError:
                     break
+                if not chunk:
+                    break
+                unread += chunk.count(b"\n")
             if committed < self.cursor:
-                self.reoffered += self.cursor - committed
+                self.reoffered += max(0, self.cursor - committed - unread)
                 self.cursor = committed
 
     def close(self):
@@ -989,7 +993,8 @@ class Run:
             n = count_lines_with(self.path(log_name), ("full", "No space"))
             self.notes.append(f"{tool} logged a full disk {n} times")
         if self.source.reoffered:
-            self.notes.append(f"source reoffered {self.source.reoffered} lines iot-pub had not committed")
+            self.notes.append(f"iot-pub died holding {self.source.reoffered} lines it had read but not "
+                              "committed; the source offered them again (a plain pipe would lose them)")
         return {"fault": self.fault, "sent": sent, "stored": len(want & main_ids),
                 "stored_stream": len(want & side_ids), "lost": lost_main + lost_stream,
                 "lost_db": lost_main, "lost_stream": lost_stream, "duplicate_rows": dups,
