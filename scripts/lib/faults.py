@@ -17,6 +17,7 @@ mirrors Restart=always, RestartSec= and KillMode=control-group; the README
 there gives the correspondence line by line).
 """
 import argparse
+import fcntl
 import json
 import os
 import random
@@ -193,7 +194,6 @@ class Source:
         self.cursor = 0      # next line to write into the FIFO
         self.reoffered = 0
         self.lock = threading.Lock()
-        self.done_producing = False
         self.stop = False
         self.closed = False
         os.mkfifo(fifo)
@@ -201,7 +201,6 @@ class Source:
         # the FIFO outlives every iot-pub and a restarted one reads on.
         self.fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         try:
-            import fcntl
             fcntl.fcntl(self.fd, 1031, 1 << 20)  # F_SETPIPE_SZ: 1 MiB, the default unprivileged maximum
         except OSError:
             pass
@@ -245,7 +244,6 @@ class Source:
                 self.lines.extend(new)
             self.write_some()
             k += 1
-        self.done_producing = True
 
     def feed(self):
         """After the last line was made: keeps the FIFO fed (a reoffer may
@@ -324,10 +322,9 @@ class Unit:
     rest of the group gets SIGTERM, then SIGKILL after TIMEOUT_STOP_SEC; then
     after RESTART_SEC it is started again, until the unit is stopped."""
 
-    def __init__(self, name, argv, log_path, stdin_path=None, stdout_path=None, on_exit=None,
-                 env=None):
+    def __init__(self, name, argv, log_path, stdin_path=None, on_exit=None, env=None):
         self.name, self.argv, self.log_path = name, argv, log_path
-        self.stdin_path, self.stdout_path, self.on_exit = stdin_path, stdout_path, on_exit
+        self.stdin_path, self.on_exit = stdin_path, on_exit
         self.env = env
         self.keep_going = None  # while stopping: restart anyway when this says so
         self.proc = None
@@ -679,7 +676,6 @@ class Run:
         self.notes = []
         self.fault_end = None
         self.recovered_at = None
-        self.killed = set()
         self.settled_counts = None  # stored (both paths) when settle() gave up waiting
 
     def path(self, name):
@@ -792,7 +788,6 @@ class Run:
             self.kill_stage(self.cloud, "iot-ingest")
         elif f in ("kill-broker", "kill-broker-nopersist"):
             self.broker.unit.sigkill()
-            self.killed.add("mosquitto")
         elif f == "stop-postgres":
             e.pg_stop()
             time.sleep(out)
@@ -819,17 +814,14 @@ class Run:
             units = [self.pub, self.cloud, self.broker.unit] + self.consumers
             for u in units:
                 u.sigkill()
-            self.killed.update(["iot-pub", "iot-sub", "iot-verify", "iot-ingest", "mosquitto", "consumers"])
         self.fault_end = time.time()
 
     def kill_stage(self, unit, comm):
-        pid = None
         wait(lambda: unit.pid_of(comm) is not None, 30)
         pid = unit.pid_of(comm)
         if pid is None:
             raise RuntimeError(f"no {comm} to kill in {unit.name}")
         os.kill(pid, signal.SIGKILL)
-        self.killed.add(comm)
 
     # --- counting ---
     def stored_ids(self, table):
