@@ -1060,8 +1060,19 @@ def shquote(s):
 
 
 def fmt_exits(exits):
+    """pub:sig9,0 sub:74x18,130 ...: each start's exit status in order, a
+    status repeated n times in a row as STATUSxn."""
     short = {"iot-pub": "pub", "iot-sub": "sub", "iot-verify": "ver", "iot-ingest": "ing", "consumers": "cons"}
-    return " ".join(f"{short[k]}:{','.join(v).replace(',|,', '|')}" for k, v in exits.items())
+
+    def runs(codes):
+        out = []
+        for c in codes:
+            if out and out[-1][0] == c and c != "|":
+                out[-1][1] += 1
+            else:
+                out.append([c, 1])
+        return ",".join(c if n == 1 else f"{c}x{n}" for c, n in out).replace(",|,", "|")
+    return " ".join(f"{short[k]}:{runs(v)}" for k, v in exits.items())
 
 
 def print_row(row, as_json, header_done):
