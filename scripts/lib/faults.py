@@ -985,8 +985,9 @@ class Run:
             n = count_lines_with(self.path(log_name), ("full", "No space"))
             self.notes.append(f"{tool} logged a full disk {n} times")
         if self.source.reoffered:
-            self.notes.append(f"iot-pub died holding {self.source.reoffered} lines it had read but not "
-                              "committed; the source offered them again (a plain pipe would lose them)")
+            self.notes.append(f"iot-pub's exits left {self.source.reoffered} lines read but not committed "
+                              "(summed over its exits); the source offered them again, a plain pipe would "
+                              "lose them")
         return {"fault": self.fault, "sent": sent, "stored": len(want & main_ids),
                 "stored_stream": len(want & side_ids), "lost": lost_main + lost_stream,
                 "lost_db": lost_main, "lost_stream": lost_stream, "duplicate_rows": dups,
