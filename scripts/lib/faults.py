@@ -668,6 +668,7 @@ class Run:
         os.makedirs(self.dir)
         os.chmod(self.dir, 0o777)
         self.prefix = f"faults{number}"
+        self.topic_filter = f"{self.prefix}/+/telemetry"
         self.session = f"faults-{number}-sub"
         self.table = f"r{number}"
         self.stream_table = f"s{number}"
@@ -718,7 +719,9 @@ class Run:
         self.pub = Unit("iot-pub", pub, self.path("pub.log"), stdin_path=self.source.fifo,
                         on_exit=self.pub_exited)
 
-        topic = f"{self.prefix}/#"
+        # The data topics only: resend requests ({prefix}/DEVICE/resend, once
+        # iot-ingest --resend is on) are for iot-pub, not for the pipeline.
+        topic = self.topic_filter
         stream_url = f"{e.redis_url}/{self.stream}"
         sub = [e.tool("iot-sub"), "--broker", broker_url, "-t", topic, "-q", "1",
                "--session", self.session, "--journal", self.path("journal.ndjson")] + \
@@ -760,7 +763,7 @@ class Run:
 
     def start(self):
         self.cloud.start()
-        if not wait(lambda: subscribed(self.env.mosq_log, self.session, f"{self.prefix}/#"), 60):
+        if not wait(lambda: subscribed(self.env.mosq_log, self.session, self.topic_filter), 60):
             raise RuntimeError("iot-sub did not subscribe (see " + self.path("sub.log") + ")")
         # The broker keeps the session across its own SIGKILL only once it
         # has saved it: wait for a save after the subscription.
