@@ -18,6 +18,7 @@ there gives the correspondence line by line).
 """
 import argparse
 import fcntl
+import glob
 import json
 import os
 import random
@@ -752,7 +753,18 @@ class Run:
                     "--dlq", self.path(f"consumer{c}-dlq.ndjson")]
             self.consumers.append(Unit(f"consumer{c}", argv, self.path(f"consumer{c}.log")))
 
+    def keep_metrics(self, name):
+        """A restarted stage writes its --metrics-file anew: keep each
+        start's counters apart (NAME-1.prom, NAME-2.prom, ...) to sum them."""
+        src = self.path(f"{name}.prom")
+        if os.path.exists(src):
+            n = 1
+            while os.path.exists(self.path(f"{name}-{n}.prom")):
+                n += 1
+            os.replace(src, self.path(f"{name}-{n}.prom"))
+
     def pub_exited(self, rc):
+        self.keep_metrics("pub")
         if self.source.closed:
             return  # the end of the run: nothing more to offer
         committed = outbox_committed(self.outbox)
@@ -949,6 +961,7 @@ class Run:
         """Each cloud start's stage statuses (iot-sub iot-verify iot-ingest)
         from the PIPESTATUS line bash logs; a start that left none was killed
         with its shell (the power cut)."""
+        self.keep_metrics("ingest")
         try:
             with open(self.path("cloud.status")) as f:
                 lines = [line.split() for line in f if line.strip()]
@@ -968,7 +981,9 @@ class Run:
         lost_main = len(want - main_ids)
         lost_stream = len(want - side_ids)
         dups = self.dup_rows(self.table) + self.dup_rows(self.stream_table)
-        resent = resent_count([self.path("pub.prom"), self.path("ingest.prom")])
+        resent = resent_count(sorted(glob.glob(self.path("pub-*.prom"))))
+        if resent is None:
+            resent = resent_count(sorted(glob.glob(self.path("ingest-*.prom"))))
         sub_x, ver_x, ing_x = self.cloud_codes
 
         def codes(unit):
@@ -1041,20 +1056,21 @@ def status(rc):
 
 
 def resent_count(paths):
-    """The resend counters of the resend-on-gap work (a metric whose name
-    says resent), summed; None while no tool writes one."""
+    """Messages published again on a resend request: the counters whose name
+    says "resent" in iot-pub's --metrics-file of every start (iot-ingest's
+    when iot-pub writes none), summed; None while no tool writes one. A
+    start ended by SIGKILL writes no counters, so this is a lower bound."""
     total, seen = 0, False
     for p in paths:
         try:
             with open(p) as f:
                 for line in f:
-                    if line.startswith("#"):
-                        continue
                     parts = line.split()
-                    if len(parts) == 2 and re.search(r"resen[dt]", parts[0]):
-                        seen = True
-                        total += int(float(parts[1]))
-        except OSError:
+                    if line.startswith("#") or len(parts) != 2 or "resent" not in parts[0]:
+                        continue
+                    seen = True
+                    total += int(float(parts[1]))
+        except (OSError, ValueError):
             pass
     return total if seen else None
 
