@@ -95,7 +95,7 @@ def log(msg):
 # with --resend-after, iot-pub --keep with --outbox) as soon as they are
 # built in, with no other change. This is the one place that decides it.
 # A row whose guarantee needs one of them that is missing is printed as it
-# came out, marked "pending", and does not fail the run (see held_to()).
+# came out, marked "pending", and does not fail the run (NEEDS below).
 # ---------------------------------------------------------------------------
 def tool_help(bin_dir, tool):
     try:
