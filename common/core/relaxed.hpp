@@ -44,6 +44,13 @@ class Relaxed {
 
 using Count = Relaxed<std::uint64_t>;
 
+// nlohmann::json takes a Relaxed as its value (found by argument-dependent
+// lookup; the library's own conversions do not see through the class).
+template <class Json, class T>
+void to_json(Json& json, const Relaxed<T>& value) {
+  json = value.load();
+}
+
 }  // namespace iot
 
 // fmt prints a Relaxed<T> as its value.

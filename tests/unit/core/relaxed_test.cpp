@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -27,6 +28,8 @@ TEST(Relaxed, CountsLikeTheNumberItHolds) {
   copy = c;
   EXPECT_EQ(copy, 7u);
   EXPECT_EQ(fmt::format("{} lines, {:>4}", c, copy), "7 lines,    7");
+  nlohmann::json j = {{"lines", c}};
+  EXPECT_EQ(j.dump(), R"({"lines":7})");
   Relaxed<double> seconds;
   seconds += 0.25;
   seconds += 0.5;
