@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/relaxed.hpp"
 #include "rules/conditions.hpp"
 #include "rules/hysteresis.hpp"
 #include "rules/rule.hpp"
@@ -96,7 +97,8 @@ class Evaluator {
   std::set<std::pair<std::int64_t, SilenceAlarm*>> deadlines_;
   std::string key_;  // reused
   std::size_t max_series_;
-  std::uint64_t raised_ = 0, cleared_ = 0, untracked_ = 0;
+  Count raised_ = 0, cleared_ = 0;  // also read by iot-verify's --metrics-listen (core/relaxed.hpp)
+  std::uint64_t untracked_ = 0;
 };
 
 }  // namespace iot::rules

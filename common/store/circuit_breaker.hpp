@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "core/relaxed.hpp"
+
 namespace iot::store {
 
 class CircuitBreaker {
@@ -38,7 +40,7 @@ class CircuitBreaker {
  private:
   Options options_;
   std::chrono::milliseconds cool_down_;
-  bool open_ = false;
+  Relaxed<bool> open_ = false;  // also read by --metrics-listen's /healthz (core/relaxed.hpp)
   int consecutive_ = 0;
   Clock::time_point retry_at_{};
 };

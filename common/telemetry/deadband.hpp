@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/relaxed.hpp"
 #include "core/result.hpp"
 
 namespace iot::telemetry {
@@ -62,7 +63,8 @@ class DeadbandFilter {
   std::vector<DeadbandRule> rules_;
   std::int64_t heartbeat_ns_;
   std::unordered_map<std::string, Metrics, Hash, std::equal_to<>> devices_;
-  std::uint64_t admitted_ = 0, suppressed_ = 0;
+  // Read by --metrics-listen while the filter runs (core/relaxed.hpp).
+  Count admitted_ = 0, suppressed_ = 0;
 };
 
 }  // namespace iot::telemetry

@@ -92,8 +92,10 @@ void Ingestor::accept(std::string_view line, bool too_long, const std::string& s
 
 void Ingestor::accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source) {
   Enrichment enrichment;
-  if (out_.devices) enrichment = {&out_.devices->current(), options_.require_known, &stats_.unknown_devices};
+  std::uint64_t unknown = 0;  // added to the stats after (they are Relaxed, read by --metrics-listen)
+  if (out_.devices) enrichment = {&out_.devices->current(), options_.require_known, &unknown};
   auto rows = line_rows(env, *options_.routes, enrichment, wall_now_ns());
+  if (unknown) stats_.unknown_devices += unknown;
   if (!rows) return reject(rows.error().reason, rows.error().message, source, line);
   std::string stream;
   if (out_.stream_writer) {  // named before anything is kept, so a bad name rejects the whole line
@@ -274,7 +276,7 @@ void Ingestor::record_latency(const std::vector<BuiltMessage>& messages, std::in
     if (m.time_ns == 0) continue;
     double seconds = static_cast<double>(commit_ns - m.time_ns) / 1e9;
     stats_.latency_sum_s += seconds;
-    stats_.latency_max_s = std::max(stats_.latency_max_s, seconds);
+    stats_.latency_max_s = std::max<double>(stats_.latency_max_s, seconds);
     ++stats_.latency_count;
   }
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "codec/payload.hpp"
+#include "core/relaxed.hpp"
 #include "core/result.hpp"
 #include "spool/outbox.hpp"
 #include "stream/envelope.hpp"
@@ -88,7 +89,7 @@ class MessageBuilder {
   // command line's own; each keeps its own state.
   std::vector<std::optional<telemetry::DeadbandFilter>> route_filters_;
   std::optional<telemetry::DeadbandFilter> filter_;
-  std::uint64_t suppressed_messages_ = 0;
+  Count suppressed_messages_ = 0;  // read by --metrics-listen (core/relaxed.hpp)
 };
 
 }  // namespace iot::pub

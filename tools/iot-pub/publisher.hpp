@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/relaxed.hpp"
 #include "mqtt/session.hpp"
 #include "iot-pub/input_queue.hpp"
 #include "iot-pub/message_builder.hpp"
@@ -23,10 +24,11 @@
 
 namespace iot::pub {
 
+// Counted by the publishing thread, read by --metrics-listen's thread too.
 struct PublisherCounters {
-  std::uint64_t read = 0, rejected = 0, published = 0, acknowledged = 0, retried = 0, dropped = 0;
-  std::uint64_t recovered = 0;  // found in the outbox at start
-  std::uint64_t evicted_devices = 0;  // seqs forgotten past --max-devices (the outbox's count)
+  Count read = 0, rejected = 0, published = 0, acknowledged = 0, retried = 0, dropped = 0;
+  Count recovered = 0;  // found in the outbox at start
+  Count evicted_devices = 0;  // seqs forgotten past --max-devices (the outbox's count)
 };
 
 struct PublisherSettings {

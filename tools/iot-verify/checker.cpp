@@ -153,7 +153,7 @@ void LineChecker::track(const std::vector<telemetry::Message>& messages, DeviceS
   for (const auto& m : messages) {
     // The line's first device was looked up already (one hash lookup less per line).
     DeviceStats* d = &m == &messages.front() ? first : device(m.device_id);
-    auto add = [&](std::uint64_t Counters::*field, std::uint64_t n) {
+    auto add = [&](Count Counters::*field, std::uint64_t n) {
       stats_.totals.*field += n;
       if (d) d->counters.*field += n;
     };

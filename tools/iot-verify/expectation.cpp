@@ -10,7 +10,7 @@
 namespace iot::verify {
 namespace {
 
-using Field = std::uint64_t Counters::*;
+using Field = Count Counters::*;
 
 struct Named {
   const char* name;

@@ -10,23 +10,26 @@
 
 #include "checks/device_table.hpp"
 #include "checks/sequence_tracker.hpp"
+#include "core/relaxed.hpp"
 
 namespace iot::verify {
 
+// Counted by the checking thread; the totals are read by --metrics-listen's
+// thread too (core/relaxed.hpp).
 struct Counters {
-  std::uint64_t total = 0;
-  std::uint64_t valid = 0;
-  std::uint64_t invalid = 0;
-  std::uint64_t bad_json = 0;       // not JSON, not an object, or over the line limit
-  std::uint64_t bad_signature = 0;  // forged, malformed or (with a key) missing HMAC
-  std::uint64_t schema_errors = 0;
-  std::uint64_t duplicates = 0;
-  std::uint64_t gap_events = 0;
-  std::uint64_t missing = 0;        // seqs still missing (late arrivals subtracted)
-  std::uint64_t reordered = 0;
-  std::uint64_t future_ts = 0;
-  std::uint64_t stale_ts = 0;
-  std::uint64_t clock_drift = 0;
+  Count total = 0;
+  Count valid = 0;
+  Count invalid = 0;
+  Count bad_json = 0;       // not JSON, not an object, or over the line limit
+  Count bad_signature = 0;  // forged, malformed or (with a key) missing HMAC
+  Count schema_errors = 0;
+  Count duplicates = 0;
+  Count gap_events = 0;
+  Count missing = 0;        // seqs still missing (late arrivals subtracted)
+  Count reordered = 0;
+  Count future_ts = 0;
+  Count stale_ts = 0;
+  Count clock_drift = 0;
 
   // Findings that are not invalid data (gaps, order, time).
   std::uint64_t findings() const { return gap_events + reordered + future_ts + stale_ts + clock_drift; }

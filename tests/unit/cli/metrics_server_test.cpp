@@ -8,9 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <string>
+#include <thread>
 
 #include "cli/metrics.hpp"
+#include "core/relaxed.hpp"
 
 namespace iot::cli {
 namespace {
@@ -86,6 +89,51 @@ TEST(MetricsServer, RefusesBadAddressesAndABusyPort) {
   ASSERT_TRUE(first);
   auto second = MetricsServer::start("127.0.0.1:" + std::to_string((*first)->port()), {});
   EXPECT_FALSE(second);
+}
+
+// The tools count on their own thread while the server's thread renders
+// /metrics: the counters are Relaxed (core/relaxed.hpp), so this is no data
+// race (a ThreadSanitizer build reports it when they are plain integers),
+// and a scrape never sees a count go back.
+TEST(MetricsServer, ServesCountersWhileTheOwnerCountsThem) {
+  constexpr std::uint64_t kEnd = 300000;
+  Count lines;
+  auto server = MetricsServer::start("127.0.0.1:0", {[&lines] {
+                                       Metrics m("iot_test");
+                                       m.set("lines_total", double(lines));
+                                       return m.render();
+                                     },
+                                     nullptr});
+  ASSERT_TRUE(server) << server.error().message;
+  auto scraped = [&] {
+    std::string body = get((*server)->port(), "/metrics");
+    auto at = body.find("\niot_test_lines_total ");
+    return at == std::string::npos ? -1.0 : std::stod(body.substr(at + 22));
+  };
+  std::atomic<bool> done{false};
+  std::atomic<std::uint64_t> scrapes{0};
+  std::uint64_t backwards = 0, unreadable = 0;
+  std::thread scraper([&] {
+    double last = 0;
+    do {
+      double now = scraped();
+      if (now < 0) ++unreadable;
+      else if (now < last) ++backwards;
+      else last = now;
+      ++scrapes;
+    } while (!done.load());
+  });
+  // Counting goes on until a few scrapes were answered meanwhile.
+  std::uint64_t counted = 0;
+  while (counted < kEnd || scrapes.load() < 3) {
+    ++lines;
+    ++counted;
+  }
+  done = true;
+  scraper.join();
+  EXPECT_EQ(backwards, 0u);
+  EXPECT_EQ(unreadable, 0u);
+  EXPECT_EQ(scraped(), double(counted));
 }
 
 }  // namespace
