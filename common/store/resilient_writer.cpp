@@ -94,4 +94,10 @@ Result<WriteOutcome> ResilientWriter::drain(std::chrono::steady_clock::time_poin
   return outcome;
 }
 
+Result<WriteOutcome> ResilientWriter::drain_once(std::chrono::steady_clock::time_point deadline) {
+  WriteOutcome outcome;
+  if (auto st = drain_some(outcome, deadline); !st) return st.error();
+  return outcome;
+}
+
 }  // namespace iot::store

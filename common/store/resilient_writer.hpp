@@ -38,6 +38,12 @@ class ResilientWriter {
   // Sends what is spooled while the database answers, until `deadline`.
   // Returns ok with the spool possibly not empty (then exit 75).
   Result<WriteOutcome> drain(std::chrono::steady_clock::time_point deadline);
+  // One pass of drain() without waiting: what the database takes before
+  // `deadline`, nothing when the breaker holds it off. iot-ingest calls it
+  // while its input is idle, so a spool empties when the database is back
+  // even if no new batch comes to push it out.
+  Result<WriteOutcome> drain_once(std::chrono::steady_clock::time_point deadline);
+  bool has_spooled() const { return spool_ && !spool_->empty(); }
   bool breaker_open() const { return breaker_.is_open(); }
   // Called when the breaker opens or closes (for logging).
   std::function<void(bool open, const std::string& why)> on_state_change;

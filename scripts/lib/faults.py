@@ -891,9 +891,16 @@ class Run:
         self.source.stop = True
         self.source.close()
         self.pub.keep_going = lambda: bool(outbox_pending(self.outbox))
-        self.pub.stop(gentle=lambda: wait(lambda: self.pub.proc.poll() is not None, 180) or
-                      os.killpg(self.pub.proc.pid, signal.SIGTERM), timeout=240)
-        self.settle()
+        if self.extras.resend:
+            # iot-pub --keep stays up after its input to answer resend
+            # requests (iot-pub(1), --keep): the tables are waited for while
+            # it runs, then it is interrupted, which ends it at once.
+            self.settle()
+            self.pub.stop(gentle=lambda: os.killpg(self.pub.proc.pid, signal.SIGINT), timeout=60)
+        else:
+            self.pub.stop(gentle=lambda: wait(lambda: self.pub.proc.poll() is not None, 180) or
+                          os.killpg(self.pub.proc.pid, signal.SIGTERM), timeout=240)
+            self.settle()
         self.finished = True
         watcher.join(5)
         self.stop_all()

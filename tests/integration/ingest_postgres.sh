@@ -47,13 +47,17 @@ P-008|4|4" "$(psql -Atc 'select device_id, from_seq, to_seq from gapsdb.gaps ord
 # Outage: PostgreSQL stops mid-stream; batches spool to disk and are sent when it is back.
 # Each step waits for what it needs, not for a time: the first 300 lines
 # (seq 1001..1150) committed, then PostgreSQL stopped and the next 300 lines
-# fed until a batch lies in the spool, then PostgreSQL back and the rest fed.
+# fed until a batch lies in the spool, then PostgreSQL back: the spool is
+# sent while no line comes (not only when the next batch pushes it out),
+# then the rest fed.
 gen 1001 1400 > c.ndjson
 committed() { [ "$(psql -Atc "select count(*) from iot.readings where seq between $1 and $2" 2>/dev/null)" = "$3" ]; }
 spooled() { ls spool 2>/dev/null | grep -q '\.batch$'; }
+drained_while_idle() { ! spooled && committed 1001 1300 3600; }
 ( sed -n 1,300p c.ndjson; wait_for committed 1001 1150 1800 || echo "the first 300 lines were not committed" >&2
   stop_postgres; sed -n 301,600p c.ndjson; wait_for spooled || echo "nothing was spooled" >&2
-  resume_postgres; sed -n '601,$p' c.ndjson ) \
+  resume_postgres; wait_for drained_while_idle || echo "not sent while idle" > idle.fail
+  sed -n '601,$p' c.ndjson ) \
   | iot-ingest --db "$PG_URL" --schema iot --spool spool --flush-interval 200ms --batch-size 300 --drain-timeout 30s \
       --metrics-file m.prom 2>err3.log
 rc=$?
@@ -62,6 +66,7 @@ expect_eq "every reading landed once" 13800 "$(psql -Atc 'select count(*) from i
 expect_eq "no duplicate keys" 0 "$(psql -Atc 'select count(*) from (select 1 from iot.readings group by device_id, metric, time having count(*) > 1) x')"
 check "batches were spooled" grep -Eq '^iot_ingest_spooled_batches_total [1-9]' m.prom
 expect_eq "spool empty" 0 "$(ls spool | grep -c batch || true)"
+check "the spool was sent while the input was idle" test ! -e idle.fail
 
 # Database away for good: what was spooled stays, exit 75; the next run sends it.
 stop_postgres

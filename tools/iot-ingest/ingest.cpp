@@ -177,6 +177,7 @@ void ingest_files(const IngestOptions& s, Ingestor& ingestor) {
       }
     }
     if (ingestor.due(Clock::now())) flush_or_fail(ingestor);
+    if (lines.empty()) ingestor.drain_spools_while_idle(Clock::now());
     ingestor.poll_resend();
   }
   flush_and_wait_or_fail(ingestor);
@@ -216,6 +217,7 @@ void ingest_stream(const IngestOptions& s, Ingestor& ingestor, Stats& stats) {
     }
     if (!entries.empty()) last_entry = Clock::now();
     if (ingestor.due(Clock::now()) || entries.empty()) commit();
+    if (entries.empty()) ingestor.drain_spools_while_idle(Clock::now());
     ingestor.poll_resend();
     if (s.count && seen >= *s.count) break;
     if (s.idle && Clock::now() - last_entry >= s.idle->value) break;
@@ -240,14 +242,7 @@ int finish(const IngestOptions& s, Wiring& w, Ingestor& ingestor, Clock::time_po
     const std::string who = w.sinks->size() > 1 ? lane.name + ": " : "";
     auto drained = lane.writer->drain(Clock::now() + s.drain_timeout.value);
     if (drained) {
-      stats.drained_batches += drained->drained_batches;
-      stats.rows_written += drained->drained.inserted;
-      stats.duplicates_key += drained->drained.duplicates;
-      if (i < stats.sinks.size()) {
-        stats.sinks[i].drained_batches += drained->drained_batches;
-        stats.sinks[i].rows_written += drained->drained.inserted;
-        stats.sinks[i].duplicates_key += drained->drained.duplicates;
-      }
+      ingestor.count_drained(i, *drained);
     } else {
       log::error("{}spool: {}", who, drained.error().message);
     }

@@ -357,14 +357,8 @@ std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
 Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outcome, InFlight& f) {
   if (!outcome)
     return outcome.error().reason == "db_rejected" ? write_rows_one_by_one(f.batch, lane) : Status(outcome.error());
+  count_drained(lane, *outcome);
   auto& counts = stats_.sinks.at(lane);
-  stats_.drained_batches += outcome->drained_batches;
-  stats_.rows_written += outcome->drained.inserted;
-  stats_.duplicates_key += outcome->drained.duplicates;
-  count_written(outcome->drained);
-  counts.drained_batches += outcome->drained_batches;
-  counts.rows_written += outcome->drained.inserted;
-  counts.duplicates_key += outcome->drained.duplicates;
   if (outcome->spooled) {
     ++stats_.spooled_batches;
     ++counts.spooled_batches;
@@ -381,6 +375,31 @@ Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outco
 }
 
 // The alarm and record rows one write reported (each --db reports its own).
+void Ingestor::drain_spools_while_idle(std::chrono::steady_clock::time_point now) {
+  if (in_flight_ || !pending_.empty() || !batch_.empty() || now - last_idle_drain_ < std::chrono::seconds(1)) return;
+  last_idle_drain_ = now;
+  for (std::size_t i = 0; i < out_.sinks->size(); ++i) {
+    auto& lane = out_.sinks->lane(i);
+    if (!lane.writer->has_spooled()) continue;
+    auto drained = lane.writer->drain_once(now + options_.flush_interval.value);
+    if (!drained) log::warn("{}spool: {}", out_.sinks->size() > 1 ? lane.name + ": " : "", drained.error().message);
+    else count_drained(i, *drained);
+  }
+}
+
+void Ingestor::count_drained(std::size_t lane, const store::WriteOutcome& outcome) {
+  stats_.drained_batches += outcome.drained_batches;
+  stats_.rows_written += outcome.drained.inserted;
+  stats_.duplicates_key += outcome.drained.duplicates;
+  count_written(outcome.drained);
+  if (lane < stats_.sinks.size()) {
+    auto& counts = stats_.sinks[lane];
+    counts.drained_batches += outcome.drained_batches;
+    counts.rows_written += outcome.drained.inserted;
+    counts.duplicates_key += outcome.drained.duplicates;
+  }
+}
+
 void Ingestor::count_written(const store::WriteStats& written) {
   stats_.alarms_written += written.alarms;
   stats_.alarm_duplicates += written.alarm_duplicates;

@@ -75,6 +75,12 @@ class Ingestor {
   // also a "gap_lost" note in the DLQ). Cheap when nothing is due: call it
   // from every turn of the loop.
   void poll_resend();
+  // With nothing read and nothing in flight, a spool left by a database
+  // outage is sent on when the database is back (iot-ingest(1), --spool),
+  // at most once a second, instead of waiting for the next batch or exit.
+  void drain_spools_while_idle(std::chrono::steady_clock::time_point now);
+  // Counts what a drain of lane's spool sent.
+  void count_drained(std::size_t lane, const store::WriteOutcome& outcome);
 
  private:
   void reject(std::string_view reason, std::string_view detail, const std::string& source, std::string_view line);
@@ -128,6 +134,7 @@ class Ingestor {
   std::chrono::steady_clock::time_point first_pending_{};
   Stats stats_;
   std::unique_ptr<InFlight> in_flight_;
+  std::chrono::steady_clock::time_point last_idle_drain_{};
   // --ack-file: the positions of the last two lines read that carried one,
   // the last one a batch took, the one in the file.
   stream::AckWindow ack_window_;

@@ -186,6 +186,27 @@ TEST_F(ResilientWriterTest, DrainSendsTheSpoolAndStopsAtTheDeadline) {
   EXPECT_EQ(sink_.committed, (std::vector<std::string>{"a", "b"}));
 }
 
+TEST_F(ResilientWriterTest, DrainOnceSendsWhatTheDatabaseTakesWithoutWaiting) {
+  ResilientWriter w(sink_, spool_.get(), no_wait, std::chrono::milliseconds(0));
+  sink_.script = {ScriptedSink::down, ScriptedSink::down, ScriptedSink::down};
+  ASSERT_TRUE(w.write(batch("a")));
+  ASSERT_TRUE(w.write(batch("b")));
+  ASSERT_TRUE(w.has_spooled());
+
+  // Still away: one try, nothing sent, nothing lost, no error.
+  auto away = w.drain_once(std::chrono::steady_clock::now() + std::chrono::hours(1));
+  ASSERT_TRUE(away) << away.error().message;
+  EXPECT_EQ(away->drained_batches, 0u);
+  EXPECT_EQ(spool_->size(), 2u);
+
+  // Back: both go, oldest first.
+  auto back = w.drain_once(std::chrono::steady_clock::now() + std::chrono::hours(1));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->drained_batches, 2u);
+  EXPECT_FALSE(w.has_spooled());
+  EXPECT_EQ(sink_.committed, (std::vector<std::string>{"a", "b"}));
+}
+
 TEST_F(ResilientWriterTest, WithoutASpoolAnUnavailableDatabaseIsRetriedThenReported) {
   // give_up_after zero: one attempt, then the error.
   ResilientWriter once(sink_, nullptr, no_wait, std::chrono::milliseconds(0));
