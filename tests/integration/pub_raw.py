@@ -11,16 +11,10 @@ are usage errors. Exit 77 when mosquitto or paho is missing.
 import json, os, pathlib, queue, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
-from iot_testlib import bin_dir, check, finish, mosquitto_path, start_mosquitto  # noqa: E402
+from iot_testlib import (bin_dir, check, finish, skip_without, start_mosquitto)  # noqa: E402
 
-try:
-    import paho.mqtt.client as mqtt
-except ImportError as e:
-    print(f"SKIP: {e}")
-    sys.exit(77)
-if mosquitto_path() is None:
-    print("SKIP: mosquitto not installed")
-    sys.exit(77)
+skip_without("paho.mqtt.client")
+import paho.mqtt.client as mqtt  # noqa: E402
 BIN = bin_dir()
 PUB, REPLAY = os.path.join(BIN, "iot-pub"), os.path.join(BIN, "iot-replay")
 

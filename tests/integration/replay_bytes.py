@@ -15,21 +15,15 @@ Exit 77 when mosquitto or a Python module is missing.
 import gzip, json, os, pathlib, subprocess, sys, tempfile, threading, time, zlib
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
-from iot_testlib import (bin_dir, check, finish, mosquitto_path, paho_subscribe, start_mosquitto,  # noqa: E402
+from iot_testlib import (bin_dir, check, finish, paho_subscribe, skip_without, start_mosquitto,  # noqa: E402
                          wait_subscribed)
 
-try:
-    import lz4.frame
-    import msgpack
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.packettypes import PacketTypes
-    from paho.mqtt.properties import Properties
-except ImportError as e:
-    print(f"SKIP: {e}")
-    sys.exit(77)
-if mosquitto_path() is None:
-    print("SKIP: mosquitto not installed")
-    sys.exit(77)
+skip_without("lz4.frame", "msgpack", "paho.mqtt.client")
+import lz4.frame  # noqa: E402
+import msgpack  # noqa: E402
+import paho.mqtt.client as mqtt  # noqa: E402
+from paho.mqtt.packettypes import PacketTypes  # noqa: E402
+from paho.mqtt.properties import Properties  # noqa: E402
 BIN = bin_dir()
 
 

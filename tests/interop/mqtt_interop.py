@@ -11,21 +11,14 @@ the properties as specified, and Python's hmac must verify the signatures
 import base64, json, os, pathlib, shutil, subprocess, sys, tempfile, threading, time, zlib
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
-from iot_testlib import (bin_dir, check, finish, hmac_b64, mosquitto_path, paho_subscribe,  # noqa: E402
+from iot_testlib import (bin_dir, check, finish, hmac_b64, paho_subscribe, skip_without,  # noqa: E402
                          start_mosquitto, wait_subscribed)
 
-try:
-    import msgpack
-    import paho.mqtt.client as mqtt
-    from paho.mqtt.packettypes import PacketTypes
-    from paho.mqtt.properties import Properties
-except ImportError as e:
-    print(f"SKIP: {e}")
-    sys.exit(77)
-
-if mosquitto_path() is None:
-    print("SKIP: mosquitto not installed")
-    sys.exit(77)
+skip_without("msgpack", "paho.mqtt.client")
+import msgpack  # noqa: E402
+import paho.mqtt.client as mqtt  # noqa: E402
+from paho.mqtt.packettypes import PacketTypes  # noqa: E402
+from paho.mqtt.properties import Properties  # noqa: E402
 BIN = bin_dir()
 
 

@@ -11,6 +11,7 @@ same format as tests/lib/servers.sh), where the binaries are (IOT_BIN,
 IOT_BUILD_DIR), a free loopback port, a throwaway mosquitto, and the
 canonical JSON and HMAC signature.
 """
+import importlib
 import base64
 import hmac
 import json
@@ -82,6 +83,21 @@ def mosquitto_path():
     """The mosquitto binary, or None when it is not installed (the caller skips)."""
     path = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     return path if os.path.exists(path) else None
+
+
+def skip_without(*modules, mosquitto=True):
+    """Exits 77 (skip) when a Python module of `modules` cannot be imported or,
+    with mosquitto=True, the broker is not installed; the caller then imports
+    the modules itself."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as e:
+            print(f"SKIP: {e}")
+            sys.exit(77)
+    if mosquitto and mosquitto_path() is None:
+        print("SKIP: mosquitto not installed")
+        sys.exit(77)
 
 
 def start_mosquitto(tmp, extra_conf="", name="mosquitto"):

@@ -38,6 +38,15 @@ Result<KindOutput> record_kind_rows(const stream::EnvelopeView& env, const regis
   return build_kind(in, match);
 }
 
+// The payload read as the route's shape, each message's rows built.
+Result<std::vector<BuiltMessage>> reading_messages(const stream::EnvelopeView& env, const registry::RouteMatch& match,
+                                                   const registry::RouteEngine& routes, std::string_view topic,
+                                                   const Enrichment& enrichment) {
+  auto read = routes.read(env.payload, match, topic, env.exact_payload);
+  if (!read) return read.error();
+  return build_messages(read->messages, match, read->tags, enrichment);
+}
+
 }  // namespace
 
 Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::RouteEngine& routes,
@@ -53,9 +62,7 @@ Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::Rout
     if (!kind) return kind.error();
     out.kind = std::move(*kind);
     if (out.kind->readings) {  // metrics with store = true: its readings as well
-      auto read = routes.read(env.payload, *match, topic, env.exact_payload);
-      if (!read) return read.error();
-      auto built = build_messages(read->messages, *match, read->tags, enrichment);
+      auto built = reading_messages(env, *match, routes, topic, enrichment);
       if (!built) return built.error();
       out.messages = std::move(*built);
     }
@@ -80,9 +87,7 @@ Result<LineRows> line_rows(const stream::EnvelopeView& env, const registry::Rout
     out.match = std::move(*match);
     return out;
   }
-  auto read = routes.read(env.payload, *match, topic, env.exact_payload);
-  if (!read) return read.error();
-  auto built = build_messages(read->messages, *match, read->tags, enrichment);
+  auto built = reading_messages(env, *match, routes, topic, enrichment);
   if (!built) return built.error();
   out.messages = std::move(*built);
   out.match = std::move(*match);
