@@ -58,6 +58,13 @@ Status Session::configure() {
   if (!c.caller_loop) mosquitto_threaded_set(m, true);
   mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, c.protocol == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, c.max_inflight);
+  // Receive Maximum (MQTT 5) at its highest: libmosquitto's default of 20 is
+  // sent in CONNECT, and a broker resuming a session (mosquitto 2.0.11)
+  // re-sends every QoS 1 and 2 message it had in flight at once, more than
+  // 20 after a subscriber was killed mid-stream; libmosquitto then drops the
+  // connection as a protocol error, again on every reconnect. The broker's
+  // own max_inflight_messages still paces what it sends.
+  mosquitto_int_option(m, MOSQ_OPT_RECEIVE_MAXIMUM, 65535);
   auto usage = [](std::string what) { return make_error(ErrorKind::usage, "usage", std::move(what)); };
   if (!c.endpoint.user.empty() || c.endpoint.password) {
     const char* pw = c.endpoint.password ? c.endpoint.password->c_str() : nullptr;
