@@ -3,6 +3,7 @@
 // up after --resend-tries. The answered side (gone notices, resent
 // messages) runs against mosquitto in tests/integration/resend_gap.sh.
 #include "mqtt/resend_requester.hpp"
+#include "support/loopback_port.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -16,17 +17,7 @@ using namespace std::chrono_literals;
 namespace iot::mqtt {
 namespace {
 
-int closed_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+int closed_port() { return iot::test::unused_loopback_port(); }
 
 TEST(ResendRequester, AGapNobodyAnswersIsLostAfterTheTries) {
   SessionConfig c;

@@ -1,6 +1,7 @@
 // Session behaviour that needs no broker: refused connections end in the
 // failed state after the retries, with the reason kept for exit 69.
 #include "mqtt/session.hpp"
+#include "support/loopback_port.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -13,17 +14,7 @@ using namespace std::chrono_literals;
 
 namespace {
 // A loopback port with nothing listening on it.
-int closed_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
+int closed_port() { return iot::test::unused_loopback_port(); }
 }  // namespace
 
 TEST(Session, GivesUpAfterTheRetries) {
