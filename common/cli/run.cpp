@@ -55,6 +55,16 @@ void attach_env(CLI::App& app, std::string_view tool) {
   for (auto* s : app.get_subcommands([](CLI::App*) { return true; })) attach_env(*s, tool);
 }
 
+// A repeatable option takes one value each time it is given, as
+// mosquitto_sub's -t does: CLI11 would let `--deadband SPEC FILE` swallow
+// the input file as a second SPEC.
+void one_value_per_flag(CLI::App& app) {
+  for (auto* o : app.get_options())
+    if (o->nonpositional() && o->get_type_size_max() == 1 && o->get_expected_max() > 1)
+      o->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) one_value_per_flag(*sub);
+}
+
 // The --help footer: the tool's prefix, and the shared names it reads.
 std::string env_footer(const CLI::App& app, const std::string& tool) {
   std::string prefix = env_name(tool, "x");
@@ -143,6 +153,7 @@ std::unique_ptr<CLI::App> build_app(const ToolInfo& info, const DefineFn& define
   app->option_defaults()->always_capture_default();
   define(*app);
   hide_empty_defaults(*app);
+  one_value_per_flag(*app);
   app->footer(help_footer(info, env_footer(*app, tool)));
   attach_env(*app, tool);
   return app;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "core/glob.hpp"
 
@@ -40,8 +41,9 @@ Result<DeadbandRule> parse_deadband_rule(std::string_view spec) {
   return rule;
 }
 
-DeadbandFilter::DeadbandFilter(std::vector<DeadbandRule> rules, std::int64_t heartbeat_ns)
-    : rules_(std::move(rules)), heartbeat_ns_(heartbeat_ns) {}
+DeadbandFilter::DeadbandFilter(std::vector<DeadbandRule> rules, std::int64_t heartbeat_ns,
+                               std::size_t max_devices)
+    : rules_(std::move(rules)), heartbeat_ns_(heartbeat_ns), devices_(max_devices) {}
 
 int DeadbandFilter::rule_for(std::string_view metric) const {
   for (std::size_t i = 0; i < rules_.size(); ++i)
@@ -57,34 +59,54 @@ bool DeadbandFilter::outside_band(const DeadbandRule& rule, double last, double 
   return delta > std::fabs(last) * rule.threshold / 100.0;
 }
 
+std::optional<DeadbandFilter::MetricName> DeadbandFilter::metric_name(std::string_view metric) {
+  if (auto it = metric_names_.find(metric); it != metric_names_.end()) return it->second;
+  if (metric_names_.size() >= kMaxMetricNames) return std::nullopt;
+  MetricName known{static_cast<std::uint32_t>(metric_names_.size()), rule_for(metric)};
+  metric_names_.emplace(std::string(metric), known);
+  return known;
+}
+
 bool DeadbandFilter::admit(std::string_view device, std::string_view metric, std::optional<double> value,
                            int quality, std::int64_t time_ns) {
-  auto dev = devices_.find(device);
-  if (dev == devices_.end()) dev = devices_.emplace(std::string(device), Metrics{}).first;
-  auto it = dev->second.find(metric);
+  const auto known = metric_name(metric);
+  const int rule = known ? known->rule : -1;
+  if (rule < 0) {  // no rule (or a name past the cap): it goes on, nothing to remember
+    ++admitted_;
+    return true;
+  }
+  bool created = false;
+  Metrics& metrics = devices_.touch(device, created);
+  evicted_ = devices_.evicted();
+  auto it = metrics.begin();
+  while (it != metrics.end() && it->metric != known->index) ++it;
+  const double now = value ? *value : std::numeric_limits<double>::quiet_NaN();
   bool send;
-  if (it == dev->second.end()) {  // first seen: sent, and its rule looked up once
-    it = dev->second.emplace(std::string(metric), LastSent{}).first;
-    it->second.rule = rule_for(metric);
+  if (it == metrics.end()) {  // first seen: sent
+    if (metrics.size() >= kMaxMetricsPerDevice) {  // not remembered: it always goes on
+      ++admitted_;
+      return true;
+    }
+    if (metrics.capacity() == 0) metrics.reserve(6);  // a device's usual handful, in one allocation
+    it = metrics.insert(metrics.end(), LastSent{known->index, 0, 0, 0});
     send = true;
   } else {
-    const LastSent& last = it->second;
-    if (last.rule < 0 || last.quality != quality || last.value.has_value() != value.has_value()) {
+    const LastSent& last = *it;
+    if (last.quality != quality || std::isnan(last.value) != std::isnan(now)) {
       send = true;
     } else if (heartbeat_ns_ > 0 && time_ns - last.time_ns >= heartbeat_ns_) {
       send = true;
     } else {
-      send = value && outside_band(rules_[last.rule], *last.value, *value);
+      send = value && outside_band(rules_[rule], last.value, now);
     }
   }
   if (!send) {
     ++suppressed_;
     return false;
   }
-  LastSent& last = it->second;
-  last.value = value;
-  last.quality = quality;
-  last.time_ns = time_ns;
+  it->value = now;
+  it->quality = quality;
+  it->time_ns = time_ns;
   ++admitted_;
   return true;
 }

@@ -72,12 +72,12 @@ std::string_view content_type_for(codec::Encoding enc) {
 
 MessageBuilder::MessageBuilder(BuildSettings settings, SeqSource next_seq)
     : settings_(std::move(settings)), next_seq_(std::move(next_seq)) {
-  if (!settings_.deadband.empty()) filter_.emplace(settings_.deadband, settings_.heartbeat_ns);
+  if (!settings_.deadband.empty()) filter_.emplace(settings_.deadband, settings_.heartbeat_ns, settings_.max_devices);
   for (const PubRoute& route : settings_.routes) {
     std::vector<telemetry::DeadbandRule> rules = route.rules;
     rules.insert(rules.end(), settings_.deadband.begin(), settings_.deadband.end());
     auto& f = route_filters_.emplace_back();
-    if (!rules.empty()) f.emplace(std::move(rules), settings_.heartbeat_ns);
+    if (!rules.empty()) f.emplace(std::move(rules), settings_.heartbeat_ns, settings_.max_devices);
   }
 }
 
@@ -95,6 +95,12 @@ telemetry::DeadbandFilter* MessageBuilder::filter_for(std::optional<std::size_t>
 std::uint64_t MessageBuilder::suppressed_readings() const {
   std::uint64_t n = filter_ ? filter_->suppressed() : 0;
   for (const auto& f : route_filters_) n += f ? f->suppressed() : 0;
+  return n;
+}
+
+std::uint64_t MessageBuilder::evicted_devices() const {
+  std::uint64_t n = filter_ ? filter_->evicted() : 0;
+  for (const auto& f : route_filters_) n += f ? f->evicted() : 0;
   return n;
 }
 

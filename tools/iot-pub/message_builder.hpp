@@ -46,6 +46,7 @@ struct BuildSettings {
   std::vector<telemetry::DeadbandRule> deadband;
   std::vector<PubRoute> routes;  // --registry: the first route that matches wins
   std::int64_t heartbeat_ns = 0;
+  std::size_t max_devices = 1'000'000;  // --max-devices: the deadband state's cap too
   bool keep_seq = false;
   int qos = 1;            // -q: for messages that neither their envelope nor a route gives one
   bool retain = false;    // --retain: for messages whose envelope does not say
@@ -66,6 +67,8 @@ class MessageBuilder {
   // Readings left out by --deadband, and messages not sent because of it.
   std::uint64_t suppressed_readings() const;
   std::uint64_t suppressed_messages() const { return suppressed_messages_; }
+  // Devices whose deadband state was forgotten to stay under --max-devices.
+  std::uint64_t evicted_devices() const;
   // A raw payload (--raw, -f, -s, -l): its bytes as they are, to the fixed
   // -t topic; no stamp, signature, encoding or content type.
   Result<spool::OutboxEntry> build_raw(std::string_view bytes);

@@ -39,7 +39,7 @@ void define_options(CLI::App& app, PubOptions& o) {
   app.add_flag("--stamp", o.stamp, "Fill schema_version, msg_id (ULID), per-device seq and ts where missing")
       ->group(msg);
   app.add_option("--max-devices", o.max_devices,
-                 "Devices whose last seq is held in memory; past it the least recently stamped is evicted")
+                 "Devices whose last seq and deadband state are held in memory; past it the least recently seen is evicted")
       ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group(msg);
   app.add_flag("-r,--retain", o.retain, "Publish with the retain flag (an envelope's own retain wins)")->group(msg);
   const char* filter = "Deadband";

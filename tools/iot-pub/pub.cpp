@@ -58,6 +58,7 @@ Result<BuildSettings> build_settings(const PubOptions& o, InputKind kind) {
   s.stamp = o.stamp;
   for (const auto& spec : o.deadband) s.deadband.push_back(*telemetry::parse_deadband_rule(spec));  // checked when parsed
   s.heartbeat_ns = o.heartbeat.value.count();
+  s.max_devices = o.max_devices;
   s.keep_seq = o.keep_seq;
   bool any_deadband = !s.deadband.empty();
   if (!o.registry.empty()) {
@@ -99,8 +100,8 @@ cli::Metrics metrics_of(const PublisherCounters& c, const MessageBuilder& builde
   m.set("retried_total", double(c.retried), "Messages sent again after a reconnect");
   m.set("rejected_total", double(c.rejected), "Lines refused (reject records)");
   m.set("dropped_total", double(c.dropped), "Messages dropped from a full outbox");
-  m.set("evicted_devices_total", double(c.evicted_devices),
-        "Devices whose last seq was forgotten to stay under --max-devices");
+  m.set("evicted_devices_total", double(c.evicted_devices + builder.evicted_devices()),
+        "Devices whose last seq or deadband state was forgotten to stay under --max-devices");
   m.set("suppressed_total", double(builder.suppressed_readings()), "Readings --deadband held back");
   m.set("suppressed_messages_total", double(builder.suppressed_messages()),
         "Messages --deadband held back whole (nothing left to send)");
@@ -117,6 +118,10 @@ void print_summary(const PublisherCounters& c, const MessageBuilder& builder, co
   if (deadband)
     log::info("deadband: suppressed {} reading(s); {} message(s) had nothing left to send",
               builder.suppressed_readings(), builder.suppressed_messages());
+  if (builder.evicted_devices())
+    log::info("{} device(s) evicted from the deadband state past --max-devices (their next reading is sent as "
+              "their first)",
+              builder.evicted_devices());
   if (metrics_file.empty()) return;
   cli::Metrics m = metrics_of(c, builder);
   m.set("outbox_pending", double(outbox.pending()), "Messages still in the outbox");

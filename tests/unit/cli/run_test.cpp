@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -176,6 +177,32 @@ TEST(RunTool, ErrorKindsMapToDesignExitCodes) {
   EXPECT_EQ(exit_code_for(make_error(ErrorKind::unavailable, "x", "")), exit_code::unavailable);
   EXPECT_EQ(exit_code_for(make_error(ErrorKind::io, "io", "")), exit_code::io_error);
   EXPECT_EQ(exit_code_for(make_error(ErrorKind::bad_input, "bad_json", "")), exit_code::problems);
+}
+
+// A repeatable option takes one value each time (as mosquitto_sub's -t):
+// `--band A FILE` must leave FILE to the positional inputs, and a --config
+// array still gives several values.
+TEST(RunTool, RepeatableOptionTakesOneValueEachTime) {
+  std::vector<std::string> bands, inputs;
+  auto parse = [&](std::vector<std::string> args) {
+    bands.clear();
+    inputs.clear();
+    auto app = build_app({"probe", "test"}, [&](CLI::App& a) {
+      a.add_option("inputs", inputs, "files");
+      a.add_option("--band", bands, "repeatable");
+    });
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last first
+    app->parse(args);
+  };
+  parse({"--band", "a", "file.ndjson"});
+  EXPECT_EQ(bands, std::vector<std::string>{"a"});
+  EXPECT_EQ(inputs, std::vector<std::string>{"file.ndjson"});
+  parse({"--band", "a", "--band", "b", "x", "y"});
+  EXPECT_EQ(bands, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(inputs, (std::vector<std::string>{"x", "y"}));
+  parse({"--config", config_file("band = [\"c\", \"d\"]\n"), "z"});
+  EXPECT_EQ(bands, (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(inputs, std::vector<std::string>{"z"});
 }
 
 }  // namespace

@@ -121,6 +121,48 @@ TEST(Deadband, Table) {
   }
 }
 
+// A device id flood must not grow the state past --max-devices: the least
+// recently seen device is forgotten (and counted), and its next reading,
+// even one inside its old band, is sent as its first.
+TEST(Deadband, DeviceStateIsCapped) {
+  DeadbandFilter filter({*parse_deadband_rule("*=abs:1")}, 0, 2);
+  EXPECT_TRUE(filter.admit("A", "t", 10.0, 192, 0));
+  EXPECT_TRUE(filter.admit("B", "t", 10.0, 192, 0));
+  EXPECT_FALSE(filter.admit("A", "t", 10.5, 192, 1));  // A is now the most recent
+  EXPECT_TRUE(filter.admit("C", "t", 10.0, 192, 1));   // full: B, the least recent, goes
+  EXPECT_EQ(filter.devices(), 2u);
+  EXPECT_EQ(filter.evicted(), 1u);
+  EXPECT_FALSE(filter.admit("A", "t", 10.2, 192, 2));  // A was kept
+  EXPECT_TRUE(filter.admit("B", "t", 10.2, 192, 2));   // B starts afresh: sent though in band
+  EXPECT_EQ(filter.evicted(), 2u);                     // ... and C made room for it
+  for (int i = 0; i < 10000; ++i) filter.admit("flood-" + std::to_string(i), "t", 1.0, 192, 3);
+  EXPECT_EQ(filter.devices(), 2u);
+  EXPECT_EQ(filter.evicted(), 10002u);
+}
+
+// Past kMaxMetricsPerDevice metrics a device's new metric is not
+// remembered: it always goes on, and the state stops growing.
+TEST(Deadband, MetricsPerDeviceAreCapped) {
+  DeadbandFilter filter({*parse_deadband_rule("*=abs:1")}, 0);
+  for (std::size_t i = 0; i < DeadbandFilter::kMaxMetricsPerDevice; ++i)
+    ASSERT_TRUE(filter.admit("D", "m" + std::to_string(i), 5.0, 192, 0));
+  EXPECT_FALSE(filter.admit("D", "m0", 5.5, 192, 1));     // remembered: inside the band
+  EXPECT_TRUE(filter.admit("D", "extra", 5.0, 192, 1));   // past the cap
+  EXPECT_TRUE(filter.admit("D", "extra", 5.0, 192, 2));   // not remembered, so sent again
+  EXPECT_EQ(filter.suppressed(), 1u);
+}
+
+// Metric names are kept once for the fleet, up to kMaxMetricNames: a
+// metric-name flood does not grow the filter either.
+TEST(Deadband, MetricNamesAreCapped) {
+  DeadbandFilter filter({*parse_deadband_rule("*=abs:1")}, 0);
+  for (std::size_t i = 0; i < DeadbandFilter::kMaxMetricNames; ++i)
+    filter.admit("dev-" + std::to_string(i % 1000), "name-" + std::to_string(i), 1.0, 192, 0);
+  EXPECT_FALSE(filter.admit("dev-0", "name-0", 1.5, 192, 1));  // known: inside the band
+  EXPECT_TRUE(filter.admit("dev-0", "one-too-many", 1.0, 192, 1));
+  EXPECT_TRUE(filter.admit("dev-0", "one-too-many", 1.0, 192, 2));  // not remembered
+}
+
 TEST(Deadband, ParsesSpecs) {
   struct Spec {
     const char* text;
