@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "spool/memory_queue.hpp"
@@ -65,7 +66,7 @@ std::int64_t now_ns() {
 }  // namespace
 
 struct Outbox::Statements {
-  Statement insert, remove, peek, seq_get, seq_put, oldest, count;
+  Statement insert, remove_range, peek, seq_get, seq_put, oldest, count;
 };
 
 Outbox::Outbox(sqlite3* db, OutboxOptions options)
@@ -95,7 +96,7 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, OutboxOpti
   for (auto [stmt, sql] : {
            std::pair{&s.insert, "INSERT INTO outbox(priority,topic,payload,qos,retain,props,msg_id,created_ns) "
                                 "VALUES(?,?,?,?,?,?,?,?)"},
-           std::pair{&s.remove, "DELETE FROM outbox WHERE id=?"},
+           std::pair{&s.remove_range, "DELETE FROM outbox WHERE id BETWEEN ? AND ?"},
            std::pair{&s.peek, "SELECT id,priority,topic,payload,qos,retain,props,msg_id FROM outbox "
                               "ORDER BY priority DESC, id LIMIT ?"},
            std::pair{&s.seq_get, "SELECT seq FROM device_seq WHERE device_id=?"},
@@ -130,6 +131,7 @@ Status Outbox::begin_if_needed() {
 
 Status Outbox::commit() {
   if (!in_batch_) return ok_status();
+  if (auto st = delete_removed(); !st) return st;
   in_batch_ = false;
   added_in_batch_ = false;
   return exec("COMMIT");
@@ -143,6 +145,7 @@ Status Outbox::drop_oldest() {
     }
     return ok_status();
   }
+  if (auto st = delete_removed(); !st) return st;  // the oldest row must still be pending
   auto& q = stmts_->oldest;
   std::int64_t id = -1;
   if (sqlite3_step(q.get()) == SQLITE_ROW) id = sqlite3_column_int64(q.get(), 0);
@@ -164,11 +167,51 @@ Result<std::int64_t> Outbox::add(OutboxEntry& e) {
     ++pending_;
     return e.id;
   }
-  return insert(e);
+  auto id = insert(e);
+  if (id) remember(e);
+  return id;
+}
+
+void Outbox::remember(OutboxEntry e) {
+  // Another priority would change the send order of what is held: start
+  // again from this entry (peek reads the file until the older ones are out).
+  if (!tail_.empty() && (tail_.back().priority != e.priority || tail_.size() >= kTailMax)) tail_.clear();
+  tail_.push_back(std::move(e));
+}
+
+void Outbox::forget(std::int64_t id) {
+  if (tail_.empty() || id < tail_.front().id || id > tail_.back().id) return;
+  if (id == tail_.front().id) return tail_.pop_front();
+  auto it = std::lower_bound(tail_.begin(), tail_.end(), id,
+                             [](const OutboxEntry& e, std::int64_t v) { return e.id < v; });
+  if (it != tail_.end() && it->id == id) tail_.erase(it);
+}
+
+// The tail answers when every pending entry is either in flight (skip) or
+// held in it: then the file would return the same entries in the same order.
+// The entries handed out go in order, so the ones in flight are the tail's
+// front, dropped here.
+bool Outbox::peek_tail(std::size_t n, const std::unordered_set<std::int64_t>& skip, std::vector<OutboxEntry>& out) {
+  while (!tail_.empty() && skip.count(tail_.front().id)) tail_.pop_front();
+  if (pending_ != skip.size() + tail_.size()) return false;
+  std::size_t take = std::min(n, tail_.size());
+  for (std::size_t i = 0; i < take; ++i)
+    if (skip.count(tail_[i].id)) return false;  // not in send order after all: read the file
+  out.assign(tail_.begin(), tail_.begin() + static_cast<std::ptrdiff_t>(take));
+  return true;
 }
 
 Result<std::int64_t> Outbox::add(OutboxEntry&& e) {
-  if (!memory_) return add(e);  // SQLite copies the bytes anyway
+  if (!memory_) {
+    if (full()) {
+      if (options_.full == OutboxFullPolicy::refuse)
+        return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
+      if (auto st = drop_oldest(); !st) return st.error();
+    }
+    auto id = insert(e);
+    if (id) remember(std::move(e));
+    return id;
+  }
   if (full()) {
     if (options_.full == OutboxFullPolicy::refuse)
       return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
@@ -204,6 +247,9 @@ Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordere
     memory_->peek(n, skip, out);
     return out;
   }
+  if (peek_tail(n, skip, out)) return out;
+  out.clear();
+  if (auto st = delete_removed(); !st) return st.error();
   auto& q = stmts_->peek;
   q.bind_int(1, static_cast<std::int64_t>(n + skip.size()));
   int rc;
@@ -231,12 +277,36 @@ Status Outbox::remove(std::int64_t id) {
     return ok_status();
   }
   if (auto st = begin_if_needed(); !st) return st;
-  auto& q = stmts_->remove;
-  q.bind_int(1, id);
-  int rc = sqlite3_step(q.get());
-  q.reset();
-  if (rc != SQLITE_DONE) return db_error(db_, "delete");
-  if (sqlite3_changes(db_) > 0 && pending_ > 0) --pending_;
+  // Kept sorted: acknowledgements come mostly in order, so this appends.
+  auto at = std::lower_bound(removed_.begin(), removed_.end(), id);
+  if (at != removed_.end() && *at == id) return ok_status();  // removed twice: counted once
+  removed_.insert(at, id);
+  if (pending_ > 0) --pending_;
+  forget(id);
+  return ok_status();
+}
+
+// One DELETE per run of consecutive ids: a window of acknowledgements is
+// usually one run, where a statement per row cost as much as the insert.
+// pending_ was counted down by remove(); a row that was not there (removed
+// again after an earlier delete) is given back here.
+Status Outbox::delete_removed() {
+  if (removed_.empty()) return ok_status();
+  std::size_t deleted = 0;
+  auto& q = stmts_->remove_range;
+  for (std::size_t i = 0; i < removed_.size();) {
+    std::size_t j = i + 1;
+    while (j < removed_.size() && removed_[j] == removed_[j - 1] + 1) ++j;
+    q.bind_int(1, removed_[i]);
+    q.bind_int(2, removed_[j - 1]);
+    int rc = sqlite3_step(q.get());
+    q.reset();
+    if (rc != SQLITE_DONE) return db_error(db_, "delete");
+    deleted += static_cast<std::size_t>(sqlite3_changes(db_));
+    i = j;
+  }
+  pending_ += removed_.size() - deleted;
+  removed_.clear();
   return ok_status();
 }
 

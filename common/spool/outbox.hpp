@@ -4,9 +4,13 @@
 // acknowledged survives a crash and goes out first on the next run, in order.
 //
 // Group commit: add() and remove() run inside one open batch transaction that
-// commit() ends (one fsync per batch, not per message; anchors.md measures
-// ~15k fsync/s). The caller commits before it hands a message to the broker.
+// commit() ends (one fsync per batch, not per message). The caller commits
+// before it hands a message to the broker.
 // Send order: alerts (priority > 0) first, then by arrival (id).
+// The newest entries are also kept in memory as they were added (the tail):
+// while every pending entry is either in flight or in the tail, which is the
+// steady state of a publisher keeping up, peek() answers from memory instead
+// of reading the rows back from the file.
 // Also keeps each device's last stamped `seq`, so it survives restarts;
 // in memory, the seqs of at most max_devices devices (the least recently
 // stamped is forgotten past the cap, iot-pub(1) --max-devices).
@@ -16,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -82,7 +87,9 @@ class Outbox {
   bool full_policy_refuses() const { return options_.full == OutboxFullPolicy::refuse; }
   // Up to n entries in send order whose ids are not in `skip` (those in flight).
   Result<std::vector<OutboxEntry>> peek(std::size_t n, const std::unordered_set<std::int64_t>& skip);
-  // Removes an acknowledged entry (inside the open batch).
+  // Removes an acknowledged entry (inside the open batch). The file's row
+  // goes at the next commit() or peek(), with its neighbours in one
+  // statement (acknowledgements come in send order).
   Status remove(std::int64_t id);
   // The next `seq` for a device: last one + 1, starting at 1; stored in the batch.
   Result<std::int64_t> next_seq(std::string_view device_id);
@@ -102,7 +109,17 @@ class Outbox {
   Status begin_if_needed();
   Status drop_oldest();
   Result<std::int64_t> insert(OutboxEntry& entry);  // SQLite
+  Status delete_removed();  // the rows remove() took, in runs of consecutive ids
+  void remember(OutboxEntry entry);
+  void forget(std::int64_t id);
+  bool peek_tail(std::size_t n, const std::unordered_set<std::int64_t>& skip, std::vector<OutboxEntry>& out);
   struct Statements;
+
+  // The newest pending entries (SQLite only), one priority, in id order, at
+  // most kTailMax: a copy of what add() stored.
+  static constexpr std::size_t kTailMax = 4096;
+  std::deque<OutboxEntry> tail_;
+  std::vector<std::int64_t> removed_;  // SQLite: removed, their rows not yet deleted; sorted
 
   sqlite3* db_;
   OutboxOptions options_;
