@@ -28,6 +28,10 @@ struct SinkOptions {
   std::size_t key_window = 1'000'000;
   // influxdb2: the API token (read from --token-file; never logged).
   std::string token;
+  // sqlite: an fsync with every commit (synchronous=FULL). iot-ingest sets it
+  // with --ack-file, whose mark tells the writer upstream to forget what is
+  // below it: after a power cut the database must hold all of that.
+  bool sync_every_commit = false;
 };
 
 class Sink {

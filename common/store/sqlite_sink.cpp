@@ -72,14 +72,22 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::open(const std::string& path, co
   auto db = open_sqlite(path, true);
   if (!db) return db.error();
   // WAL: readers never block the writer; NORMAL sync is durable across a
-  // crash of this process (not of the machine) and keeps batches fast.
+  // crash of this process (not of the machine) and keeps batches fast; FULL
+  // (sync_every_commit) survives a power cut too, for an fsync per batch.
   // A page cache big enough for the primary-key B-tree working set: inserts
   // land across every (device, metric), so a small cache turns into random I/O.
   if (auto st = set_wal_mode(db->get()); !st) return st.error();
-  for (const char* pragma : {"PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-16384"}) {
+  const char* sync = options.sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+  for (const char* pragma : {sync, "PRAGMA cache_size=-16384"}) {
     if (auto st = sqlite_exec(db->get(), pragma); !st) return st.error();
   }
   return std::unique_ptr<SqliteSink>(new SqliteSink(std::move(*db), path, options));
+}
+
+int SqliteSink::synchronous() const {
+  auto st = sqlite_prepare(db_.get(), "PRAGMA synchronous");
+  if (!st || sqlite3_step(st->get()) != SQLITE_ROW) return -1;
+  return sqlite3_column_int(st->get(), 0);
 }
 
 Status SqliteSink::ensure_schema() {

@@ -21,6 +21,8 @@ class SqliteSink : public Sink {
   Status reconnect() override { return ok_status(); }
   std::string describe() const override { return "sqlite:" + path_; }
   bool holds_records() const override { return true; }
+  // The connection's PRAGMA synchronous: 1 NORMAL, 2 FULL (sync_every_commit).
+  int synchronous() const;
 
  private:
   SqliteSink(SqliteDb db, std::string path, SinkOptions options)

@@ -55,6 +55,7 @@ store::SinkOptions sink_options(const IngestOptions& s) {
   o.rotate_every = s.rotate_every.as<std::chrono::milliseconds>();
   o.key_window = s.dedup_window;
   o.token = s.token;
+  o.sync_every_commit = !s.ack_file.empty();
   std::vector<std::string> warnings;
   o.plans = s.routes->table_plans(&warnings);
   for (const auto& w : warnings) log::warn("{}", w);

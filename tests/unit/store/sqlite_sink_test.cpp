@@ -144,5 +144,18 @@ TEST_F(SqliteSinkTest, ReadingSourceRefusesBadUrls) {
   EXPECT_EQ(r.error().reason, "bad_identifier");
 }
 
+// --ack-file's mark must not be ahead of what survives a power cut: the
+// sink fsyncs every commit when asked, and keeps NORMAL otherwise.
+TEST_F(SqliteSinkTest, SyncEveryCommitMeansSynchronousFull) {
+  SinkOptions options;
+  auto normal = SqliteSink::open(path_, options);
+  ASSERT_TRUE(normal.ok()) << normal.error().message;
+  EXPECT_EQ((*normal)->synchronous(), 1);
+  options.sync_every_commit = true;
+  auto full = SqliteSink::open(path_, options);
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  EXPECT_EQ((*full)->synchronous(), 2);
+}
+
 }  // namespace
 }  // namespace iot::store
