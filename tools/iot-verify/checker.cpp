@@ -11,6 +11,23 @@
 namespace iot::verify {
 namespace {
 
+// The msg_id a payload most likely carries (top level, or inside the signed
+// shape's wrapper), only to warm the duplicate window's cache; the verdict
+// still comes from the normalized messages.
+std::string_view top_level_hint(simdjson::dom::element payload, std::string_view key) {
+  simdjson::dom::object object;
+  if (payload.get(object) != simdjson::SUCCESS) return {};
+  std::string_view id;
+  if (object.at_key(key).get(id) == simdjson::SUCCESS) return id;
+  simdjson::dom::object inner;
+  if (object.at_key("payload").get(inner) == simdjson::SUCCESS && inner.at_key(key).get(id) == simdjson::SUCCESS)
+    return id;
+  return {};
+}
+std::string_view msg_id_hint(simdjson::dom::element payload) { return top_level_hint(payload, "msg_id"); }
+// Likewise the device_id, to warm the device table (iot-verify(1), Resource use).
+std::string_view device_id_hint(simdjson::dom::element payload) { return top_level_hint(payload, "device_id"); }
+
 Verdict bad(std::string_view reason, std::string detail) { return Verdict{false, reason, std::move(detail)}; }
 
 registry::RouteEngine route_engine(const CheckerConfig& c) {
@@ -33,8 +50,9 @@ Verdict verdict_of(const Error& e) { return bad(reason_word(e.reason), e.message
 
 }  // namespace
 
-LineAnalyzer::LineAnalyzer(const registry::RouteEngine& routes, const CheckerConfig& config)
+LineAnalyzer::LineAnalyzer(const registry::RouteEngine& routes, const CheckerConfig& config, LineChecker* warm)
     : routes_(routes),
+      warm_(warm),
       keep_readings_(config.keep_readings),
       want_match_(config.resend_topic_template.has_value()) {}
 
@@ -70,6 +88,7 @@ void LineAnalyzer::analyze(std::string_view line, bool too_long, LineAnalysis& o
     out.alarm_msg_id.assign(alarm->msg_id);
     return;
   }
+  if (warm_) warm_->warm(msg_id_hint(envelope->payload), device_id_hint(envelope->payload));
   analyze_payload(*envelope, out);
 }
 
@@ -126,11 +145,21 @@ void LineAnalyzer::analyze_payload(const stream::EnvelopeView& envelope, LineAna
 LineChecker::LineChecker(CheckerConfig config)
     : config_(std::move(config)),
       routes_(route_engine(config_)),
-      analyzer_(routes_, config_),
+      analyzer_(routes_, config_, this),
       window_(config_.window),
       sequences_(config_.seq_limits.max_gaps_per_device),
       timestamps_(config_.time_limits),
       stats_(config_.max_devices) {}
+
+void LineChecker::warm(std::string_view msg_id, std::string_view device_id) {
+  window_.prefetch(msg_id);
+  stats_.devices.prefetch(device_id);
+}
+
+void LineChecker::prefetch(const LineAnalysis& a) {
+  if (a.kind != LineAnalysis::Kind::readings || a.messages.empty()) return;
+  warm(a.messages.front().msg_id, a.messages.front().device_id);
+}
 
 DeviceStats* LineChecker::device(std::string_view id) {
   if (id.empty()) return nullptr;
@@ -273,7 +302,8 @@ Verdict LineChecker::apply_readings(LineAnalysis& a, std::int64_t now_ns) {
   // (a cap smaller than the batch): look it up again.
   if (messages.size() > 1) d = device(messages.front().device_id);
   count(v, d);
-  messages_ = std::move(a.messages);
+  // Left in the analysis otherwise: freed or reused on the thread that made them.
+  if (config_.keep_readings) messages_ = std::move(a.messages);
   return v;
 }
 

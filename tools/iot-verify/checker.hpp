@@ -86,9 +86,13 @@ struct LineAnalysis {
 
 // The stateless part: one per thread (each has its own JSON parser), all
 // reading through one RouteEngine (const, shared).
+class LineChecker;
+
 class LineAnalyzer {
  public:
-  LineAnalyzer(const registry::RouteEngine& routes, const CheckerConfig& config);
+  // warm: the checker that will apply() each analysis right after it (one
+  // thread): its tables are warmed while the signature is checked.
+  LineAnalyzer(const registry::RouteEngine& routes, const CheckerConfig& config, LineChecker* warm = nullptr);
   // too_long: the reader skipped a line over its limit (line is then empty).
   void analyze(std::string_view line, bool too_long, LineAnalysis& out);
 
@@ -96,6 +100,7 @@ class LineAnalyzer {
   void analyze_payload(const stream::EnvelopeView& envelope, LineAnalysis& out);
 
   const registry::RouteEngine& routes_;
+  LineChecker* warm_;
   bool keep_readings_;
   bool want_match_;  // --resend: keep each line's route match and topic
   stream::EnvelopeParser parser_;
@@ -109,14 +114,19 @@ class LineChecker {
   // now_ns: the clock that timestamps are judged by.
   Verdict check(std::string_view line, bool too_long, std::int64_t now_ns);
   // The stateful part (duplicates, sequences, timestamps, counts) of a line
-  // analyzed already, lines in input order. Takes the analysis' messages.
+  // analyzed already, lines in input order. Takes the analysis' messages
+  // with keep_readings.
   Verdict apply(LineAnalysis& analysis, std::int64_t now_ns);
   const Stats& stats() const { return stats_; }
-  // The messages of the last line check() found valid, with their readings
-  // when keep_readings; empty after any other line.
+  // With keep_readings: the messages of the last line found valid, with
+  // their readings; empty after any other line (and always without).
   const std::vector<telemetry::Message>& messages() const { return messages_; }
   // With resend_topic_template: the gap events since the last call.
   std::vector<ResendGapEvent> take_gap_events() { return std::exchange(gap_events_, {}); }
+  // Loads the table entries a line is likely to touch into the cache (no
+  // state changes): the next lines' while this one is applied.
+  void prefetch(const LineAnalysis& analysis);
+  void warm(std::string_view msg_id, std::string_view device_id);
   // For LineAnalyzers on other threads (read only).
   const registry::RouteEngine& routes() const { return routes_; }
   const CheckerConfig& config() const { return config_; }

@@ -1,6 +1,7 @@
 #include "iot-verify/pipeline.hpp"
 
 #include <condition_variable>
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -187,7 +188,11 @@ void analyze_batches(Flow& flow, LineAnalyzer& analyzer) {
   }
 }
 
-bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LineConsumer& consume) {
+// How far ahead of the line being consumed the prefetcher reads.
+constexpr std::size_t prefetch_distance = 4;
+
+bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
+                   const LineConsumer& consume) {
   const auto workers = static_cast<std::size_t>(plan.threads);
   Flow flow(plan.max_batches ? plan.max_batches : 2 * workers + 2);
   std::vector<std::unique_ptr<LineAnalyzer>> analyzers;
@@ -198,7 +203,10 @@ bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, c
   bool ok = true, more = true;
   while (more) {
     auto b = flow.next_done();
-    for (std::size_t i = 0; i < b->items.size(); ++i) {
+    const std::size_t n = b->items.size();
+    for (std::size_t i = 0; i < std::min(n, prefetch_distance); ++i) prefetch(b->analyses[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + prefetch_distance < n) prefetch(b->analyses[i + prefetch_distance]);
       const auto& item = b->items[i];
       stream::Line line{std::string_view(b->text).substr(item.offset, item.size), item.number, b->source, item.too_long};
       if (!consume(line, &b->analyses[i])) {
@@ -220,8 +228,9 @@ bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, c
 
 }  // namespace
 
-bool read_inputs(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LineConsumer& consume) {
-  if (plan.threads >= 2) return read_parallel(plan, make_analyzer, consume);
+bool read_inputs(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
+                 const LineConsumer& consume) {
+  if (plan.threads >= 2) return read_parallel(plan, make_analyzer, prefetch, consume);
   return read_sequential(plan, consume);
 }
 

@@ -33,7 +33,12 @@ using AnalyzerFactory = std::function<std::unique_ptr<LineAnalyzer>()>;
 // analyzes it itself). Return false to stop.
 using LineConsumer = std::function<bool(const stream::Line& line, LineAnalysis* analysis)>;
 
+// Called on the caller's thread on a line analyzed already, a few lines
+// before it is consumed (to warm caches), with N >= 2.
+using LinePrefetcher = std::function<void(const LineAnalysis& analysis)>;
+
 // Reads every input; false when an input could not be opened or read (logged).
-bool read_inputs(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LineConsumer& consume);
+bool read_inputs(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
+                 const LineConsumer& consume);
 
 }  // namespace iot::verify

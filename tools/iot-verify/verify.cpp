@@ -102,7 +102,8 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   bool rejects_unsynced = false;
   ReadPlan plan{s.inputs, s.threads};
   auto make_analyzer = [&] { return std::make_unique<LineAnalyzer>(checker.routes(), checker.config()); };
-  bool read_ok = read_inputs(plan, make_analyzer, [&](const stream::Line& line, LineAnalysis* analysis) {
+  auto prefetch = [&](const LineAnalysis& analysis) { checker.prefetch(analysis); };
+  bool read_ok = read_inputs(plan, make_analyzer, prefetch, [&](const stream::Line& line, LineAnalysis* analysis) {
     // With --live the watchdog writes alarms too: one line (and its alarms) at a time.
     std::unique_lock<std::mutex> guard;
     if (out.alarms && s.live) guard = std::unique_lock(out.alarms->lock());
