@@ -4,7 +4,8 @@
 // stateless part, LineAnalyzer), and the caller's thread takes the batches
 // back in input order and runs the stateful checks and the outputs on each
 // line in turn: the output and the report are the same as with one thread.
-// At most max_batches batches are in flight (bounded memory); a batch is
+// At most max_batches batches are queued, two more are being read and
+// written (bounded memory: consumed batches are reused); a batch is
 // passed on early when the input has no whole line waiting, so a quiet pipe
 // does not hold lines back.
 #pragma once
