@@ -151,6 +151,12 @@ bool LineReader::next(Line& line) {
   }
 }
 
+bool LineReader::line_buffered() const {
+  if (eof_) return true;
+  if (skipping_ || begin_ >= end_) return false;
+  return std::memchr(buf_.data() + begin_, '\n', end_ - begin_) != nullptr;
+}
+
 MemoryLineReader::MemoryLineReader(std::string_view data, std::string source, std::size_t max_line,
                                    std::size_t chunk, std::size_t buffer_bytes)
     : LineReader(-1, std::move(source), max_line, buffer_bytes),

@@ -46,6 +46,10 @@ class LineReader {
   // Next line, or false at the end. An I/O or decompression error ends the
   // stream and is kept in error(): what came before it was delivered.
   virtual bool next(Line& line);
+  // True when next() can hand out a line, or tell the end, without reading
+  // more input (false when unsure): a caller that gathers lines in batches
+  // passes on what it holds before it would wait on a quiet pipe.
+  bool line_buffered() const;
   const std::string& source() const { return source_; }
   const Error* error() const { return error_ ? &*error_ : nullptr; }
 

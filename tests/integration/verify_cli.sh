@@ -75,13 +75,44 @@ check "--filter --report puts the report on stderr" grep -q '"total":'"$(field t
 check "reject source names the file when read from one" \
   bash -c "'$V' --key-file k.key --filter --reject bad2.ndjson s.ndjson >/dev/null 2>&1; grep -q '\"source\":\"s.ndjson:' bad2.ndjson"
 
-for t in 1 2; do
+# --threads: the same capture (forged, unsigned, duplicated, missing,
+# reordered, schema errors, garbage) through 1, 2 and 4 workers, from a file
+# and from a pipe fed in small writes with pauses (the input goes quiet, so
+# partial batches are passed on): the same lines in the same order, the
+# same reject records, the same report.
+for t in 1 2 4; do
   "$V" --threads $t --key-file k.key --filter --reject rej$t.ndjson --report json --report-file rep$t.json \
     s.ndjson > out$t.ndjson 2>/dev/null
+  "$V" --threads $t --key-file k.key --report text s.ndjson > txt$t.txt 2>/dev/null || true
 done
-check "--threads 2 passes the same lines in the same order" cmp -s out1.ndjson out2.ndjson
-check "--threads 2 writes the same reject records" cmp -s rej1.ndjson rej2.ndjson
-check "--threads 2 gives the same report" cmp -s rep1.json rep2.json
+$PY -c '
+import sys, time
+data = open("s.ndjson", "rb").read()
+for i in range(0, len(data), 4096):
+    sys.stdout.buffer.write(data[i:i + 4096]); sys.stdout.flush()
+    if i % (64 * 4096) == 0: time.sleep(0.01)
+' | IOT_VERIFY_THREADS=4 "$V" --key-file k.key --filter --reject rejp.ndjson --report json --report-file repp.json \
+    > outp.ndjson 2>/dev/null
+for t in 2 4; do
+  check "--threads $t passes the same lines in the same order" cmp -s out1.ndjson out$t.ndjson
+  check "--threads $t writes the same reject records" cmp -s rej1.ndjson rej$t.ndjson
+  check "--threads $t gives the same JSON report" cmp -s rep1.json rep$t.json
+  check "--threads $t gives the same text report" cmp -s txt1.txt txt$t.txt
+done
+check "the rejects hold bad JSON, bad signatures, schema errors and duplicates" $PY -c '
+import json
+reasons = {json.loads(l)["reason"] for l in open("rej4.ndjson")}
+assert reasons == {"bad_json", "bad_signature", "schema", "duplicate"}, reasons'
+check "the report counts gaps and reordering" $PY -c '
+import json
+r = json.load(open("rep4.json"))
+assert r["gaps"]["events"] > 0 and r["reordered"] > 0, r'
+sed 's/"source":"-:/"source":"s.ndjson:/' rejp.ndjson > rejp_named.ndjson
+check "IOT_VERIFY_THREADS=4 from a pipe: the same lines in the same order" cmp -s out1.ndjson outp.ndjson
+check "IOT_VERIFY_THREADS=4 from a pipe: the same reject records" cmp -s rej1.ndjson rejp_named.ndjson
+check "IOT_VERIFY_THREADS=4 from a pipe: the same report" cmp -s rep1.json repp.json
+status "$V" --threads 0 --key-file k.key s.ndjson > /dev/null 2>&1
+expect_eq "--threads 0 is a usage error" 2 "$rc"
 
 # --- report exit codes on a clean capture ----------------------------------
 n_good=$(wc -l < good.ndjson)

@@ -50,13 +50,116 @@ Verdict verdict_of(const Error& e) { return bad(reason_word(e.reason), e.message
 
 }  // namespace
 
+LineAnalyzer::LineAnalyzer(const registry::RouteEngine& routes, const CheckerConfig& config, LineChecker* warm)
+    : routes_(routes),
+      warm_(warm),
+      keep_readings_(config.keep_readings),
+      want_match_(config.resend_topic_template.has_value()) {}
+
+void LineAnalyzer::analyze(std::string_view line, bool too_long, LineAnalysis& out) {
+  out.kind = LineAnalysis::Kind::final;
+  out.verdict = Verdict{};
+  out.alarm_msg_id.clear();
+  out.read = false;
+  out.messages.clear();
+  out.signed_hmac.reset();
+  out.topic.clear();
+  if (too_long) {
+    out.verdict = bad("too_large", "line longer than the line limit, skipped");
+    return;
+  }
+  auto envelope = parser_.parse(line);
+  if (!envelope) {
+    const Error& e = envelope.error();
+    out.verdict = bad(e.reason == "schema" ? "schema" : e.reason == "too_large" ? "too_large" : "bad_json", e.message);
+    return;
+  }
+  if (!envelope->has_payload) return;  // raw bytes (payload_b64): nothing to check in them
+  if (rules::is_alarm_payload(envelope->payload)) {
+    // An alarm envelope of iot-verify --rules upstream: its fields are
+    // checked here, its msg_id deduplicated by apply() (QoS 1 may deliver it
+    // twice); it is no reading, so no device counts and no rule sees it.
+    auto alarm = rules::read_alarm_payload(envelope->payload);
+    if (!alarm) {
+      out.verdict = bad("schema", alarm.error().message);
+      return;
+    }
+    out.kind = LineAnalysis::Kind::alarm;
+    out.alarm_msg_id.assign(alarm->msg_id);
+    return;
+  }
+  if (warm_) warm_->warm(msg_id_hint(envelope->payload), device_id_hint(envelope->payload));
+  analyze_payload(*envelope, out);
+}
+
+void LineAnalyzer::analyze_payload(const stream::EnvelopeView& envelope, LineAnalysis& out) {
+  simdjson::dom::element payload = envelope.payload;
+  std::string_view topic = envelope.topic.value_or(std::string_view{});
+  auto match = routes_.route(topic, &envelope.fields);
+  if (!match) {
+    out.verdict = verdict_of(match.error());
+    return;
+  }
+  // Checked with the route known: a route's own key replaces --key-file.
+  Verdict v;
+  if (auto st = routes_.check_signature(payload, *match, envelope.exact_payload); !st) v = verdict_of(st.error());
+  // A route of a kind that carries no readings (iot-registry(5), KINDS:
+  // state, event, log, job, ...) passes once its signature holds: its
+  // payload is iot-ingest's to store, not a reading to check.
+  // An alarm payload never gets here, so on an alarm route it is refused as
+  // iot-ingest refuses it.
+  const registry::Route& route = *match->route;
+  if (v.ok && route.kind == registry::RouteKind::alarm)
+    v = bad("schema", "a route of kind alarm takes alarm payloads (\"kind\": \"alarm\", iot-stream(5) ALARMS)");
+  if (v.ok && route.kind != registry::RouteKind::readings &&
+      !(route.kind == registry::RouteKind::metrics && route.store)) {
+    out.verdict = std::move(v);
+    return;
+  }
+  // The checks read headers only: nested readings are checked, not kept
+  // (unless the rules want them). With a bad signature the payload is still
+  // read, so the report can say whose it was.
+  out.kind = LineAnalysis::Kind::readings;
+  auto read = routes_.normalize(payload, *match, topic, keep_readings_);
+  if (read) {
+    out.read = true;
+    out.messages = std::move(read->messages);
+  } else {
+    out.read_error = verdict_of(read.error());
+  }
+  const bool good = v.ok && read;
+  out.verdict = std::move(v);
+  if (!good) return;
+  // Signed-shape messages carry no msg_id: the HMAC itself identifies
+  // the message (the same payload signed twice is the same message).
+  bool any_id = false;
+  for (const auto& m : out.messages) any_id = any_id || !m.msg_id.empty();
+  if (!any_id)
+    if (auto hmac = registry::signed_hmac(payload)) out.signed_hmac.emplace(*hmac);
+  if (want_match_) {
+    out.match = std::move(*match);
+    out.topic.assign(topic);
+  }
+}
+
 LineChecker::LineChecker(CheckerConfig config)
     : config_(std::move(config)),
       routes_(route_engine(config_)),
+      analyzer_(routes_, config_, this),
       window_(config_.window),
       sequences_(config_.seq_limits.max_gaps_per_device),
       timestamps_(config_.time_limits),
       stats_(config_.max_devices) {}
+
+void LineChecker::warm(std::string_view msg_id, std::string_view device_id) {
+  window_.prefetch(msg_id);
+  stats_.devices.prefetch(device_id);
+}
+
+void LineChecker::prefetch(const LineAnalysis& a) {
+  if (a.kind != LineAnalysis::Kind::readings || a.messages.empty()) return;
+  warm(a.messages.front().msg_id, a.messages.front().device_id);
+}
 
 DeviceStats* LineChecker::device(std::string_view id) {
   if (id.empty()) return nullptr;
@@ -81,70 +184,41 @@ void LineChecker::count(const Verdict& v, DeviceStats* d) {
   if (d) apply(d->counters);
 }
 
-Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature) {
-  messages_.clear();
-  if (too_long) {
-    Verdict v = bad("too_large", "line longer than the line limit, skipped");
-    count(v, nullptr);
-    return v;
-  }
-  auto envelope = parser_.parse(line);
-  if (!envelope) {
-    const Error& e = envelope.error();
-    Verdict v = bad(e.reason == "schema" ? "schema" : e.reason == "too_large" ? "too_large" : "bad_json", e.message);
-    count(v, nullptr);
-    return v;
-  }
-  if (!envelope->has_payload) {  // raw bytes (payload_b64): nothing to check in them
-    Verdict v;
-    count(v, nullptr);
-    return v;
-  }
-  if (rules::is_alarm_payload(envelope->payload)) return check_alarm(envelope->payload);
-  window_.prefetch(msg_id_hint(envelope->payload));  // loads while the signature is checked
-  stats_.devices.prefetch(device_id_hint(envelope->payload));
-  return check_payload(*envelope, now_ns, signature);
+Verdict LineChecker::check(std::string_view line, bool too_long, std::int64_t now_ns) {
+  analyzer_.analyze(line, too_long, analysis_);
+  return apply(analysis_, now_ns);
 }
 
-// An alarm envelope of iot-verify --rules upstream: its fields are checked
-// and its msg_id deduplicated (QoS 1 may deliver it twice), and it passes as
-// a valid line; it is no reading, so no device counts and no rule sees it.
-Verdict LineChecker::check_alarm(simdjson::dom::element payload) {
+Verdict LineChecker::apply(LineAnalysis& a, std::int64_t now_ns) {
+  messages_.clear();
+  switch (a.kind) {
+    case LineAnalysis::Kind::alarm: return apply_alarm(a);
+    case LineAnalysis::Kind::readings: return apply_readings(a, now_ns);
+    case LineAnalysis::Kind::final: break;
+  }
+  count(a.verdict, nullptr);
+  return std::move(a.verdict);
+}
+
+Verdict LineChecker::apply_alarm(LineAnalysis& a) {
   Verdict v;
-  auto alarm = rules::read_alarm_payload(payload);
-  if (!alarm) v = bad("schema", alarm.error().message);
-  else if (window_.seen_or_insert(alarm->msg_id)) v = bad("duplicate", fmt::format("alarm msg_id {} seen before", alarm->msg_id));
+  if (window_.seen_or_insert(a.alarm_msg_id)) v = bad("duplicate", fmt::format("alarm msg_id {} seen before", a.alarm_msg_id));
   count(v, nullptr);
   return v;
 }
 
-Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned,
-                          std::optional<std::string_view> exact_payload) {
-  if (!key) return {};
-  if (auto st = registry::check_signature(payload, *key, allow_unsigned, exact_payload); !st)
-    return verdict_of(st.error());
-  return {};
-}
-
-bool LineChecker::is_duplicate(simdjson::dom::element payload, const std::vector<telemetry::Message>& messages,
-                               std::string& detail) {
-  bool any_id = false;
-  for (const auto& m : messages) {
+bool LineChecker::is_duplicate(const LineAnalysis& a, std::string& detail) {
+  for (const auto& m : a.messages) {
     if (m.msg_id.empty()) continue;
-    any_id = true;
     if (window_.seen_or_insert(m.msg_id)) {
       detail = fmt::format("msg_id {} seen before", m.msg_id);
       return true;
     }
   }
-  // Signed-shape messages carry no msg_id: the HMAC itself identifies
-  // the message (the same payload signed twice is the same message).
-  if (any_id) return false;
-  if (auto hmac = registry::signed_hmac(payload)) {
-    if (window_.seen_or_insert(fmt::format("hmac:{}", *hmac))) {
-      detail = fmt::format("signed message (hmac {}) seen before", *hmac);
-      return true;
-    }
+  // Set only when no message has a msg_id (LineAnalyzer).
+  if (a.signed_hmac && window_.seen_or_insert(fmt::format("hmac:{}", *a.signed_hmac))) {
+    detail = fmt::format("signed message (hmac {}) seen before", *a.signed_hmac);
+    return true;
   }
   return false;
 }
@@ -201,65 +275,35 @@ void LineChecker::name_resend_topics(std::size_t from, const registry::RouteMatc
   }
 }
 
-Verdict LineChecker::check_payload(const stream::EnvelopeView& envelope, std::int64_t now_ns,
-                                   const Verdict* signature) {
-  simdjson::dom::element payload = envelope.payload;
-  std::string_view topic = envelope.topic.value_or(std::string_view{});
-  auto match = routes_.route(topic, &envelope.fields);
-  if (!match) {
-    Verdict v = verdict_of(match.error());
-    count(v, nullptr);
-    return v;
-  }
-  // The reader thread checked with the global key; a route's own key is checked here.
-  if (match->route->key) signature = nullptr;
-  Verdict v = signature ? *signature : Verdict{};
-  if (!signature) {
-    if (auto st = routes_.check_signature(payload, *match, envelope.exact_payload); !st) v = verdict_of(st.error());
-  }
-  // A route of a kind that carries no readings (iot-registry(5), KINDS:
-  // state, event, log, job, ...) passes once its signature holds: its
-  // payload is iot-ingest's to store, not a reading to check.
-  // An alarm payload never gets here, so on an alarm route it is refused as
-  // iot-ingest refuses it.
-  const registry::Route& route = *match->route;
-  if (v.ok && route.kind == registry::RouteKind::alarm)
-    v = bad("schema", "a route of kind alarm takes alarm payloads (\"kind\": \"alarm\", iot-stream(5) ALARMS)");
-  if (v.ok && route.kind != registry::RouteKind::readings &&
-      !(route.kind == registry::RouteKind::metrics && route.store)) {
-    count(v, nullptr);
-    return v;
-  }
-  // The checks read headers only: nested readings are checked, not kept
-  // (unless the rules want them).
-  auto read = routes_.normalize(payload, *match, topic, config_.keep_readings);
-  if (!v.ok) {
+Verdict LineChecker::apply_readings(LineAnalysis& a, std::int64_t now_ns) {
+  if (!a.verdict.ok) {
     // Still name the device when the payload reads, so the report can say whose it was.
-    DeviceStats* d = read && !read->messages.empty() ? device(read->messages.front().device_id) : nullptr;
-    count(v, d);
-    return v;
+    DeviceStats* d = a.read && !a.messages.empty() ? device(a.messages.front().device_id) : nullptr;
+    count(a.verdict, d);
+    return std::move(a.verdict);
   }
-  if (!read) {
-    v = verdict_of(read.error());
-    count(v, nullptr);
-    return v;
+  if (!a.read) {
+    count(a.read_error, nullptr);
+    return std::move(a.read_error);
   }
-  const std::vector<telemetry::Message>& messages = read->messages;
+  const std::vector<telemetry::Message>& messages = a.messages;
   DeviceStats* d = messages.empty() ? nullptr : device(messages.front().device_id);
+  Verdict v;
   std::string detail;
-  if (is_duplicate(payload, messages, detail)) {
+  if (is_duplicate(a, detail)) {
     v = bad("duplicate", std::move(detail));
     count(v, d);
     return v;
   }
   const std::size_t gaps_before = gap_events_.size();
   track(messages, d, now_ns);
-  if (gap_events_.size() > gaps_before) name_resend_topics(gaps_before, *match, topic);
+  if (gap_events_.size() > gaps_before) name_resend_topics(gaps_before, a.match, a.topic);
   // Other devices of a batch line may have taken the first one's entry
   // (a cap smaller than the batch): look it up again.
   if (messages.size() > 1) d = device(messages.front().device_id);
   count(v, d);
-  messages_ = std::move(read->messages);
+  // Left in the analysis otherwise: freed or reused on the thread that made them.
+  if (config_.keep_readings) messages_ = std::move(a.messages);
   return v;
 }
 

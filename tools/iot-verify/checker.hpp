@@ -60,34 +60,81 @@ struct Verdict {
   std::string detail;       // for the reject record and the log
 };
 
-// The signature part of the checks, stateless: with a key, a payload in
-// the signed shape must verify; one without an HMAC is bad unless
-// allow_unsigned. Without a key, every payload passes. Safe to run on
-// another thread than the LineChecker (see pipeline.hpp).
-// exact_payload: the payload's text when it held integers beyond 64 bits (stream::EnvelopeView).
-Verdict signature_verdict(simdjson::dom::element payload, const std::optional<std::string>& key, bool allow_unsigned,
-                          std::optional<std::string_view> exact_payload = std::nullopt);
+// What the stateless part of the checks makes of one line: everything that
+// does not depend on the lines before it (envelope, route, signature,
+// normalizer). Owns its data, so a worker thread can make it while another
+// applies the ones before (pipeline.hpp). Reused from line to line, it keeps
+// its buffers.
+struct LineAnalysis {
+  enum class Kind {
+    final,     // verdict is the line's, counted without a device
+    alarm,     // an alarm envelope read fine: alarm_msg_id is deduplicated
+    readings,  // a payload on a readings route: messages (when read) go through the stateful checks
+  };
+  Kind kind = Kind::final;
+  Verdict verdict;
+  std::string alarm_msg_id;
+  // readings: read is false when the normalizer refused the payload (read_error).
+  bool read = false;
+  Verdict read_error;
+  std::vector<telemetry::Message> messages;
+  std::optional<std::string> signed_hmac;  // the signed shape's hmac (duplicates of messages without msg_id)
+  // readings, with a resend topic template: where its gaps are asked for.
+  registry::RouteMatch match;
+  std::string topic;
+};
+
+// The stateless part: one per thread (each has its own JSON parser), all
+// reading through one RouteEngine (const, shared).
+class LineChecker;
+
+class LineAnalyzer {
+ public:
+  // warm: the checker that will apply() each analysis right after it (one
+  // thread): its tables are warmed while the signature is checked.
+  LineAnalyzer(const registry::RouteEngine& routes, const CheckerConfig& config, LineChecker* warm = nullptr);
+  // too_long: the reader skipped a line over its limit (line is then empty).
+  void analyze(std::string_view line, bool too_long, LineAnalysis& out);
+
+ private:
+  void analyze_payload(const stream::EnvelopeView& envelope, LineAnalysis& out);
+
+  const registry::RouteEngine& routes_;
+  LineChecker* warm_;
+  bool keep_readings_;
+  bool want_match_;  // --resend: keep each line's route match and topic
+  stream::EnvelopeParser parser_;
+};
 
 class LineChecker {
  public:
   explicit LineChecker(CheckerConfig config);
-  // Checks one line (without its newline) and counts it. too_long: the
-  // reader skipped a line over its limit (text is then empty).
-  // now_ns: the clock that timestamps are judged by. signature: the line's
-  // signature_verdict when computed already (else computed here).
-  Verdict check(std::string_view line, bool too_long, std::int64_t now_ns, const Verdict* signature = nullptr);
+  // Checks one line (without its newline) and counts it: analyze, then apply.
+  // too_long: the reader skipped a line over its limit (text is then empty).
+  // now_ns: the clock that timestamps are judged by.
+  Verdict check(std::string_view line, bool too_long, std::int64_t now_ns);
+  // The stateful part (duplicates, sequences, timestamps, counts) of a line
+  // analyzed already, lines in input order. Takes the analysis' messages
+  // with keep_readings.
+  Verdict apply(LineAnalysis& analysis, std::int64_t now_ns);
   const Stats& stats() const { return stats_; }
-  // The messages of the last line check() found valid, with their readings
-  // when keep_readings; empty after any other line.
+  // With keep_readings: the messages of the last line found valid, with
+  // their readings; empty after any other line (and always without).
   const std::vector<telemetry::Message>& messages() const { return messages_; }
   // With resend_topic_template: the gap events since the last call.
   std::vector<ResendGapEvent> take_gap_events() { return std::exchange(gap_events_, {}); }
+  // Loads the table entries a line is likely to touch into the cache (no
+  // state changes): the next lines' while this one is applied.
+  void prefetch(const LineAnalysis& analysis);
+  void warm(std::string_view msg_id, std::string_view device_id);
+  // For LineAnalyzers on other threads (read only).
+  const registry::RouteEngine& routes() const { return routes_; }
+  const CheckerConfig& config() const { return config_; }
 
  private:
-  Verdict check_payload(const stream::EnvelopeView& envelope, std::int64_t now_ns, const Verdict* signature);
-  Verdict check_alarm(simdjson::dom::element payload);
-  bool is_duplicate(simdjson::dom::element payload, const std::vector<telemetry::Message>& messages,
-                    std::string& detail);
+  Verdict apply_alarm(LineAnalysis& a);
+  Verdict apply_readings(LineAnalysis& a, std::int64_t now_ns);
+  bool is_duplicate(const LineAnalysis& a, std::string& detail);
   void track(const std::vector<telemetry::Message>& messages, DeviceStats* first, std::int64_t now_ns);
   void name_resend_topics(std::size_t from, const registry::RouteMatch& match, std::string_view topic);
   void count(const Verdict& verdict, DeviceStats* device);
@@ -95,7 +142,8 @@ class LineChecker {
 
   CheckerConfig config_;
   registry::RouteEngine routes_;
-  stream::EnvelopeParser parser_;
+  LineAnalyzer analyzer_;  // check()'s own
+  LineAnalysis analysis_;
   checks::DuplicateWindow window_;
   checks::SequenceChecker sequences_;  // the rules; each device's state is in stats_
   checks::TimestampChecks timestamps_;

@@ -1,7 +1,11 @@
 #include "iot-verify/options.hpp"
 
 
+#include <sched.h>
+
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "rules/alarm_envelope.hpp"
 #include "rules/rules_file.hpp"
@@ -22,6 +26,15 @@ CLI::Validator report_value() {
         return "\"" + value + "\" is not a report format (text or json) nor an input file";
       },
       "", "report format");
+}
+
+constexpr int max_threads = 256;
+
+// The cores this process may run on (taskset, cpusets), at least 1.
+int available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 Status usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
@@ -78,9 +91,10 @@ void define_options(CLI::App& app, VerifyOptions& o) {
   app.add_option("--max-devices", o.max_devices, "Devices tracked at once; past it the least recently seen is evicted")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group("Checks");
-  app.add_option("--threads", o.threads, "1, or 2: verify HMACs on a second thread (same output and order)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 2))->group("Checks");
+  app.add_option("--threads", o.threads,
+                 "Worker threads for parsing and signatures (default: the cores available; 1: one thread); "
+                 "same output, same order")
+      ->check(CLI::Range(1, max_threads))->group("Checks");
   app.add_option("--rules", o.rules_file,
                  "TOML rules (iot-rules(5)): raise and clear alarms on range, stuck, rate, silence, bad quality")
       ->group("Alarms");
@@ -124,6 +138,7 @@ Status resolve(VerifyOptions& o) {
   }
   if (auto st = resolve_rules(o); !st) return st;
   if (auto st = cli::check_resend_options(o.resend); !st) return st;
+  if (o.threads == 0) o.threads = std::min(available_cores(), max_threads);
   o.time_limits = {o.max_future.value, o.max_age.value, o.max_drift.value};
   o.seq_limits.max_devices = o.max_devices;
   return ok_status();

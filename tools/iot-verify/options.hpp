@@ -49,7 +49,9 @@ struct VerifyOptions {
   cli::Duration max_future{"300s"}, max_age{"24h"}, max_drift{"10s"};
   std::size_t window = 1'000'000;
   std::size_t max_devices = 1'000'000;  // Stats::default_max_devices (iot-verify(1), Resource use)
-  int threads = 1;  // 2: HMACs verified on a reader thread (same output, same order)
+  // --threads: workers that analyze lines (pipeline.hpp); 0 until resolve()
+  // sets it to the cores this process may run on.
+  int threads = 0;
   std::string rules_file;   // --rules: alarms (iot-rules(5))
   std::string alarms_file;  // --alarms: alarm envelopes here, not into the --filter output
   std::string alarm_topic{rules_default_alarm_topic};  // --alarm-topic

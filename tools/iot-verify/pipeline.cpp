@@ -1,8 +1,10 @@
 #include "iot-verify/pipeline.hpp"
 
 #include <condition_variable>
+#include <algorithm>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/log.hpp"
@@ -34,127 +36,201 @@ struct Batch {
     std::size_t offset = 0, size = 0;
     std::uint64_t number = 0;
     bool too_long = false;
-    bool has_signature = false;
-    Verdict signature;
   };
   std::string source;
   std::string text;  // the lines, back to back
   std::vector<Item> items;
-  std::optional<std::string> error;  // the reader failed here
+  std::vector<LineAnalysis> analyses;  // one per item, made by a worker (reused with the batch)
+  std::optional<std::string> error;    // the reader failed here
   bool last = false;
-};
+  bool done = false;  // analyzed; guarded by Flow's mutex
 
-// A bounded FIFO of batches between the reader thread and the caller.
-class BatchQueue {
- public:
-  explicit BatchQueue(std::size_t max) : max_(max) {}
-  bool push(Batch b) {  // false when the consumer stopped
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return stopped_ || queue_.size() < max_; });
-    if (stopped_) return false;
-    queue_.push_back(std::move(b));
-    not_empty_.notify_one();
-    return true;
+  void reset(std::string_view from) {
+    source.assign(from);
+    text.clear();
+    items.clear();
+    error.reset();
+    last = done = false;
   }
-  Batch pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !queue_.empty(); });
-    Batch b = std::move(queue_.front());
-    queue_.pop_front();
-    not_full_.notify_one();
-    return b;
-  }
-  void stop() {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-    not_full_.notify_all();
-  }
-  bool stopped() {
-    std::lock_guard lock(mutex_);
-    return stopped_;
-  }
-
- private:
-  std::size_t max_;
-  std::mutex mutex_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<Batch> queue_;
-  bool stopped_ = false;
 };
 
 constexpr std::size_t batch_lines = 1024;
 constexpr std::size_t batch_bytes = 1u << 20;
 
-void add_line(Batch& b, const stream::Line& line, stream::EnvelopeParser& parser, const ReadPlan& plan) {
-  Batch::Item item{b.text.size(), line.text.size(), line.number, line.too_long, false, {}};
-  b.text.append(line.text);
-  if (!line.too_long) {
-    auto envelope = parser.parse(line.text);
-    if (envelope && envelope->has_payload) {
-      item.signature = signature_verdict(envelope->payload, plan.key, plan.allow_unsigned, envelope->exact_payload);
-      item.has_signature = true;
+// The batches in flight: in input order for the consumer, in a queue for
+// the workers, at most max of them; consumed ones are kept for reuse.
+class Flow {
+ public:
+  explicit Flow(std::size_t max) : max_(max) {}
+
+  std::unique_ptr<Batch> fresh(std::string_view source) {
+    std::unique_ptr<Batch> b;
+    {
+      std::lock_guard lock(mutex_);
+      if (!spare_.empty()) {
+        b = std::move(spare_.back());
+        spare_.pop_back();
+      }
     }
+    if (!b) b = std::make_unique<Batch>();
+    b->reset(source);
+    return b;
   }
-  b.items.push_back(std::move(item));
+  // The reader hands a batch on; false when the consumer stopped.
+  bool submit(std::unique_ptr<Batch> b) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return stopped_ || order_.size() < max_; });
+    if (stopped_) return false;
+    Batch* raw = b.get();
+    order_.push_back(std::move(b));
+    if (raw->items.empty()) {
+      raw->done = true;
+      done_.notify_one();
+    } else {
+      todo_.push_back(raw);
+      work_.notify_one();
+    }
+    return true;
+  }
+  // A worker's next batch; null once stopped.
+  Batch* take_work() {
+    std::unique_lock lock(mutex_);
+    work_.wait(lock, [&] { return stopped_ || !todo_.empty(); });
+    if (stopped_) return nullptr;
+    Batch* b = todo_.front();
+    todo_.pop_front();
+    return b;
+  }
+  void finished(Batch* b) {
+    std::lock_guard lock(mutex_);
+    b->done = true;
+    done_.notify_one();
+  }
+  // The consumer's next batch in input order, once analyzed.
+  std::unique_ptr<Batch> next_done() {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return !order_.empty() && order_.front()->done; });
+    auto b = std::move(order_.front());
+    order_.pop_front();
+    space_.notify_one();
+    return b;
+  }
+  void recycle(std::unique_ptr<Batch> b) {
+    std::lock_guard lock(mutex_);
+    if (spare_.size() < max_) spare_.push_back(std::move(b));
+  }
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    space_.notify_all();
+    work_.notify_all();
+    done_.notify_all();
+  }
+
+ private:
+  std::size_t max_;
+  std::mutex mutex_;
+  std::condition_variable space_, work_, done_;
+  std::deque<std::unique_ptr<Batch>> order_;
+  std::deque<Batch*> todo_;
+  std::vector<std::unique_ptr<Batch>> spare_;
+  bool stopped_ = false;
+};
+
+void add_line(Batch& b, const stream::Line& line) {
+  b.items.push_back({b.text.size(), line.text.size(), line.number, line.too_long});
+  b.text.append(line.text);
 }
 
 // The reader thread: every input, in batches, then a last (or error) batch.
-void produce(const ReadPlan& plan, BatchQueue& queue) {
-  stream::EnvelopeParser parser;
+void produce(const ReadPlan& plan, Flow& flow) {
   stream::Line line;
   for (const auto& path : plan.inputs) {
     auto reader = stream::LineReader::open(path);
     if (!reader) {
-      queue.push(Batch{path, {}, {}, reader.error().message, true});
+      auto b = flow.fresh(path);
+      b->error = reader.error().message;
+      b->last = true;
+      flow.submit(std::move(b));
       return;
     }
-    Batch b{path, {}, {}, {}, false};
+    auto b = flow.fresh(path);
     while (!cli::interrupted() && (*reader)->next(line)) {
-      add_line(b, line, parser, plan);
-      if (b.items.size() >= batch_lines || b.text.size() >= batch_bytes) {
-        if (!queue.push(std::move(b))) return;
-        b = Batch{path, {}, {}, {}, false};
+      add_line(*b, line);
+      if (b->items.size() >= batch_lines || b->text.size() >= batch_bytes || !(*reader)->line_buffered()) {
+        if (!flow.submit(std::move(b))) return;
+        b = flow.fresh(path);
       }
     }
-    if (!b.items.empty() && !queue.push(std::move(b))) return;
+    if (!b->items.empty() && !flow.submit(std::move(b))) return;
     if (const Error* e = (*reader)->error()) {
-      queue.push(Batch{path, {}, {}, e->message, true});
+      auto failed = flow.fresh(path);
+      failed->error = e->message;
+      failed->last = true;
+      flow.submit(std::move(failed));
       return;
     }
     if (cli::interrupted()) break;
   }
-  queue.push(Batch{{}, {}, {}, {}, true});
+  auto end = flow.fresh({});
+  end->last = true;
+  flow.submit(std::move(end));
 }
 
-bool read_pipelined(const ReadPlan& plan, const LineConsumer& consume) {
-  BatchQueue queue(plan.max_batches);
-  std::thread reader([&] { produce(plan, queue); });
+void analyze_batches(Flow& flow, LineAnalyzer& analyzer) {
+  while (Batch* b = flow.take_work()) {
+    if (b->analyses.size() < b->items.size()) b->analyses.resize(b->items.size());
+    for (std::size_t i = 0; i < b->items.size(); ++i) {
+      const auto& item = b->items[i];
+      analyzer.analyze(std::string_view(b->text).substr(item.offset, item.size), item.too_long, b->analyses[i]);
+    }
+    flow.finished(b);
+  }
+}
+
+// How far ahead of the line being consumed the prefetcher reads.
+constexpr std::size_t prefetch_distance = 4;
+
+bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
+                   const LineConsumer& consume) {
+  const auto workers = static_cast<std::size_t>(plan.threads);
+  Flow flow(plan.max_batches ? plan.max_batches : 2 * workers + 2);
+  std::vector<std::unique_ptr<LineAnalyzer>> analyzers;
+  for (std::size_t i = 0; i < workers; ++i) analyzers.push_back(make_analyzer());
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { produce(plan, flow); });
+  for (auto& a : analyzers) threads.emplace_back([&flow, &a] { analyze_batches(flow, *a); });
   bool ok = true, more = true;
   while (more) {
-    Batch b = queue.pop();
-    for (const auto& item : b.items) {
-      stream::Line line{std::string_view(b.text).substr(item.offset, item.size), item.number, b.source, item.too_long};
-      if (!consume(line, item.has_signature ? &item.signature : nullptr)) {
+    auto b = flow.next_done();
+    const std::size_t n = b->items.size();
+    for (std::size_t i = 0; i < std::min(n, prefetch_distance); ++i) prefetch(b->analyses[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + prefetch_distance < n) prefetch(b->analyses[i + prefetch_distance]);
+      const auto& item = b->items[i];
+      stream::Line line{std::string_view(b->text).substr(item.offset, item.size), item.number, b->source, item.too_long};
+      if (!consume(line, &b->analyses[i])) {
         more = false;
         break;
       }
     }
-    if (b.error) {
-      log::error("{}", *b.error);
+    if (b->error) {
+      log::error("{}", *b->error);
       ok = false;
     }
-    if (b.last) more = false;
+    if (b->last) more = false;
+    flow.recycle(std::move(b));
   }
-  queue.stop();
-  reader.join();
+  flow.stop();
+  for (auto& t : threads) t.join();
   return ok;
 }
 
 }  // namespace
 
-bool read_inputs(const ReadPlan& plan, const LineConsumer& consume) {
-  // Without a key there is little to hand to a second thread.
-  if (plan.threads >= 2 && plan.key) return read_pipelined(plan, consume);
+bool read_inputs(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
+                 const LineConsumer& consume) {
+  if (plan.threads >= 2) return read_parallel(plan, make_analyzer, prefetch, consume);
   return read_sequential(plan, consume);
 }
 

@@ -1,13 +1,17 @@
-// Reading the inputs, on one thread or two. With two, a reader thread reads
-// lines in batches and verifies their HMACs (the costly, stateless part),
-// and the caller's thread runs the stateful checks and writes the outputs,
-// batch after batch in input order: the output and the report are the same
-// as with one thread. At most max_batches batches are in flight (bounded
-// memory).
+// Reading the inputs, on one thread or on several (iot-verify(1), --threads).
+// With N >= 2 a reader thread reads lines in batches, N worker threads
+// analyze the batches (envelope, route, signature, normalizer: the costly,
+// stateless part, LineAnalyzer), and the caller's thread takes the batches
+// back in input order and runs the stateful checks and the outputs on each
+// line in turn: the output and the report are the same as with one thread.
+// At most max_batches batches are queued, two more are being read and
+// written (bounded memory: consumed batches are reused); a batch is
+// passed on early when the input has no whole line waiting, so a quiet pipe
+// does not hold lines back.
 #pragma once
 
 #include <functional>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,17 +22,24 @@ namespace iot::verify {
 
 struct ReadPlan {
   std::vector<std::string> inputs;  // "-" is stdin
-  std::optional<std::string> key;   // verify HMACs on the reader thread when set
-  bool allow_unsigned = false;
-  int threads = 1;                  // 1 or 2
-  std::size_t max_batches = 4;
+  int threads = 1;                  // workers; 1: all on the caller's thread
+  std::size_t max_batches = 0;      // 0: 2 * threads + 2
 };
 
-// Called once per line, in order; signature is the line's signature
-// verdict when the reader thread computed it. Return false to stop.
-using LineConsumer = std::function<bool(const stream::Line& line, const Verdict* signature)>;
+// Makes one analyzer per worker thread (called on the caller's thread).
+using AnalyzerFactory = std::function<std::unique_ptr<LineAnalyzer>()>;
+
+// Called once per line, in input order, on the caller's thread. analysis:
+// the line analyzed by a worker, or null with one thread (the consumer
+// analyzes it itself). Return false to stop.
+using LineConsumer = std::function<bool(const stream::Line& line, LineAnalysis* analysis)>;
+
+// Called on the caller's thread on a line analyzed already, a few lines
+// before it is consumed (to warm caches), with N >= 2.
+using LinePrefetcher = std::function<void(const LineAnalysis& analysis)>;
 
 // Reads every input; false when an input could not be opened or read (logged).
-bool read_inputs(const ReadPlan& plan, const LineConsumer& consume);
+bool read_inputs(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
+                 const LineConsumer& consume);
 
 }  // namespace iot::verify

@@ -100,13 +100,15 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   // (iot-ingest --ack-file), the journal forgets the rejected line too, so its
   // record must be kept by then. Streams without positions pay nothing.
   bool rejects_unsynced = false;
-  // With a registry, keys differ per route: HMACs are checked with the route known.
-  ReadPlan plan{s.inputs, s.key, s.allow_unsigned, s.registry ? 1 : s.threads};
-  bool read_ok = read_inputs(plan, [&](const stream::Line& line, const Verdict* signature) {
+  ReadPlan plan{s.inputs, s.threads};
+  auto make_analyzer = [&] { return std::make_unique<LineAnalyzer>(checker.routes(), checker.config()); };
+  auto prefetch = [&](const LineAnalysis& analysis) { checker.prefetch(analysis); };
+  bool read_ok = read_inputs(plan, make_analyzer, prefetch, [&](const stream::Line& line, LineAnalysis* analysis) {
     // With --live the watchdog writes alarms too: one line (and its alarms) at a time.
     std::unique_lock<std::mutex> guard;
     if (out.alarms && s.live) guard = std::unique_lock(out.alarms->lock());
-    Verdict v = checker.check(line.text, line.too_long, checks::TimestampChecks::now_ns(), signature);
+    const std::int64_t now = checks::TimestampChecks::now_ns();
+    Verdict v = analysis ? checker.apply(*analysis, now) : checker.check(line.text, line.too_long, now);
     Status written = ok_status();
     if (v.ok) {
       if (out.passed && rejects_unsynced && stream::journal_position(line.text) != 0) {

@@ -1,5 +1,7 @@
 #include "stream/line_reader.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <random>
 #include <vector>
@@ -129,6 +131,31 @@ TEST(LineReader, PipeFedInSmallWrites) {
   EXPECT_EQ(got.texts[4321].substr(0, 11), "{\"i\":4321,\"");
   EXPECT_EQ(got.numbers.back(), 5000u);
   EXPECT_EQ(reader.error(), nullptr);
+}
+
+// line_buffered: true while whole lines wait in the buffer, false once the
+// next line would need a read from a quiet pipe, true at the end.
+TEST(LineReader, LineBufferedSaysWhenNextWouldWait) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  LineReader reader(fds[0], "-");
+  std::string first = "{\"a\":1}\n{\"b\":2}\n{\"c\":";
+  ASSERT_EQ(::write(fds[1], first.data(), first.size()), static_cast<ssize_t>(first.size()));
+  EXPECT_FALSE(reader.line_buffered());  // nothing read yet
+  Line line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.text, "{\"a\":1}");
+  EXPECT_TRUE(reader.line_buffered());
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.text, "{\"b\":2}");
+  EXPECT_FALSE(reader.line_buffered());  // only half a line is left
+  ASSERT_EQ(::write(fds[1], "3}\n", 3), 3);
+  ::close(fds[1]);
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.text, "{\"c\":3}");
+  EXPECT_FALSE(reader.next(line));
+  EXPECT_TRUE(reader.line_buffered());  // the end is known
+  ::close(fds[0]);
 }
 
 long peak_rss_kib() {
