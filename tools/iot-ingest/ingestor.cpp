@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "core/backoff.hpp"
@@ -190,14 +191,21 @@ void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
   for (auto& m : messages) {
     ++stats_.messages;
     stats_.readings += m.rows.size();
-    if (options_.dedup_mode() != DedupMode::off && !m.msg_id.empty() &&
-        window_.seen_or_insert(m.device_id + ":" + m.msg_id)) {
+    if (options_.dedup_mode() != DedupMode::off && !m.msg_id.empty() && window_.seen_or_insert(dedup_key(m))) {
       ++stats_.duplicates_msg_id;
       continue;
     }
     pending_rows_ += m.rows.size();
     pending_.push_back(std::move(m));
   }
+}
+
+// "DEVICE:MSG_ID" in a buffer kept across messages (no allocation per message).
+std::string_view Ingestor::dedup_key(const BuiltMessage& m) {
+  key_.assign(m.device_id);
+  key_ += ':';
+  key_ += m.msg_id;
+  return key_;
 }
 
 bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
@@ -318,34 +326,46 @@ Status Ingestor::write_rows_one_by_one(const store::Batch& batch, std::size_t la
 }
 
 // Moves what is pending into a batch and starts writing it on a thread of
-// its own. Only the database thread touches the writer until settle().
+// its own. Only the database thread touches the writer, the batch and the
+// messages' rows until settle().
 std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
   auto flight = std::make_unique<InFlight>();
   InFlight& f = *flight;
   f.batch = std::move(batch_);
   batch_ = {};
-  f.batch.readings.reserve(pending_rows_);
-  // Moved, not copied (a copy was a tenth of the SQLite path).
-  for (auto& m : pending_)
-    for (auto& row : m.rows) f.batch.readings.push_back(std::move(row));
   f.messages = std::move(pending_);
   pending_.clear();
   pending_rows_ = 0;
+  std::size_t rows = 0;  // readings (pending_rows_ counts the other kinds and notices too)
+  for (const auto& m : f.messages) rows += m.rows.size();
   f.acks = std::exchange(ack_ids_, {});
   f.stream_lines = std::exchange(stream_lines_, {});
   f.notices = std::exchange(notices_, {});
   // XADD to the stream runs beside the database write (iot-ingest(1), --to-stream).
   if (out_.stream_writer && !f.stream_lines.empty())
     f.streamed = std::async(std::launch::async, [this, &f] { return add_to_stream(f.stream_lines); });
-  const bool writes = f.writes = !f.batch.empty();
+  const bool writes = f.writes = !f.batch.empty() || rows > 0;
   // One part per --db when there are rows, one for the stream copy: the
   // position is acknowledged when each of them has the batch.
   f.ticket = ack_window_.open(safe_position(), (writes ? out_.sinks->size() : 0) + (f.streamed.valid() ? 1 : 0));
   taken_position_ = safe_position();
   if (writes) {
-    f.written = std::async(std::launch::async, [this, &f] {
+    f.written = std::async(std::launch::async, [this, &f, rows] {
+      // The messages' rows become the batch's here, not on the thread that
+      // reads the next lines; moved, not copied (a copy was a tenth of the
+      // SQLite path).
+      f.batch.readings.reserve(rows);
+      for (auto& m : f.messages)
+        for (auto& row : m.rows) f.batch.readings.push_back(std::move(row));
       auto outcomes = out_.sinks->write(f.batch);
       f.committed_ns = wall_now_ns();
+      // What settle() no longer needs is freed here, beside the reading of
+      // the next batch, not on the thread that reads it: the rows (unless a
+      // lane refused some: settle() then writes them one by one) and the
+      // messages' emptied row vectors.
+      if (std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return static_cast<bool>(o); }))
+        f.batch.readings = {};
+      for (auto& m : f.messages) m.rows = {};
       return outcomes;
     });
   }

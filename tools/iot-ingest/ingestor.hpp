@@ -87,6 +87,7 @@ class Ingestor {
   void accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source);
   void note_precision(const std::vector<codec::WideInteger>& integers, std::string_view line, const std::string& source);
   void add_messages(std::vector<BuiltMessage> messages);
+  std::string_view dedup_key(const BuiltMessage& m);
   void add_kind(KindOutput kind);
   void note_pending();
   // What a settled batch's writes mean for the counts.
@@ -123,6 +124,7 @@ class Ingestor {
   Outputs out_;
   stream::EnvelopeParser parser_;
   checks::DuplicateWindow window_;
+  std::string key_;  // dedup_key's buffer
   checks::SequenceTracker sequences_;
   std::vector<checks::GapEvent> events_;
   std::vector<BuiltMessage> pending_;
