@@ -8,7 +8,10 @@
 # reading over a Pub/Sub limit goes to the DLQ with the reason; a missing
 # topic without --create is a usage error; the emulator killed for 15 s
 # mid-run loses nothing (spooled, then drained); away for good: exit 75
-# with a spool, 69 without, and the next run sends what was spooled.
+# with a spool, 69 without, and the next run sends what was spooled. Seed
+# 002's DEV environment (examples/config/seed002-dev.toml) runs as shipped
+# against the same emulator: Pub/Sub and BigQuery load files both get
+# every reading.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 start_pubsub_emulator
 start_redis
