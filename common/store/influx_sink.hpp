@@ -3,8 +3,7 @@
 // ns, one request per retention policy the batch's tables use, on one
 // kept-alive connection. Not several smaller requests at once: InfluxDB
 // spends about a third more CPU per point on 2,500-line requests than on
-// 5,000-line ones, so on a busy machine they were slower, not faster
-// (scripts/bench/ingest-influx).
+// 5,000-line ones, so on a busy machine they were slower, not faster.
 //
 // InfluxDB answers 204 when every point is stored. A 400 names what it
 // refused ("partial write: ... dropped=N"; the others are stored): that is
