@@ -116,7 +116,7 @@ Result<WriteStats> Influx2Sink::write(const Batch& batch) {
   if (batch.readings.empty()) return WriteStats{};
   lines_.clear();
   for (const auto& row : batch.readings)
-    if (auto st = append_line(lines_, row, row.table.empty() ? options_.table : row.table); !st) return st.error();
+    if (auto st = encoder_.append(lines_, row, row.table.empty() ? options_.table : row.table); !st) return st.error();
   gzipped_ = codec::gzip_deflate(lines_, 1);
   auto response = http_.post(target_.write_url(), gzipped_,
                              {"Authorization: Token " + options_.token, "Content-Encoding: gzip",

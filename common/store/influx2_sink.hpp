@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "store/http_client.hpp"
+#include "store/line_protocol.hpp"
 #include "store/sink.hpp"
 
 namespace iot::store {
@@ -48,6 +49,7 @@ class Influx2Sink : public Sink {
   SinkOptions options_;
   HttpClient http_;
   std::string lines_, gzipped_;
+  LineEncoder encoder_;
 };
 
 }  // namespace iot::store

@@ -169,7 +169,7 @@ Result<WriteStats> InfluxSink::write(const Batch& batch) {
   if (!schema_ready_) {
     if (auto st = ensure_schema(); !st) return st.error();
   }
-  std::map<std::string, std::string> bodies;  // retention policy -> lines
+  for (auto& [rp, lines] : bodies_) lines.clear();
   for (const auto& row : batch.readings) {
     const std::string& table = row.table.empty() ? options_.table : row.table;
     auto rp = table_policy_.find(table);
@@ -177,10 +177,11 @@ Result<WriteStats> InfluxSink::write(const Batch& batch) {
       if (auto st = ensure_table(table); !st) return st.error();
       rp = table_policy_.find(table);
     }
-    if (auto st = append_line(bodies[rp->second], row, table); !st) return st.error();
+    if (auto st = encoder_.append(bodies_[rp->second], row, table); !st) return st.error();
   }
-  for (const auto& [rp, lines] : bodies)
-    if (auto st = post_lines(rp, lines); !st) return st.error();
+  for (const auto& [rp, lines] : bodies_)
+    if (!lines.empty())
+      if (auto st = post_lines(rp, lines); !st) return st.error();
   WriteStats stats;
   stats.inserted = batch.readings.size();
   return stats;

@@ -1,6 +1,9 @@
 // InfluxDB 1.x sink (iot-ingest(1), "InfluxDB"): each batch is line
 // protocol (line_protocol.hpp), gzipped, POSTed to /write with precision
-// ns, one request per retention policy the batch's tables use.
+// ns, one request per retention policy the batch's tables use, on one
+// kept-alive connection. Not several smaller requests at once: InfluxDB
+// spends about a third more CPU per point on 2,500-line requests than on
+// 5,000-line ones, so on a busy machine they were slower, not faster.
 //
 // InfluxDB answers 204 when every point is stored. A 400 names what it
 // refused ("partial write: ... dropped=N"; the others are stored): that is
@@ -21,6 +24,7 @@
 
 #include "store/http_client.hpp"
 #include "store/influx_schema.hpp"
+#include "store/line_protocol.hpp"
 #include "store/sink.hpp"
 
 namespace iot::store {
@@ -53,7 +57,9 @@ class InfluxSink : public Sink {
   std::string default_policy_;                                           // on the server
   std::set<std::string> queries_;                                        // continuous queries on the server
   std::map<std::string, std::string> table_policy_;  // table -> its raw retention policy
+  std::map<std::string, std::string> bodies_;  // retention policy -> lines (kept: their capacity)
   std::string gzipped_;
+  LineEncoder encoder_;
   std::string note_;
 };
 

@@ -21,7 +21,7 @@ LineFileSink::~LineFileSink() {
 Result<WriteStats> LineFileSink::write(const Batch& batch) {
   lines_.clear();
   for (const auto& row : batch.readings)
-    if (auto st = append_line(lines_, row, row.table.empty() ? options_.table : row.table); !st) return st.error();
+    if (auto st = encoder_.append(lines_, row, row.table.empty() ? options_.table : row.table); !st) return st.error();
   if (!lines_.empty() && (std::fwrite(lines_.data(), 1, lines_.size(), file_) != lines_.size() || std::fflush(file_) != 0))
     return make_error(ErrorKind::io, "io", "line-protocol:" + path_ + ": " + std::strerror(errno));
   WriteStats stats;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "store/line_protocol.hpp"
 #include "store/sink.hpp"
 
 namespace iot::store {
@@ -31,6 +32,7 @@ class LineFileSink : public Sink {
   std::FILE* file_;
   SinkOptions options_;
   std::string lines_;
+  LineEncoder encoder_;
 };
 
 }  // namespace iot::store

@@ -1,8 +1,10 @@
 #include "store/line_protocol.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <charconv>
 #include <map>
 
 namespace iot::store {
@@ -95,49 +97,127 @@ Status append_string_value(std::string& out, std::string_view value, std::string
   return ok_status();
 }
 
-Status append_line(std::string& out, const ReadingRow& row, std::string_view measurement) {
-  const std::size_t start = out.size();
-  auto fail = [&](Error e) -> Status {
-    out.resize(start);
-    return e;
-  };
-  if (!row.value) return refused("value of " + row.metric + " is null (a line protocol field has no null)");
-  if (auto st = append_measurement(out, measurement); !st) return fail(st.error());
+namespace {
+
+// The bytes after which a name or a string value is more than a copy of
+// itself (an escape, or a check that may refuse it): names with none of
+// them, nearly all, are appended whole after one scan.
+struct Plain {
+  bool special[256] = {};
+  constexpr explicit Plain(std::string_view chars) {
+    for (char c : chars) special[static_cast<unsigned char>(c)] = true;
+  }
+  bool operator()(std::string_view text) const {
+    for (char c : text)
+      if (special[static_cast<unsigned char>(c)]) return false;
+    return true;
+  }
+};
+constexpr Plain plain_name(",= \"\\\n\r"), plain_string("\"\\\n\r");
+
+template <typename Int>
+void append_int(std::string& out, Int value) {
+  char text[24];
+  auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  out.append(text, end);
+}
+
+// "MEASUREMENT,TAG=V,... " of a reading.
+Status append_series(std::string& out, const ReadingRow& row, std::string_view measurement) {
+  if (!measurement.empty() && plain_name(measurement)) out += measurement;
+  else if (auto st = append_measurement(out, measurement); !st) return st;
   if (row.tags_json.empty()) {
     // No tags but the reading's own (most readings): written in key order
     // without building the map below.
     if (!row.device_id.empty()) {
       out += ",device_id=";
-      if (auto st = append_key(out, row.device_id, "tag value"); !st)
-        return fail(check_name(row.device_id, "tag value of device_id").error());
+      if (plain_name(row.device_id)) out += row.device_id;
+      else if (auto st = append_key(out, row.device_id, "tag value"); !st)
+        return check_name(row.device_id, "tag value of device_id");
     }
-    fmt::format_to(std::back_inserter(out), ",quality={}", row.quality);
+    out += ",quality=";
+    append_int(out, row.quality);
   } else {
     std::map<std::string, std::string, std::less<>> tags;
-    if (auto st = parse_tags(row.tags_json, tags); !st) return fail(st.error());
+    if (auto st = parse_tags(row.tags_json, tags); !st) return st;
     // The reading's own identity wins over a payload or route tag of the same name.
     tags["device_id"] = row.device_id;
     tags["quality"] = std::to_string(row.quality);
     for (const auto& [key, value] : tags) {
       if (value.empty()) continue;  // the protocol has no empty tag value: an absent tag reads the same
       out += ',';
-      if (auto st = append_key(out, key, "tag key"); !st) return fail(st.error());
+      if (auto st = append_key(out, key, "tag key"); !st) return st;
       out += '=';
       // The reason names the tag; the text is only built when it is needed.
-      if (auto st = append_key(out, value, "tag value"); !st)
-        return fail(check_name(value, "tag value of " + key).error());
+      if (auto st = append_key(out, value, "tag value"); !st) return check_name(value, "tag value of " + key);
     }
   }
   out += ' ';
-  if (auto st = append_field_key(out, row.metric); !st) return fail(st.error());
-  fmt::format_to(std::back_inserter(out), "={}", *row.value);  // shortest text that reads back the same double
-  if (!row.msg_id.empty() && row.metric != "msg_id") {
-    out += ",msg_id=\"";
-    if (auto st = append_string_value(out, row.msg_id, "msg_id"); !st) return fail(st.error());
-    out += '"';
+  return ok_status();
+}
+
+}  // namespace
+
+Status append_line(std::string& out, const ReadingRow& row, std::string_view measurement) {
+  LineEncoder encoder;
+  return encoder.append(out, row, measurement);
+}
+
+Status LineEncoder::append(std::string& out, const ReadingRow& row, std::string_view measurement) {
+  const std::size_t start = out.size();
+  auto fail = [&](Error e) -> Status {
+    out.resize(start);
+    return e;
+  };
+  if (!row.value) return refused("value of " + row.metric + " is null (a line protocol field has no null)");
+  if (!series_valid_ || row.quality != series_quality_ || row.device_id != series_device_ ||
+      measurement != series_measurement_ || row.tags_json != series_tags_) {
+    series_valid_ = false;
+    series_.clear();
+    if (auto st = append_series(series_, row, measurement); !st) return st;
+    series_measurement_ = measurement;
+    series_device_ = row.device_id;
+    series_tags_ = row.tags_json;
+    series_quality_ = row.quality;
+    series_valid_ = true;
   }
-  if (row.seq && row.metric != "seq") fmt::format_to(std::back_inserter(out), ",seq={}i", *row.seq);
-  fmt::format_to(std::back_inserter(out), " {}\n", row.time_ns);
+  out += series_;
+  if (!row.metric.empty() && plain_name(row.metric)) out += row.metric;
+  else if (auto st = append_field_key(out, row.metric); !st) return fail(st.error());
+  // '=' and the shortest text that reads back as the same double ("{}" of
+  // fmt, compiled: the format string is not parsed for every reading).
+  char value_text[40] = "=";
+  out.append(value_text, fmt::format_to(value_text + 1, FMT_COMPILE("{}"), *row.value));
+  if (!row.msg_id.empty() && row.metric != "msg_id") {
+    if (!msg_valid_ || row.msg_id != msg_id_) {
+      msg_valid_ = false;
+      msg_field_ = ",msg_id=\"";
+      if (plain_string(row.msg_id)) msg_field_ += row.msg_id;
+      else if (auto st = append_string_value(msg_field_, row.msg_id, "msg_id"); !st) return fail(st.error());
+      msg_field_ += '"';
+      msg_id_ = row.msg_id;
+      msg_valid_ = true;
+    }
+    out += msg_field_;
+  }
+  const bool with_seq = row.seq && row.metric != "seq";
+  if (!tail_valid_ || with_seq != tail_seq_written_ || (with_seq && *row.seq != tail_seq_) ||
+      row.time_ns != tail_time_ns_) {
+    tail_.clear();
+    if (with_seq) {
+      tail_ += ",seq=";
+      append_int(tail_, *row.seq);
+      tail_ += 'i';
+    }
+    tail_ += ' ';
+    append_int(tail_, row.time_ns);
+    tail_ += '\n';
+    tail_seq_written_ = with_seq;
+    tail_seq_ = with_seq ? *row.seq : 0;
+    tail_time_ns_ = row.time_ns;
+    tail_valid_ = true;
+  }
+  out += tail_;
   return ok_status();
 }
 

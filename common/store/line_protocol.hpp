@@ -13,6 +13,7 @@
 // it as an escape), an empty name, a NULL value (a field has no null).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,27 @@ namespace iot::store {
 // Appends one point and its '\n' to out. On error out is unchanged and the
 // error is bad_input "db_rejected" with the reason.
 Status append_line(std::string& out, const ReadingRow& row, std::string_view measurement);
+
+// append_line for a run of readings (a batch): the series key (measurement
+// and tags) and the msg_id field of the last reading are kept and reused
+// while the next reading has the same ones, as a message's readings do, so
+// a batch escapes them once per message instead of once per reading. The
+// bytes are those of append_line.
+class LineEncoder {
+ public:
+  Status append(std::string& out, const ReadingRow& row, std::string_view measurement);
+
+ private:
+  bool series_valid_ = false;
+  std::string series_measurement_, series_device_, series_tags_;
+  int series_quality_ = 0;
+  std::string series_;  // "MEASUREMENT,TAG=V,... " as written
+  bool msg_valid_ = false;
+  std::string msg_id_, msg_field_;  // ",msg_id=\"...\"" as written
+  bool tail_valid_ = false, tail_seq_written_ = false;
+  std::int64_t tail_seq_ = 0, tail_time_ns_ = 0;
+  std::string tail_;  // "[,seq=Ni] TIME_NS\n" as written
+};
 
 // The escaping alone, for tests and the fuzzer: a measurement, or a tag key,
 // tag value (`key`), a field key, or a string field value (without quotes).

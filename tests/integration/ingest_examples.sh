@@ -81,7 +81,8 @@ expect_eq "DEV and PRD: Pub/Sub and BigQuery load files, the KPI registry" \
   "dev bigquery-files pubsub examples/seed002-kpi.toml
 prd bigquery-files pubsub examples/seed002-kpi.toml" "$(cat envs.txt)"
 # Every other key of DEV and PRD is a valid option: the files load with --db
-# (and the paths under /var) given on the command line, which wins over --config.
+# (and the paths) given on the command line, which wins over --config;
+# ingest_pubsub.sh runs DEV as shipped against the Pub/Sub emulator.
 for env in dev prd; do
   iot-ingest --config "examples/config/seed002-$env.toml" --db "bigquery-files:bq-$env" --spool "spool-$env" \
     --dlq "dlq-$env.ndjson" kpi.ndjson 2> "$env.log"

@@ -8,7 +8,10 @@
 # reading over a Pub/Sub limit goes to the DLQ with the reason; a missing
 # topic without --create is a usage error; the emulator killed for 15 s
 # mid-run loses nothing (spooled, then drained); away for good: exit 75
-# with a spool, 69 without, and the next run sends what was spooled.
+# with a spool, 69 without, and the next run sends what was spooled. Seed
+# 002's DEV environment (examples/config/seed002-dev.toml) runs as shipped
+# against the same emulator: Pub/Sub and BigQuery load files both get
+# every reading.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 start_pubsub_emulator
 start_redis
@@ -164,6 +167,53 @@ expect_eq "one DLQ record" 1 "$(wc -l < dlq.ndjson)"
 expect_eq "its reason" "db_rejected attribute note True" "$(/usr/bin/python3 -c '
 import json; r = json.loads(open("dlq.ndjson").readline())
 print(r["reason"], "attribute note" if "attribute note" in r["detail"] else r["detail"], "N2" in json.dumps(r))')"
+
+# 4b. Seed 002's DEV environment as shipped: --config examples/config/seed002-dev.toml
+# and nothing else but PUBSUB_EMULATOR_HOST (this emulator). Its relative
+# paths land in the directory it runs in, with examples/ linked there as in
+# the repository's root. Every reading arrives in the DEV topic, ordered by
+# its site, and lands in exactly one published BigQuery load file.
+mkdir dev
+ln -s "$IOT_SOURCE_DIR/examples" dev/examples
+/usr/bin/python3 - > dev/kpi.ndjson <<'PY'
+import json
+for i in range(30):
+    print(json.dumps({"topic": "FCTS/FAE/S%d/SolvExtract/FI-10%d" % (i % 3, i % 5), "payload": {"site_code": "S%d" % (i % 3),
+          "sensor_id": "sens-%d" % (i % 5), "timestamp": "2026-03-19T10:40:%02d.000Z" % i, "value": 1.5 + i}}))
+PY
+pubsub_api PUT projects/kpi-dev/topics/kpi-readings >/dev/null
+pubsub_api PUT projects/kpi-dev/subscriptions/kpi-dev-sub \
+  '{"topic":"projects/kpi-dev/topics/kpi-readings","enableMessageOrdering":true}' >/dev/null
+set +e
+(cd dev && iot-ingest --config examples/config/seed002-dev.toml < kpi.ndjson 2> dev.log)
+expect_eq "DEV config: exit 0" 0 $?
+set -e
+$PS pull "$PUBSUB_API" kpi-dev kpi-dev-sub dev.got
+expect_eq "DEV config: every reading published to the DEV topic" 30 "$(/usr/bin/python3 judge.py count dev.got)"
+expect_eq "DEV config: ordered by site, in capture order" "S0 S1 S2" "$(/usr/bin/python3 -c '
+import collections, json
+per_key = collections.defaultdict(list)
+for l in open("dev.got"):
+    m = json.loads(l)
+    per_key[m["key"]].append(m["data"]["time"])
+print(" ".join(k for k, times in sorted(per_key.items()) if times == sorted(times) and len(times) == 10))')"
+expect_eq "DEV config: the seed's names in the data" "FI-101 S1 sens-1 2.5" "$(/usr/bin/python3 -c '
+import json
+for l in open("dev.got"):
+    d = json.loads(l)["data"]
+    if d["value"] == 2.5: print(d["pi_tag"], d["site_code"], d["sensor_id"], d["value"])')"
+expect_eq "DEV config: every reading in one published load file" 30 \
+  "$(cat dev/seed002-dev-bq/kpi_readings/*.ndjson | wc -l)"
+expect_eq "DEV config: the load files hold the same readings as the topic" "$(/usr/bin/python3 -c '
+import json; k = sorted((json.loads(l)["data"]["device_id"], json.loads(l)["data"]["time"]) for l in open("dev.got")); print(len(k), k)')" \
+  "$(cat dev/seed002-dev-bq/kpi_readings/*.ndjson | /usr/bin/python3 -c '
+import json, sys; k = sorted((json.loads(l)["device_id"], json.loads(l)["time"]) for l in sys.stdin); print(len(k), k)')"
+check "DEV config: the BigQuery schema beside the files" test -s dev/seed002-dev-bq/kpi_readings.schema.json
+expect_eq "DEV config: nothing but published .ndjson files and the schema" "" \
+  "$(find dev/seed002-dev-bq -type f ! -name '*.ndjson' ! -name '*.schema.json' ! -name .lock)"
+expect_eq "DEV config: nothing spooled, nothing rejected" "0 0" \
+  "$(find dev/seed002-dev-spool -type f ! -name .lock | wc -l) $(cat dev/seed002-dev-dlq.ndjson 2>/dev/null | wc -l)"
+check "DEV config: each database counts the 30 rows" grep -q "kpi-readings: 30 rows written.*seed002-dev-bq: 30 rows written" dev/dev.log
 
 # 5. The emulator killed for 15 s mid-run, --spool: nothing lost. iot-ingest
 # reaches it through a forwarder on a port of its own, so the emulator

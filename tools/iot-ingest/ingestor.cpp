@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "core/backoff.hpp"
@@ -190,8 +191,7 @@ void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
   for (auto& m : messages) {
     ++stats_.messages;
     stats_.readings += m.rows.size();
-    if (options_.dedup_mode() != DedupMode::off && !m.msg_id.empty() &&
-        window_.seen_or_insert(m.device_id + ":" + m.msg_id)) {
+    if (options_.dedup_mode() != DedupMode::off && !m.msg_id.empty() && window_.seen_or_insert(dedup_key(m))) {
       ++stats_.duplicates_msg_id;
       continue;
     }
@@ -200,13 +200,35 @@ void Ingestor::add_messages(std::vector<BuiltMessage> messages) {
   }
 }
 
-bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
+// "DEVICE:MSG_ID" in a buffer kept across messages (no allocation per message).
+std::string_view Ingestor::dedup_key(const BuiltMessage& m) {
+  key_.assign(m.device_id);
+  key_ += ':';
+  key_ += m.msg_id;
+  return key_;
+}
+
+bool Ingestor::finished(const InFlight& f) const {
   auto ready = [](const auto& future) {
     return !future.valid() || future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
   };
+  return ready(f.written) && ready(f.streamed);
+}
+
+std::size_t Ingestor::batches_in_flight() const { return out_.redis_dedup || out_.stream_writer ? 1 : 2; }
+
+// Before a fatal error ends the run: no database thread is left writing.
+void Ingestor::wait_for_writes() {
+  for (auto& f : in_flight_) {
+    if (f->written.valid()) f->written.wait();
+    if (f->streamed.valid()) f->streamed.wait();
+  }
+}
+
+bool Ingestor::due(std::chrono::steady_clock::time_point now) const {
   // A finished batch is settled soon even when no new line comes (its DLQ
   // records flushed, its counts in the summary).
-  if (in_flight_ && ready(in_flight_->written) && ready(in_flight_->streamed)) return true;
+  if (!in_flight_.empty() && finished(*in_flight_.front())) return true;
   bool anything = !pending_.empty() || !batch_.empty() || !ack_ids_.empty() || !notices_.empty() || position_pending();
   return anything && now - first_pending_ >= options_.flush_interval.value;
 }
@@ -318,34 +340,66 @@ Status Ingestor::write_rows_one_by_one(const store::Batch& batch, std::size_t la
 }
 
 // Moves what is pending into a batch and starts writing it on a thread of
-// its own. Only the database thread touches the writer until settle().
+// its own. Only the database thread touches the writer, the batch and the
+// messages' rows until settle().
 std::unique_ptr<Ingestor::InFlight> Ingestor::start_write() {
   auto flight = std::make_unique<InFlight>();
   InFlight& f = *flight;
   f.batch = std::move(batch_);
   batch_ = {};
-  f.batch.readings.reserve(pending_rows_);
-  // Moved, not copied (a copy was a tenth of the SQLite path).
-  for (auto& m : pending_)
-    for (auto& row : m.rows) f.batch.readings.push_back(std::move(row));
   f.messages = std::move(pending_);
   pending_.clear();
   pending_rows_ = 0;
+  std::size_t rows = 0;  // readings (pending_rows_ counts the other kinds and notices too)
+  for (const auto& m : f.messages) rows += m.rows.size();
   f.acks = std::exchange(ack_ids_, {});
   f.stream_lines = std::exchange(stream_lines_, {});
   f.notices = std::exchange(notices_, {});
   // XADD to the stream runs beside the database write (iot-ingest(1), --to-stream).
   if (out_.stream_writer && !f.stream_lines.empty())
     f.streamed = std::async(std::launch::async, [this, &f] { return add_to_stream(f.stream_lines); });
-  const bool writes = f.writes = !f.batch.empty();
+  const bool writes = f.writes = !f.batch.empty() || rows > 0;
   // One part per --db when there are rows, one for the stream copy: the
   // position is acknowledged when each of them has the batch.
   f.ticket = ack_window_.open(safe_position(), (writes ? out_.sinks->size() : 0) + (f.streamed.valid() ? 1 : 0));
   taken_position_ = safe_position();
+  // The batch before this one, if still in flight: written first.
+  std::shared_future<bool> before;
+  if (!in_flight_.empty()) before = in_flight_.back()->next_may_write;
+  f.next_may_write = f.stored_whole.get_future().share();
+  if (!writes) {
+    if (before.valid()) f.next_may_write = before;  // nothing of its own: the next one follows the one before
+    else f.stored_whole.set_value(true);
+  }
   if (writes) {
-    f.written = std::async(std::launch::async, [this, &f] {
-      auto outcomes = out_.sinks->write(f.batch);
+    f.written = std::async(std::launch::async, [this, &f, rows, before] {
+      // Whether every lane committed or spooled it (a lane's spool keeps the
+      // order): the next batch hears it when this thread ends, even by an
+      // exception.
+      bool whole = false;
+      struct Tell {
+        std::promise<bool>& promise;
+        const bool& whole;
+        ~Tell() { promise.set_value(whole); }
+      } tell{f.stored_whole, whole};
+      // The messages' rows become the batch's here, not on the thread that
+      // reads the next lines; moved, not copied (a copy was a tenth of the
+      // SQLite path). Done before waiting for the batch before.
+      f.batch.readings.reserve(rows);
+      for (auto& m : f.messages)
+        for (auto& row : m.rows) f.batch.readings.push_back(std::move(row));
+      std::vector<Result<store::WriteOutcome>> outcomes;
+      const bool go = !before.valid() || before.get();
+      if (go) outcomes = out_.sinks->write(f.batch);
+      else f.deferred = true;
       f.committed_ns = wall_now_ns();
+      whole = go && std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return static_cast<bool>(o); });
+      // What settle() no longer needs is freed here, beside the reading of
+      // the next batch, not on the thread that reads it: the rows (unless
+      // the batch is to be written again, row by row or whole) and the
+      // messages' emptied row vectors.
+      if (whole) f.batch.readings = {};
+      for (auto& m : f.messages) m.rows = {};
       return outcomes;
     });
   }
@@ -376,7 +430,8 @@ Status Ingestor::settle_lane(std::size_t lane, Result<store::WriteOutcome> outco
 
 // The alarm and record rows one write reported (each --db reports its own).
 void Ingestor::drain_spools_while_idle(std::chrono::steady_clock::time_point now) {
-  if (in_flight_ || !pending_.empty() || !batch_.empty() || now - last_idle_drain_ < std::chrono::seconds(1)) return;
+  if (!in_flight_.empty() || !pending_.empty() || !batch_.empty() || now - last_idle_drain_ < std::chrono::seconds(1))
+    return;
   last_idle_drain_ = now;
   for (std::size_t i = 0; i < out_.sinks->size(); ++i) {
     auto& lane = out_.sinks->lane(i);
@@ -413,6 +468,12 @@ Status Ingestor::settle(InFlight& f) {
   Status written = ok_status();
   if (f.written.valid()) {
     auto outcomes = f.written.get();
+    if (f.deferred) {  // the batch before was not stored whole: this one goes now, after its refused rows
+      outcomes = out_.sinks->write(f.batch);
+      f.committed_ns = wall_now_ns();
+    }
+    for (const auto& o : outcomes)
+      if (!o) settle_all_ = true;
     bool all_committed = true;
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       all_committed = all_committed && outcomes[i] && !outcomes[i]->spooled;
@@ -483,12 +544,21 @@ Status Ingestor::add_to_stream(const std::vector<std::pair<std::string, std::str
 }
 
 Status Ingestor::flush() {
-  // The previous batch settles first: one batch in flight at most, and the
-  // shared Redis dedup has recorded it before this one is checked.
-  if (in_flight_) {
-    auto previous = std::move(in_flight_);
-    if (auto st = settle(*previous); !st) return st;
+  // The oldest batch settles when as many as may be in flight are, when it
+  // is done, and after a batch that was not stored whole until none is
+  // left (then the next starts a new run of batches). With one in flight,
+  // the shared Redis dedup has recorded the previous batch before this one
+  // is checked.
+  while (!in_flight_.empty() &&
+         (in_flight_.size() >= batches_in_flight() || settle_all_ || finished(*in_flight_.front()))) {
+    auto oldest = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    if (auto st = settle(*oldest); !st) {
+      wait_for_writes();
+      return st;
+    }
   }
+  settle_all_ = false;
   if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty() && notices_.empty() &&
       !position_pending())
     return write_acknowledgement();
@@ -496,15 +566,22 @@ Status Ingestor::flush() {
     if (auto st = drop_redis_duplicates(); !st) return st;
   }
   track_sequences();
-  in_flight_ = start_write();
+  in_flight_.push_back(start_write());
   return write_acknowledgement();
 }
 
 Status Ingestor::flush_and_wait() {
   if (auto st = flush(); !st) return st;
-  if (!in_flight_) return ok_status();
-  auto last = std::move(in_flight_);
-  if (auto st = settle(*last); !st) return st;
+  if (in_flight_.empty()) return ok_status();
+  while (!in_flight_.empty()) {
+    auto oldest = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    if (auto st = settle(*oldest); !st) {
+      wait_for_writes();
+      return st;
+    }
+  }
+  settle_all_ = false;
   return write_acknowledgement();
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <future>
 #include <memory>
 #include <string>
@@ -59,11 +60,19 @@ class Ingestor {
   bool due(std::chrono::steady_clock::time_point now) const;
   // Hands what is pending to the database and returns at once: the write
   // runs on a thread of its own while the caller reads the next batch (so
-  // parsing overlaps the database's work). At most one batch is in flight:
-  // flush() first waits for the previous one and settles it (counts, DLQ,
-  // acknowledgements). Errors, of this call or of the previous batch, are
-  // fatal for the run (database gone with no spool, spool full, local I/O);
-  // the tool maps them to exit codes.
+  // parsing overlaps the database's work). Up to two batches are in flight:
+  // the second waits on its thread until the first is stored, then is
+  // written at once, without a round through this thread (the database
+  // never waits for the reader between batches). Batches are written one
+  // after the other, in order, and a batch counts only once stored:
+  // flush() settles the oldest (counts, DLQ, acknowledgements) when two are
+  // in flight or it is done. A batch that was not stored whole (refused
+  // rows, an error) stops the next from being written on its thread;
+  // settle() writes that one itself, after the refused rows. With
+  // --dedup redis:// or --to-stream one batch is in flight, as these must
+  // see the previous batch settled. Errors, of this call or of an earlier
+  // batch, are fatal for the run (database gone with no spool, spool full,
+  // local I/O); the tool maps them to exit codes.
   Status flush();
   // flush(), then waits until the batch is committed (or spooled) and settled.
   Status flush_and_wait();
@@ -87,6 +96,7 @@ class Ingestor {
   void accept_payload(const stream::EnvelopeView& env, std::string_view line, const std::string& source);
   void note_precision(const std::vector<codec::WideInteger>& integers, std::string_view line, const std::string& source);
   void add_messages(std::vector<BuiltMessage> messages);
+  std::string_view dedup_key(const BuiltMessage& m);
   void add_kind(KindOutput kind);
   void note_pending();
   // What a settled batch's writes mean for the counts.
@@ -105,11 +115,19 @@ class Ingestor {
     std::vector<store::RedisNotice> notices;  // sent once the batch is committed
     stream::AckWindow::Ticket ticket = 0;  // its part of the --ack-file position
     bool writes = false;                   // rows went to the --db lanes
+    // Set by the database thread: whether every lane stored the batch, so
+    // that the batch after it may be written (it waits for this first).
+    std::promise<bool> stored_whole;
+    std::shared_future<bool> next_may_write;
+    bool deferred = false;  // not written because the batch before was not stored whole: settle() writes it
   };
 
   Status drop_redis_duplicates();
   void track_sequences();
   std::unique_ptr<InFlight> start_write();
+  std::size_t batches_in_flight() const;
+  bool finished(const InFlight& f) const;
+  void wait_for_writes();
   Status settle(InFlight& flight);
   Status settle_lane(std::size_t lane, Result<store::WriteOutcome> outcome, InFlight& flight);
   Status write_rows_one_by_one(const store::Batch& batch, std::size_t lane);
@@ -123,6 +141,7 @@ class Ingestor {
   Outputs out_;
   stream::EnvelopeParser parser_;
   checks::DuplicateWindow window_;
+  std::string key_;  // dedup_key's buffer
   checks::SequenceTracker sequences_;
   std::vector<checks::GapEvent> events_;
   std::vector<BuiltMessage> pending_;
@@ -133,7 +152,9 @@ class Ingestor {
   std::vector<std::string> ack_ids_, committed_acks_;
   std::chrono::steady_clock::time_point first_pending_{};
   Stats stats_;
-  std::unique_ptr<InFlight> in_flight_;
+  // Oldest first: at most batches_in_flight(), written one after the other.
+  std::deque<std::unique_ptr<InFlight>> in_flight_;
+  bool settle_all_ = false;  // a batch was not stored whole: no new one starts before every one is settled
   std::chrono::steady_clock::time_point last_idle_drain_{};
   // --ack-file: the positions of the last two lines read that carried one,
   // the last one a batch took, the one in the file.

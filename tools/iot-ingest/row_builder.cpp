@@ -14,6 +14,10 @@ Error schema_error(std::string message) { return make_error(ErrorKind::bad_input
 
 bool has_nul(const std::string& s) { return s.find('\0') != std::string::npos; }
 
+void assign_unless_empty(std::string& to, const std::string& from) {
+  if (!from.empty()) to = from;
+}
+
 // readings.tags: the tags the payload shape carries (kpi: site), with the
 // route's on top (the registry is the operator's word); "" when none.
 std::string render_tags(const std::map<std::string, std::string>& own, const std::map<std::string, std::string>& route) {
@@ -86,8 +90,8 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
   const devices::DeviceInfo* device = nullptr;
   std::uint64_t unknown = 0;
   for (const auto& m : messages) {
-    BuiltMessage built{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}};
     if (has_nul(m.device_id) || has_nul(m.msg_id)) return schema_error("device_id or msg_id holds a NUL character");
+    BuiltMessage& built = out.emplace_back(BuiltMessage{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}});
     built.rows.reserve(m.readings.size());
     const std::string tags = m.tags.empty() ? plain_tags : render_tags(m.tags, tags_of_route);
     // Pub/Sub's ordering key: the route's or --ordering-key's template, else the site tag.
@@ -101,17 +105,19 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
       if (r.device_id.empty() || r.metric.empty()) return schema_error("a reading without device or metric");
       if (has_nul(r.device_id) || has_nul(r.metric) || has_nul(r.unit))
         return schema_error("a device, metric or unit holds a NUL character");
-      store::ReadingRow row;
-      row.table = match.route->table;  // empty: the default table (--table)
+      // Built where it stays (a move of a row is ten strings).
+      store::ReadingRow& row = built.rows.emplace_back();
+      // The row is new: empty strings are not copied (most of them are empty).
+      assign_unless_empty(row.table, match.route->table);  // empty: the default table (--table)
       row.time_ns = r.time_ns;
       row.device_id = r.device_id;
       row.metric = r.metric;
       row.value = r.value;
       row.quality = r.quality;
-      row.unit = r.unit;
-      row.tenant = tenant;
-      row.protocol = protocol;
-      row.msg_id = m.msg_id;
+      assign_unless_empty(row.unit, r.unit);
+      assign_unless_empty(row.tenant, tenant);
+      assign_unless_empty(row.protocol, protocol);
+      assign_unless_empty(row.msg_id, m.msg_id);
       row.seq = m.seq;
       if (enrichment.table) {
         if (r.device_id != looked_up || looked_up.empty()) {
@@ -140,7 +146,7 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
         row.tags_json = std::move(*merged);
         if (row.unit.empty() && table_unit) row.unit = *table_unit;
       } else {
-        row.tags_json = tags;
+        assign_unless_empty(row.tags_json, tags);
       }
       if (templated) {
         auto key = telemetry::expand_template(**key_template, telemetry::TemplateValues{&key_values, nullptr, "metric", r.metric});
@@ -149,10 +155,8 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
       } else if (site) {
         row.ordering_key = *site;
       }
-      built.rows.push_back(std::move(row));
     }
     if (!m.time_ns && !built.rows.empty()) built.time_ns = built.rows.front().time_ns;
-    out.push_back(std::move(built));
   }
   if (enrichment.unknown_readings) *enrichment.unknown_readings += unknown;
   return out;

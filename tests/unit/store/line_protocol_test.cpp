@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace iot::store {
 namespace {
 
@@ -124,6 +126,65 @@ TEST(LineProtocol, RefusesWhatItCannotCarry) {
     EXPECT_NE(st.error().message.find(c.reason_part), std::string::npos) << c.what << ": " << st.error().message;
     EXPECT_EQ(out, "kept\n") << c.what << ": nothing of a refused line is left";
   }
+}
+
+// A LineEncoder reuses the series key, the msg_id field and the seq/time
+// tail of the reading before: whatever changes from one reading to the
+// next, and after a refused one, its bytes are append_line's.
+TEST(LineProtocol, EncoderWritesWhatAppendLineWrites) {
+  std::vector<std::pair<ReadingRow, std::string>> run;
+  auto add = [&](ReadingRow r, std::string measurement = "readings") { run.emplace_back(std::move(r), measurement); };
+  ReadingRow base = row("temp_c", 21.5);
+  base.msg_id = "01HX-1";
+  base.seq = 7;
+  add(base);
+  add(base);  // the same reading again: every part reused
+  ReadingRow next = base;
+  next.metric = "power kw";  // a field key that needs escaping
+  add(next);
+  next.device_id = "P-002";  // a new series
+  add(next);
+  next.quality = 64;
+  add(next);
+  next.tags_json = R"({"site":"a b"})";
+  add(next);
+  next.tags_json = R"({"site":"c"})";
+  add(next);
+  add(next, "lab");  // another measurement
+  next.msg_id = "01HX-\"2\"";  // a new msg_id that needs escaping
+  add(next, "lab");
+  next.seq = 8;
+  add(next, "lab");
+  next.seq.reset();
+  add(next, "lab");
+  next.time_ns += 1;
+  add(next, "lab");
+  ReadingRow refused = next;
+  refused.metric = "a\nb";  // refused: the next reading is still whole
+  add(refused, "lab");
+  ReadingRow named_seq = next;
+  named_seq.metric = "seq";
+  named_seq.seq = 9;
+  add(named_seq, "lab");
+  ReadingRow named_msg_id = next;
+  named_msg_id.metric = "msg_id";
+  add(named_msg_id, "lab");
+  next.msg_id.clear();
+  add(next, "lab");
+  add(next, "a\nb");  // a refused measurement, then a good one
+  add(next, "lab");
+  LineEncoder encoder;
+  std::string got = "kept\n", want = "kept\n";
+  for (const auto& [r, measurement] : run) {
+    auto a = append_line(want, r, measurement);
+    auto b = encoder.append(got, r, measurement);
+    ASSERT_EQ(static_cast<bool>(a), static_cast<bool>(b)) << r.metric << " in " << measurement;
+    if (!a) {
+      EXPECT_EQ(a.error().message, b.error().message);
+    }
+    EXPECT_EQ(got, want) << "after " << r.metric << " in " << measurement;
+  }
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), static_cast<std::ptrdiff_t>(run.size() - 2 + 1));
 }
 
 }  // namespace
