@@ -7,7 +7,7 @@
 namespace iot::store {
 namespace {
 
-void append_nullable(std::string& out, const std::string& s) {
+void append_nullable(std::string& out, std::string_view s) {
   if (s.empty())
     out += "\\N";
   else
