@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "codec/json_text.hpp"
@@ -18,6 +19,9 @@ Error table_error(std::string_view where, const std::string& what) {
 }
 
 constexpr std::string_view kUnitPrefix = "unit.";
+constexpr std::uint64_t kHashHalf = 0xFFFFFFFF00000000ULL;  // the slot's part of a hash; the rest is an index
+
+std::uint64_t hash_of(std::string_view id) { return std::hash<std::string_view>{}(id); }
 
 Result<std::string> render(const std::vector<Tag>& tags, const std::string* unit) {
   std::string out = "{";
@@ -41,13 +45,6 @@ Result<std::string> render(const std::vector<Tag>& tags, const std::string* unit
   }
   if (out.size() == 1) return std::string();  // no tags: the column stays empty, as without --devices
   return out + "}";
-}
-
-template <class Pairs>
-const Tag* find_sorted(const Pairs& pairs, std::string_view name) {
-  auto it = std::lower_bound(pairs.begin(), pairs.end(), name,
-                             [](const Tag& t, std::string_view n) { return std::string_view(t.first) < n; });
-  return it != pairs.end() && it->first == name ? &*it : nullptr;
 }
 
 std::string number_text(simdjson::dom::element e) {
@@ -74,23 +71,21 @@ bool scalar_text(simdjson::dom::element e, std::string& out) {
 
 }  // namespace
 
-const std::string* DeviceInfo::unit_of(std::string_view metric) const {
-  const Tag* t = find_sorted(units, metric);
-  return t ? &t->second : nullptr;
-}
-
-const std::string& DeviceInfo::tags_json_for(std::string_view metric) const {
-  if (units.empty()) return tags_json;
+std::size_t DeviceInfo::unit_index(std::string_view metric) const {
+  if (units.empty()) return 0;
   auto it = std::lower_bound(units.begin(), units.end(), metric,
                              [](const Tag& t, std::string_view n) { return std::string_view(t.first) < n; });
-  if (it == units.end() || it->first != metric) return tags_json;
-  return unit_tags_json[static_cast<std::size_t>(it - units.begin())];
+  return it != units.end() && it->first == metric ? static_cast<std::size_t>(it - units.begin()) : units.size();
 }
+
+const std::string* DeviceInfo::unit_of(std::string_view metric) const { return unit_at(unit_index(metric)); }
+
+const SharedText& DeviceInfo::tags_json_for(std::string_view metric) const { return tags_json_at(unit_index(metric)); }
 
 Status DeviceTable::add(std::string device_id, std::vector<Tag> columns, std::string_view where) {
   if (device_id.empty()) return table_error(where, "empty device_id");
   if (!codec::is_valid_utf8(device_id)) return table_error(where, "device_id is not UTF-8");
-  if (devices_.count(device_id)) return table_error(where, "device_id " + device_id + " appears twice");
+  if (find(device_id)) return table_error(where, "device_id " + device_id + " appears twice");
   DeviceInfo info;
   for (auto& [name, value] : columns) {
     if (name.empty()) return table_error(where, "a column without a name");
@@ -121,13 +116,35 @@ Status DeviceTable::add(std::string device_id, std::vector<Tag> columns, std::st
     if (!with_unit) return table_error(where, with_unit.error().message);
     info.unit_tags_json.push_back(std::move(*with_unit));
   }
-  devices_.emplace(std::move(device_id), std::move(info));
+  ids_.push_back(std::move(device_id));
+  infos_.push_back(std::move(info));
+  if (ids_.size() * 2 > slots_.size()) {
+    slots_.assign(std::max<std::size_t>(16, slots_.size() * 2), 0);
+    for (std::size_t i = 0; i < ids_.size(); ++i) index(i, hash_of(ids_[i]));
+  } else {
+    index(ids_.size() - 1, hash_of(ids_.back()));
+  }
   return ok_status();
 }
 
+void DeviceTable::index(std::size_t device, std::uint64_t hash) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t s = hash & mask;
+  while (slots_[s] != 0) s = (s + 1) & mask;
+  slots_[s] = (hash & kHashHalf) | (device + 1);
+}
+
 const DeviceInfo* DeviceTable::find(std::string_view device_id) const {
-  auto it = devices_.find(device_id);
-  return it == devices_.end() ? nullptr : &it->second;
+  if (slots_.empty()) return nullptr;
+  const std::uint64_t hash = hash_of(device_id);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t s = hash & mask;; s = (s + 1) & mask) {
+    const std::uint64_t slot = slots_[s];
+    if (slot == 0) return nullptr;
+    if ((slot & kHashHalf) != (hash & kHashHalf)) continue;
+    const std::size_t device = (slot & ~kHashHalf) - 1;
+    if (ids_[device] == device_id) return &infos_[device];
+  }
 }
 
 Result<DeviceTable> table_from_records(const std::vector<std::string>& header,

@@ -13,9 +13,11 @@
 namespace iot::devices {
 
 // The readings.tags JSON object for one reading of `device`; "" when there
-// are no tags at all. Errors: bad_input "schema" (a tag that is not UTF-8).
-Result<std::string> merged_tags_json(const DeviceInfo& device, std::string_view metric,
-                                     const std::map<std::string, std::string>& own,
-                                     const std::map<std::string, std::string>& route);
+// are no tags at all. Without tags of the payload's or the route's, the
+// device's own rendering, shared. Errors: bad_input "schema" (a tag that
+// is not UTF-8).
+Result<SharedText> merged_tags_json(const DeviceInfo& device, std::string_view metric,
+                                    const std::map<std::string, std::string>& own,
+                                    const std::map<std::string, std::string>& route);
 
 }  // namespace iot::devices

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/shared_text.hpp"
 #include "store/alarm_row.hpp"
 #include "store/record_table.hpp"
 
@@ -21,7 +22,7 @@ struct ReadingRow {
   int quality = 192;
   std::string tenant, protocol, unit, msg_id;  // empty: NULL
   std::optional<std::int64_t> seq;
-  std::string tags_json;   // one-line JSON object, empty: NULL
+  SharedText tags_json;    // one-line JSON object, empty: NULL; shared by the rows that have the same
   std::string extra_json;  // one-line JSON object, empty: NULL
   std::string ordering_key;  // Pub/Sub's ordering key (iot-ingest(1), Pub/Sub); empty: none
 };

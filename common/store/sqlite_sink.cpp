@@ -12,7 +12,7 @@
 namespace iot::store {
 namespace {
 
-void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
+void bind_text(sqlite3_stmt* st, int i, std::string_view s) {  // s outlives the step (SQLITE_STATIC)
   if (s.empty())
     sqlite3_bind_null(st, i);
   else

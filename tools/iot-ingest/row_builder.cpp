@@ -1,5 +1,6 @@
 #include "iot-ingest/row_builder.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "devices/tag_merge.hpp"
@@ -83,17 +84,23 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
   std::vector<BuiltMessage> out;
   out.reserve(messages.size());
   const std::map<std::string, std::string>& fields = match.fields;
-  const std::string plain_tags = render_tags({}, tags_of_route);
+  // Rendered once per line: the rows of a message share one text.
+  const SharedText plain_tags = render_tags({}, tags_of_route);
   const std::string tenant = field_or_empty(fields, "tenant"), protocol = field_or_empty(fields, "protocol");
   // The last device looked up: a message's readings are mostly of one device.
   std::string_view looked_up;
   const devices::DeviceInfo* device = nullptr;
   std::uint64_t unknown = 0;
+  // A device's tags merged with the message's and the route's, per (device,
+  // unit.METRIC variant): the readings of one message share them.
+  std::vector<std::pair<const SharedText*, SharedText>> merged_for_message;
   for (const auto& m : messages) {
     if (has_nul(m.device_id) || has_nul(m.msg_id)) return schema_error("device_id or msg_id holds a NUL character");
     BuiltMessage& built = out.emplace_back(BuiltMessage{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}});
     built.rows.reserve(m.readings.size());
-    const std::string tags = m.tags.empty() ? plain_tags : render_tags(m.tags, tags_of_route);
+    const SharedText tags = m.tags.empty() ? plain_tags : SharedText(render_tags(m.tags, tags_of_route));
+    const bool merges = !m.tags.empty() || !tags_of_route.empty();
+    merged_for_message.clear();
     // Pub/Sub's ordering key: the route's or --ordering-key's template, else the site tag.
     const std::optional<std::string>* key_template = match.ordering_key;
     const bool templated = key_template && *key_template && !(*key_template)->empty();
@@ -132,18 +139,28 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
         }
       }
       if (device) {
-        const std::string* table_unit = device->unit_of(r.metric);
-        Result<std::string> merged = std::string();
+        const std::size_t unit_index = device->unit_index(r.metric);
+        const std::string* table_unit = device->unit_at(unit_index);
         if (table_unit && !r.unit.empty() && r.unit != *table_unit) {
           // The payload's own unit wins over unit.METRIC, in the tag as in the column.
           auto own = m.tags;
           own.emplace("unit", r.unit);
-          merged = devices::merged_tags_json(*device, r.metric, own, tags_of_route);
+          auto merged = devices::merged_tags_json(*device, r.metric, own, tags_of_route);
+          if (!merged) return merged.error();
+          row.tags_json = std::move(*merged);
+        } else if (!merges) {
+          row.tags_json = device->tags_json_at(unit_index);  // the common case: a reference, no copy
         } else {
-          merged = devices::merged_tags_json(*device, r.metric, m.tags, tags_of_route);
+          const SharedText* rendered = &device->tags_json_at(unit_index);
+          auto cached = std::find_if(merged_for_message.begin(), merged_for_message.end(),
+                                     [&](const auto& entry) { return entry.first == rendered; });
+          if (cached == merged_for_message.end()) {
+            auto merged = devices::merged_tags_json(*device, r.metric, m.tags, tags_of_route);
+            if (!merged) return merged.error();
+            cached = merged_for_message.insert(cached, {rendered, std::move(*merged)});
+          }
+          row.tags_json = cached->second;
         }
-        if (!merged) return merged.error();
-        row.tags_json = std::move(*merged);
         if (row.unit.empty() && table_unit) row.unit = *table_unit;
       } else {
         assign_unless_empty(row.tags_json, tags);

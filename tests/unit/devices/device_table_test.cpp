@@ -108,6 +108,26 @@ TEST(DeviceTable, RecordsFromADatabaseTable) {
   EXPECT_EQ(table->find("P-2")->tags_json, R"({"id":"2"})");
 }
 
+// The index grows past many devices and finds each one; an id it does not
+// hold (one that differs in a character, a prefix, the empty id) is not
+// found, and a repeated id is still refused.
+TEST(DeviceTable, FindsEveryDeviceOfALargeTable) {
+  std::string csv = "device_id,n\n";
+  for (int i = 0; i < 5000; ++i) csv += "P-" + std::to_string(i) + "," + std::to_string(i) + "\n";
+  auto table = table_from_csv(csv, "big");
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  EXPECT_EQ(table->size(), 5000u);
+  for (int i = 0; i < 5000; ++i) {
+    const DeviceInfo* d = table->find("P-" + std::to_string(i));
+    ASSERT_NE(d, nullptr) << i;
+    EXPECT_EQ(d->tags_json, R"({"n":")" + std::to_string(i) + R"("})");
+  }
+  for (const char* missing : {"P-5000", "P-", "", "p-1", "P-00"}) EXPECT_EQ(table->find(missing), nullptr) << missing;
+  auto repeated = table_from_csv(csv + "P-4999,x\n", "big");
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_NE(repeated.error().message.find("P-4999 appears twice"), std::string::npos) << repeated.error().message;
+}
+
 TEST(DeviceTable, LoadTableFileTellsTheFormatApart) {
   const std::string dir = ::testing::TempDir();
   struct FileCase {

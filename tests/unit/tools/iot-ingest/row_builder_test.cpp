@@ -176,5 +176,42 @@ TEST(RowBuilder, EnrichmentFromTheDeviceTable) {
   }
 }
 
+// The rows of a device share its rendered tags (one text, not a copy per
+// row); merged tags are worked out once per unit.METRIC variant in a message,
+// and each reading still gets its own metric's unit.
+TEST(RowBuilder, EnrichedRowsShareTheDevicesTags) {
+  auto table = devices::table_from_csv("device_id,site,unit.temp\nP-1,A,degC\n", "t");
+  ASSERT_TRUE(table.ok()) << table.error().message;
+  registry::Route route;
+  registry::RouteMatch match;
+  match.route = &route;
+  auto m = message_with("P-1", "temp", "");
+  for (const char* metric : {"flow", "temp", "flow", "level"})
+    m.readings.push_back(message_with("P-1", metric, "").readings[0]);
+  auto plain = build_messages({m, m}, match, {}, Enrichment{&*table, false, nullptr});
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  const auto& rows = plain->front().rows;
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].tags_json, R"({"site":"A","unit":"degC"})");
+  EXPECT_EQ(rows[1].tags_json, R"({"site":"A"})");
+  EXPECT_TRUE(rows[0].tags_json.same_as(rows[2].tags_json));
+  EXPECT_TRUE(rows[1].tags_json.same_as(rows[3].tags_json));
+  EXPECT_TRUE(rows[1].tags_json.same_as(plain->back().rows[4].tags_json));  // and across messages
+  EXPECT_TRUE(rows[0].tags_json.same_as(table->find("P-1")->tags_json_for("temp")));
+  EXPECT_EQ(rows[0].unit, "degC");
+  EXPECT_EQ(rows[1].unit, "");
+
+  m.tags = {{"line", "L1"}};
+  auto merged = build_messages({m}, match, {{"site", "route"}}, Enrichment{&*table, false, nullptr});
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  const auto& merged_rows = merged->front().rows;
+  const std::string with_unit = R"({"line":"L1","site":"route","unit":"degC"})";
+  const std::string without = R"({"line":"L1","site":"route"})";
+  const std::vector<std::string> want = {with_unit, without, with_unit, without, without};
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(merged_rows[i].tags_json, want[i]) << i;
+  EXPECT_TRUE(merged_rows[0].tags_json.same_as(merged_rows[2].tags_json));
+  EXPECT_TRUE(merged_rows[1].tags_json.same_as(merged_rows[4].tags_json));
+}
+
 }  // namespace
 }  // namespace iot::ingest
