@@ -96,7 +96,7 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
   std::vector<std::pair<const SharedText*, SharedText>> merged_for_message;
   for (const auto& m : messages) {
     if (has_nul(m.device_id) || has_nul(m.msg_id)) return schema_error("device_id or msg_id holds a NUL character");
-    BuiltMessage& built = out.emplace_back(BuiltMessage{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}});
+    BuiltMessage& built = out.emplace_back(BuiltMessage{m.device_id, m.msg_id, m.seq, m.time_ns.value_or(0), {}, {}});
     built.rows.reserve(m.readings.size());
     const SharedText tags = m.tags.empty() ? plain_tags : SharedText(render_tags(m.tags, tags_of_route));
     const bool merges = !m.tags.empty() || !tags_of_route.empty();
@@ -162,8 +162,8 @@ Result<std::vector<BuiltMessage>> build_messages(const std::vector<telemetry::Me
           row.tags_json = cached->second;
         }
         if (row.unit.empty() && table_unit) row.unit = *table_unit;
-      } else {
-        assign_unless_empty(row.tags_json, tags);
+      } else if (!tags.empty()) {
+        row.tags_json = tags;  // the message's one text, shared by its rows
       }
       if (templated) {
         auto key = telemetry::expand_template(**key_template, telemetry::TemplateValues{&key_values, nullptr, "metric", r.metric});
