@@ -258,24 +258,20 @@ void PgSink::copy_rows(pqxx::transaction_base& tx, const CopyLayout& layout, con
   bool binary = layout.binary && conn_->raw();
   for (std::size_t i = 0; binary && i < rows.size(); ++i) binary = binary_encodable(rows[i]);
   if (binary)
-    copy_binary_rows(table, rows, columns_needed(rows, layout.omittable));
+    copy_binary_rows(tx, table, rows, columns_needed(rows, layout.omittable));
   else
     copy_text_rows(tx, table, rows);
 }
 
-// Straight through libpq on the transaction's connection: libpqxx has no
-// statement running meanwhile (the savepoint or the staging table is set
-// up), and the COPY is finished, or failed and drained, before it goes on.
-void PgSink::copy_binary_rows(const std::string& table, const std::vector<ReadingRow>& rows,
-                              ReadingColumns columns) {
-  PGconn* pg = conn_->raw();
+// libpqxx starts the COPY (and with it the savepoint, which it only sets
+// with the first statement); the data and the end go straight through
+// libpq on the same connection. libpqxx sends nothing until the COPY is
+// finished, or failed and drained.
+void PgSink::copy_binary_rows(pqxx::transaction_base& tx, const std::string& table,
+                              const std::vector<ReadingRow>& rows, ReadingColumns columns) {
   const std::string sql = "COPY " + table + " (" + reading_column_list(columns) + ") FROM STDIN (FORMAT binary)";
-  PGresult* started = PQexec(pg, sql.c_str());
-  if (PQresultStatus(started) != PGRES_COPY_IN) {
-    while (PGresult* more = PQgetResult(pg)) PQclear(more);
-    throw_copy_error(pg, started, sql);
-  }
-  PQclear(started);
+  tx.exec(sql);
+  PGconn* pg = conn_->raw();
   auto put = [&](const std::string& data) {
     if (PQputCopyData(pg, data.data(), static_cast<int>(data.size())) != 1) throw_copy_error(pg, nullptr, sql);
   };

@@ -53,7 +53,7 @@ class PgSink : public Sink {
   void copy_rows(pqxx::transaction_base& tx, const CopyLayout& layout, const std::string& table,
                  const std::vector<ReadingRow>& rows);
   void copy_text_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows);
-  void copy_binary_rows(const std::string& table, const std::vector<ReadingRow>& rows, ReadingColumns columns);
+  void copy_binary_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows, ReadingColumns columns);
   void ensure_table(pqxx::work& tx, const std::string& table);
   WriteStats write_grouped(pqxx::work& tx, const Batch& batch);
   void write_gaps(pqxx::work& tx, const Batch& batch);
