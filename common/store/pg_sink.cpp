@@ -29,7 +29,7 @@ std::optional<std::string> opt_text(const std::string& s) {
 }
 
 // A failed COPY as the exception libpqxx would throw for it, so that the
-// savepoint fallback (unique_violation) and pg_error() treat both alike.
+// staging fallback (unique_violation) and pg_error() treat both alike.
 [[noreturn]] void throw_copy_error(PGconn* pg, PGresult* res, const std::string& sql) {
   std::string message = res ? PQresultErrorMessage(res) : PQerrorMessage(pg);
   const char* field = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
@@ -263,8 +263,8 @@ void PgSink::copy_rows(pqxx::transaction_base& tx, const CopyLayout& layout, con
     copy_text_rows(tx, table, rows);
 }
 
-// libpqxx starts the COPY (and with it the savepoint, which it only sets
-// with the first statement); the data and the end go straight through
+// libpqxx starts the COPY (and with it the transaction, which it only
+// begins with the first statement); the data and the end go straight through
 // libpq on the same connection. libpqxx sends nothing until the COPY is
 // finished, or failed and drained.
 void PgSink::copy_binary_rows(pqxx::transaction_base& tx, const std::string& table,
@@ -336,18 +336,13 @@ WriteStats PgSink::write_readings(pqxx::work& tx, const std::vector<ReadingRow>&
   ensure_table(tx, table);
   const std::string target = qualified_name(names_.schema, table);
   const CopyLayout& layout = copy_layout(tx, target);
-  if (staging_batches_left_ == 0) {
-    try {
-      pqxx::subtransaction direct(tx, "direct");
-      copy_rows(direct, layout, target, rows);
-      direct.commit();
-      stats.inserted = rows.size();
-      return stats;
-    } catch (const pqxx::unique_violation&) {
-      staging_batches_left_ = kStagingAfterConflict;
-    }
-  } else {
-    --staging_batches_left_;
+  if (!staging_) {
+    // A key conflict fails the COPY and with it the transaction: write()
+    // then writes the whole batch again, through the staging table. (A
+    // savepoint around the COPY would cost two round trips every batch.)
+    copy_rows(tx, layout, target, rows);
+    stats.inserted = rows.size();
+    return stats;
   }
   const std::string stage = quote_identifier("iot_stage_" + table);
   tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + target +
@@ -411,6 +406,22 @@ WriteStats PgSink::write_grouped(pqxx::work& tx, const Batch& batch) {
   return total;
 }
 
+WriteStats PgSink::write_once(const Batch& batch) {
+  pqxx::work tx(*conn_);
+  WriteStats stats;
+  if (!batch.readings.empty()) stats = write_grouped(tx, batch);
+  write_gaps(tx, batch);
+  write_waveforms(tx, batch);
+  AlarmWriteStats alarms = write_alarms_pg(tx, names_.schema, batch.alarms);
+  stats.alarms = alarms.inserted;
+  stats.alarm_duplicates = alarms.duplicates;
+  RecordWriteStats records = write_records_pg(tx, names_.schema, batch.records);
+  stats.records = records.written;
+  stats.record_unchanged = records.unchanged;
+  tx.commit();
+  return stats;
+}
+
 Result<WriteStats> PgSink::write(const Batch& batch) {
   if (!conn_ || !conn_->is_open()) {
     if (auto st = connect(); !st) return st.error();
@@ -419,19 +430,19 @@ Result<WriteStats> PgSink::write(const Batch& batch) {
     if (auto st = ensure_schema(); !st) return st.error();
   }
   try {
-    pqxx::work tx(*conn_);
-    WriteStats stats;
-    if (!batch.readings.empty()) stats = write_grouped(tx, batch);
-    write_gaps(tx, batch);
-    write_waveforms(tx, batch);
-    AlarmWriteStats alarms = write_alarms_pg(tx, names_.schema, batch.alarms);
-    stats.alarms = alarms.inserted;
-    stats.alarm_duplicates = alarms.duplicates;
-    RecordWriteStats records = write_records_pg(tx, names_.schema, batch.records);
-    stats.records = records.written;
-    stats.record_unchanged = records.unchanged;
-    tx.commit();
-    return stats;
+    staging_ = staging_batches_left_ > 0;
+    if (staging_) --staging_batches_left_;
+    try {
+      return write_once(batch);
+    } catch (const pqxx::unique_violation&) {
+      if (staging_) throw;
+    }
+    // The direct COPY met a row already stored: the transaction is rolled
+    // back (tables it created too), and the batch goes the safe way.
+    staging_batches_left_ = kStagingAfterConflict;
+    staging_ = true;
+    known_tables_.clear();
+    return write_once(batch);
   } catch (const std::exception& e) {
     Error error = pg_error(e);
     if (error.kind == ErrorKind::unavailable) conn_.reset();

@@ -1,12 +1,12 @@
 // PostgreSQL / TimescaleDB sink (libpqxx). Each batch is one transaction:
-// readings are COPYed straight into the table inside a savepoint (binary
-// COPY of the columns the batch fills, where the table has the types
-// iot-ingest creates; text COPY of every column otherwise); when the
-// database reports a primary-key conflict (a duplicate the msg_id window
-// could not see), the savepoint is rolled back and the batch goes the safe
-// way: COPY into a session temp table, then INSERT ... ON CONFLICT DO
-// NOTHING. So the database itself proves a batch cannot collide before the
-// fast path is taken; after a conflict the safe path is kept for a few
+// readings are COPYed straight into the table (binary COPY of the columns
+// the batch fills, where the table has the types iot-ingest creates; text
+// COPY of every column otherwise); when the database reports a primary-key
+// conflict (a duplicate the msg_id window could not see), the transaction
+// is rolled back and the batch is written again the safe way: COPY into a
+// session temp table, then INSERT ... ON CONFLICT DO NOTHING. So the
+// database itself proves a batch cannot collide before the fast path is
+// committed; after a conflict the safe path is kept for a few
 // batches (duplicates tend to come in runs, e.g. a replayed backlog).
 #pragma once
 
@@ -55,6 +55,7 @@ class PgSink : public Sink {
   void copy_text_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows);
   void copy_binary_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows, ReadingColumns columns);
   void ensure_table(pqxx::work& tx, const std::string& table);
+  WriteStats write_once(const Batch& batch);  // one transaction; throws
   WriteStats write_grouped(pqxx::work& tx, const Batch& batch);
   void write_gaps(pqxx::work& tx, const Batch& batch);
   void write_waveforms(pqxx::work& tx, const Batch& batch);
@@ -68,6 +69,7 @@ class PgSink : public Sink {
   std::set<std::string> known_tables_;
   std::map<std::string, CopyLayout> layouts_;  // by qualified table name
   int staging_batches_left_ = 0;
+  bool staging_ = false;  // this batch goes through the staging table
   std::string copy_buffer_;
   std::string note_;
 };
