@@ -160,6 +160,27 @@ TEST_F(PgSinkServer, DataTheDatabaseRefusesIsRejectedAndNothingOfTheBatchLands) 
   EXPECT_EQ(ok->inserted, 1u);
 }
 
+// A key conflict rolls back the whole transaction, a route's table made in
+// it too; the batch written again through the staging table makes the
+// table again and stores the new rows only.
+TEST_F(PgSinkServer, AConflictWritesTheWholeBatchAgainWithTheTablesItMade) {
+  auto sink = open_sink();
+  ASSERT_TRUE(sink);
+  Batch first;
+  first.readings = {reading("P-1", 1710844800000, "temp", 1)};
+  ASSERT_TRUE(sink->write(first));
+  Batch b;
+  b.readings = {reading("S-9", 1710844800000, "SX101_PV", 4.2), reading("P-1", 1710844800000, "temp", 1),
+                reading("P-1", 1710844800001, "temp", 2)};
+  b.readings[0].table = "kpi_late";
+  auto w = sink->write(b);
+  ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(w->inserted, 2u);
+  EXPECT_EQ(w->duplicates, 1u);
+  EXPECT_EQ(query("SELECT device_id FROM kpi_late"), "S-9\n");
+  EXPECT_EQ(query("SELECT count(*) FROM readings"), "2\n");
+}
+
 // Every column, NULLs and escapes: the binary path stores exactly what the
 // text path stores into a table with other types (made beforehand: text COPY).
 TEST_F(PgSinkServer, BinaryCopyStoresWhatTextCopyStores) {
