@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <libpq-fe.h>
+
 #include <map>
 #include <pqxx/tablewriter>
 
@@ -16,14 +18,79 @@ namespace iot::store {
 namespace {
 
 constexpr int kStagingAfterConflict = 16;  // batches that take the safe path after a conflict
-constexpr std::size_t kCopyChunkBytes = 1u << 20;
+// COPY data goes out in pieces this big while the rest is still being
+// encoded, so that the server works on the first rows meanwhile (one piece
+// per batch left it waiting for the whole batch to be encoded).
+constexpr std::size_t kCopyChunkBytes = 64u << 10;
 
 std::optional<std::string> opt_text(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return s;
 }
 
+// A failed COPY as the exception libpqxx would throw for it, so that the
+// staging fallback (unique_violation) and pg_error() treat both alike.
+[[noreturn]] void throw_copy_error(PGconn* pg, PGresult* res, const std::string& sql) {
+  std::string message = res ? PQresultErrorMessage(res) : PQerrorMessage(pg);
+  const char* field = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string state = field ? field : "";
+  PQclear(res);
+  if (PQstatus(pg) == CONNECTION_BAD) throw pqxx::broken_connection(message);
+  if (state == "23505") throw pqxx::unique_violation(message, sql, state.c_str());
+  throw pqxx::sql_error(message, sql, state.empty() ? nullptr : state.c_str());
+}
+
+// The results of a finished COPY: its status, then nothing more.
+void finish_copy(PGconn* pg, const std::string& sql) {
+  PGresult* failed = nullptr;
+  while (PGresult* res = PQgetResult(pg)) {
+    if (PQresultStatus(res) != PGRES_COMMAND_OK && !failed) {
+      failed = res;
+      continue;
+    }
+    PQclear(res);
+  }
+  if (failed) throw_copy_error(pg, failed, sql);
+}
+
 }  // namespace
+
+// libpqxx 6.4 has no binary COPY and no public libpq handle; its connection
+// policies are the documented way to take part in connecting, and this one
+// keeps the handle (replaced on every reconnect, cleared on close).
+class PgConnection : public pqxx::connection_base {
+  class KeepHandle : public pqxx::connect_direct {
+   public:
+    using connect_direct::connect_direct;
+    handle do_startconnect(handle orig) override { return raw = connect_direct::do_startconnect(orig); }
+    handle do_dropconnect(handle orig) noexcept override {
+      raw = nullptr;
+      return connect_direct::do_dropconnect(orig);
+    }
+    handle do_disconnect(handle orig) noexcept override {
+      raw = nullptr;
+      return connect_direct::do_disconnect(orig);
+    }
+    PGconn* raw = nullptr;
+  };
+
+ public:
+  // The same order of members as libpqxx's own connection types.
+  explicit PgConnection(const std::string& options)
+      : connection_base(policy_), options_(options), policy_(options_) {
+    init();
+  }
+  ~PgConnection() { close(); }
+  PGconn* raw() const { return policy_.raw; }
+
+ private:
+  std::string options_;
+  KeepHandle policy_;
+};
+
+PgSink::PgSink(std::string url, SinkOptions options, SchemaNames names)
+    : url_(std::move(url)), options_(std::move(options)), names_(std::move(names)) {}
+PgSink::~PgSink() = default;
 
 Error pg_error(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) || dynamic_cast<const pqxx::in_doubt_error*>(&e))
@@ -52,8 +119,9 @@ Result<std::unique_ptr<PgSink>> PgSink::open(const std::string& url, const SinkO
 
 Status PgSink::connect() {
   try {
-    conn_ = std::make_unique<pqxx::connection>(url_);
+    conn_ = std::make_unique<PgConnection>(url_);
     known_tables_.clear();
+    layouts_.clear();
     return ok_status();
   } catch (const std::exception& e) {
     conn_.reset();
@@ -162,7 +230,73 @@ Status PgSink::refresh_rollups() {
   }
 }
 
-void PgSink::copy_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows) {
+// Binary where every readings column has the type iot-ingest creates (a
+// table made beforehand with other types takes text, which converts).
+const PgSink::CopyLayout& PgSink::copy_layout(pqxx::transaction_base& tx, const std::string& target) {
+  if (auto it = layouts_.find(target); it != layouts_.end()) return it->second;
+  auto columns = tx.exec_params(
+      "SELECT attname, format_type(atttypid, atttypmod), atthasdef FROM pg_attribute"
+      " WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+      target);
+  CopyLayout layout;
+  std::size_t matching = 0;
+  for (const auto& row : columns) {
+    const std::string name = row[0].c_str();
+    for (std::size_t c = 0; c < kReadingColumnCount; ++c) {
+      if (name != kReadingColumnNames[c]) continue;
+      if (row[1].c_str() == std::string(kReadingColumnTypes[c])) ++matching;
+      if (!row[2].as<bool>()) layout.omittable |= static_cast<ReadingColumns>(1u << c);
+    }
+  }
+  layout.binary = matching == kReadingColumnCount;
+  layout.omittable &= kNullableReadingColumns;
+  return layouts_[target] = layout;
+}
+
+void PgSink::copy_rows(pqxx::transaction_base& tx, const CopyLayout& layout, const std::string& table,
+                       const std::vector<ReadingRow>& rows) {
+  bool binary = layout.binary && conn_->raw();
+  for (std::size_t i = 0; binary && i < rows.size(); ++i) binary = binary_encodable(rows[i]);
+  if (binary)
+    copy_binary_rows(tx, table, rows, columns_needed(rows, layout.omittable));
+  else
+    copy_text_rows(tx, table, rows);
+}
+
+// libpqxx starts the COPY (and with it the transaction, which it only
+// begins with the first statement); the data and the end go straight through
+// libpq on the same connection. libpqxx sends nothing until the COPY is
+// finished, or failed and drained.
+void PgSink::copy_binary_rows(pqxx::transaction_base& tx, const std::string& table,
+                              const std::vector<ReadingRow>& rows, ReadingColumns columns) {
+  const std::string sql = "COPY " + table + " (" + reading_column_list(columns) + ") FROM STDIN (FORMAT binary)";
+  tx.exec(sql);
+  PGconn* pg = conn_->raw();
+  auto put = [&](const std::string& data) {
+    if (PQputCopyData(pg, data.data(), static_cast<int>(data.size())) != 1) throw_copy_error(pg, nullptr, sql);
+  };
+  try {
+    copy_buffer_.clear();
+    append_copy_binary_header(copy_buffer_);
+    for (const auto& row : rows) {
+      append_copy_binary_reading(copy_buffer_, row, columns);
+      if (copy_buffer_.size() >= kCopyChunkBytes) {
+        put(copy_buffer_);
+        copy_buffer_.clear();
+      }
+    }
+    append_copy_binary_trailer(copy_buffer_);
+    put(copy_buffer_);
+  } catch (...) {
+    // Ends the COPY so that the connection can roll back; the server's error, if any, wins.
+    if (PQputCopyEnd(pg, "iot-ingest gave up the COPY") == 1) finish_copy(pg, sql);
+    throw;
+  }
+  if (PQputCopyEnd(pg, nullptr) != 1) throw_copy_error(pg, nullptr, sql);
+  finish_copy(pg, sql);
+}
+
+void PgSink::copy_text_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows) {
   // tablewriter is deprecated in 6.4 but is the one public way to hand
   // libpq whole COPY text lines; several rows go in one call.
 #pragma GCC diagnostic push
@@ -201,23 +335,19 @@ WriteStats PgSink::write_readings(pqxx::work& tx, const std::vector<ReadingRow>&
   WriteStats stats;
   ensure_table(tx, table);
   const std::string target = qualified_name(names_.schema, table);
-  if (staging_batches_left_ == 0) {
-    try {
-      pqxx::subtransaction direct(tx, "direct");
-      copy_rows(direct, target, rows);
-      direct.commit();
-      stats.inserted = rows.size();
-      return stats;
-    } catch (const pqxx::unique_violation&) {
-      staging_batches_left_ = kStagingAfterConflict;
-    }
-  } else {
-    --staging_batches_left_;
+  const CopyLayout& layout = copy_layout(tx, target);
+  if (!staging_) {
+    // A key conflict fails the COPY and with it the transaction: write()
+    // then writes the whole batch again, through the staging table. (A
+    // savepoint around the COPY would cost two round trips every batch.)
+    copy_rows(tx, layout, target, rows);
+    stats.inserted = rows.size();
+    return stats;
   }
   const std::string stage = quote_identifier("iot_stage_" + table);
   tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + target +
           " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-  copy_rows(tx, stage, rows);
+  copy_rows(tx, layout, stage, rows);
   auto result = tx.exec("INSERT INTO " + target + " SELECT * FROM " + stage + " ON CONFLICT DO NOTHING");
   stats.inserted = result.affected_rows();
   stats.duplicates = rows.size() - stats.inserted;
@@ -276,6 +406,22 @@ WriteStats PgSink::write_grouped(pqxx::work& tx, const Batch& batch) {
   return total;
 }
 
+WriteStats PgSink::write_once(const Batch& batch) {
+  pqxx::work tx(*conn_);
+  WriteStats stats;
+  if (!batch.readings.empty()) stats = write_grouped(tx, batch);
+  write_gaps(tx, batch);
+  write_waveforms(tx, batch);
+  AlarmWriteStats alarms = write_alarms_pg(tx, names_.schema, batch.alarms);
+  stats.alarms = alarms.inserted;
+  stats.alarm_duplicates = alarms.duplicates;
+  RecordWriteStats records = write_records_pg(tx, names_.schema, batch.records);
+  stats.records = records.written;
+  stats.record_unchanged = records.unchanged;
+  tx.commit();
+  return stats;
+}
+
 Result<WriteStats> PgSink::write(const Batch& batch) {
   if (!conn_ || !conn_->is_open()) {
     if (auto st = connect(); !st) return st.error();
@@ -284,19 +430,19 @@ Result<WriteStats> PgSink::write(const Batch& batch) {
     if (auto st = ensure_schema(); !st) return st.error();
   }
   try {
-    pqxx::work tx(*conn_);
-    WriteStats stats;
-    if (!batch.readings.empty()) stats = write_grouped(tx, batch);
-    write_gaps(tx, batch);
-    write_waveforms(tx, batch);
-    AlarmWriteStats alarms = write_alarms_pg(tx, names_.schema, batch.alarms);
-    stats.alarms = alarms.inserted;
-    stats.alarm_duplicates = alarms.duplicates;
-    RecordWriteStats records = write_records_pg(tx, names_.schema, batch.records);
-    stats.records = records.written;
-    stats.record_unchanged = records.unchanged;
-    tx.commit();
-    return stats;
+    staging_ = staging_batches_left_ > 0;
+    if (staging_) --staging_batches_left_;
+    try {
+      return write_once(batch);
+    } catch (const pqxx::unique_violation&) {
+      if (staging_) throw;
+    }
+    // The direct COPY met a row already stored: the transaction is rolled
+    // back (tables it created too), and the batch goes the safe way.
+    staging_batches_left_ = kStagingAfterConflict;
+    staging_ = true;
+    known_tables_.clear();
+    return write_once(batch);
   } catch (const std::exception& e) {
     Error error = pg_error(e);
     if (error.kind == ErrorKind::unavailable) conn_.reset();

@@ -2,7 +2,9 @@
 // become errors (pure, table-driven), and writes against a real PostgreSQL
 // started as the integration suites start one (postgres_server.hpp):
 // rows land, duplicates are counted, data the database refuses is
-// "db_rejected", a route's own table is created on first use.
+// "db_rejected", a route's own table is created on first use; binary COPY
+// stores what text COPY stores, and a table made beforehand with other
+// types or with defaults gets the same rows as text COPY would give it.
 #include "store/pg_sink.hpp"
 
 #include <gtest/gtest.h>
@@ -156,6 +158,106 @@ TEST_F(PgSinkServer, DataTheDatabaseRefusesIsRejectedAndNothingOfTheBatchLands) 
   auto ok = sink->write(b);
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->inserted, 1u);
+}
+
+// A key conflict rolls back the whole transaction, a route's table made in
+// it too; the batch written again through the staging table makes the
+// table again and stores the new rows only.
+TEST_F(PgSinkServer, AConflictWritesTheWholeBatchAgainWithTheTablesItMade) {
+  auto sink = open_sink();
+  ASSERT_TRUE(sink);
+  Batch first;
+  first.readings = {reading("P-1", 1710844800000, "temp", 1)};
+  ASSERT_TRUE(sink->write(first));
+  Batch b;
+  b.readings = {reading("S-9", 1710844800000, "SX101_PV", 4.2), reading("P-1", 1710844800000, "temp", 1),
+                reading("P-1", 1710844800001, "temp", 2)};
+  b.readings[0].table = "kpi_late";
+  auto w = sink->write(b);
+  ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(w->inserted, 2u);
+  EXPECT_EQ(w->duplicates, 1u);
+  EXPECT_EQ(query("SELECT device_id FROM kpi_late"), "S-9\n");
+  EXPECT_EQ(query("SELECT count(*) FROM readings"), "2\n");
+}
+
+// Every column, NULLs and escapes: the binary path stores exactly what the
+// text path stores into a table with other types (made beforehand: text COPY).
+TEST_F(PgSinkServer, BinaryCopyStoresWhatTextCopyStores) {
+  auto sink = open_sink("bin");
+  ASSERT_TRUE(sink);
+  pqxx::connection c(url_);
+  {
+    pqxx::work tx(c);
+    tx.exec("CREATE SCHEMA txt");
+    // quality integer rather than smallint: COPY binary cannot convert, so this table takes text.
+    tx.exec("CREATE TABLE txt.readings (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL,"
+            " value double precision, quality integer NOT NULL DEFAULT 192, tenant text, protocol text, unit text,"
+            " msg_id text, seq bigint, tags jsonb, extra jsonb, PRIMARY KEY (device_id, metric, time))");
+    tx.commit();
+  }
+  auto text_sink = open_sink("txt");
+  ASSERT_TRUE(text_sink);
+  ReadingRow full = reading("P\t\\1", 1710844800123, "temp °C", -0.1);
+  full.time_ns += 456789;  // below the microsecond: floored
+  full.quality = -5;
+  full.tenant = "t1";
+  full.protocol = "modbus";
+  full.unit = "C\\n";  // a backslash, then n
+  full.extra_json = R"({"raw":[1,2.5,"x"]})";
+  ReadingRow bare;
+  bare.device_id = "P-2";
+  bare.metric = "flow";
+  bare.time_ns = -1;  // before 1970
+  Batch b;
+  b.readings = {full, bare};
+  for (auto* s : {sink.get(), text_sink.get()}) {
+    auto w = s->write(b);
+    ASSERT_TRUE(w) << w.error().message;
+    EXPECT_EQ(w->inserted, 2u);
+  }
+  const std::string select =
+      "SELECT time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, tags, extra,"
+      " value IS NULL, seq IS NULL, tags IS NULL FROM {}.readings ORDER BY metric";
+  auto rows = [&](const std::string& schema) {
+    std::string sql = select;
+    sql.replace(sql.find("{}"), 2, schema);
+    return query("SET TIME ZONE 'UTC'; " + sql);
+  };
+  EXPECT_EQ(rows("bin"), rows("txt"));
+  EXPECT_EQ(rows("bin"),
+            "1969-12-31 23:59:59.999999+00|P-2|flow||192||||||||t|t|t\n"
+            "2024-03-19 10:40:00.123456+00|P\t\\1|temp °C|-0.1|-5|t1|modbus|C\\n|m-1710844800123|123|"
+            "{\"site\": \"detroit\"}|{\"raw\": [1, 2.5, \"x\"]}|f|f|f\n");
+}
+
+// A nullable column with a default of its own is still sent as NULL (leaving
+// it out of the COPY would store the default); a quality outside smallint is
+// refused as text COPY refuses it.
+TEST_F(PgSinkServer, ColumnsWithDefaultsGetNullAndAQualityOutsideSmallintIsRejected) {
+  pqxx::connection c(url_);
+  {
+    pqxx::work tx(c);
+    tx.exec("CREATE SCHEMA dflt");
+    tx.exec("CREATE TABLE dflt.readings (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL,"
+            " value double precision, quality smallint NOT NULL DEFAULT 192, tenant text DEFAULT 'acme',"
+            " protocol text, unit text, msg_id text, seq bigint, tags jsonb, extra jsonb,"
+            " PRIMARY KEY (device_id, metric, time))");
+    tx.commit();
+  }
+  auto sink = open_sink("dflt");
+  ASSERT_TRUE(sink);
+  Batch b;
+  b.readings = {reading("P-1", 1710844800000, "temp", 1)};
+  auto w = sink->write(b);
+  ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(query("SELECT tenant IS NULL, protocol IS NULL FROM dflt.readings"), "t|t\n");
+  b.readings = {reading("P-1", 1710844800001, "temp", 1), reading("P-1", 1710844800002, "temp", 1)};
+  b.readings[1].quality = 40000;
+  auto refused = sink->write(b);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().reason, "db_rejected");
+  EXPECT_EQ(query("SELECT count(*) FROM dflt.readings"), "1\n");
 }
 
 }  // namespace

@@ -1,0 +1,48 @@
+// PostgreSQL COPY binary format for readings rows. The server stores these
+// without parsing text (no timestamp, float or integer input functions),
+// which is most of what text COPY costs it beyond the inserts themselves.
+// Only for tables whose columns have exactly the types iot-ingest creates
+// (kReadingColumnTypes): binary values carry no type conversion.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/row.hpp"
+
+namespace iot::store {
+
+// The readings columns, in the order of kReadingColumns (copy_text.hpp).
+inline constexpr std::size_t kReadingColumnCount = 12;
+inline constexpr std::array<const char*, kReadingColumnCount> kReadingColumnNames = {
+    "time", "device_id", "metric", "value", "quality", "tenant", "protocol", "unit", "msg_id", "seq", "tags", "extra"};
+// As PostgreSQL's format_type() spells them.
+inline constexpr std::array<const char*, kReadingColumnCount> kReadingColumnTypes = {
+    "timestamp with time zone", "text", "text", "double precision", "smallint", "text", "text", "text", "text",
+    "bigint", "jsonb", "jsonb"};
+
+// Bit i set: column i of kReadingColumnNames is sent.
+using ReadingColumns = std::uint16_t;
+inline constexpr ReadingColumns kAllReadingColumns = (1u << kReadingColumnCount) - 1;
+// The columns a row may leave NULL (tenant, protocol, unit, msg_id, seq, tags, extra).
+inline constexpr ReadingColumns kNullableReadingColumns = 0b1111'1110'0000;
+
+// The columns this batch needs: of `omittable`, those NULL in every row are
+// left out (the table fills them with NULL, having no default for them).
+ReadingColumns columns_needed(const std::vector<ReadingRow>& rows, ReadingColumns omittable);
+// "time, device_id, ..." for those columns.
+std::string reading_column_list(ReadingColumns columns);
+
+// False when the row holds what binary cannot carry as text COPY would
+// (a quality outside smallint: text COPY makes the server refuse the row,
+// and the caller keeps that by sending such a batch as text).
+bool binary_encodable(const ReadingRow& row);
+
+void append_copy_binary_header(std::string& out);
+void append_copy_binary_trailer(std::string& out);
+// One tuple with the given columns of the row (binary_encodable rows only).
+void append_copy_binary_reading(std::string& out, const ReadingRow& row, ReadingColumns columns);
+
+}  // namespace iot::store
