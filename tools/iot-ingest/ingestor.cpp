@@ -543,6 +543,16 @@ Status Ingestor::add_to_stream(const std::vector<std::pair<std::string, std::str
   }
 }
 
+// Settles the oldest batch in flight; when that fails, the writes still in
+// flight are waited for before the error goes up.
+Status Ingestor::settle_oldest() {
+  auto oldest = std::move(in_flight_.front());
+  in_flight_.pop_front();
+  Status st = settle(*oldest);
+  if (!st) wait_for_writes();
+  return st;
+}
+
 Status Ingestor::flush() {
   // The oldest batch settles when as many as may be in flight are, when it
   // is done, and after a batch that was not stored whole until none is
@@ -550,14 +560,8 @@ Status Ingestor::flush() {
   // the shared Redis dedup has recorded the previous batch before this one
   // is checked.
   while (!in_flight_.empty() &&
-         (in_flight_.size() >= batches_in_flight() || settle_all_ || finished(*in_flight_.front()))) {
-    auto oldest = std::move(in_flight_.front());
-    in_flight_.pop_front();
-    if (auto st = settle(*oldest); !st) {
-      wait_for_writes();
-      return st;
-    }
-  }
+         (in_flight_.size() >= batches_in_flight() || settle_all_ || finished(*in_flight_.front())))
+    if (auto st = settle_oldest(); !st) return st;
   settle_all_ = false;
   if (pending_.empty() && batch_.empty() && ack_ids_.empty() && stream_lines_.empty() && notices_.empty() &&
       !position_pending())
@@ -573,14 +577,8 @@ Status Ingestor::flush() {
 Status Ingestor::flush_and_wait() {
   if (auto st = flush(); !st) return st;
   if (in_flight_.empty()) return ok_status();
-  while (!in_flight_.empty()) {
-    auto oldest = std::move(in_flight_.front());
-    in_flight_.pop_front();
-    if (auto st = settle(*oldest); !st) {
-      wait_for_writes();
-      return st;
-    }
-  }
+  while (!in_flight_.empty())
+    if (auto st = settle_oldest(); !st) return st;
   settle_all_ = false;
   return write_acknowledgement();
 }

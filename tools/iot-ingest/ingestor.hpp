@@ -129,6 +129,7 @@ class Ingestor {
   bool finished(const InFlight& f) const;
   void wait_for_writes();
   Status settle(InFlight& flight);
+  Status settle_oldest();  // the front of in_flight_
   Status settle_lane(std::size_t lane, Result<store::WriteOutcome> outcome, InFlight& flight);
   Status write_rows_one_by_one(const store::Batch& batch, std::size_t lane);
   void record_latency(const std::vector<BuiltMessage>& messages, std::int64_t commit_ns);
