@@ -156,12 +156,17 @@ Status Outbox::drop_oldest() {
   return ok_status();
 }
 
+// Room for one more: under the refuse policy a full outbox is an error
+// (reason "outbox_full"), else the oldest normal entry goes.
+Status Outbox::make_room() {
+  if (!full()) return ok_status();
+  if (options_.full == OutboxFullPolicy::refuse)
+    return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
+  return drop_oldest();
+}
+
 Result<std::int64_t> Outbox::add(OutboxEntry& e) {
-  if (full()) {
-    if (options_.full == OutboxFullPolicy::refuse)
-      return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
-    if (auto st = drop_oldest(); !st) return st.error();
-  }
+  if (auto st = make_room(); !st) return st.error();
   if (memory_) {
     e.id = memory_->add(e);
     ++pending_;
@@ -202,20 +207,11 @@ bool Outbox::peek_tail(std::size_t n, const std::unordered_set<std::int64_t>& sk
 }
 
 Result<std::int64_t> Outbox::add(OutboxEntry&& e) {
+  if (auto st = make_room(); !st) return st.error();
   if (!memory_) {
-    if (full()) {
-      if (options_.full == OutboxFullPolicy::refuse)
-        return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
-      if (auto st = drop_oldest(); !st) return st.error();
-    }
     auto id = insert(e);
-    if (id) remember(std::move(e));
+    if (id) remember(std::move(e));  // SQLite copied the bytes; the tail takes them
     return id;
-  }
-  if (full()) {
-    if (options_.full == OutboxFullPolicy::refuse)
-      return make_error(ErrorKind::unavailable, "outbox_full", "outbox full");
-    if (auto st = drop_oldest(); !st) return st.error();
   }
   ++pending_;
   return memory_->add(std::move(e));

@@ -108,6 +108,7 @@ class Outbox {
   Status exec(const char* sql);
   Status begin_if_needed();
   Status drop_oldest();
+  Status make_room();
   Result<std::int64_t> insert(OutboxEntry& entry);  // SQLite
   Status delete_removed();  // the rows remove() took, in runs of consecutive ids
   void remember(OutboxEntry entry);
