@@ -50,7 +50,7 @@ Spool::~Spool() {
 }
 
 Result<std::unique_ptr<Spool>> Spool::open(const std::string& dir, SpoolLimits limits) {
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return io_error("cannot create spool " + dir);
+  if (!make_directories(dir, 0700)) return io_error("cannot create spool " + dir);
   std::string lock_path = dir + "/.lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("cannot open " + lock_path);

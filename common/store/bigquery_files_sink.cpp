@@ -37,7 +37,7 @@ Status fsync_dir(const std::string& dir) {
 }
 
 Status make_dir(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return io_error("cannot create " + dir);
+  if (!make_directories(dir, 0755)) return io_error("cannot create " + dir);
   return ok_status();
 }
 

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/file_io.hpp"
 #include "waveform/protocol.hpp"
 
 namespace iot::waveform {
@@ -96,7 +97,7 @@ std::string BlobStore::upload_path(std::string_view id) const {
 
 Status BlobStore::ensure_dir(const std::string& dir) {
   if (dir == last_dir_) return ok_status();
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return io_error("cannot create", dir);
+  if (!make_directories(dir, 0755)) return io_error("cannot create", dir);
   last_dir_ = dir;
   return ok_status();
 }

@@ -13,6 +13,7 @@
 #include "cli/options.hpp"
 #include "cli/run.hpp"
 #include "core/exit_codes.hpp"
+#include "core/file_io.hpp"
 #include "iot-ingest/device_source.hpp"
 #include "iot-ingest/ingestor.hpp"
 #include "iot-ingest/line_feed.hpp"
@@ -104,7 +105,7 @@ store::SinkLane open_lane(const IngestOptions& s, const std::string& url, const 
     log::info("{}{}", who, note);
   }
   // Several databases: --spool is the parent of their folders.
-  if (!spool_dir.empty() && spool_dir != s.spool && ::mkdir(s.spool.c_str(), 0700) != 0 && errno != EEXIST)
+  if (!spool_dir.empty() && spool_dir != s.spool && !make_directories(s.spool, 0700))
     cli::fail(make_error(ErrorKind::io, "spool_io", "cannot create spool " + s.spool));
   if (!spool_dir.empty()) lane.spool = must(spool::Spool::open(spool_dir, {s.spool_max_bytes(), 1'000'000}));
   lane.writer = std::make_unique<store::ResilientWriter>(*lane.sink, lane.spool.get(), store::CircuitBreaker::Options{},

@@ -1,6 +1,7 @@
 #include "core/file_io.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -40,6 +41,31 @@ TEST(WriteFully, AClosedDescriptorFailsWithErrno) {
   errno = 0;
   EXPECT_FALSE(write_fully(fds[1], "abc"));
   EXPECT_EQ(errno, EBADF);
+}
+
+TEST(MakeDirectories, CreatesEveryMissingParentWithTheMode) {
+  std::string root = temp_path("tree");
+  std::string leaf = root + "/a/b/c";
+  ASSERT_TRUE(make_directories(leaf + "/", 0700));
+  struct stat st {};
+  ASSERT_EQ(::stat(leaf.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_TRUE(make_directories(leaf, 0700)) << "an existing folder is fine";
+  for (const char* d : {"/a/b/c", "/a/b", "/a", ""}) ::rmdir((root + d).c_str());
+}
+
+TEST(MakeDirectories, AFileInTheWayFails) {
+  std::string file = temp_path("plain_file");
+  std::ofstream(file) << "x";
+  errno = 0;
+  EXPECT_FALSE(make_directories(file, 0755));
+  EXPECT_EQ(errno, ENOTDIR);
+  errno = 0;
+  EXPECT_FALSE(make_directories(file + "/below", 0755));
+  EXPECT_EQ(errno, ENOTDIR);
+  EXPECT_FALSE(make_directories("", 0755));
+  std::remove(file.c_str());
 }
 
 TEST(FsyncDirectory, AFolderSyncsAndAMissingOneFails) {
