@@ -38,6 +38,7 @@ endfunction()
 # optimised less. The ASan preset builds everything at -O1 anyway.
 function(iot_test_code_options target)
   target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-O1>)
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
 endfunction()
 
 function(iot_unit_tests name)

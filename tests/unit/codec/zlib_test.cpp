@@ -10,7 +10,7 @@
 namespace iot::codec {
 namespace {
 
-constexpr std::size_t kCap = limits::max_decompressed_bytes;
+constexpr std::size_t kZlibCap = limits::max_decompressed_bytes;
 
 std::string sample_text() {
   std::string s;
@@ -23,11 +23,11 @@ TEST(Zlib, RoundTripAtEveryLevel) {
   for (int level = 0; level <= 9; ++level) {
     std::string z = zlib_deflate(text, level);
     ASSERT_TRUE(looks_like_zlib(z)) << level;
-    auto back = zlib_inflate(z, kCap);
+    auto back = zlib_inflate(z, kZlibCap);
     ASSERT_TRUE(back.ok()) << level << ": " << back.error().message;
     EXPECT_EQ(*back, text);
   }
-  auto empty = zlib_inflate(zlib_deflate(""), kCap);
+  auto empty = zlib_inflate(zlib_deflate(""), kZlibCap);
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(*empty, "");
 }
@@ -45,7 +45,7 @@ TEST(Zlib, HeaderCheckMatchesPythonLevels) {
 TEST(Zlib, TextThatLooksLikeAHeaderIsRefused) {
   // "x^" is 78 5e, a valid header; the rest is not deflate data.
   ASSERT_TRUE(looks_like_zlib("x^ hello"));
-  auto r = zlib_inflate("x^ hello", kCap);
+  auto r = zlib_inflate("x^ hello", kZlibCap);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().reason, "decode");
 }
@@ -53,7 +53,7 @@ TEST(Zlib, TextThatLooksLikeAHeaderIsRefused) {
 TEST(Zlib, WrongAdlerIsRefused) {
   std::string z = zlib_deflate(sample_text());
   z.back() = static_cast<char>(z.back() ^ 0x01);
-  auto r = zlib_inflate(z, kCap);
+  auto r = zlib_inflate(z, kZlibCap);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().reason, "decode");
 }
@@ -61,13 +61,13 @@ TEST(Zlib, WrongAdlerIsRefused) {
 TEST(Zlib, TruncatedAtEveryByteIsRefused) {
   std::string z = zlib_deflate(sample_text().substr(0, 300));
   for (std::size_t n = 0; n < z.size(); ++n) {
-    EXPECT_FALSE(zlib_inflate(z.substr(0, n), kCap).ok()) << "prefix of " << n << " bytes";
+    EXPECT_FALSE(zlib_inflate(z.substr(0, n), kZlibCap).ok()) << "prefix of " << n << " bytes";
   }
 }
 
 TEST(Zlib, TrailingGarbageIsRefused) {
   std::string z = zlib_deflate("{\"a\":1}") + "x";
-  auto r = zlib_inflate(z, kCap);
+  auto r = zlib_inflate(z, kZlibCap);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().reason, "decode");
 }
@@ -116,7 +116,7 @@ std::string zero_bomb(std::size_t segments) {
 
 TEST(Zlib, BombConstructionIsAValidStream) {
   std::string z = zero_bomb(4);  // 4 MiB of zeros
-  auto r = zlib_inflate(z, kCap);
+  auto r = zlib_inflate(z, kZlibCap);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->size(), 4u << 20);
   EXPECT_EQ(r->find_first_not_of('\0'), std::string::npos);
@@ -125,7 +125,7 @@ TEST(Zlib, BombConstructionIsAValidStream) {
 TEST(Zlib, GibibyteBombIsRefusedAtTheCap) {
   std::string z = zero_bomb(1024);  // 1 GiB of zeros from about 1 MiB
   EXPECT_LT(z.size(), 2u << 20);
-  auto r = zlib_inflate(z, kCap);
+  auto r = zlib_inflate(z, kZlibCap);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().reason, "too_large");
 }
@@ -135,11 +135,11 @@ TEST(Gzip, RoundTripAndConcatenatedMembers) {
   std::string gz = gzip_deflate(text);
   ASSERT_GE(gz.size(), 2u);
   EXPECT_EQ(static_cast<unsigned char>(gz[0]), 0x1f);
-  EXPECT_EQ(gzip_inflate(gz, kCap).value(), text);
-  EXPECT_EQ(gzip_inflate(gz + gzip_deflate("tail"), kCap).value(), text + "tail");
-  EXPECT_FALSE(gzip_inflate(gz.substr(0, gz.size() - 1), kCap).ok());
-  EXPECT_FALSE(gzip_inflate(gz + "junk", kCap).ok());
-  EXPECT_FALSE(gzip_inflate(zlib_deflate(text), kCap).ok());
+  EXPECT_EQ(gzip_inflate(gz, kZlibCap).value(), text);
+  EXPECT_EQ(gzip_inflate(gz + gzip_deflate("tail"), kZlibCap).value(), text + "tail");
+  EXPECT_FALSE(gzip_inflate(gz.substr(0, gz.size() - 1), kZlibCap).ok());
+  EXPECT_FALSE(gzip_inflate(gz + "junk", kZlibCap).ok());
+  EXPECT_FALSE(gzip_inflate(zlib_deflate(text), kZlibCap).ok());
   EXPECT_EQ(gzip_inflate(gz, 10).error().reason, "too_large");
 }
 

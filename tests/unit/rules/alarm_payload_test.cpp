@@ -31,14 +31,14 @@ TEST(AlarmPayload, ReadsWhatTheRendererWrites) {
   EXPECT_EQ(a->msg_id.size(), 26u);
 }
 
-struct BadCase {
+struct BadAlarmPayload {
   const char* json;
   const char* message;
 };
 
 TEST(AlarmPayload, SchemaErrorsNameTheField) {
 
-  const BadCase cases[] = {
+  const BadAlarmPayload cases[] = {
       {R"({"kind":"alarm"})", "msg_id: missing"},
       {R"({"kind":"alarm","msg_id":"X","state":"on","rule":"r","check":"range","device_id":"d","metric":"m","since":1,"ts":1,"value":null})",
        "state: expected raise or clear"},

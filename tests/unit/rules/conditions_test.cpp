@@ -2,15 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include "support/nanoseconds.hpp"
+
 #include <vector>
 
 namespace iot::rules {
 namespace {
 
-constexpr std::int64_t s = 1'000'000'000;
+using test::s;
 
 // One reading fed to a check and what the check must say about it.
-struct Step {
+struct CheckStep {
   std::int64_t t;               // seconds
   std::optional<double> value;
   int quality;
@@ -19,10 +21,10 @@ struct Step {
   std::int64_t since;           // seconds; checked when active
 };
 
-void run(CheckKind kind, const Rule& rule, const std::vector<Step>& steps) {
+void run(CheckKind kind, const Rule& rule, const std::vector<CheckStep>& steps) {
   ConditionState state;
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    const Step& st = steps[i];
+    const CheckStep& st = steps[i];
     Condition c = evaluate(kind, rule, state, Sample{st.t * s, st.value, st.quality});
     EXPECT_EQ(c.known, st.known) << check_name(kind) << " step " << i;
     EXPECT_EQ(c.active, st.active) << check_name(kind) << " step " << i;

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "support/nanoseconds.hpp"
+
 #include "rules/rules_file.hpp"
 
 namespace iot::rules {
 namespace {
 
-constexpr std::int64_t s = 1'000'000'000;
+using test::s;
 
 RuleSet rules(const char* text) {
   auto set = parse_rules(text, "r.toml");

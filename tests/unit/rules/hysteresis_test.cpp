@@ -11,13 +11,13 @@
 namespace iot::rules {
 namespace {
 
-struct Step {
+struct HysteresisStep {
   std::int64_t now;
   bool active;
   Transition expected;
 };
 
-void run(std::int64_t clear_after, const std::vector<Step>& steps) {
+void run(std::int64_t clear_after, const std::vector<HysteresisStep>& steps) {
   AlarmState state;
   for (std::size_t i = 0; i < steps.size(); ++i)
     EXPECT_EQ(step(state, steps[i].active, steps[i].now, steps[i].now, clear_after), steps[i].expected)

@@ -48,13 +48,13 @@ silence = "500ms"
   EXPECT_EQ(s.checks()[0], CheckKind::silence);
 }
 
-struct BadCase {
+struct BadRulesFile {
   const char* text;
   const char* message;  // a part of the error
 };
 
 TEST(ParseRules, ErrorsNameFileLineRuleAndKey) {
-  const BadCase cases[] = {
+  const BadRulesFile cases[] = {
       {"[[rule]]\nrange = [5, 1]\n", "r.toml:2: rule 1 (\"rule1\"): range: min must be below max"},
       {"[[rule]]\nrange = [1]\n", "r.toml:2: rule 1 (\"rule1\"): range: expected [min, max]"},
       {"[[rule]]\nrange = [\"a\", 2]\n", "range: expected [min, max], two numbers"},

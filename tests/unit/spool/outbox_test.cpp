@@ -21,7 +21,7 @@ struct TempDir {
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 
-OutboxEntry entry(std::string topic, int priority = 0) {
+OutboxEntry outbox_entry(std::string topic, int priority = 0) {
   OutboxEntry e;
   e.topic = std::move(topic);
   e.payload = std::string("p\0q", 3);
@@ -46,7 +46,7 @@ TEST(Outbox, KeepsOrderAndBytesAcrossReopen) {
     auto box = Outbox::open(file);
     ASSERT_TRUE(box.ok()) << box.error().message;
     for (auto t : {"a", "b", "c"}) {
-      auto e = entry(t);
+      auto e = outbox_entry(t);
       ASSERT_TRUE((*box)->add(e).ok());
     }
     ASSERT_TRUE((*box)->commit().ok());
@@ -68,10 +68,10 @@ TEST(Outbox, UncommittedAdditionsAreLostOnACrash) {
   pid_t pid = fork();
   if (pid == 0) {
     auto box = Outbox::open(file);
-    auto a = entry("kept");
+    auto a = outbox_entry("kept");
     (void)(*box)->add(a);
     (void)(*box)->commit();
-    auto b = entry("lost");
+    auto b = outbox_entry("lost");
     (void)(*box)->add(b);
     _exit(0);  // no commit, no destructor: as a SIGKILL would leave it
   }
@@ -95,7 +95,7 @@ TEST_P(OutboxBoth, AlertsJumpTheQueue) {
   auto box = Outbox::open(path());
   ASSERT_TRUE(box.ok());
   for (auto [t, p] : {std::pair{"n1", 0}, {"n2", 0}, {"alert", 1}, {"n3", 0}}) {
-    auto e = entry(t, p);
+    auto e = outbox_entry(t, p);
     ASSERT_TRUE((*box)->add(e).ok());
   }
   EXPECT_EQ(topics(**box, 10), (std::vector<std::string>{"alert", "n1", "n2", "n3"}));
@@ -106,7 +106,7 @@ TEST_P(OutboxBoth, PeekSkipsWhatIsInFlightAndRemoveDeletes) {
   ASSERT_TRUE(box.ok());
   std::vector<std::int64_t> ids;
   for (auto t : {"a", "b", "c"}) {
-    auto e = entry(t);
+    auto e = outbox_entry(t);
     ids.push_back(*(*box)->add(e));
   }
   EXPECT_EQ(topics(**box, 1, {ids[0]}), std::vector<std::string>{"b"});
@@ -125,7 +125,7 @@ TEST_P(OutboxBoth, PublisherLoopKeepsSendOrderAndRemovesExactly) {
   ASSERT_TRUE(box.ok());
   std::map<std::int64_t, std::string> topic_of;
   auto add = [&](const std::string& t, int priority = 0) {
-    auto e = entry(t, priority);
+    auto e = outbox_entry(t, priority);
     auto id = (*box)->add(e);
     ASSERT_TRUE(id.ok());
     topic_of[*id] = t;
@@ -180,11 +180,11 @@ TEST_P(OutboxBoth, RefusesWhenFull) {
   auto box = Outbox::open(path(), o);
   ASSERT_TRUE(box.ok());
   for (int i = 0; i < 2; ++i) {
-    auto e = entry("x");
+    auto e = outbox_entry("x");
     ASSERT_TRUE((*box)->add(e).ok());
   }
   EXPECT_TRUE((*box)->full());
-  auto e = entry("y");
+  auto e = outbox_entry("y");
   auto r = (*box)->add(e);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().reason, "outbox_full");
@@ -197,7 +197,7 @@ TEST_P(OutboxBoth, DropOldestKeepsAlerts) {
   auto box = Outbox::open(path(), o);
   ASSERT_TRUE(box.ok());
   for (auto [t, p] : {std::pair{"alert", 1}, {"old", 0}, {"new", 0}}) {
-    auto e = entry(t, p);
+    auto e = outbox_entry(t, p);
     ASSERT_TRUE((*box)->add(e).ok());
   }
   EXPECT_EQ((*box)->dropped(), 1u);
@@ -227,7 +227,7 @@ TEST_P(OutboxBoth, SeqCountsPerDeviceAndRemovingTwiceCountsOnce) {
   EXPECT_EQ(*(*box)->next_seq("P-1"), 1);
   EXPECT_EQ(*(*box)->next_seq("P-2"), 1);
   EXPECT_EQ(*(*box)->next_seq("P-1"), 2);
-  auto a = entry("a"), b = entry("b");
+  auto a = outbox_entry("a"), b = outbox_entry("b");
   auto ida = (*box)->add(a);
   ASSERT_TRUE(ida.ok());
   ASSERT_TRUE((*box)->add(b).ok());

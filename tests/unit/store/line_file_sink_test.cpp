@@ -19,7 +19,7 @@ std::string read_all(const std::string& path) {
   return s.str();
 }
 
-ReadingRow reading(std::string table, std::string metric, double v, std::int64_t t) {
+ReadingRow line_reading(std::string table, std::string metric, double v, std::int64_t t) {
   ReadingRow r;
   r.table = std::move(table);
   r.device_id = "P-1";
@@ -39,7 +39,7 @@ TEST_F(LineFileSinkTest, WritesTheEncoderLinesAndAppends) {
   SinkOptions options;
   options.table = "readings";
   Batch batch;
-  batch.readings = {reading("", "temp", 1.5, 10), reading("lab", "t", 2, 20)};
+  batch.readings = {line_reading("", "temp", 1.5, 10), line_reading("lab", "t", 2, 20)};
   std::string want;
   ASSERT_TRUE(append_line(want, batch.readings[0], "readings"));  // an empty table is the sink's default
   ASSERT_TRUE(append_line(want, batch.readings[1], "lab"));
@@ -58,7 +58,7 @@ TEST_F(LineFileSinkTest, ARefusedReadingLeavesNothingOfItsBatch) {
   auto sink = LineFileSink::open(path, SinkOptions{});
   ASSERT_TRUE(sink);
   Batch batch;
-  batch.readings = {reading("", "ok", 1, 1), reading("", "bad\nname", 1, 2)};
+  batch.readings = {line_reading("", "ok", 1, 1), line_reading("", "bad\nname", 1, 2)};
   auto stats = (*sink)->write(batch);
   ASSERT_FALSE(stats);
   EXPECT_EQ(stats.error().reason, "db_rejected");

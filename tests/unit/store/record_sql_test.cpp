@@ -13,7 +13,7 @@
 namespace iot::store {
 namespace {
 
-constexpr std::int64_t T0 = 1710844800000000000;  // 2024-03-19T10:40:00Z
+constexpr std::int64_t kRecordT0 = 1710844800000000000;  // 2024-03-19T10:40:00Z
 constexpr std::int64_t S = 1000000000;
 
 RecordRow row(RecordTable table, std::string id, std::int64_t t, std::string label = {}, std::string json = "{}") {
@@ -31,22 +31,22 @@ RecordRow row(RecordTable table, std::string id, std::int64_t t, std::string lab
 }
 
 // Duplicated, reordered and late: the job's updates and the agent's states.
-std::vector<RecordRow> history() {
+std::vector<RecordRow> record_history() {
   return {
-      row(RecordTable::agent_job_status, "j2", T0 + 2 * S, "running", "{\"p\":2}"),
-      row(RecordTable::agent_job_status, "j3", T0 + 3 * S, "done", "{\"p\":3}"),
-      row(RecordTable::agent_job_status, "j1", T0 + 1 * S, "queued", "{\"p\":1}"),  // late and older
-      row(RecordTable::agent_job_status, "j3", T0 + 3 * S, "done", "{\"p\":3}"),    // a copy
-      row(RecordTable::agent_state, "s2", T0 + 2 * S, {}, "{\"v\":2}"),
-      row(RecordTable::agent_state, "s1", T0 + 1 * S, {}, "{\"v\":1}"),             // late
-      row(RecordTable::agent_state_history, "s2", T0 + 2 * S, {}, "{\"v\":2}"),
-      row(RecordTable::agent_state_history, "s1", T0 + 1 * S, {}, "{\"v\":1}"),
-      row(RecordTable::actions, "act1", T0),
-      row(RecordTable::actions, "act1", T0 + S),                                    // redelivered
-      row(RecordTable::events, "e1", T0, "high"),
-      row(RecordTable::events, "e1", T0, "high"),
-      row(RecordTable::job_requests, "r1", T0),
-      row(RecordTable::logs, "l1", T0),
+      row(RecordTable::agent_job_status, "j2", kRecordT0 + 2 * S, "running", "{\"p\":2}"),
+      row(RecordTable::agent_job_status, "j3", kRecordT0 + 3 * S, "done", "{\"p\":3}"),
+      row(RecordTable::agent_job_status, "j1", kRecordT0 + 1 * S, "queued", "{\"p\":1}"),  // late and older
+      row(RecordTable::agent_job_status, "j3", kRecordT0 + 3 * S, "done", "{\"p\":3}"),    // a copy
+      row(RecordTable::agent_state, "s2", kRecordT0 + 2 * S, {}, "{\"v\":2}"),
+      row(RecordTable::agent_state, "s1", kRecordT0 + 1 * S, {}, "{\"v\":1}"),             // late
+      row(RecordTable::agent_state_history, "s2", kRecordT0 + 2 * S, {}, "{\"v\":2}"),
+      row(RecordTable::agent_state_history, "s1", kRecordT0 + 1 * S, {}, "{\"v\":1}"),
+      row(RecordTable::actions, "act1", kRecordT0),
+      row(RecordTable::actions, "act1", kRecordT0 + S),                                    // redelivered
+      row(RecordTable::events, "e1", kRecordT0, "high"),
+      row(RecordTable::events, "e1", kRecordT0, "high"),
+      row(RecordTable::job_requests, "r1", kRecordT0),
+      row(RecordTable::logs, "l1", kRecordT0),
   };
 }
 
@@ -76,7 +76,7 @@ struct SqliteRecords : ::testing::Test {
 };
 
 TEST_F(SqliteRecords, CopiesOnceNewerWinsInAnyOrder) {
-  auto stats = write_records_sqlite(db.get(), history());
+  auto stats = write_records_sqlite(db.get(), record_history());
   ASSERT_TRUE(stats) << stats.error().message;
   EXPECT_EQ(stats->written, 9u);
   EXPECT_EQ(stats->unchanged, 5u);
@@ -88,13 +88,13 @@ TEST_F(SqliteRecords, CopiesOnceNewerWinsInAnyOrder) {
   EXPECT_EQ(text("SELECT count(*) FROM job_requests"), "1");
   EXPECT_EQ(text("SELECT message FROM logs"), "line");
   // The same again, in another batch: nothing changes.
-  auto again = write_records_sqlite(db.get(), history());
+  auto again = write_records_sqlite(db.get(), record_history());
   ASSERT_TRUE(again);
   EXPECT_EQ(again->written, 0u);
 }
 
 TEST_F(SqliteRecords, AMissingRequiredColumnIsRefused) {
-  RecordRow r = row(RecordTable::events, "e9", T0);
+  RecordRow r = row(RecordTable::events, "e9", kRecordT0);
   r.name.clear();  // events.type is NOT NULL
   auto stats = write_records_sqlite(db.get(), {r});
   ASSERT_FALSE(stats);
@@ -132,7 +132,7 @@ TEST_F(PgRecords, SameRowsAsSqliteAcrossReingestAndReordering) {
   }
   for (int pass = 0; pass < 2; ++pass) {
     pqxx::work tx(c);
-    auto h = history();
+    auto h = record_history();
     if (pass == 1) std::reverse(h.begin(), h.end());
     RecordWriteStats s = write_records_pg(tx, "plant", h);
     EXPECT_EQ(s.written, pass == 0 ? 9u : 0u);

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/no_wait_breaker.hpp"
+
 #include <deque>
 #include <filesystem>
 
@@ -53,7 +55,7 @@ class ScriptedSink : public Sink {
   std::string describe() const override { return "scripted"; }
 };
 
-const CircuitBreaker::Options no_wait{1, std::chrono::milliseconds(0), std::chrono::milliseconds(0)};
+using test::no_wait;
 
 class ResilientWriterTest : public ::testing::Test {
  protected:

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/no_wait_breaker.hpp"
+
 #include <unistd.h>
 
 #include <cctype>
@@ -33,7 +35,7 @@ class FixedSink : public Sink {
   std::string describe() const override { return "fixed"; }
 };
 
-const CircuitBreaker::Options no_wait{1, std::chrono::milliseconds(0), std::chrono::milliseconds(0)};
+using test::no_wait;
 
 SinkLane lane(FixedSink::Answer answer, const std::string& spool_dir = {}) {
   SinkLane l;

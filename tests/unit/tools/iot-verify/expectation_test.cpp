@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/seq_state.hpp"
+
 #include <cstdio>
 #include <fstream>
 
@@ -23,12 +25,7 @@ std::string write_file(const std::string& name, const std::string& text) {
 
 // The report iot-verify makes of that stream: the corrupted line counts in
 // the totals only (it cannot be read back to its device).
-checks::SeqState seq_at(std::int64_t last) {
-  checks::SeqState s;
-  s.seen = true;
-  s.last_seq = last;
-  return s;
-}
+using test::seq_at;
 
 Stats matching_report(bool with_p1 = true) {
   Stats s;

@@ -2,18 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/seq_state.hpp"
+
 #include <map>
 #include <nlohmann/json.hpp>
 
 namespace iot::verify {
 namespace {
 
-checks::SeqState seq_at(std::int64_t last) {
-  checks::SeqState s;
-  s.seen = true;
-  s.last_seq = last;
-  return s;
-}
+using test::seq_at;
 
 Stats sample() {
   Stats s;
