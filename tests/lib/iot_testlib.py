@@ -10,6 +10,13 @@ It gives what every suite repeated: the check()/finish() counters that print
 same format as tests/lib/servers.sh), where the binaries are (IOT_BIN,
 IOT_BUILD_DIR), a free loopback port, a throwaway mosquitto, and the
 canonical JSON and HMAC signature.
+
+The pub/sub suites take their broker from start_broker(): a throwaway
+mosquitto of their own, or, when tests/interop/rabbitmq_mqtt.sh runs them
+(IOT_TEST_BROKER=rabbitmq), the RabbitMQ that suite started once for all of
+them (it takes tens of seconds to start). A case that needs what RabbitMQ
+has not (MQTT 5, QoS 2) is skipped there with skip_case(), which prints
+why; the suite itself runs.
 """
 import importlib
 import base64
@@ -30,6 +37,7 @@ CANONICAL_JSON = {"indent": None, "separators": (",", ":"), "sort_keys": True}
 class Counts:
     passed = 0
     failed = 0
+    skipped = 0
 
 
 counts = Counts()
@@ -45,9 +53,17 @@ def check(what, ok, detail=""):
         print(f"not ok - {what} {detail}", file=sys.stderr)
 
 
+def skip_case(what, why):
+    """Records a case this broker cannot run (the suite goes on), with why."""
+    counts.skipped += 1
+    print(f"skip - {what}: {why}")
+
+
 def finish():
-    """Prints "N passed, N failed" and returns the exit code (1 on any failure)."""
-    print(f"{counts.passed} passed, {counts.failed} failed")
+    """Prints "N passed, N failed" (and the cases skipped) and returns the
+    exit code (1 on any failure)."""
+    skipped = f", {counts.skipped} case(s) skipped" if counts.skipped else ""
+    print(f"{counts.passed} passed, {counts.failed} failed{skipped}")
     return 1 if counts.failed else 0
 
 
@@ -95,7 +111,7 @@ def skip_without(*modules, mosquitto=True):
         except ImportError as e:
             print(f"SKIP: {e}")
             sys.exit(77)
-    if mosquitto and mosquitto_path() is None:
+    if mosquitto and not on_rabbitmq() and mosquitto_path() is None:
         print("SKIP: mosquitto not installed")
         sys.exit(77)
 
@@ -134,11 +150,73 @@ def start_mosquitto(tmp, extra_conf="", name="mosquitto"):
     raise SystemExit("mosquitto did not start")
 
 
+def on_rabbitmq():
+    """True when tests/interop/rabbitmq_mqtt.sh runs this suite against its RabbitMQ."""
+    return os.environ.get("IOT_TEST_BROKER") == "rabbitmq"
+
+
+class RabbitMQ:
+    """The RabbitMQ (MQTT plugin, MQTT 3.1.1) that tests/interop/rabbitmq_mqtt.sh
+    started and described in the environment (rabbitmq_for_python in
+    tests/lib/servers.sh). That suite stops it, so kill() leaves it running."""
+    rabbitmq = True
+    version = "311"  # the plugin speaks MQTT 3.1.1 (and 3.1), not 5
+
+    def __init__(self):
+        self.port = int(os.environ["IOT_TEST_MQTT_PORT"])
+        self.env = dict(os.environ)
+        self.env.update(line.split("=", 1) for line in os.environ["IOT_TEST_RABBITMQ_ENV"].splitlines() if "=" in line)
+
+    def kill(self):
+        pass
+
+    def bound(self, client_id, *filters):
+        """True when client_id's subscription queue is bound with every
+        filter's routing key ('/' -> '.', '+' -> '*'): RabbitMQ's form of a
+        subscription, in place before its SUBACK. One rabbitmqctl call (an
+        Erlang VM start: a second or two)."""
+        p = subprocess.run(["/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", self.env["RABBITMQ_NODENAME"], "-q",
+                            "list_bindings", "destination_name", "routing_key"],
+                           env=self.env, capture_output=True, text=True, timeout=120)
+        keys = {r[1] for r in (line.split("\t") for line in p.stdout.splitlines())
+                if len(r) == 2 and r[0].startswith(f"mqtt-subscription-{client_id}qos")}
+        return all(f.replace("/", ".").replace("+", "*") in keys for f in filters)
+
+
+def start_broker(tmp, extra_conf="", name="mosquitto"):
+    """(broker, port): RabbitMQ when on_rabbitmq(), else start_mosquitto(tmp,
+    extra_conf, name). broker.rabbitmq tells which; broker.version is the MQTT
+    version to give the tools' -V and paho_protocol(): "5" for mosquitto,
+    "311" for RabbitMQ."""
+    if on_rabbitmq():
+        broker = RabbitMQ()
+        return broker, broker.port
+    proc, port = start_mosquitto(tmp, extra_conf, name)
+    proc.rabbitmq = False
+    proc.version = "5"
+    return proc, port
+
+
+def paho_protocol(broker):
+    """paho's protocol constant for broker.version."""
+    import paho.mqtt.client as mqtt
+    return mqtt.MQTTv311 if broker.version == "311" else mqtt.MQTTv5
+
+
 def wait_subscribed(broker, client, client_id, *filters):
-    """True once the broker's log shows that client_id (a process started
-    with -i client_id) subscribed to every filter: a message published after
-    that reaches it. False when the client process ended first, or after a
-    minute (a bound against hanging; a busy machine only makes it later)."""
+    """True once the broker has client_id's (a process started with -i
+    client_id or --session client_id) subscription to every filter: a message
+    published after that reaches it. mosquitto says so in its log, RabbitMQ
+    in its bindings. False when the client process ended first, or after
+    600 looks (a bound against hanging; a busy machine only makes it later)."""
+    if getattr(broker, "rabbitmq", False):
+        for _ in range(600):
+            if client.poll() is not None:
+                return False
+            if broker.bound(client_id, *filters):
+                return True
+            time.sleep(0.2)
+        return False
     for _ in range(600):
         if client.poll() is not None:
             return False

@@ -300,6 +300,15 @@ CONF
   (exec 3<>/dev/tcp/127.0.0.1/"$MQTT_PORT") 2>/dev/null || fail "rabbitmq's MQTT listener did not open"
   MQTT_URL="mqtt://127.0.0.1:$MQTT_PORT"
 }
+# rabbitmq_for_python: exports what start_broker() in tests/lib/iot_testlib.py
+# reads to run a Python suite against this RabbitMQ instead of a mosquitto of
+# its own: IOT_TEST_BROKER=rabbitmq, IOT_TEST_MQTT_PORT and
+# IOT_TEST_RABBITMQ_ENV (rabbitmqctl's environment, one VAR=VALUE a line).
+rabbitmq_for_python() {
+  export IOT_TEST_BROKER=rabbitmq IOT_TEST_MQTT_PORT=$MQTT_PORT
+  IOT_TEST_RABBITMQ_ENV=$(printf '%s\n' "${RABBIT_ENV[@]}")
+  export IOT_TEST_RABBITMQ_ENV
+}
 rabbitmqctl_private() { env "${RABBIT_ENV[@]}" /usr/lib/rabbitmq/bin/rabbitmqctl -n "iot-test-$$@localhost" -q "$@"; }
 _rabbitmq_stop() {
   rabbitmqctl_private stop >/dev/null 2>&1 || true
