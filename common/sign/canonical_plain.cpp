@@ -1,9 +1,12 @@
 // plain_canonical_json: one pass over the text builds a small tape (each
 // container's members, sorted, with their leaves as slices of the text),
 // then one pass over the tape writes the canonical form. No value is
-// decoded: the cost is a scan of the bytes and a sort of each object's keys,
-// where the DOM path parses every number and prints it back (the shortest
-// float repr is its largest cost) and escape-checks every string.
+// decoded, where the DOM path parses every number and prints it back (the
+// shortest float repr is its largest cost) and escape-checks every string.
+// The tape alone costs about what the DOM path does (a branch or two a
+// byte, a sort per object); what makes this path cheap is the layout each
+// scan leaves behind (Layout below): the next messages of the same layout
+// are only compared with it and filled in.
 #include "sign/canonical_plain.hpp"
 
 #include <algorithm>
@@ -34,6 +37,15 @@ struct Entry {
   uint32_t key_len = 0;
   uint32_t leaf_len = 0;
   uint32_t child = kLeaf;  // else the container it holds
+  uint32_t leaf_index = 0;  // the leaf's place in Tape::leaves
+};
+
+// A leaf in text order; fixed: true, false or null (the same bytes in every
+// message of a layout, so part of a Layout's literal text).
+struct Leaf {
+  const char* text;
+  uint32_t len;
+  bool fixed;
 };
 
 struct Container {
@@ -73,10 +85,12 @@ struct Tape {
   std::vector<Entry> open;  // the entries of the containers being read, innermost last
   std::vector<Entry> entries;
   std::vector<Container> containers;
+  std::vector<Leaf> leaves;
   void clear() {
     open.clear();
     entries.clear();
     containers.clear();
+    leaves.clear();
   }
 };
 
@@ -108,6 +122,52 @@ const char* string_stop(const char* p, const char* end) {
     if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f) return p;
   }
   return end;
+}
+
+const char* digits_end(const char* p, const char* end) {
+  while (p < end && is_digit(*p)) ++p;
+  return p;
+}
+
+// The end of the number at p when it is spelled as Python prints it (see
+// the header), else null.
+const char* plain_number_end(const char* p, const char* end) {
+  const bool negative = p < end && *p == '-';
+  if (negative) ++p;
+  const char* int_start = p;
+  if (p < end && *p == '0') {
+    ++p;
+  } else if (p >= end || !is_digit(*p)) {
+    return nullptr;
+  } else {
+    p = digits_end(p, end);
+  }
+  const std::size_t int_digits = static_cast<std::size_t>(p - int_start);
+  const bool zero_int = int_digits == 1 && *int_start == '0';
+  if (p < end && *p == '.') {
+    const char* frac = ++p;
+    p = digits_end(p, end);
+    const std::size_t frac_digits = static_cast<std::size_t>(p - frac);
+    if (frac_digits == 0) return nullptr;
+    if (p < end && (*p == 'e' || *p == 'E')) return nullptr;
+    if (frac_digits == 1 && frac[0] == '0') {  // integral: "12.0"
+      if (int_digits > 15) return nullptr;
+    } else {
+      if (frac[frac_digits - 1] == '0') return nullptr;  // Python drops trailing zeros
+      if (zero_int) {
+        std::size_t zeros = 0;
+        while (frac[zeros] == '0') ++zeros;
+        if (zeros > 3 || frac_digits - zeros > 15) return nullptr;  // below 1e-4 Python writes an exponent
+      } else if (int_digits + frac_digits > 15) {
+        return nullptr;
+      }
+    }
+    return p;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) return nullptr;
+  if (int_digits > 18) return nullptr;
+  if (negative && zero_int) return nullptr;  // Python's int has no -0
+  return p;
 }
 
 class Scanner {
@@ -158,10 +218,12 @@ class Scanner {
     }
   }
 
-  bool leaf(Entry& e, const char* start) {
+  bool leaf(Entry& e, const char* start, bool fixed = false) {
     e.leaf = start;
     e.leaf_len = static_cast<uint32_t>(p_ - start);
     e.child = kLeaf;
+    e.leaf_index = static_cast<uint32_t>(tape_.leaves.size());
+    tape_.leaves.push_back({start, e.leaf_len, fixed});
     return true;
   }
 
@@ -170,7 +232,7 @@ class Scanner {
       return false;
     const char* start = p_;
     p_ += word.size();
-    return leaf(e, start);
+    return leaf(e, start, true);
   }
 
   // A string of printable ASCII without escapes; p_ at its opening quote,
@@ -182,50 +244,11 @@ class Scanner {
     return true;
   }
 
-  std::size_t digits() {
-    const char* start = p_;
-    while (p_ < end_ && is_digit(*p_)) ++p_;
-    return static_cast<std::size_t>(p_ - start);
-  }
-
-  // Integers and floats already in Python's spelling (see the header).
   bool number(Entry& e) {
     const char* start = p_;
-    const bool negative = *p_ == '-';
-    if (negative) ++p_;
-    const char* int_start = p_;
-    if (p_ < end_ && *p_ == '0') {
-      ++p_;
-    } else if (p_ >= end_ || !is_digit(*p_)) {
-      return false;
-    } else {
-      digits();
-    }
-    const std::size_t int_digits = static_cast<std::size_t>(p_ - int_start);
-    const bool zero_int = int_digits == 1 && *int_start == '0';
-    if (p_ < end_ && *p_ == '.') {
-      ++p_;
-      const char* frac = p_;
-      const std::size_t frac_digits = digits();
-      if (frac_digits == 0) return false;
-      if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) return false;
-      if (frac_digits == 1 && frac[0] == '0') {  // integral: "12.0"
-        if (int_digits > 15) return false;
-      } else {
-        if (frac[frac_digits - 1] == '0') return false;  // Python drops trailing zeros
-        if (zero_int) {
-          std::size_t zeros = 0;
-          while (frac[zeros] == '0') ++zeros;
-          if (zeros > 3 || frac_digits - zeros > 15) return false;  // below 1e-4 Python writes an exponent
-        } else if (int_digits + frac_digits > 15) {
-          return false;
-        }
-      }
-      return leaf(e, start);
-    }
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) return false;
-    if (int_digits > 18) return false;
-    if (negative && zero_int) return false;  // Python's int has no -0
+    const char* stop = plain_number_end(p_, end_);
+    if (!stop) return false;
+    p_ = stop;
     return leaf(e, start);
   }
 
@@ -324,7 +347,176 @@ char* emit(const Tape& tape, uint32_t index, char* out) {
   return out;
 }
 
+// The layout of a message: its text with the variable leaves (strings and
+// numbers) cut out, and the recipe of its canonical form. The messages of
+// one stream mostly share a few layouts (the same keys in the same order,
+// only values differ). A text that matches a layout byte for byte outside
+// its leaves, with plain leaves, has the canonical form the recipe gives
+// filled in with its own leaves: the scan would have built the same tape,
+// since its every decision (structure, key order, duplicates) depends on
+// those bytes only. No tape and no sort then: a compare and a copy a leaf.
+struct Layout {
+  std::string input;                  // the literal text between variable leaves, back to back
+  std::vector<uint32_t> input_ends;   // literal i ends there in input (one more than leaves)
+  std::vector<char> kinds;            // per variable leaf: '"' string, '0' number
+  std::string output;                 // the recipe's literal text
+  std::vector<uint32_t> output_ends;  // step i: output up to output_ends[i], then leaf order[i]; then the rest
+  std::vector<uint32_t> order;
+  bool as_written = false;  // canonical as written: the text itself is the answer
+  bool valid = false;
+  std::vector<Leaf> found;  // apply()'s leaves, kept for the next call
+};
+
+constexpr uint32_t kFixed = UINT32_MAX;
+
+void write_recipe(Layout& l, const Tape& tape, uint32_t index, const std::vector<uint32_t>& variable) {
+  const Container& c = tape.containers[index];
+  l.output += c.object ? '{' : '[';
+  for (uint32_t i = 0; i < c.count; ++i) {
+    const Entry& e = tape.entries[c.first + i];
+    if (i) l.output += ',';
+    if (c.object) {
+      l.output += '"';
+      l.output.append(e.key, e.key_len);
+      l.output += "\":";
+    }
+    if (e.child != kLeaf) {
+      write_recipe(l, tape, e.child, variable);
+    } else if (variable[e.leaf_index] == kFixed) {
+      l.output.append(e.leaf, e.leaf_len);
+    } else {
+      l.output_ends.push_back(static_cast<uint32_t>(l.output.size()));
+      l.order.push_back(variable[e.leaf_index]);
+    }
+  }
+  l.output += c.object ? '}' : ']';
+}
+
+// Makes l the layout of the text [start, stop) just scanned into tape.
+void build_layout(Layout& l, const Tape& tape, uint32_t root, const char* start, const char* stop,
+                  bool as_written) {
+  l.input.clear();
+  l.input_ends.clear();
+  l.kinds.clear();
+  l.output.clear();
+  l.output_ends.clear();
+  l.order.clear();
+  thread_local std::vector<uint32_t> variable;  // leaf -> its variable index, or kFixed
+  variable.assign(tape.leaves.size(), kFixed);
+  const char* literal = start;
+  for (std::size_t i = 0; i < tape.leaves.size(); ++i) {
+    const Leaf& leaf = tape.leaves[i];
+    if (leaf.fixed) continue;
+    l.input.append(literal, static_cast<std::size_t>(leaf.text - literal));
+    l.input_ends.push_back(static_cast<uint32_t>(l.input.size()));
+    variable[i] = static_cast<uint32_t>(l.kinds.size());
+    l.kinds.push_back(leaf.text[0] == '"' ? '"' : '0');
+    literal = leaf.text + leaf.len;
+  }
+  l.input.append(literal, static_cast<std::size_t>(stop - literal));
+  l.input_ends.push_back(static_cast<uint32_t>(l.input.size()));
+  write_recipe(l, tape, root, variable);
+  l.output_ends.push_back(static_cast<uint32_t>(l.output.size()));
+  l.found.resize(l.kinds.size());
+  l.as_written = as_written;
+  l.valid = true;
+}
+
+// memcmp(a, b, n) == 0 for the short literals of a layout (mostly a key and
+// its punctuation) without a libc call: two overlapping loads, as copy_small.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  auto load64 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  auto load32 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n >= 8) return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
+  if (n >= 4) return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+const char* skip_spaces(const char* p, const char* end) {
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+  return p;
+}
+
+// The canonical form of the value at p when it has layout l, else nullopt.
+std::optional<std::string_view> apply_layout(Layout& l, std::string& scratch, const char* p, const char* end,
+                                             bool whole) {
+  const char* start = p;
+  const std::size_t n = l.kinds.size();
+  uint32_t literal = 0;
+  for (std::size_t i = 0;; ++i) {
+    const std::size_t len = l.input_ends[i] - literal;
+    if (static_cast<std::size_t>(end - p) < len || !same_bytes(p, l.input.data() + literal, len))
+      return std::nullopt;
+    p += len;
+    literal = l.input_ends[i];
+    if (i == n) break;
+    const char* leaf = p;
+    if (l.kinds[i] == '"') {
+      if (p >= end || *p != '"') return std::nullopt;
+      p = string_stop(p + 1, end);
+      if (p >= end || *p != '"') return std::nullopt;
+      ++p;
+    } else {
+      p = plain_number_end(p, end);
+      if (!p) return std::nullopt;
+    }
+    l.found[i] = {leaf, static_cast<uint32_t>(p - leaf), false};
+  }
+  const std::string_view value(start, static_cast<std::size_t>(p - start));
+  if (whole && skip_spaces(p, end) != end) return std::nullopt;
+  if (l.as_written) return value;
+  if (scratch.size() < value.size()) scratch.resize(value.size());
+  char* out = scratch.data();
+  uint32_t from = 0;
+  for (std::size_t k = 0; k < l.order.size(); ++k) {
+    const uint32_t to = l.output_ends[k];
+    copy_small(out, l.output.data() + from, to - from);
+    out += to - from;
+    from = to;
+    const Leaf& leaf = l.found[l.order[k]];
+    copy_small(out, leaf.text, leaf.len);
+    out += leaf.len;
+  }
+  copy_small(out, l.output.data() + from, l.output_ends.back() - from);
+  out += l.output_ends.back() - from;
+  return std::string_view(scratch.data(), static_cast<std::size_t>(out - scratch.data()));
+}
+
+// The layouts of one thread: the last few seen, the last used tried first.
+// Only texts up to kMaxBytes leave one (a layout holds about twice its
+// text's bytes, for as long as the thread lives).
+struct Layouts {
+  static constexpr std::size_t kCount = 4;
+  static constexpr std::size_t kMaxBytes = 64 * 1024;
+  Layout slots[kCount];
+  std::size_t last = 0;  // the slot that answered last
+  std::size_t next = 0;  // the slot the next new layout takes
+};
+
 std::optional<std::string_view> canonicalize(std::string& scratch, std::string_view text, bool whole) {
+  thread_local Layouts layouts;
+  const char* end = text.data() + text.size();
+  const char* value_start = skip_spaces(text.data(), end);
+  for (std::size_t k = 0; k < Layouts::kCount; ++k) {
+    const std::size_t slot = (layouts.last + k) % Layouts::kCount;
+    Layout& l = layouts.slots[slot];
+    if (!l.valid) continue;
+    if (auto answer = apply_layout(l, scratch, value_start, end, whole)) {
+      layouts.last = slot;
+      return answer;
+    }
+  }
   Tape& tape = thread_tape();
   tape.clear();
   Scanner scan(text, tape);
@@ -333,16 +525,19 @@ std::optional<std::string_view> canonicalize(std::string& scratch, std::string_v
   Entry root;
   if (!scan.value(root, 0)) return std::nullopt;
   const char* stop = scan.pos();
-  if (whole) {
-    Scanner rest(std::string_view(stop, static_cast<std::size_t>(scan.end() - stop)), tape);
-    rest.skip_ws();
-    if (rest.pos() != scan.end()) return std::nullopt;
-  }
+  if (whole && skip_spaces(stop, end) != end) return std::nullopt;
   const std::string_view value(start, static_cast<std::size_t>(stop - start));
-  if (root.child == kLeaf || scan.canonical_as_written()) return value;
+  if (root.child == kLeaf) return value;
+  if (value.size() <= Layouts::kMaxBytes) {
+    const std::size_t slot = layouts.next;
+    layouts.next = (slot + 1) % Layouts::kCount;
+    build_layout(layouts.slots[slot], tape, root.child, start, stop, scan.canonical_as_written());
+    layouts.last = slot;
+  }
+  if (scan.canonical_as_written()) return value;
   if (scratch.size() < value.size()) scratch.resize(value.size());
-  char* end = emit(tape, root.child, scratch.data());
-  return std::string_view(scratch.data(), static_cast<std::size_t>(end - scratch.data()));
+  char* out = emit(tape, root.child, scratch.data());
+  return std::string_view(scratch.data(), static_cast<std::size_t>(out - scratch.data()));
 }
 
 }  // namespace

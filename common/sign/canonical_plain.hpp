@@ -4,6 +4,9 @@
 // Python signers (json.dumps without sort_keys) and iot-pub write such text.
 // Then no value is decoded or re-encoded: leaves are copied as written, keys
 // sorted, whitespace dropped, and text already canonical is returned as is.
+// Each thread keeps the layouts of its last few texts (keys, order, the
+// bytes between values): a text of a known layout is compared with it and
+// its values put in place, with no sort.
 //
 // "Plain" text: strings (keys too) of printable ASCII without escapes;
 // integers of at most 18 digits, not "-0"; floats in positional form
