@@ -16,9 +16,13 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // The end of the string literal that starts at text[pos] (the opening quote),
 // past its closing quote; npos when unterminated.
 std::size_t string_end(std::string_view text, std::size_t pos) {
-  for (std::size_t i = pos + 1; i < text.size(); ++i) {
-    if (text[i] == '\\') ++i;
-    else if (text[i] == '"') return i + 1;
+  // From quote to quote (memchr), then a look for an escape in between.
+  for (std::size_t i = pos + 1; i < text.size();) {
+    const std::size_t quote = text.find('"', i);
+    if (quote == std::string_view::npos) return quote;
+    const std::size_t escape = text.substr(i, quote - i).find('\\');
+    if (escape == std::string_view::npos) return quote + 1;
+    i += escape + 2;  // past the escape and the character it escapes
   }
   return std::string_view::npos;
 }
@@ -153,6 +157,28 @@ std::optional<std::string_view> member_text(std::string_view object_json, std::s
     if (name == key) return object_json.substr(i, end - i);
     i = skip_ws(object_json, end);
     if (i < object_json.size() && object_json[i] == ',') i = skip_ws(object_json, i + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> member_tail(std::string_view object_json, std::string_view key) {
+  std::size_t i = skip_ws(object_json, 0);
+  if (i >= object_json.size() || object_json[i] != '{') return std::nullopt;
+  i = skip_ws(object_json, i + 1);
+  while (i < object_json.size() && object_json[i] == '"') {
+    std::size_t key_end = string_end(object_json, i);
+    if (key_end == std::string_view::npos) return std::nullopt;
+    std::string_view name = object_json.substr(i + 1, key_end - i - 2);
+    if (name.find('\\') != std::string_view::npos) return std::nullopt;
+    i = skip_ws(object_json, key_end);
+    if (i >= object_json.size() || object_json[i] != ':') return std::nullopt;
+    i = skip_ws(object_json, i + 1);
+    if (name == key) return object_json.substr(i);
+    std::size_t end = value_end(object_json, i);
+    if (end == std::string_view::npos) return std::nullopt;
+    i = skip_ws(object_json, end);
+    if (i >= object_json.size() || object_json[i] != ',') return std::nullopt;
+    i = skip_ws(object_json, i + 1);
   }
   return std::nullopt;
 }

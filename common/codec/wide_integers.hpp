@@ -47,4 +47,12 @@ bool is_wide_integer(std::string_view literal);
 // no such member. The text must be valid JSON.
 std::optional<std::string_view> member_text(std::string_view object_json, std::string_view key);
 
+// object_json from the value of its first member named key to the text's
+// end (the value and whatever follows it): where a reader that stops after
+// one value (sign::plain_canonical_prefix) starts, without a scan for the
+// value's end. Keys are compared as written, and an escaped key before the
+// match gives nullopt (it might spell key, and a parser's object[key] takes
+// the first). The text must be valid JSON.
+std::optional<std::string_view> member_tail(std::string_view object_json, std::string_view key);
+
 }  // namespace iot::codec

@@ -87,9 +87,10 @@ telemetry::NormalizeContext RouteMatch::context(std::string_view topic, bool kee
 }
 
 Status RouteEngine::check_signature(simdjson::dom::element payload, const RouteMatch& match,
-                                    std::optional<std::string_view> exact_payload) const {
+                                    std::optional<std::string_view> exact_payload,
+                                    std::string_view payload_text) const {
   if (!*match.key) return ok_status();
-  return registry::check_signature(payload, **match.key, defaults_.allow_unsigned, exact_payload);
+  return registry::check_signature(payload, **match.key, defaults_.allow_unsigned, exact_payload, payload_text);
 }
 
 Result<RoutedMessages> RouteEngine::normalize(simdjson::dom::element payload, const RouteMatch& match,

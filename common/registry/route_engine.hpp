@@ -74,9 +74,10 @@ class RouteEngine {
   // element: none), or none at all. Reason "no_route".
   Result<RouteMatch> route(std::string_view topic, const simdjson::dom::element* envelope_fields = nullptr) const;
   // Step 2. Reason "bad_signature" (registry/signature_check.hpp); exact_payload
-  // as there (a payload with integers beyond 64 bits).
+  // (a payload with integers beyond 64 bits) and payload_text as there.
   Status check_signature(simdjson::dom::element payload, const RouteMatch& match,
-                         std::optional<std::string_view> exact_payload = std::nullopt) const;
+                         std::optional<std::string_view> exact_payload = std::nullopt,
+                         std::string_view payload_text = {}) const;
   // Step 3: the normalizer, then the route's tags over the captures and the
   // payload's fields (a name with no value is reason "schema", as for the
   // device and metric templates).

@@ -28,7 +28,7 @@ std::optional<std::string_view> signed_hmac(simdjson::dom::element payload) {
 }
 
 Status check_signature(simdjson::dom::element payload, const std::string& key, bool allow_unsigned,
-                       std::optional<std::string_view> exact_payload) {
+                       std::optional<std::string_view> exact_payload, std::string_view payload_text) {
   if (!signed_hmac(payload)) {
     if (!has_key(payload, "hmac")) {
       if (allow_unsigned) return ok_status();
@@ -36,7 +36,9 @@ Status check_signature(simdjson::dom::element payload, const std::string& key, b
     }
     return bad_signature("malformed: hmac is not a string or payload is missing");
   }
-  auto status = exact_payload ? sign::verify_signed(payload, key, *exact_payload) : sign::verify_signed(payload, key);
+  auto status = exact_payload           ? sign::verify_signed(payload, key, *exact_payload)
+                : !payload_text.empty() ? sign::verify_signed_text(payload, key, payload_text)
+                                        : sign::verify_signed(payload, key);
   switch (status) {
     case sign::SignatureStatus::ok: return ok_status();
     case sign::SignatureStatus::bad_signature: return bad_signature("forged: HMAC does not match the payload");

@@ -23,7 +23,12 @@ std::optional<std::string_view> signed_hmac(simdjson::dom::element payload);
 // "missing: ...", "malformed: ...".
 // exact_payload: the payload's text when it held integers beyond 64 bits
 // (stream::EnvelopeView::exact_payload); the signature is checked over it.
+// payload_text: else, when known, the text payload was parsed from (from its
+// first byte; what follows is ignored: stream::payload_text): a plain
+// payload is then canonicalized from it (sign::verify_signed_text), with the
+// same outcome.
 Status check_signature(simdjson::dom::element payload, const std::string& key, bool allow_unsigned,
-                       std::optional<std::string_view> exact_payload = std::nullopt);
+                       std::optional<std::string_view> exact_payload = std::nullopt,
+                       std::string_view payload_text = {});
 
 }  // namespace iot::registry

@@ -2,7 +2,6 @@
 // written by sorting indices into per-depth scratch vectors that live as long
 // as the thread, so a warm call does not allocate per value.
 #include <algorithm>
-#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -12,6 +11,7 @@
 #include "core/limits.hpp"
 #include "sign/canonical_json.hpp"
 #include "sign/canonical_writer.hpp"
+#include "sign/key_order.hpp"
 #include "sign/python_json.hpp"
 
 namespace iot::sign {
@@ -19,6 +19,8 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
+using detail::copy_small;
+using detail::key_prefix;
 
 struct Member {
   std::string_view key;
@@ -27,52 +29,9 @@ struct Member {
   uint64_t prefix;  // the key's first 8 bytes, big-endian, zero-padded
 };
 
-// Ordering the prefixes orders the keys whenever the prefixes differ (a
-// zero pad sorts like "shorter first"); equal prefixes fall back to the keys.
-uint64_t load_be64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
-}
-uint64_t load_be32(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return std::endian::native == std::endian::little ? __builtin_bswap32(v) : v;
-}
-
-// Short keys are read in two overlapping loads (the overlap ORs a byte with
-// itself), never past the key's end.
-uint64_t key_prefix(std::string_view key) {
-  const char* p = key.data();
-  std::size_t n = key.size();
-  if (n >= 8) return load_be64(p);
-  if (n >= 4) return (load_be32(p) << 32) | (load_be32(p + n - 4) << (64 - 8 * n));
-  if (n == 0) return 0;
-  auto byte = [&](std::size_t i) { return uint64_t(static_cast<unsigned char>(p[i])) << (56 - 8 * i); };
-  return byte(0) | byte(n / 2) | byte(n - 1);
-}
-
 bool member_less(const Member& a, const Member& b) {
   if (a.prefix != b.prefix) return a.prefix < b.prefix;
   return a.key != b.key ? a.key < b.key : a.order < b.order;
-}
-
-// Copies n bytes with fixed-size moves the compiler inlines (short keys and
-// values make a libc memcpy call the larger cost), never past either end.
-inline void copy_small(char* dst, const char* src, std::size_t n) {
-  if (n >= 16) {
-    std::memcpy(dst, src, n);
-  } else if (n >= 8) {
-    std::memcpy(dst, src, 8);
-    std::memcpy(dst + n - 8, src + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(dst, src, 4);
-    std::memcpy(dst + n - 4, src + n - 4, 4);
-  } else if (n > 0) {
-    dst[0] = src[0];
-    dst[n / 2] = src[n / 2];
-    dst[n - 1] = src[n - 1];
-  }
 }
 
 // Writes into a std::string used as a raw buffer: all of its size is room,

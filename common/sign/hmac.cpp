@@ -14,6 +14,7 @@
 #include "codec/base64.hpp"
 #include "codec/wide_integers.hpp"
 #include "sign/canonical_json.hpp"
+#include "sign/canonical_plain.hpp"
 #include "sign/canonical_writer.hpp"
 
 namespace iot::sign {
@@ -111,7 +112,11 @@ bool digest_equal(const Digest& a, std::string_view b) {
   return b.size() == a.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key) {
+namespace {
+
+// verify_signed's steps; message_text: the message's JSON text (what follows
+// it ignored) when known, else empty.
+SignatureStatus verify_parsed(simdjson::dom::element message, std::string_view key, std::string_view message_text) {
   simdjson::dom::object object;
   if (message.get(object) != simdjson::SUCCESS) return SignatureStatus::malformed;
   simdjson::dom::element hmac_value, payload;
@@ -122,11 +127,28 @@ SignatureStatus verify_signed(simdjson::dom::element message, std::string_view k
   Digest claimed{};
   if (!decode_digest(hmac_text, claimed)) return SignatureStatus::malformed;
   thread_local std::string scratch;  // reused: a warm call neither allocates nor fills
-  auto canonical = canonical_json_into(scratch, payload);
+  std::optional<std::string_view> canonical;
+  // The DOM's object["payload"] is the first member of that name, and so is
+  // member_tail's (it gives up on escaped keys before it).
+  if (!message_text.empty())
+    if (auto payload_text = codec::member_tail(message_text, "payload"))
+      canonical = plain_canonical_prefix(scratch, *payload_text);
+  if (!canonical) canonical = canonical_json_into(scratch, payload);
   if (!canonical) return SignatureStatus::malformed;
   Digest ours = hmac_sha256(key, *canonical);
   return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
                                                                        : SignatureStatus::bad_signature;
+}
+
+}  // namespace
+
+SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key) {
+  return verify_parsed(message, key, {});
+}
+
+SignatureStatus verify_signed_text(simdjson::dom::element message, std::string_view key,
+                                   std::string_view message_text) {
+  return verify_parsed(message, key, message_text);
 }
 
 SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key, std::string_view exact_message) {

@@ -29,6 +29,13 @@ SignatureStatus verify_signed(simdjson::dom::element message, std::string_view k
 // NUMBERS): the DOM has their nearest doubles, so the canonical JSON is made
 // from exact_message, the message's text with every digit as written.
 SignatureStatus verify_signed(simdjson::dom::element message, std::string_view key, std::string_view exact_message);
+// The same as verify_signed(message, key), with message_text: the JSON text
+// message was parsed from (the message first; what follows is ignored).
+// When the payload's text is plain (canonical_plain.hpp) it is canonicalized
+// straight from the text, else from the DOM: the same bytes either way, so
+// the same status.
+SignatureStatus verify_signed_text(simdjson::dom::element message, std::string_view key,
+                                   std::string_view message_text);
 
 // Builds the signed line {"hmac":"...","payload":<payload_json as given>}
 // from one-line payload JSON text.

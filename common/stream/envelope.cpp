@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "codec/base64.hpp"
+#include "codec/wide_integers.hpp"
 
 namespace iot::stream {
 namespace {
@@ -61,7 +62,15 @@ Result<EnvelopeView> EnvelopeParser::parse(std::string_view line) {
   if (err) return from_simdjson(err);
   simdjson::dom::object root;
   if (doc.get(root)) return make_error(ErrorKind::bad_input, "bad_json", "not a JSON object");
-  return read_envelope(doc, root);
+  auto view = read_envelope(doc, root);
+  if (view) view->text = line;
+  return view;
+}
+
+std::string_view payload_text(const EnvelopeView& view) {
+  if (!view.has_payload || view.text.empty()) return {};
+  if (view.bare) return view.text;
+  return codec::member_tail(view.text, "payload").value_or(std::string_view{});
 }
 
 // The slow path, taken only after simdjson's number error: integers beyond

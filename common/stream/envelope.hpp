@@ -44,7 +44,15 @@ struct EnvelopeView {
   const std::vector<codec::WideInteger>* wide_integers = nullptr;
   std::optional<std::string_view> exact_payload;
   bool has_wide_integers() const { return wide_integers && !wide_integers->empty(); }
+  // The line as parsed; empty after the wide-integer fallback.
+  std::string_view text;
 };
+
+// The text of the payload object from its first byte to the line's end (its
+// value and whatever follows it), for checking a signature straight from the
+// text (registry::check_signature); empty when not known (no JSON payload,
+// the wide-integer fallback, an escaped key before "payload").
+std::string_view payload_text(const EnvelopeView& view);
 
 // The five wire encodings of "enc".
 bool is_known_encoding(std::string_view enc);

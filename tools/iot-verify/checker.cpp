@@ -102,7 +102,8 @@ void LineAnalyzer::analyze_payload(const stream::EnvelopeView& envelope, LineAna
   }
   // Checked with the route known: a route's own key replaces --key-file.
   Verdict v;
-  if (auto st = routes_.check_signature(payload, *match, envelope.exact_payload); !st) v = verdict_of(st.error());
+  if (auto st = routes_.check_signature(payload, *match, envelope.exact_payload, stream::payload_text(envelope)); !st)
+    v = verdict_of(st.error());
   // A route of a kind that carries no readings (iot-registry(5), KINDS:
   // state, event, log, job, ...) passes once its signature holds: its
   // payload is iot-ingest's to store, not a reading to check.

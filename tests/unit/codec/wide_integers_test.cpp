@@ -1,6 +1,6 @@
 // Integers beyond 64 bits (common/codec/wide_integers.cpp): which literals
 // are wide, the two texts the rewrite gives (simdjson reads the first; the
-// second keeps every digit), and member_text.
+// second keeps every digit), member_text and member_tail.
 #include "codec/wide_integers.hpp"
 
 #include <gtest/gtest.h>
@@ -76,6 +76,19 @@ TEST(WideIntegers, MemberText) {
   EXPECT_FALSE(member_text(obj, "missing"));
   EXPECT_FALSE(member_text("[1]", "a"));
   EXPECT_EQ(member_text(R"({"a":1,"a":2})", "a").value_or("?"), "1");
+}
+
+TEST(WideIntegers, MemberTail) {
+  std::string_view obj = R"( { "hmac" : "x\",}" , "payload" : {"a":[1,{"b":"}"}]} , "n": 1 } )";
+  EXPECT_EQ(member_tail(obj, "payload").value_or("?"), R"({"a":[1,{"b":"}"}]} , "n": 1 } )");
+  EXPECT_EQ(member_tail(obj, "n").value_or("?"), "1 } ");
+  EXPECT_EQ(member_tail(obj, "hmac").value_or("?").substr(0, 6), std::string_view(R"("x\",})"));
+  EXPECT_FALSE(member_tail(obj, "missing"));
+  EXPECT_FALSE(member_tail("[1]", "a"));
+  EXPECT_EQ(member_tail(R"({"a":1,"a":2})", "a").value_or("?"), "1,\"a\":2}");
+  // An escaped key might spell the one asked for (a parser unescapes it): no answer.
+  EXPECT_FALSE(member_tail(R"({"p\u0061":1,"pa":2})", "pa"));
+  EXPECT_EQ(member_tail(R"({"pa":2,"p\u0061":1})", "pa").value_or("?"), R"(2,"p\u0061":1})");
 }
 
 }  // namespace

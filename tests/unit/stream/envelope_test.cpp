@@ -87,6 +87,26 @@ TEST(EnvelopeParser, BarePayloads) {
   EXPECT_TRUE(signed_form->payload["hmac"].is_string());  // payload is the whole line
 }
 
+TEST(EnvelopeParser, PayloadTextStartsAtThePayload) {
+  EnvelopeParser parser;
+  const std::string bare = R"({"hmac":"3q2+7w==","payload":{"a":1}})";
+  auto v = parser.parse(bare);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(payload_text(*v), bare);
+  const std::string line = R"({"topic":"a/b","payload":{"hmac":"3q2+7w==","payload":{"a":1}},"qos":1})";
+  v = parser.parse(line);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(payload_text(*v), R"({"hmac":"3q2+7w==","payload":{"a":1}},"qos":1})");
+  v = parser.parse(R"({"topic":"a/b","payload_b64":"AAEC"})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(payload_text(*v), "");
+  // The wide-integer fallback keeps no line text: the exact payload serves instead.
+  v = parser.parse(R"({"topic":"a/b","payload":{"n":18446744073709551616}})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(payload_text(*v), "");
+  EXPECT_TRUE(v->exact_payload);
+}
+
 TEST(EnvelopeParser, BadJson) {
   EnvelopeParser parser;
   for (std::string line : {std::string(""), std::string("   "), std::string("{"), std::string("[1,2]"),
