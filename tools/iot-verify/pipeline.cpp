@@ -69,16 +69,18 @@ bool read_sequential(const ReadPlan& plan, const AnalyzerFactory& make_analyzer,
       log::error("{}", reader.error().message);
       return false;
     }
+    std::uint64_t last = 0;  // the number of the last line consumed from this input
     for (;;) {
       if (!(*reader)->line_buffered()) {
         if (!idle()) return true;
         if (may_hand_over && outpaced()) {
-          log::debug("one thread does not keep up with the input: {} worker threads from line {} of {}",
-                     plan.threads, line.number + 1, plan.inputs[i]);
+          log::debug("one thread does not keep up with the input: {} worker threads after line {} of {}",
+                     plan.threads, last, plan.inputs[i]);
           return read_parallel(plan, Handover{i, std::move(*reader)}, make_analyzer, prefetch, consume, idle);
         }
       }
       if (cli::interrupted() || !(*reader)->next(line)) break;
+      last = line.number;
       if (!consume(line, nullptr)) return true;
     }
     if (const Error* e = (*reader)->error()) {
