@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -223,8 +224,22 @@ bool Session::attempt_connect(bool first) {
 }
 
 void Session::loop_thread() {
-  while (!stop_) step(std::chrono::milliseconds(100));
+  while (!stop_) {
+    step(std::chrono::milliseconds(100));
+    if (on_idle_ && !input_waiting()) on_idle_();
+  }
   disconnect_and_flush();
+}
+
+// libmosquitto reads one packet per loop step (a subscriber at QoS 0 or 1
+// has nothing queued that would make it read more) and keeps nothing read
+// ahead, so the socket's own count says whether another packet is there.
+// TLS may hold a decrypted record: then this says no, and the idle handler
+// runs a little early, which costs a write, never a delay.
+bool Session::input_waiting() const {
+  int sock = mosquitto_socket(mosq_.get());
+  int n = 0;
+  return sock >= 0 && ::ioctl(sock, FIONREAD, &n) == 0 && n > 0;
 }
 
 void Session::run_once(std::chrono::milliseconds max_wait) {

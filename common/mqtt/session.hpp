@@ -104,6 +104,12 @@ class Session {
   void on_message(MessageHandler handler) { on_message_ = std::move(handler); }
   void on_publish(PublishHandler handler) { on_publish_ = std::move(handler); }
   void on_event(EventHandler handler) { on_event_ = std::move(handler); }
+  // Called on the loop thread after a step of the network loop when nothing
+  // more waits unread on the socket, i.e. before the loop may block: a
+  // message handler that gathers its output writes it here, so that
+  // messages arriving back to back go out together and none is held while
+  // the loop waits. Not with caller_loop.
+  void on_idle(EventHandler handler) { on_idle_ = std::move(handler); }
   // Filters (re)subscribed after every successful CONNACK. Under MQTT 5
   // with more than one, each gets a SUBSCRIBE of its own carrying the
   // subscription identifier 1 + its index, so that a message that matched
@@ -166,6 +172,8 @@ class Session {
   explicit Session(SessionConfig config);
   Status configure();
   void loop_thread();
+  // Bytes of the next packets are waiting on the socket already.
+  bool input_waiting() const;
   // One step: connect when due, else run the network once (threaded:
   // mosquitto_loop; caller_loop: poll and the loop_read/write/misc calls).
   void step(std::chrono::milliseconds max_wait);
@@ -193,6 +201,7 @@ class Session {
   MessageHandler on_message_;
   PublishHandler on_publish_;
   EventHandler on_event_;
+  EventHandler on_idle_;
   std::vector<Subscription> subscriptions_;      // guarded by mutex_ (subscribe() from any thread)
   std::unordered_set<std::string> filter_set_;  // their filters, to find one in constant time
   int sub_qos_ = 0;

@@ -45,11 +45,15 @@ Status step_once(sqlite3* db, sqlite3_stmt* st) {
 // duplicate). INSERT OR IGNORE would also skip rows that break a CHECK or
 // NOT NULL constraint, silently: those must fail, go row by row, and reach
 // the DLQ with the database's reason.
-std::string reading_insert_sql(const std::string& table) {
-  return "INSERT INTO " + quote_identifier(table) +
-         " (time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, tags, extra)"
-         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+std::string reading_insert_sql(const std::string& table, std::size_t rows) {
+  std::string sql = "INSERT INTO " + quote_identifier(table) +
+                    " (time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, tags, extra)"
+                    " VALUES ";
+  for (std::size_t i = 0; i < rows; ++i) sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)";
+  return sql + " ON CONFLICT DO NOTHING";
 }
+
+constexpr int kReadingColumns = 12;
 
 // Switching to WAL takes an exclusive lock, and SQLite answers "database is
 // locked" at once, without its busy handler, while another connection holds
@@ -110,8 +114,16 @@ Status SqliteSink::create_table(const std::string& table) {
   return ok_status();
 }
 
+Result<SqliteSink::ReadingInserts> SqliteSink::prepare_inserts(const std::string& table) {
+  auto one = sqlite_prepare(db_.get(), reading_insert_sql(table, 1));
+  if (!one) return one.error();
+  auto many = sqlite_prepare(db_.get(), reading_insert_sql(table, kRowsPerInsert));
+  if (!many) return many.error();
+  return ReadingInserts{std::move(*one), std::move(*many)};
+}
+
 Status SqliteSink::prepare_statements() {
-  auto r = sqlite_prepare(db_.get(), reading_insert_sql(options_.table));
+  auto r = prepare_inserts(options_.table);
   if (!r) return r.error();
   insert_reading_ = std::move(*r);
   auto g = sqlite_prepare(db_.get(),
@@ -134,7 +146,7 @@ Status SqliteSink::prepare_statements() {
 }
 
 Result<WriteStats> SqliteSink::write(const Batch& batch) {
-  if (!insert_reading_) {
+  if (!insert_reading_.one) {
     if (auto st = ensure_schema(); !st) return st.error();
   }
   if (auto st = sqlite_exec(db_.get(), "BEGIN IMMEDIATE"); !st)
@@ -151,54 +163,65 @@ Result<WriteStats> SqliteSink::write(const Batch& batch) {
   return stats;
 }
 
-Result<sqlite3_stmt*> SqliteSink::insert_for(const std::string& table) {
-  if (table.empty() || table == options_.table) return insert_reading_.get();
-  if (auto it = inserts_.find(table); it != inserts_.end()) return it->second.get();
+Result<SqliteSink::ReadingInserts*> SqliteSink::inserts_for(const std::string& table) {
+  if (table.empty() || table == options_.table) return &insert_reading_;
+  if (auto it = inserts_.find(table); it != inserts_.end()) return &it->second;
   auto name = checked_identifier(table);
   if (!name) return name.error();
   if (auto st = create_table(table); !st) return st.error();
-  auto r = sqlite_prepare(db_.get(), reading_insert_sql(table));
+  auto r = prepare_inserts(table);
   if (!r) return r.error();
-  return inserts_.emplace(table, std::move(*r)).first->second.get();
+  return &inserts_.emplace(table, std::move(*r)).first->second;
+}
+
+Status SqliteSink::insert_readings(sqlite3_stmt* st, const std::vector<ReadingRow>& rows, std::size_t first,
+                                   std::size_t n, WriteStats& stats) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const ReadingRow& r = rows[first + k];
+    const int at = static_cast<int>(k) * kReadingColumns;
+    // The readings of a message share one time: formatted once. The text
+    // is bound SQLITE_TRANSIENT, as a later row of the statement may change it.
+    if (time_of_text_ != r.time_ns) {
+      time_.clear();
+      time_text::append_rfc3339_micros(time_, r.time_ns);
+      time_of_text_ = r.time_ns;
+    }
+    sqlite3_bind_text(st, at + 1, time_.data(), static_cast<int>(time_.size()), SQLITE_TRANSIENT);
+    bind_text(st, at + 2, r.device_id);
+    bind_text(st, at + 3, r.metric);
+    bind_double(st, at + 4, r.value);
+    sqlite3_bind_int(st, at + 5, r.quality);
+    bind_text(st, at + 6, r.tenant);
+    bind_text(st, at + 7, r.protocol);
+    bind_text(st, at + 8, r.unit);
+    bind_text(st, at + 9, r.msg_id);
+    bind_int(st, at + 10, r.seq);
+    bind_text(st, at + 11, r.tags_json);
+    bind_text(st, at + 12, r.extra_json);
+  }
+  if (auto s = step_once(db_.get(), st); !s) return s;
+  const auto inserted = static_cast<std::size_t>(sqlite3_changes(db_.get()));
+  stats.inserted += inserted;
+  stats.duplicates += n - inserted;
+  return ok_status();
 }
 
 Result<WriteStats> SqliteSink::write_in_transaction(const Batch& batch) {
   WriteStats stats;
-  sqlite3_stmt* st = insert_reading_.get();
-  const std::string* current_table = nullptr;
-  std::string time;
-  std::optional<std::int64_t> time_of_text;  // a message's readings share one time: format it once
-  for (const auto& r : batch.readings) {
-    if (!r.table.empty() || current_table) {
-      if (!current_table || *current_table != r.table) {
-        auto chosen = insert_for(r.table);
-        if (!chosen) return chosen.error();
-        st = *chosen;
-        current_table = &r.table;
-      }
+  const auto& rows = batch.readings;
+  // Runs of rows for one table, kRowsPerInsert to a statement, the rest one by one.
+  for (std::size_t i = 0; i < rows.size();) {
+    auto inserts = inserts_for(rows[i].table);
+    if (!inserts) return inserts.error();
+    std::size_t run = 1;
+    while (i + run < rows.size() && rows[i + run].table == rows[i].table) ++run;
+    for (const std::size_t end = i + run; i < end;) {
+      const bool whole = end - i >= kRowsPerInsert;
+      const std::size_t n = whole ? kRowsPerInsert : 1;
+      if (auto s = insert_readings(whole ? (*inserts)->many.get() : (*inserts)->one.get(), rows, i, n, stats); !s)
+        return s.error();
+      i += n;
     }
-    if (time_of_text != r.time_ns) {
-      time.clear();
-      time_text::append_rfc3339_micros(time, r.time_ns);
-      time_of_text = r.time_ns;
-    }
-    bind_text(st, 1, time);
-    bind_text(st, 2, r.device_id);
-    bind_text(st, 3, r.metric);
-    bind_double(st, 4, r.value);
-    sqlite3_bind_int(st, 5, r.quality);
-    bind_text(st, 6, r.tenant);
-    bind_text(st, 7, r.protocol);
-    bind_text(st, 8, r.unit);
-    bind_text(st, 9, r.msg_id);
-    bind_int(st, 10, r.seq);
-    bind_text(st, 11, r.tags_json);
-    bind_text(st, 12, r.extra_json);
-    if (auto s = step_once(db_.get(), st); !s) return s.error();
-    if (sqlite3_changes(db_.get()) > 0)
-      ++stats.inserted;
-    else
-      ++stats.duplicates;
   }
   for (const auto& g : batch.gaps) {
     if (auto s = insert_gap(g); !s) return s.error();

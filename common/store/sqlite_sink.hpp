@@ -1,11 +1,14 @@
 // The embedded default sink: one SQLite file in WAL mode; batches are one
-// transaction of prepared INSERT OR IGNORE statements (duplicates by the
-// primary key are counted, not errors). Time is ISO 8601 UTC text with µs.
+// transaction of prepared INSERT ... ON CONFLICT DO NOTHING statements
+// (duplicates by the primary key are counted, not errors), readings
+// kRowsPerInsert to a statement. Time is ISO 8601 UTC text with µs.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "store/sink.hpp"
 #include "store/sqlite_handle.hpp"
@@ -30,8 +33,16 @@ class SqliteSink : public Sink {
   Status prepare_statements();
   // The table, its rollup views (plan_for), idempotent.
   Status create_table(const std::string& table);
-  // The INSERT for a table, creating the table the first time it is seen.
-  Result<sqlite3_stmt*> insert_for(const std::string& table);
+  // A readings table's INSERTs: of one row, and of kRowsPerInsert rows.
+  struct ReadingInserts {
+    SqliteStmt one, many;
+  };
+  // The INSERTs for a table, creating the table the first time it is seen.
+  Result<ReadingInserts*> inserts_for(const std::string& table);
+  Result<ReadingInserts> prepare_inserts(const std::string& table);
+  // Binds and runs one INSERT of rows [first, first + n); counts what it did.
+  Status insert_readings(sqlite3_stmt* st, const std::vector<ReadingRow>& rows, std::size_t first, std::size_t n,
+                         WriteStats& stats);
   Result<WriteStats> write_in_transaction(const Batch& batch);
   Status insert_gap(const GapRow& gap);
   Status upsert_gap(const std::string& device, std::int64_t from, std::int64_t to, const std::string& detected,
@@ -41,8 +52,17 @@ class SqliteSink : public Sink {
   SqliteDb db_;
   std::string path_;
   SinkOptions options_;
-  std::map<std::string, SqliteStmt> inserts_;  // per readings table
-  SqliteStmt insert_reading_, upsert_gap_, delete_open_gaps_, insert_waveform_;
+  std::map<std::string, ReadingInserts> inserts_;  // per readings table other than options_.table
+  ReadingInserts insert_reading_;
+  SqliteStmt upsert_gap_, delete_open_gaps_, insert_waveform_;
+  std::string time_;  // the last row's time as text, kept across statements
+  std::optional<std::int64_t> time_of_text_;
+
+ public:
+  // One statement for this many readings: the statement's fixed cost
+  // (reset, start, end) is paid once for them, not per row; 64 x 12
+  // parameters stay far under SQLite's limit.
+  static constexpr std::size_t kRowsPerInsert = 64;
 };
 
 }  // namespace iot::store

@@ -116,4 +116,25 @@ SUB=$!; wait_subscribed "$SUB" sub-raw 'raw/#' || fail "iot-sub did not subscrib
 mosquitto_pub -p "$MQTT_PORT" -t raw/x -m '{"a":1}'
 wait "$SUB" || true
 check "--raw keeps the payload as payload_b64" grep -q '"payload_b64":"eyJhIjoxfQ=="' "$T/raw.out"
+
+# --- a pipe sees each message while iot-sub runs (iot-sub(1), DESCRIPTION) ---
+# Lines that arrive back to back are gathered and written together, but
+# nothing is held while iot-sub waits for the next message: a lone message,
+# then a burst, each shows up at the reader with iot-sub still running.
+mkfifo "$T/live.fifo"
+iot-sub --broker "$MQTT_URL" -i sub-live -t 'live/#' -W 120 > "$T/live.fifo" 2>/dev/null &
+SUB=$!
+cat "$T/live.fifo" > "$T/live.out" &
+CAT=$!
+wait_subscribed "$SUB" sub-live 'live/#' || fail "iot-sub did not subscribe"
+has_lines() { [ "$(grep -c '' "$1")" -ge "$2" ]; }
+mosquitto_pub -p "$MQTT_PORT" -t live/one -m '{"n":0}'
+wait_for has_lines "$T/live.out" 1 || fail "a lone message never reached the pipe"
+check "a lone message reaches the pipe while iot-sub runs" kill -0 "$SUB"
+seq 1 2000 | sed 's/.*/{"n":&}/' | mosquitto_pub -p "$MQTT_PORT" -t live/burst -l
+wait_for has_lines "$T/live.out" 2001 || fail "the burst never reached the pipe whole"
+check "a burst reaches the pipe whole while iot-sub runs" kill -0 "$SUB"
+expect_eq "every line whole, in order" "$(seq 0 2000 | tr '\n' ' ')" \
+  "$(/usr/bin/python3 -c 'import json,sys; print(" ".join(str(json.loads(l)["payload"]["n"]) for l in open(sys.argv[1])), end=" ")' "$T/live.out")"
+kill "$SUB"; wait "$SUB" 2>/dev/null || true; wait "$CAT" || true
 finish

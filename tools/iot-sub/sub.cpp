@@ -1,6 +1,5 @@
 #include "iot-sub/sub.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -152,11 +151,12 @@ int subscribe(const SubOptions& o) {
   const OutputKind kind = output_kind(o);
   const MessageFormat format = message_format(o, kind);
   const FormatContext context = format_context(o, kind, renderer);
-  // Per line to pipes and terminals (style rule 5), and always when a line
-  // must be out of the process before the PUBACK.
-  struct stat st {};
-  bool regular_file = ::fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
-  stream::LineWriter out(STDOUT_FILENO, end.must_not_lose || !regular_file);
+  // Per line when a line must be out of the process before the PUBACK;
+  // else gathered, and written whenever the session's loop finds nothing
+  // more waiting on the socket (Subscriber::attach): a pipe or a terminal
+  // still sees each message before iot-sub waits for the next one, and a
+  // stream flowing flat out goes in large writes, not a write per message.
+  stream::LineWriter out(STDOUT_FILENO, end.must_not_lose);
   std::unique_ptr<Journal> journal;
   if (!o.journal.empty()) {
     auto j = Journal::open(o.journal, JournalOptions{64u << 20, o.ack_file});

@@ -23,6 +23,18 @@ Subscriber::Subscriber(EndConditions end, const MessageFormat& format, const For
 void Subscriber::attach() {
   session_.on_message([this](const mqtt::IncomingMessage& m) { handle(m); });
   session_.on_event([this] { changed_.notify_all(); });
+  session_.on_idle([this] { write_out(); });
+}
+
+// The lines gathered while messages came back to back, in one write before
+// the loop waits for the next one (iot-sub(1), DESCRIPTION).
+void Subscriber::write_out() {
+  if (done_ || io_failed_) return;
+  if (auto st = out_.flush(); !st) {
+    log::error("stdout: {}", st.error().message);
+    io_failed_ = true;
+    finish(true);
+  }
 }
 
 void Subscriber::finish(bool stop_reading) {

@@ -2,7 +2,9 @@
 // libmosquitto's loop thread and writes each line (journal first, then
 // stdout) before it returns: in threaded mode that is before the PUBACK goes
 // out (iot-sub(1), DELIVERY GUARANTEES), and a blocked stdout blocks the loop, so a slow
-// reader slows the subscription instead of growing memory.
+// reader slows the subscription instead of growing memory. Unless every
+// line must be out before its PUBACK, out may gather lines: they are
+// written when the session's loop finds nothing more waiting (on_idle).
 #pragma once
 
 #include <atomic>
@@ -50,6 +52,7 @@ class Subscriber {
   void handle(const mqtt::IncomingMessage& m);
   bool is_extra_copy(const mqtt::IncomingMessage& m) const;
   void finish(bool stop_reading);
+  void write_out();
 
   EndConditions end_;
   const MessageFormat& format_;

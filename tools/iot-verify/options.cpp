@@ -92,8 +92,8 @@ void define_options(CLI::App& app, VerifyOptions& o) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))->group("Checks");
   app.add_option("--threads", o.threads,
-                 "Worker threads for parsing and signatures (default: the cores available; 1: one thread); "
-                 "same output, same order")
+                 "Worker threads for parsing and signatures (default: the cores available, from a pipe once one "
+                 "thread does not keep up; 1: one thread); same output, same order")
       ->check(CLI::Range(1, max_threads))->group("Checks");
   app.add_option("--rules", o.rules_file,
                  "TOML rules (iot-rules(5)): raise and clear alarms on range, stuck, rate, silence, bad quality")
@@ -138,7 +138,10 @@ Status resolve(VerifyOptions& o) {
   }
   if (auto st = resolve_rules(o); !st) return st;
   if (auto st = cli::check_resend_options(o.resend); !st) return st;
-  if (o.threads == 0) o.threads = std::min(available_cores(), max_threads);
+  if (o.threads == 0) {
+    o.threads = std::min(available_cores(), max_threads);
+    o.threads_adaptive = true;
+  }
   o.time_limits = {o.max_future.value, o.max_age.value, o.max_drift.value};
   o.seq_limits.max_devices = o.max_devices;
   return ok_status();

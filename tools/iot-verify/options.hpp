@@ -50,8 +50,10 @@ struct VerifyOptions {
   std::size_t window = 1'000'000;
   std::size_t max_devices = 1'000'000;  // Stats::default_max_devices (iot-verify(1), Resource use)
   // --threads: workers that analyze lines (pipeline.hpp); 0 until resolve()
-  // sets it to the cores this process may run on.
+  // sets it to the cores this process may run on, adaptive then (workers
+  // only once one thread does not keep up with a piped input).
   int threads = 0;
+  bool threads_adaptive = false;
   std::string rules_file;   // --rules: alarms (iot-rules(5))
   std::string alarms_file;  // --alarms: alarm envelopes here, not into the --filter output
   std::string alarm_topic{rules_default_alarm_topic};  // --alarm-topic

@@ -1,7 +1,12 @@
 #include "iot-verify/pipeline.hpp"
 
-#include <condition_variable>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -13,16 +18,71 @@
 namespace iot::verify {
 namespace {
 
-bool read_sequential(const ReadPlan& plan, const LineConsumer& consume) {
+// Whether the calling thread has run flat out: over the last stretch of at
+// least kBusyWindow its CPU time was nearly all of the wall time. A thread
+// that waits for its input, or for a core the rest of a pipeline holds, is
+// not: workers would not make either come sooner.
+class BusyMeter {
+ public:
+  BusyMeter() : wall_(Clock::now()), cpu_(thread_cpu()) {}
+  bool flat_out() {
+    const auto wall = Clock::now();
+    if (wall - wall_ < kBusyWindow) return false;
+    const auto cpu = thread_cpu();
+    const bool busy = cpu - cpu_ >= (wall - wall_) * 9 / 10;
+    wall_ = wall;
+    cpu_ = cpu;
+    return busy;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::nanoseconds kBusyWindow = std::chrono::milliseconds(200);
+  static std::chrono::nanoseconds thread_cpu() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  }
+  Clock::time_point wall_;
+  std::chrono::nanoseconds cpu_;
+};
+
+// Where read_sequential stopped when it handed over to the workers: the
+// input it was reading (open, at the next line) and its index.
+struct Handover {
+  std::size_t input = 0;
+  std::unique_ptr<stream::LineReader> reader;
+};
+
+bool read_parallel(const ReadPlan& plan, Handover start, const AnalyzerFactory& make_analyzer,
+                   const LinePrefetcher& prefetch, const LineConsumer& consume, const IdleHandler& idle);
+
+bool read_sequential(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
+                     const LineConsumer& consume, const IdleHandler& idle) {
+  const bool may_hand_over = plan.adaptive && plan.threads >= 2;
+  BusyMeter busy;
+  auto outpaced = [&] { return plan.outpaced ? plan.outpaced() : busy.flat_out(); };
   stream::Line line;
-  for (const auto& path : plan.inputs) {
-    auto reader = stream::LineReader::open(path);
+  for (std::size_t i = 0; i < plan.inputs.size(); ++i) {
+    auto reader = stream::LineReader::open(plan.inputs[i]);
     if (!reader) {
       log::error("{}", reader.error().message);
       return false;
     }
-    while (!cli::interrupted() && (*reader)->next(line))
+    std::uint64_t last = 0;  // the number of the last line consumed from this input
+    for (;;) {
+      if (!(*reader)->line_buffered()) {
+        if (!idle()) return true;
+        if (may_hand_over && outpaced()) {
+          log::debug("one thread does not keep up with the input: {} worker threads after line {} of {}",
+                     plan.threads, last, plan.inputs[i]);
+          return read_parallel(plan, Handover{i, std::move(*reader)}, make_analyzer, prefetch, consume, idle);
+        }
+      }
+      if (cli::interrupted() || !(*reader)->next(line)) break;
+      last = line.number;
       if (!consume(line, nullptr)) return true;
+    }
     if (const Error* e = (*reader)->error()) {
       log::error("{}", e->message);
       return false;
@@ -142,11 +202,14 @@ void add_line(Batch& b, const stream::Line& line) {
   b.text.append(line.text);
 }
 
-// The reader thread: every input, in batches, then a last (or error) batch.
-void produce(const ReadPlan& plan, Flow& flow) {
+// The reader thread: every input from start.input on (start.reader, when
+// given, is that input already open), in batches, then a last (or error) batch.
+void produce(const ReadPlan& plan, Handover start, Flow& flow) {
   stream::Line line;
-  for (const auto& path : plan.inputs) {
-    auto reader = stream::LineReader::open(path);
+  for (std::size_t i = start.input; i < plan.inputs.size(); ++i) {
+    const auto& path = plan.inputs[i];
+    auto reader = start.reader ? Result<std::unique_ptr<stream::LineReader>>(std::move(start.reader))
+                               : stream::LineReader::open(path);
     if (!reader) {
       auto b = flow.fresh(path);
       b->error = reader.error().message;
@@ -191,14 +254,14 @@ void analyze_batches(Flow& flow, LineAnalyzer& analyzer) {
 // How far ahead of the line being consumed the prefetcher reads.
 constexpr std::size_t prefetch_distance = 4;
 
-bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
-                   const LineConsumer& consume) {
+bool read_parallel(const ReadPlan& plan, Handover start, const AnalyzerFactory& make_analyzer,
+                   const LinePrefetcher& prefetch, const LineConsumer& consume, const IdleHandler& idle) {
   const auto workers = static_cast<std::size_t>(plan.threads);
   Flow flow(plan.max_batches ? plan.max_batches : 2 * workers + 2);
   std::vector<std::unique_ptr<LineAnalyzer>> analyzers;
   for (std::size_t i = 0; i < workers; ++i) analyzers.push_back(make_analyzer());
   std::vector<std::thread> threads;
-  threads.emplace_back([&] { produce(plan, flow); });
+  threads.emplace_back([&plan, &flow, s = std::move(start)]() mutable { produce(plan, std::move(s), flow); });
   for (auto& a : analyzers) threads.emplace_back([&flow, &a] { analyze_batches(flow, *a); });
   bool ok = true, more = true;
   while (more) {
@@ -214,6 +277,9 @@ bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, c
         break;
       }
     }
+    // A batch ends where the input had no whole line waiting (or at its
+    // size): what its lines gave goes out before the next one is taken.
+    if (more && n > 0 && !idle()) more = false;
     if (b->error) {
       log::error("{}", *b->error);
       ok = false;
@@ -226,12 +292,24 @@ bool read_parallel(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, c
   return ok;
 }
 
+// Files are all there to be read: the workers pay from the first line.
+bool all_regular_files(const std::vector<std::string>& inputs) {
+  for (const auto& path : inputs) {
+    struct stat st {};
+    int rc = path == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(path.c_str(), &st);
+    if (rc != 0 || !S_ISREG(st.st_mode)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool read_inputs(const ReadPlan& plan, const AnalyzerFactory& make_analyzer, const LinePrefetcher& prefetch,
-                 const LineConsumer& consume) {
-  if (plan.threads >= 2) return read_parallel(plan, make_analyzer, prefetch, consume);
-  return read_sequential(plan, consume);
+                 const LineConsumer& consume, const IdleHandler& idle) {
+  const IdleHandler when_idle = idle ? idle : IdleHandler([] { return true; });
+  if (plan.threads >= 2 && (!plan.adaptive || all_regular_files(plan.inputs)))
+    return read_parallel(plan, {}, make_analyzer, prefetch, consume, when_idle);
+  return read_sequential(plan, make_analyzer, prefetch, consume, when_idle);
 }
 
 }  // namespace iot::verify

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <mutex>
 #include <optional>
@@ -58,11 +60,10 @@ Status feed_resend(LineChecker& checker, Outputs& out) {
 
 Outputs open_outputs(const VerifyOptions& s) {
   Outputs out;
-  if (s.filter) {
-    auto w = stream::LineWriter::open("-");
-    if (!w) cli::fail(w.error());
-    out.passed = std::move(*w);
-  }
+  // Gathered, and written whenever the input has no whole line waiting
+  // (check_inputs' idle handler): a live pipe sees each line before the
+  // next one comes, a stream flowing flat out goes in large writes.
+  if (s.filter) out.passed = std::make_unique<stream::LineWriter>(STDOUT_FILENO, false);
   if (!s.reject_file.empty()) {
     auto r = stream::RejectSink::open(s.reject_file);
     if (!r) cli::fail(r.error());
@@ -101,6 +102,7 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   // record must be kept by then. Streams without positions pay nothing.
   bool rejects_unsynced = false;
   ReadPlan plan{s.inputs, s.threads};
+  plan.adaptive = s.threads_adaptive;
   auto make_analyzer = [&] { return std::make_unique<LineAnalyzer>(checker.routes(), checker.config()); };
   auto prefetch = [&](const LineAnalysis& analysis) { checker.prefetch(analysis); };
   bool read_ok = read_inputs(plan, make_analyzer, prefetch, [&](const stream::Line& line, LineAnalysis* analysis) {
@@ -124,6 +126,15 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
     if (written && out.resend) written = feed_resend(checker, out);
     if (!written) {
       log::error("{}", written.error().message);
+      written_ok = false;
+    }
+    return written_ok;
+  }, [&] {
+    if (!out.passed || !written_ok) return written_ok;
+    std::unique_lock<std::mutex> guard;  // the --live watchdog writes alarms into the same output
+    if (out.alarms && s.live) guard = std::unique_lock(out.alarms->lock());
+    if (auto st = out.passed->flush(); !st) {
+      log::error("{}", st.error().message);
       written_ok = false;
     }
     return written_ok;

@@ -61,6 +61,48 @@ TEST_F(SqliteSinkTest, WritesAndCountsPrimaryKeyDuplicates) {
   EXPECT_EQ(count("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
 }
 
+// Readings go kRowsPerInsert to a statement: runs longer than that, runs
+// per table, duplicates inside one statement and across them, and a bad row
+// in a long run all count and land as row by row would.
+TEST_F(SqliteSinkTest, ManyRowsToAStatementCountAndLandAsOneByOne) {
+  auto sink = SqliteSink::open(path_, {});
+  ASSERT_TRUE(sink && (*sink)->ensure_schema());
+  const std::size_t n = 3 * SqliteSink::kRowsPerInsert + 7;
+  Batch b;
+  for (std::size_t i = 0; i < n; ++i) {
+    // Each time three readings long, so that a statement holds several times.
+    b.readings.push_back(row("P-" + std::to_string(i % 3), "temp", 1000 + static_cast<std::int64_t>(i / 3), double(i),
+                             static_cast<std::int64_t>(i)));
+    if (i % 5 == 0) b.readings.push_back(b.readings.back());  // a duplicate right behind it
+    if (i == 101) b.readings.back().table = "kpi_readings";    // a run of one for another table
+  }
+  auto s1 = (*sink)->write(b);
+  ASSERT_TRUE(s1) << s1.error().message;
+  const std::size_t dups = (n + 4) / 5;
+  EXPECT_EQ(s1->inserted, n);
+  EXPECT_EQ(s1->duplicates, dups);
+  EXPECT_EQ(count("SELECT count(*) FROM readings"), static_cast<std::int64_t>(n - 1));
+  EXPECT_EQ(count("SELECT count(*) FROM kpi_readings"), 1);
+  EXPECT_EQ(count("SELECT sum(value) FROM readings WHERE seq = 150 AND device_id = 'P-0' AND "
+                  "time = '1970-01-01T00:00:01.050000Z'"),
+            150);
+  EXPECT_EQ(count("SELECT count(DISTINCT time) FROM readings"), static_cast<std::int64_t>((n + 2) / 3));
+  auto s2 = (*sink)->write(b);  // all again: every row a duplicate
+  ASSERT_TRUE(s2);
+  EXPECT_EQ(s2->inserted, 0u);
+  EXPECT_EQ(s2->duplicates, n + dups);
+  // A row the table refuses (NOT NULL) in a long run fails the batch, which
+  // is then found row by row by the caller: nothing of it is kept.
+  Batch bad;
+  for (std::size_t i = 0; i < 2 * SqliteSink::kRowsPerInsert; ++i)
+    bad.readings.push_back(row("Q", "m" + std::to_string(i), 5000, 1, 1));
+  bad.readings[70].device_id.clear();  // bound as NULL
+  auto s3 = (*sink)->write(bad);
+  ASSERT_FALSE(s3);
+  EXPECT_EQ(s3.error().reason, "db_rejected");
+  EXPECT_EQ(count("SELECT count(*) FROM readings WHERE device_id = 'Q'"), 0);
+}
+
 TEST_F(SqliteSinkTest, GapsOpenNarrowAndFill) {
   auto sink = SqliteSink::open(path_, {});
   ASSERT_TRUE(sink && (*sink)->ensure_schema());

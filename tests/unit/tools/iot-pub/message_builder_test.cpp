@@ -60,6 +60,23 @@ TEST(MessageBuilder, EnvelopeTopicPropsAndBinary) {
   EXPECT_EQ(bad.error().reason, "topic");
 }
 
+// An envelope's JSON payload goes out as the line writes it, whitespace
+// removed: digits and escapes as the sender wrote them, whatever member
+// order the envelope has; a payload key spelled with an escape is still
+// found (by the parser) and its payload written out from the document.
+TEST(MessageBuilder, EnvelopePayloadKeepsItsText) {
+  auto b = make(BuildSettings{});
+  auto e = built(b, R"({"payload": {"v": 1.50, "s": "\u00fc x", "n": [1e2, -0.0]}, "topic": "a/b", "qos": 0})");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->payload, R"({"v":1.50,"s":"\u00fc x","n":[1e2,-0.0]})");
+  auto plain = built(b, R"({"topic":"a/b","payload":{"v":2.5,"s":"ü"}})");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->payload, R"({"v":2.5,"s":"ü"})");
+  auto escaped_key = built(b, R"({"topic":"a/b","p\u0061yload":{"v": 1.50}})");
+  ASSERT_TRUE(escaped_key.ok()) << escaped_key.error().message;
+  EXPECT_EQ(escaped_key->payload, R"({"v":1.5})");
+}
+
 TEST(MessageBuilder, EncodesAsAsked) {
   BuildSettings s = with_template("t");
   s.encode = iot::codec::Encoding::zlib_msgpack;

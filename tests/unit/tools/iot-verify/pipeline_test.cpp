@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace iot::verify {
@@ -78,6 +80,80 @@ TEST(ReadInputs, StoppingEarlyEndsEveryThread) {
   EXPECT_TRUE(r.ok);
   ASSERT_EQ(r.numbers.size(), 10u);
   EXPECT_EQ(r.numbers.back(), 10u);
+  std::remove(path.c_str());
+}
+
+// Adaptive, from a pipe: one thread until it is outpaced (here: once 1000
+// lines are through), then the workers from the next line on; the lines,
+// their numbers and verdicts are those of one thread all along, and the
+// idle handler runs between reads on both sides of the hand-over.
+TEST(ReadInputs, AdaptiveHandsOverToTheWorkersMidStream) {
+  std::string path = write_lines(5000);  // ~600 KB: many reads through a 64 KiB pipe
+  Outcome one = read_through(path, 1);
+  ASSERT_TRUE(one.ok);
+  std::string fifo = fmt::format("{}/pipeline_test_{}.fifo", ::testing::TempDir(), ::getpid());
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::ifstream in(path, std::ios::binary);
+    std::ofstream out(fifo, std::ios::binary);
+    out << in.rdbuf();
+  });
+  LineChecker checker(CheckerConfig{});
+  Outcome r;
+  std::size_t one_thread = 0, idles = 0, idles_at_handover = 0;
+  ReadPlan plan{{fifo}, 2, 3};
+  plan.adaptive = true;
+  plan.outpaced = [&] {
+    if (r.numbers.size() < 1000) return false;
+    idles_at_handover = idles;
+    return true;
+  };
+  auto make = [&] { return std::make_unique<LineAnalyzer>(checker.routes(), checker.config()); };
+  auto prefetch = [&](const LineAnalysis& a) { checker.prefetch(a); };
+  r.ok = read_inputs(
+      plan, make, prefetch,
+      [&](const stream::Line& line, LineAnalysis* analysis) {
+        if (!analysis) ++one_thread;
+        Verdict v = analysis ? checker.apply(*analysis, 0) : checker.check(line.text, line.too_long, 0);
+        r.numbers.push_back(line.number);
+        r.texts.emplace_back(line.text);
+        r.reasons.emplace_back(v.ok ? "ok" : v.reason);
+        return true;
+      },
+      [&] {
+        ++idles;
+        return true;
+      });
+  writer.join();
+  std::remove(fifo.c_str());
+  std::remove(path.c_str());
+  EXPECT_TRUE(r.ok);
+  EXPECT_GE(one_thread, 1000u);
+  EXPECT_LT(one_thread, 5000u);
+  EXPECT_GT(idles_at_handover, 0u);
+  EXPECT_GT(idles, idles_at_handover);
+  EXPECT_EQ(r.numbers, one.numbers);
+  EXPECT_EQ(r.texts, one.texts);
+  EXPECT_EQ(r.reasons, one.reasons);
+}
+
+// Adaptive, from a file: the workers from the first line.
+TEST(ReadInputs, AdaptiveUsesTheWorkersAtOnceOnFiles) {
+  std::string path = write_lines(3000);
+  LineChecker checker(CheckerConfig{});
+  ReadPlan plan{{path}, 2, 3};
+  plan.adaptive = true;
+  plan.outpaced = [] { return false; };
+  auto make = [&] { return std::make_unique<LineAnalyzer>(checker.routes(), checker.config()); };
+  std::size_t analyzed = 0, lines = 0;
+  EXPECT_TRUE(read_inputs(plan, make, [](const LineAnalysis&) {}, [&](const stream::Line&, LineAnalysis* a) {
+    ++lines;
+    if (a) ++analyzed;
+    return true;
+  }));
+  EXPECT_EQ(lines, 3000u);
+  EXPECT_EQ(analyzed, 3000u);
   std::remove(path.c_str());
 }
 
