@@ -140,27 +140,6 @@ Result<WideIntegerText> rewrite_wide_integers(std::string_view json) {
   return out;
 }
 
-std::optional<std::string_view> member_text(std::string_view object_json, std::string_view key) {
-  std::size_t i = skip_ws(object_json, 0);
-  if (i >= object_json.size() || object_json[i] != '{') return std::nullopt;
-  i = skip_ws(object_json, i + 1);
-  while (i < object_json.size() && object_json[i] == '"') {
-    std::size_t key_end = string_end(object_json, i);
-    if (key_end == std::string_view::npos) return std::nullopt;
-    // Keys are compared as written: an escaped key never matches (ours are plain ASCII).
-    std::string_view name = object_json.substr(i + 1, key_end - i - 2);
-    i = skip_ws(object_json, key_end);
-    if (i >= object_json.size() || object_json[i] != ':') return std::nullopt;
-    i = skip_ws(object_json, i + 1);
-    std::size_t end = value_end(object_json, i);
-    if (end == std::string_view::npos) return std::nullopt;
-    if (name == key) return object_json.substr(i, end - i);
-    i = skip_ws(object_json, end);
-    if (i < object_json.size() && object_json[i] == ',') i = skip_ws(object_json, i + 1);
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string_view> member_tail(std::string_view object_json, std::string_view key) {
   std::size_t i = skip_ws(object_json, 0);
   if (i >= object_json.size() || object_json[i] != '{') return std::nullopt;
@@ -181,6 +160,14 @@ std::optional<std::string_view> member_tail(std::string_view object_json, std::s
     i = skip_ws(object_json, i + 1);
   }
   return std::nullopt;
+}
+
+std::optional<std::string_view> member_text(std::string_view object_json, std::string_view key) {
+  auto tail = member_tail(object_json, key);
+  if (!tail) return std::nullopt;
+  std::size_t end = value_end(*tail, 0);
+  if (end == std::string_view::npos) return std::nullopt;
+  return tail->substr(0, end);
 }
 
 }  // namespace iot::codec

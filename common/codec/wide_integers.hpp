@@ -43,8 +43,9 @@ Result<WideIntegerText> rewrite_wide_integers(std::string_view json);
 bool is_wide_integer(std::string_view literal);
 
 // The text of the value of a top-level member of a JSON object text (the
-// first member with that key), nullopt when the text is not an object or has
-// no such member. The text must be valid JSON.
+// first member with that key), nullopt when the text is not an object, has
+// no such member, or has an escaped key before it (as member_tail). The text
+// must be valid JSON.
 std::optional<std::string_view> member_text(std::string_view object_json, std::string_view key);
 
 // object_json from the value of its first member named key to the text's
