@@ -85,6 +85,7 @@ Status Session::configure() {
   mosquitto_connect_v5_callback_set(m, &Session::handle_connect);
   mosquitto_disconnect_v5_callback_set(m, &Session::handle_disconnect);
   mosquitto_publish_v5_callback_set(m, &Session::handle_publish);
+  mosquitto_subscribe_v5_callback_set(m, &Session::handle_subscribe);
   mosquitto_message_v5_callback_set(m, &Session::handle_message);
   return ok_status();
 }
@@ -116,9 +117,14 @@ Status Session::subscribe(std::string filter) {
   // Tried whatever the state: a CONNACK being handled right now may have
   // taken the filters before this one was added. Not connected: the next
   // CONNACK subscribes it.
-  int rc = mosquitto_subscribe(mosq_.get(), nullptr, filter.c_str(), qos);
+  int mid = 0;
+  int rc = mosquitto_subscribe(mosq_.get(), &mid, filter.c_str(), qos);
   if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
     return make_error(ErrorKind::bad_input, "usage", "subscribe " + filter + ": " + error_text(rc));
+  if (rc == MOSQ_ERR_SUCCESS) {
+    std::lock_guard lock(mutex_);
+    pending_subacks_[mid] = {{std::move(filter), qos}};
+  }
   return ok_status();
 }
 
@@ -297,6 +303,10 @@ void Session::step(std::chrono::milliseconds max_wait) {
     return;
   }
   if (rc != MOSQ_ERR_SUCCESS) {
+    if (qos2_dropped(rc)) {
+      closed();
+      return;
+    }
     if (state_.load() == SessionState::connected) {
       log::warn("connection to {}:{} lost: {}; reconnecting", config_.endpoint.host, config_.endpoint.port,
                 error_text(rc));
@@ -344,6 +354,30 @@ int Session::run_network(std::chrono::milliseconds max_wait) {
   return mosquitto_loop_misc(m);
 }
 
+bool Session::qos2_dropped(int rc) {
+  bool lacks;
+  {
+    std::lock_guard lock(qos2_mutex_);
+    if (rc != MOSQ_ERR_PROTOCOL || qos2_mids_.empty() || qos2_completed_here_) return false;
+    ++qos2_drops_;
+    lacks = qos2_drops_ >= (qos2_ever_completed_ ? 2 : 1);
+  }
+  if (lacks) fail_without_qos2("it broke off a QoS 2 publish with a protocol error (RabbitMQ's MQTT plugin "
+                               "answers QoS 2 with PUBACK)");
+  return lacks;
+}
+
+void Session::fail_without_qos2(const std::string& why) {
+  {
+    std::lock_guard lock(mutex_);
+    last_error_ = unavailable(fmt::format("broker {}:{} does not support QoS 2: {}; publish at QoS 1 (-q 1)",
+                                          config_.endpoint.host, config_.endpoint.port, why));
+  }
+  broker_lacks_qos2_ = true;
+  stop_ = true;
+  set_state(SessionState::failed);
+}
+
 void Session::begin_burst() { set_cork(true); }
 void Session::end_burst() { set_cork(false); }
 
@@ -358,7 +392,7 @@ void Session::set_cork(bool on) {
 void Session::disconnect_and_flush() {
   end_burst();
   mosquitto* m = mosq_.get();
-  if (state_.load() == SessionState::connected) {
+  if (state_.load() == SessionState::connected || (broker_lacks_qos2_ && socket_open_)) {
     // A clean DISCONNECT, written after whatever acknowledgements are queued.
     mosquitto_disconnect(m);
     for (int i = 0; i < 10 && mosquitto_loop(m, 50, 1) == MOSQ_ERR_SUCCESS; ++i) {
@@ -367,11 +401,18 @@ void Session::disconnect_and_flush() {
   socket_open_ = false;
 }
 
-void Session::handle_connect(mosquitto*, void* self, int rc, int flags, const mosquitto_property*) {
+void Session::handle_connect(mosquitto*, void* self, int rc, int flags, const mosquitto_property* props) {
   auto* s = static_cast<Session*>(self);
   if (rc != 0) {
     s->connack_refused_ = rc;  // the loop thread counts the attempt and backs off
     return;
+  }
+  std::uint8_t max_qos = 2;  // absent: the broker does every QoS
+  (void)mosquitto_property_read_byte(props, MQTT_PROP_MAXIMUM_QOS, &max_qos, false);
+  s->broker_max_qos_ = max_qos;
+  {
+    std::lock_guard lock(s->qos2_mutex_);
+    s->qos2_completed_here_ = false;
   }
   if (s->ever_connected_.exchange(true)) ++s->reconnects_;
   std::vector<Subscription> subscriptions;
@@ -380,6 +421,7 @@ void Session::handle_connect(mosquitto*, void* self, int rc, int flags, const mo
     s->failures_ = 0;
     s->backoff_.reset();
     subscriptions = s->subscriptions_;
+    s->pending_subacks_.clear();  // those of a lost connection never come
   }
   log::debug("connected to {}:{} (session present: {})", s->config_.endpoint.host, s->config_.endpoint.port,
              (flags & 1) != 0);
@@ -393,20 +435,60 @@ void Session::send_subscriptions(std::vector<Subscription>& subscriptions) {
     for (std::size_t i = 0; i < subscriptions.size(); ++i) {
       mosquitto_property* props = nullptr;
       int src = mosquitto_property_add_varint(&props, MQTT_PROP_SUBSCRIPTION_IDENTIFIER, static_cast<std::uint32_t>(i + 1));
+      int mid = 0;
       if (src == MOSQ_ERR_SUCCESS)
-        src = mosquitto_subscribe_v5(m, nullptr, subscriptions[i].filter.c_str(), subscriptions[i].qos, 0, props);
+        src = mosquitto_subscribe_v5(m, &mid, subscriptions[i].filter.c_str(), subscriptions[i].qos, 0, props);
       mosquitto_property_free_all(&props);
       if (src != MOSQ_ERR_SUCCESS) log::error("subscribe to {} failed: {}", subscriptions[i].filter, error_text(src));
+      else expect_suback(mid, {subscriptions[i]});
     }
     return;
   }
   for (int qos = 0; qos <= 2; ++qos) {
     std::vector<char*> subs;
+    std::vector<Subscription> asked;
     for (auto& sub : subscriptions)
-      if (sub.qos == qos) subs.push_back(sub.filter.data());
+      if (sub.qos == qos) {
+        subs.push_back(sub.filter.data());
+        asked.push_back(sub);
+      }
     if (subs.empty()) continue;
-    int src = mosquitto_subscribe_multiple(m, nullptr, static_cast<int>(subs.size()), subs.data(), qos, 0, nullptr);
+    int mid = 0;
+    int src = mosquitto_subscribe_multiple(m, &mid, static_cast<int>(subs.size()), subs.data(), qos, 0, nullptr);
     if (src != MOSQ_ERR_SUCCESS) log::error("subscribe failed: {}", error_text(src));
+    else expect_suback(mid, std::move(asked));
+  }
+}
+
+void Session::expect_suback(int mid, std::vector<Subscription> asked) {
+  std::lock_guard lock(mutex_);
+  pending_subacks_[mid] = std::move(asked);
+}
+
+// The SUBACK grants each filter a QoS, at most the one asked: a broker
+// without QoS 2 (RabbitMQ) grants 1, and messages then come at most at that.
+// Said once per filter (not after every reconnect); a refusal (0x80 and
+// up) each time, as nothing arrives on that filter.
+void Session::handle_subscribe(mosquitto*, void* self, int mid, int count, const int* granted,
+                               const mosquitto_property*) {
+  auto* s = static_cast<Session*>(self);
+  std::vector<Subscription> asked;
+  {
+    std::lock_guard lock(s->mutex_);
+    auto it = s->pending_subacks_.find(mid);
+    if (it == s->pending_subacks_.end()) return;
+    asked = std::move(it->second);
+    s->pending_subacks_.erase(it);
+  }
+  const auto& ep = s->config_.endpoint;
+  for (std::size_t i = 0; i < asked.size() && i < static_cast<std::size_t>(count); ++i) {
+    if (granted[i] >= 0x80) {
+      log::warn("broker {}:{} refused the subscription to {} (reason {:#x})", ep.host, ep.port, asked[i].filter,
+                granted[i]);
+    } else if (granted[i] < asked[i].qos && s->downgrade_warned_.insert(asked[i].filter).second) {
+      log::warn("broker {}:{} granted QoS {} for {} (asked {}): its messages arrive at QoS {} at most", ep.host,
+                ep.port, granted[i], asked[i].filter, asked[i].qos, granted[i]);
+    }
   }
 }
 
@@ -418,6 +500,14 @@ void Session::handle_disconnect(mosquitto*, void* self, int rc, const mosquitto_
 
 void Session::handle_publish(mosquitto*, void* self, int mid, int reason, const mosquitto_property*) {
   auto* s = static_cast<Session*>(self);
+  if (s->qos2_pending_.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(s->qos2_mutex_);
+    if (s->qos2_mids_.erase(mid)) {  // a PUBCOMP: the broker does QoS 2
+      s->qos2_completed_here_ = s->qos2_ever_completed_ = true;
+      s->qos2_drops_ = 0;
+      s->qos2_pending_ = !s->qos2_mids_.empty();
+    }
+  }
   if (s->on_publish_) s->on_publish_(mid, reason);  // the handler decides whom to wake
 }
 
@@ -453,11 +543,28 @@ Result<int> Session::publish(std::string_view topic, std::string_view payload, i
 
 Result<int> Session::publish_prepared(std::string_view topic, std::string_view payload, int qos, bool retain,
                                       const PropertyList& props) {
+  if (qos == 2 && broker_max_qos_.load(std::memory_order_relaxed) < 2) {
+    // Nothing is sent: libmosquitto would refuse each such message alone,
+    // and the tool go on with the next.
+    if (!broker_lacks_qos2_) fail_without_qos2(fmt::format("its CONNACK says Maximum QoS {}", broker_max_qos_.load()));
+    return unavailable(last_error().message);
+  }
   thread_local std::string topic_text;  // NUL-terminated for libmosquitto; its capacity is kept
   topic_text.assign(topic);
+  // Taken before the publish: its PUBCOMP may come back (on the loop
+  // thread) before mosquitto_publish_v5 returns. Recursive: with
+  // caller_loop the publish may write a queued QoS 0 message, whose
+  // on_publish runs on this thread.
+  std::unique_lock<std::recursive_mutex> qos2_lock;
+  if (qos == 2) qos2_lock = std::unique_lock(qos2_mutex_);
   int mid = 0;
   int rc = mosquitto_publish_v5(mosq_.get(), &mid, topic_text.c_str(), static_cast<int>(payload.size()),
                                 payload.data(), qos, retain, config_.protocol == 5 ? props.get() : nullptr);
+  if (qos == 2 && (rc == MOSQ_ERR_SUCCESS || rc == MOSQ_ERR_NO_CONN)) {
+    qos2_mids_.insert(mid);
+    qos2_pending_ = true;
+  }
+  if (qos2_lock) qos2_lock.unlock();
   switch (rc) {
     case MOSQ_ERR_SUCCESS: return mid;
     case MOSQ_ERR_NO_CONN:

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -165,6 +166,10 @@ class Session {
   bool connected() const { return state_.load() == SessionState::connected; }
   bool ever_connected() const { return ever_connected_.load(); }
   std::uint64_t reconnects() const { return reconnects_.load(); }
+  // The session failed because the broker does not do QoS 2 (see
+  // qos2_dropped): the tool exits 69 whatever is left unsent, since
+  // sending it again to this broker cannot succeed.
+  bool broker_lacks_qos2() const { return broker_lacks_qos2_.load(); }
   Error last_error() const;
   const SessionConfig& config() const { return config_; }
 
@@ -186,13 +191,20 @@ class Session {
   void attempt_failed(const std::string& why, bool fatal, bool wrong_address = false);
   void set_state(SessionState s);
   void notify() const;
+  // The connection ended with rc: when that says the broker does not do
+  // QoS 2, the session fails (broker_lacks_qos2) instead of reconnecting.
+  bool qos2_dropped(int rc);
+  void fail_without_qos2(const std::string& why);
   bool sleep_unless_stopped(std::chrono::milliseconds d);
 
   // On the loop thread, after each CONNACK.
   void send_subscriptions(std::vector<Subscription>& subscriptions);
+  void expect_suback(int mid, std::vector<Subscription> asked);
   static void handle_connect(mosquitto*, void* self, int rc, int flags, const mosquitto_property* props);
   static void handle_disconnect(mosquitto*, void* self, int rc, const mosquitto_property* props);
   static void handle_publish(mosquitto*, void* self, int mid, int reason, const mosquitto_property* props);
+  static void handle_subscribe(mosquitto*, void* self, int mid, int count, const int* granted,
+                               const mosquitto_property* props);
   static void handle_message(mosquitto*, void* self, const ::mosquitto_message* msg,
                              const mosquitto_property* props);
 
@@ -205,6 +217,28 @@ class Session {
   std::vector<Subscription> subscriptions_;      // guarded by mutex_ (subscribe() from any thread)
   std::unordered_set<std::string> filter_set_;  // their filters, to find one in constant time
   int sub_qos_ = 0;
+  // SUBSCRIBEs awaiting their SUBACK (mid -> filters and the QoS asked), and
+  // the filters already warned about a lower granted QoS (once each).
+  std::unordered_map<int, std::vector<Subscription>> pending_subacks_;  // guarded by mutex_
+  std::unordered_set<std::string> downgrade_warned_;                    // loop thread only
+
+  // A broker without QoS 2. RabbitMQ's MQTT plugin answers a QoS 2 PUBLISH
+  // with PUBACK, which libmosquitto takes as a protocol error: it drops the
+  // connection and, after the reconnect, sends the message again, a copy
+  // to every subscriber each time. So the session counts the connections
+  // that ended in a protocol error with QoS 2 publishes unfinished and none
+  // completed on them; the first such one fails the session when no QoS 2
+  // publish ever completed (the broker never showed it does QoS 2), the
+  // second in a row otherwise. Under MQTT 5 the CONNACK's Maximum QoS says
+  // it before anything is sent. qos2_mutex_ guards the mids.
+  std::recursive_mutex qos2_mutex_;
+  std::unordered_set<int> qos2_mids_;  // QoS 2 publishes not completed yet
+  std::atomic<bool> qos2_pending_{false};  // qos2_mids_ is not empty: acks need a look
+  bool qos2_completed_here_ = false;       // on the current connection
+  bool qos2_ever_completed_ = false;
+  int qos2_drops_ = 0;                     // consecutive connections, as above
+  std::atomic<int> broker_max_qos_{2};     // MQTT 5 CONNACK Maximum QoS
+  std::atomic<bool> broker_lacks_qos2_{false};
 
   std::thread thread_;
   std::atomic<bool> stop_{false};

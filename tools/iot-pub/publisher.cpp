@@ -251,7 +251,9 @@ int Publisher::run(InputQueue& input) {
   };
   while (true) {
     bool connected = session_.connected();
-    if (was_connected_ && !connected) counters_.retried += inflight();
+    // In flight when the connection went: sent again after the reconnect
+    // (not when the session failed for want of QoS 2: nothing goes again).
+    if (was_connected_ && !connected && !session_.broker_lacks_qos2()) counters_.retried += inflight();
     was_connected_ = connected;
     if (auto st = apply_acks(); !st) return fail_io(st.error());
     bool paused = !settings_.durable && !connected;  // without an outbox file, do not pile up input
@@ -271,6 +273,8 @@ int Publisher::run(InputQueue& input) {
         while (!input.finished() && input.has_queued() && !(outbox_.full() && outbox_.full_policy_refuses()))
           if (auto st = read_input(input); !st) return fail_io(st.error());
       (void)commit(true);
+      // A broker without QoS 2: sending what is left again cannot help.
+      if (session_.broker_lacks_qos2()) return exit_code::unavailable;
       return outbox_.pending() ? exit_code::temp_fail : exit_code::unavailable;
     }
     if (cli::interrupted()) {
