@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 
 #include "spool/memory_queue.hpp"
@@ -10,8 +11,25 @@
 namespace iot::spool {
 namespace {
 
+// SQLite says SQLITE_FULL when a write came up short (ENOSPC among them);
+// a quota or a failed fsync of a full disk can surface as an I/O error.
+bool out_of_space(sqlite3* db) {
+  int rc = sqlite3_extended_errcode(db);
+  if ((rc & 0xff) == SQLITE_FULL) return true;
+  if ((rc & 0xff) != SQLITE_IOERR) return false;
+  int e = sqlite3_system_errno(db);
+  return e == ENOSPC || e == EDQUOT;
+}
+
+// A full disk is reason "disk_full" (the batch is held, see outbox.hpp);
+// anything else is an I/O error of the outbox.
+Error failure(sqlite3* db, std::string message) {
+  if (out_of_space(db)) return make_error(ErrorKind::unavailable, "disk_full", std::move(message));
+  return make_error(ErrorKind::io, "outbox", std::move(message));
+}
+
 Error db_error(sqlite3* db, std::string_view what) {
-  return make_error(ErrorKind::io, "outbox", std::string("outbox: ") + std::string(what) + ": " + sqlite3_errmsg(db));
+  return failure(db, std::string("outbox: ") + std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
 // One prepared statement, finalized with its owner; reset after each use.
@@ -66,7 +84,7 @@ std::int64_t now_ns() {
 }  // namespace
 
 struct Outbox::Statements {
-  Statement insert, remove_range, peek, seq_get, seq_put, oldest, count;
+  Statement insert, remove_range, peek, seq_get, seq_put, oldest, count, last_id;
 };
 
 Outbox::Outbox(sqlite3* db, OutboxOptions options)
@@ -94,8 +112,8 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, OutboxOpti
   if (auto st = box->exec(kSchema); !st) return st.error();
   auto& s = *box->stmts_;
   for (auto [stmt, sql] : {
-           std::pair{&s.insert, "INSERT INTO outbox(priority,topic,payload,qos,retain,props,msg_id,created_ns) "
-                                "VALUES(?,?,?,?,?,?,?,?)"},
+           std::pair{&s.insert, "INSERT INTO outbox(id,priority,topic,payload,qos,retain,props,msg_id,created_ns) "
+                                "VALUES(?,?,?,?,?,?,?,?,?)"},
            std::pair{&s.remove_range, "DELETE FROM outbox WHERE id BETWEEN ? AND ?"},
            std::pair{&s.peek, "SELECT id,priority,topic,payload,qos,retain,props,msg_id FROM outbox "
                               "ORDER BY priority DESC, id LIMIT ?"},
@@ -104,11 +122,16 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, OutboxOpti
                                  "ON CONFLICT(device_id) DO UPDATE SET seq=excluded.seq"},
            std::pair{&s.oldest, "SELECT id FROM outbox ORDER BY priority, id LIMIT 1"},
            std::pair{&s.count, "SELECT count(*) FROM outbox"},
+           // The next id: past every id ever given (AUTOINCREMENT's mark) and every row.
+           std::pair{&s.last_id, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name='outbox'),0),"
+                                 "coalesce((SELECT max(id) FROM outbox),0))"},
        }) {
     if (auto st = stmt->prepare(db, sql); !st) return st.error();
   }
   if (sqlite3_step(s.count.get()) == SQLITE_ROW) box->pending_ = static_cast<std::uint64_t>(sqlite3_column_int64(s.count.get(), 0));
   s.count.reset();
+  if (sqlite3_step(s.last_id.get()) == SQLITE_ROW) box->next_id_ = sqlite3_column_int64(s.last_id.get(), 0) + 1;
+  s.last_id.reset();
   return box;
 }
 
@@ -117,24 +140,70 @@ Status Outbox::exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    return make_error(ErrorKind::io, "outbox", std::string("outbox: ") + msg);
+    return failure(db_, std::string("outbox: ") + msg);
   }
   return ok_status();
 }
 
+// While held there is no transaction: the batch lives in memory only.
 Status Outbox::begin_if_needed() {
-  if (in_batch_) return ok_status();
-  if (auto st = exec("BEGIN IMMEDIATE"); !st) return st;
+  in_batch_ = true;
+  if (held_ || !sqlite3_get_autocommit(db_)) return ok_status();
+  return absorb(exec("BEGIN IMMEDIATE"));
+}
+
+Status Outbox::absorb(Status st) {
+  if (st || st.error().reason != "disk_full") return st;
+  return rollback_and_hold();
+}
+
+// SQLite may have rolled the transaction back itself (it does for some
+// SQLITE_FULL cases); else it is rolled back here, whole, so that nothing
+// of the batch is half in the file.
+Status Outbox::rollback_and_hold() {
+  if (!sqlite3_get_autocommit(db_))
+    if (auto st = exec("ROLLBACK"); !st) return st;
+  held_ = true;
   in_batch_ = true;
   return ok_status();
 }
 
 Status Outbox::commit() {
   if (!in_batch_) return ok_status();
-  if (auto st = delete_removed(); !st) return st;
+  if (held_) {
+    if (auto st = replay(); !st) return st;
+  }
+  if (auto st = absorb(delete_removed()); !st) return st;
+  if (!held_)
+    if (auto st = absorb(exec("COMMIT")); !st) return st;
+  if (held_) return make_error(ErrorKind::unavailable, "disk_full", "outbox: database or disk is full");
   in_batch_ = false;
   added_in_batch_ = false;
-  return exec("COMMIT");
+  batch_added_.clear();
+  batch_seqs_.clear();
+  batch_deleted_.clear();
+  return ok_status();
+}
+
+// The held batch, written again in the order it was first written: its
+// entries with the ids they were given, the seqs, the rows it deleted.
+Status Outbox::replay() {
+  // The WAL may be what fills the disk: copy what it holds into the file
+  // (without waiting for readers) so that the next transaction can write
+  // the WAL again from its start. A failure here only means no room yet.
+  (void)sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  held_ = false;
+  Status st = exec("BEGIN IMMEDIATE");
+  for (std::size_t i = 0; st && i < batch_added_.size(); ++i) st = write_entry(batch_added_[i]);
+  for (std::size_t i = 0; st && i < batch_seqs_.size(); ++i) st = put_seq(batch_seqs_[i].first, batch_seqs_[i].second);
+  std::size_t deleted = 0;
+  if (st) st = delete_ranges(batch_deleted_, deleted);
+  return absorb(std::move(st));
+}
+
+bool Outbox::removed_uncommitted(std::int64_t id) const {
+  return std::binary_search(removed_.begin(), removed_.end(), id) ||
+         std::binary_search(batch_deleted_.begin(), batch_deleted_.end(), id);
 }
 
 Status Outbox::drop_oldest() {
@@ -145,7 +214,11 @@ Status Outbox::drop_oldest() {
     }
     return ok_status();
   }
-  if (auto st = delete_removed(); !st) return st;  // the oldest row must still be pending
+  // While held the cap may be passed by the rest of the read that met the
+  // full disk (the publisher reads no more until the batch is committed).
+  if (held_) return ok_status();
+  if (auto st = absorb(delete_removed()); !st) return st;  // the oldest row must still be pending
+  if (held_) return ok_status();
   auto& q = stmts_->oldest;
   std::int64_t id = -1;
   if (sqlite3_step(q.get()) == SQLITE_ROW) id = sqlite3_column_int64(q.get(), 0);
@@ -217,24 +290,38 @@ Result<std::int64_t> Outbox::add(OutboxEntry&& e) {
   return memory_->add(std::move(e));
 }
 
+// The entry is counted as added even when the disk is full: it is held
+// with the batch and written by a later commit().
 Result<std::int64_t> Outbox::insert(OutboxEntry& e) {
   if (auto st = begin_if_needed(); !st) return st.error();
-  auto& q = stmts_->insert;
-  q.bind_int(1, e.priority);
-  q.bind_text(2, e.topic);
-  q.bind_blob(3, e.payload);
-  q.bind_int(4, e.qos);
-  q.bind_int(5, e.retain ? 1 : 0);
-  if (!e.props_json.empty()) q.bind_text(6, e.props_json);
-  if (!e.msg_id.empty()) q.bind_text(7, e.msg_id);
-  q.bind_int(8, now_ns());
-  int rc = sqlite3_step(q.get());
-  q.reset();
-  if (rc != SQLITE_DONE) return db_error(db_, "insert");
-  e.id = sqlite3_last_insert_rowid(db_);
+  e.id = next_id_++;
+  batch_added_.push_back(e);  // what a rollback would have to write again
   added_in_batch_ = true;
   ++pending_;
+  if (!held_)
+    if (auto st = absorb(write_entry(e)); !st) return st.error();
   return e.id;
+}
+
+Status Outbox::write_entry(const OutboxEntry& e) {
+  auto& q = stmts_->insert;
+  q.bind_int(1, e.id);
+  q.bind_int(2, e.priority);
+  q.bind_text(3, e.topic);
+  q.bind_blob(4, e.payload);
+  q.bind_int(5, e.qos);
+  q.bind_int(6, e.retain ? 1 : 0);
+  if (!e.props_json.empty()) q.bind_text(7, e.props_json);
+  if (!e.msg_id.empty()) q.bind_text(8, e.msg_id);
+  q.bind_int(9, now_ns());
+  int rc = sqlite3_step(q.get());
+  if (rc != SQLITE_DONE) {
+    Error err = db_error(db_, "insert");
+    q.reset();
+    return err;
+  }
+  q.reset();
+  return ok_status();
 }
 
 Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordered_set<std::int64_t>& skip) {
@@ -245,13 +332,16 @@ Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordere
   }
   if (peek_tail(n, skip, out)) return out;
   out.clear();
-  if (auto st = delete_removed(); !st) return st.error();
+  if (auto st = absorb(delete_removed()); !st) return st.error();
+  // Held: the file still has the rows this batch removed (not to be sent
+  // again) and lacks the ones it added (not sendable before their commit).
+  std::size_t hidden = held_ ? removed_.size() + batch_deleted_.size() : 0;
   auto& q = stmts_->peek;
-  q.bind_int(1, static_cast<std::int64_t>(n + skip.size()));
+  q.bind_int(1, static_cast<std::int64_t>(n + skip.size() + hidden));
   int rc;
   while (out.size() < n && (rc = sqlite3_step(q.get())) == SQLITE_ROW) {
     std::int64_t id = sqlite3_column_int64(q.get(), 0);
-    if (skip.count(id)) continue;
+    if (skip.count(id) || (hidden && removed_uncommitted(id))) continue;
     OutboxEntry e;
     e.id = id;
     e.priority = sqlite3_column_int(q.get(), 1);
@@ -286,23 +376,38 @@ Status Outbox::remove(std::int64_t id) {
 // usually one run, where a statement per row cost as much as the insert.
 // pending_ was counted down by remove(); a row that was not there (removed
 // again after an earlier delete) is given back here.
+// While held the rows stay: the next commit() deletes them.
 Status Outbox::delete_removed() {
-  if (removed_.empty()) return ok_status();
+  if (removed_.empty() || held_) return ok_status();
   std::size_t deleted = 0;
+  if (auto st = delete_ranges(removed_, deleted); !st) return st;
+  pending_ += removed_.size() - deleted;
+  // Kept with the batch until it is committed (a rollback undoes the delete).
+  std::size_t mid = batch_deleted_.size();
+  batch_deleted_.insert(batch_deleted_.end(), removed_.begin(), removed_.end());
+  std::inplace_merge(batch_deleted_.begin(), batch_deleted_.begin() + static_cast<std::ptrdiff_t>(mid),
+                     batch_deleted_.end());
+  removed_.clear();
+  return ok_status();
+}
+
+Status Outbox::delete_ranges(const std::vector<std::int64_t>& ids, std::size_t& deleted) {
   auto& q = stmts_->remove_range;
-  for (std::size_t i = 0; i < removed_.size();) {
+  for (std::size_t i = 0; i < ids.size();) {
     std::size_t j = i + 1;
-    while (j < removed_.size() && removed_[j] == removed_[j - 1] + 1) ++j;
-    q.bind_int(1, removed_[i]);
-    q.bind_int(2, removed_[j - 1]);
+    while (j < ids.size() && ids[j] == ids[j - 1] + 1) ++j;
+    q.bind_int(1, ids[i]);
+    q.bind_int(2, ids[j - 1]);
     int rc = sqlite3_step(q.get());
+    if (rc != SQLITE_DONE) {
+      Error err = db_error(db_, "delete");
+      q.reset();
+      return err;
+    }
     q.reset();
-    if (rc != SQLITE_DONE) return db_error(db_, "delete");
     deleted += static_cast<std::size_t>(sqlite3_changes(db_));
     i = j;
   }
-  pending_ += removed_.size() - deleted;
-  removed_.clear();
   return ok_status();
 }
 
@@ -315,17 +420,34 @@ Result<std::int64_t> Outbox::next_seq(std::string_view device_id) {
     g.bind_text(1, device_id);
     if (sqlite3_step(g.get()) == SQLITE_ROW) last = sqlite3_column_int64(g.get(), 0);
     g.reset();
+    if (held_)  // the file lacks the held batch's seqs
+      for (auto it = batch_seqs_.rbegin(); it != batch_seqs_.rend(); ++it)
+        if (it->first == device_id) {
+          last = it->second;
+          break;
+        }
   }
   if (auto st = begin_if_needed(); !st) return st.error();
   std::int64_t seq = last + 1;
+  last = seq;
+  batch_seqs_.emplace_back(std::string(device_id), seq);
+  if (!held_)
+    if (auto st = absorb(put_seq(device_id, seq)); !st) return st.error();
+  return seq;
+}
+
+Status Outbox::put_seq(std::string_view device_id, std::int64_t seq) {
   auto& p = stmts_->seq_put;
   p.bind_text(1, device_id);
   p.bind_int(2, seq);
   int rc = sqlite3_step(p.get());
+  if (rc != SQLITE_DONE) {
+    Error err = db_error(db_, "seq");
+    p.reset();
+    return err;
+  }
   p.reset();
-  if (rc != SQLITE_DONE) return db_error(db_, "seq");
-  last = seq;
-  return seq;
+  return ok_status();
 }
 
 }  // namespace iot::spool

@@ -16,6 +16,13 @@
 // stamped is forgotten past the cap, iot-pub(1) --max-devices).
 // ":memory:" keeps the same queue in memory without SQLite (MemoryQueue):
 // nothing there is durable, so there is nothing to commit.
+// Disk full (iot-pub(1), --outbox): a write that fails for want of space
+// (SQLITE_FULL, ENOSPC, EDQUOT) rolls the open batch back and the outbox is
+// held: the batch's work (entries added with their ids, seqs given, rows
+// removed) stays in memory, later add/remove/next_seq calls join it there,
+// and each commit() writes it all again in one transaction until one fits.
+// Ids are given here, not by SQLite, so an entry keeps its id across the
+// retries and a replayed row can never be stored twice.
 // Not thread-safe: one thread owns an Outbox.
 #pragma once
 
@@ -79,7 +86,14 @@ class Outbox {
   Result<std::int64_t> add(OutboxEntry&& entry);
   bool full() const { return options_.max_messages && pending_ >= options_.max_messages; }
   // Ends the open batch: everything added or removed so far is durable.
+  // Fails with reason "disk_full" (kind unavailable) while the file's disk
+  // has no room for the batch: nothing of it was committed, all of it is
+  // held, and a later commit() tries again.
   Status commit();
+  // A write failed for want of space and the batch waits in memory.
+  bool held() const { return held_; }
+  // Of pending(): the entries held in memory only, not in the file.
+  std::uint64_t held_entries() const { return held_ ? batch_added_.size() : 0; }
   bool in_batch() const { return in_batch_; }
   // True when the open batch holds added entries (they must be committed before they are sent).
   bool has_unsent_additions() const { return added_in_batch_; }
@@ -106,11 +120,18 @@ class Outbox {
   Outbox(sqlite3* db, OutboxOptions options);
   explicit Outbox(OutboxOptions options);  // in memory
   Status exec(const char* sql);
+  Status absorb(Status st);   // a disk-full failure: roll back and hold the batch
+  Status rollback_and_hold();
+  Status replay();            // writes the held batch again, in a new transaction
+  bool removed_uncommitted(std::int64_t id) const;
   Status begin_if_needed();
   Status drop_oldest();
   Status make_room();
   Result<std::int64_t> insert(OutboxEntry& entry);  // SQLite
   Status delete_removed();  // the rows remove() took, in runs of consecutive ids
+  Status delete_ranges(const std::vector<std::int64_t>& ids, std::size_t& deleted);
+  Status put_seq(std::string_view device_id, std::int64_t seq);
+  Status write_entry(const OutboxEntry& entry);
   void remember(OutboxEntry entry);
   void forget(std::int64_t id);
   bool peek_tail(std::size_t n, const std::unordered_set<std::int64_t>& skip, std::vector<OutboxEntry>& out);
@@ -126,6 +147,12 @@ class Outbox {
   OutboxOptions options_;
   std::unique_ptr<Statements> stmts_;
   std::unique_ptr<MemoryQueue> memory_;  // set for ":memory:" (then db_ is null)
+  // The open batch, kept until it is committed (see "Disk full" above).
+  std::vector<OutboxEntry> batch_added_;
+  std::vector<std::pair<std::string, std::int64_t>> batch_seqs_;  // (device, seq) in the order given
+  std::vector<std::int64_t> batch_deleted_;  // rows this batch deleted; sorted
+  std::int64_t next_id_ = 1;
+  bool held_ = false;
   bool in_batch_ = false;
   bool added_in_batch_ = false;
   std::uint64_t pending_ = 0;

@@ -1005,17 +1005,28 @@ class Run:
             if any(late):
                 self.notes.append(f"{late[0]} (table) and {late[1]} (stream) messages were stored only "
                                   "when the run stopped the pipeline")
-        if self.fault in ("outbox-full", "spool-full"):
-            tool, log_name = ("iot-pub", "pub.log") if self.fault == "outbox-full" else ("iot-ingest", "ingest.log")
-            n = count_lines_with(self.path(log_name), ("full", "No space"))
-            self.notes.append(f"{tool} logged a full disk {n} times")
-        if self.source.reoffered:
+        if self.fault == "outbox-full":
+            # iot-pub holds what it read while its outbox's disk is full and
+            # stops reading (iot-pub(1), --outbox): one warning an episode,
+            # no exit. A line it read and then exited without committing is
+            # lost behind a plain pipe: counted as lost below.
+            n = count_lines_with(self.path("pub.log"), ("disk full; holding",))
+            self.notes.append(f"iot-pub logged {n} full-disk episode(s)")
+        elif self.fault == "spool-full":
+            n = count_lines_with(self.path("ingest.log"), ("full", "No space"))
+            self.notes.append(f"iot-ingest logged a full disk {n} times")
+        lost_on_pipe = self.source.reoffered if self.fault == "outbox-full" else 0
+        if lost_on_pipe:
+            self.notes.append(f"iot-pub's exits left {lost_on_pipe} lines read but not committed: the source "
+                              "offered them again, a plain pipe would have lost them (counted as lost)")
+        elif self.source.reoffered:
             self.notes.append(f"iot-pub's exits left {self.source.reoffered} lines read but not committed "
                               "(summed over its exits); the source offered them again, a plain pipe would "
                               "lose them")
         return {"fault": self.fault, "sent": sent, "stored": len(want & main_ids),
-                "stored_stream": len(want & side_ids), "lost": lost_main + lost_stream,
-                "lost_db": lost_main, "lost_stream": lost_stream, "duplicate_rows": dups,
+                "stored_stream": len(want & side_ids), "lost": lost_main + lost_stream + lost_on_pipe,
+                "lost_db": lost_main, "lost_stream": lost_stream, "lost_on_pipe": lost_on_pipe,
+                "duplicate_rows": dups,
                 "resent": resent, "reoffered": self.source.reoffered, "recover_s": recover, "exits": exits,
                 "held": not needs, "pending": needs, "notes": self.notes}
 

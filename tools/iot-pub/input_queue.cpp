@@ -114,6 +114,11 @@ bool InputQueue::has_queued() const {
   return !queue_.empty();
 }
 
+std::size_t InputQueue::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 bool InputQueue::ready() const {
   std::lock_guard lock(mutex_);
   return !queue_.empty() && (done_ || queue_.size() >= wake_at_.load(std::memory_order_relaxed));

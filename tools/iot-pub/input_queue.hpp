@@ -46,6 +46,7 @@ class InputQueue {
   std::size_t take(std::vector<InputLine>& out, std::size_t max);
   bool finished() const;       // every input read and taken
   bool has_queued() const;     // lines waiting to be taken
+  std::size_t queued() const;
   // How many queued lines make the reader call on_ready (at least 1): a
   // consumer that waits for company anyway (iot-pub(1), --commit-delay)
   // is not woken for every line.

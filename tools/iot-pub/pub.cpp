@@ -100,6 +100,8 @@ cli::Metrics metrics_of(const PublisherCounters& c, const MessageBuilder& builde
   m.set("retried_total", double(c.retried), "Messages sent again after a reconnect");
   m.set("rejected_total", double(c.rejected), "Lines refused (reject records)");
   m.set("dropped_total", double(c.dropped), "Messages dropped from a full outbox");
+  m.set("outbox_disk_full_total", double(c.disk_full),
+        "Times the outbox's disk was full (input paused until a commit fitted)");
   m.set("evicted_devices_total", double(c.evicted_devices + builder.evicted_devices()),
         "Devices whose last seq or deadband state was forgotten to stay under --max-devices");
   m.set("suppressed_total", double(builder.suppressed_readings()), "Readings --deadband held back");
@@ -110,8 +112,11 @@ cli::Metrics metrics_of(const PublisherCounters& c, const MessageBuilder& builde
 
 void print_summary(const PublisherCounters& c, const MessageBuilder& builder, const spool::Outbox& outbox,
                    const std::string& metrics_file, bool deadband, const ResponderCounters* resend) {
+  // Held entries were never written to the file: they go with the process.
+  const std::uint64_t in_file = outbox.pending() > outbox.held_entries() ? outbox.pending() - outbox.held_entries() : 0;
   log::info("published {}, acknowledged {}, retried {}, rejected {}, dropped {}, in outbox {}", c.published,
-            c.acknowledged, c.retried, c.rejected, c.dropped, outbox.pending());
+            c.acknowledged, c.retried, c.rejected, c.dropped, in_file);
+  if (c.disk_full) log::info("the outbox's disk was full {} time(s); input waited each time", c.disk_full);
   if (c.evicted_devices)
     log::info("{} device(s) evicted past --max-devices (their last seq forgotten{})", c.evicted_devices,
               outbox.durable() ? ", read again from the outbox when they come back" : ": they count from 1 again");
@@ -124,7 +129,7 @@ void print_summary(const PublisherCounters& c, const MessageBuilder& builder, co
               builder.evicted_devices());
   if (metrics_file.empty()) return;
   cli::Metrics m = metrics_of(c, builder);
-  m.set("outbox_pending", double(outbox.pending()), "Messages still in the outbox");
+  m.set("outbox_pending", double(in_file), "Messages still in the outbox");
   if (resend) {
     m.set("resend_requests_total", double(resend->requests), "Resend requests answered (--keep)");
     m.set("resent_total", double(resend->resent), "Messages sent again on request");
@@ -158,6 +163,7 @@ int publish(const PubOptions& o) {
   ps.max_inflight = o.max_inflight;
   ps.drain_timeout = o.drain_timeout.value;
   ps.durable = !o.outbox.empty();
+  ps.outbox_name = o.outbox;
   ps.commit_delay = o.commit_delay.value;
   Publisher publisher(ps, box, **session, builder, *rejects, rate);
   publisher.attach();

@@ -79,6 +79,7 @@ Status Publisher::apply_acks() {
 
 // How many lines the next read_input may take.
 std::size_t Publisher::input_room() const {
+  if (outbox_.held()) return 0;  // the outbox's disk is full: the input waits (backpressure)
   std::uint64_t room = settings_.batch;
   if (outbox_.full_policy_refuses() && outbox_.capacity())
     room = std::min<std::uint64_t>(room, outbox_.capacity() > outbox_.pending() ? outbox_.capacity() - outbox_.pending() : 0);
@@ -220,12 +221,44 @@ Status Publisher::commit(bool force, bool hold_additions) {
   const bool additions = outbox_.has_unsent_additions();
   bool due = force || (additions && !hold_additions) || removed_since_commit_ >= settings_.batch ||
              ((removed_since_commit_ > 0 || !additions) && Clock::now() - last_commit_ > std::chrono::milliseconds(100));
+  if (outbox_.held()) due = force || Clock::now() - last_commit_ >= settings_.disk_full_retry;
   if (!due) return ok_status();
   removed_since_commit_ = 0;
   last_commit_ = Clock::now();
   auto st = outbox_.commit();
+  if (!st && st.error().reason == "disk_full") {
+    note_disk_full();
+    return ok_status();
+  }
+  if (st && disk_full_) {
+    disk_full_ = false;
+    log::info("outbox {}: room again; {} held line(s) committed, reading input again", settings_.outbox_name,
+              uncommitted_);
+  }
   if (st) uncommitted_ = 0;
   return st;
+}
+
+// The outbox holds the batch that did not fit (spool/outbox.hpp): the
+// input waits, what the outbox already holds is still sent (each
+// acknowledgement frees a row), and the commit is tried again every
+// disk_full_retry. Logged once per episode.
+void Publisher::note_disk_full() {
+  if (disk_full_) return;
+  disk_full_ = true;
+  ++counters_.disk_full;
+  log::warn("outbox {}: disk full; holding {} line(s), input paused; retrying every {}s", settings_.outbox_name,
+            uncommitted_, std::chrono::duration_cast<std::chrono::seconds>(settings_.disk_full_retry).count());
+}
+
+// Stopping while the disk is full: the held lines were read and are not in
+// the outbox file; they go with the process (exit 75, said here).
+int Publisher::stop_held(int code, const InputQueue& input) {
+  if (!outbox_.held()) return code;
+  log::error("outbox {}: disk still full; {} line(s) read were not committed and are lost with this exit "
+             "({} more read ahead, not yet taken)",
+             settings_.outbox_name, uncommitted_, input.queued());
+  return exit_code::temp_fail;
 }
 
 // While added messages wait for company, a line that arrives does not wake
@@ -266,23 +299,25 @@ int Publisher::run(InputQueue& input) {
     // caller_loop session: apply them now rather than after another pass.
     if (auto st = apply_acks(); !st) return fail_io(st.error());
     bool input_done = input.finished();
-    if (input_done && outbox_.pending() == 0) break;
+    if (input_done && outbox_.pending() == 0 && !outbox_.held()) break;
     if (session_.state() == mqtt::SessionState::failed) {
       // With an outbox, what was already read from the input is kept for the next run.
       if (settings_.durable)
-        while (!input.finished() && input.has_queued() && !(outbox_.full() && outbox_.full_policy_refuses()))
+        while (!input.finished() && input.has_queued() && !outbox_.held() &&
+               !(outbox_.full() && outbox_.full_policy_refuses()))
           if (auto st = read_input(input); !st) return fail_io(st.error());
       (void)commit(true);
       // A broker without QoS 2: sending what is left again cannot help.
-      if (session_.broker_lacks_qos2()) return exit_code::unavailable;
-      return outbox_.pending() ? exit_code::temp_fail : exit_code::unavailable;
+      int code = session_.broker_lacks_qos2() || !outbox_.pending() ? exit_code::unavailable : exit_code::temp_fail;
+      return stop_held(code, input);
     }
     if (cli::interrupted()) {
       (void)commit(true);
-      return exit_code::interrupted;
+      return stop_held(exit_code::interrupted, input);
     }
     if (input_done && connected) {
-      if (!drain_started) last_progress_ = Clock::now();
+      // Held lines cannot go out before their commit: no giving up on them.
+      if (!drain_started || outbox_.held()) last_progress_ = Clock::now();
       drain_started = true;
       if (Clock::now() - last_progress_ > settings_.drain_timeout) {
         log::error("no acknowledgement for {} s; giving up",

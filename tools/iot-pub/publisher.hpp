@@ -29,6 +29,7 @@ struct PublisherCounters {
   Count read = 0, rejected = 0, published = 0, acknowledged = 0, retried = 0, dropped = 0;
   Count recovered = 0;  // found in the outbox at start
   Count evicted_devices = 0;  // seqs forgotten past --max-devices (the outbox's count)
+  Count disk_full = 0;  // episodes of a full outbox disk (iot-pub(1), --outbox)
 };
 
 struct PublisherSettings {
@@ -39,6 +40,9 @@ struct PublisherSettings {
   std::chrono::nanoseconds commit_delay{std::chrono::milliseconds(5)};
   std::chrono::nanoseconds drain_timeout{std::chrono::seconds(30)};
   bool durable = false;     // a real outbox file: keep reading while disconnected
+  std::string outbox_name;  // for the logs
+  // With the outbox's disk full: how often its held batch is committed again.
+  std::chrono::nanoseconds disk_full_retry{std::chrono::seconds(1)};
 };
 
 class Publisher {
@@ -65,6 +69,8 @@ class Publisher {
   void wait_for_work(std::chrono::milliseconds max);
   bool work_waiting(const InputQueue& input, bool connected) const;
   Status commit(bool force, bool hold_additions = false);
+  void note_disk_full();
+  int stop_held(int code, const InputQueue& input);
   bool additions_may_wait(const InputQueue& input) const;
   void hold_input_wakeups(InputQueue& input) const;
   std::size_t sendable() const;
@@ -96,6 +102,7 @@ class Publisher {
   std::int64_t first_uncommitted_id_ = 0;
   std::chrono::steady_clock::time_point first_uncommitted_at_;
   std::chrono::steady_clock::time_point last_commit_, last_progress_;
+  bool disk_full_ = false;  // an episode of a full outbox disk is going on
   std::chrono::nanoseconds rate_wait_{};
   // The properties of the last message sent, built once for every message
   // that has the same (usually: all of them).

@@ -1,11 +1,16 @@
 #include "spool/outbox.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <unordered_set>
 
 using iot::spool::Outbox;
@@ -280,4 +285,144 @@ TEST(Outbox, SeqTableStaysAtItsCapUnderAFloodOfDeviceIds) {
   EXPECT_EQ((*box)->evicted_devices(), 99'000u);
   EXPECT_EQ(*(*box)->next_seq("flood-99999"), 2);  // the most recent are the ones kept
   EXPECT_EQ(*(*box)->next_seq("flood-0"), 1);
+}
+
+namespace {
+// A real filesystem that fills up: a 4 MiB tmpfs of the test's own (root
+// only, as in CI), filled to its last byte by a ballast file.
+struct SmallDisk {
+  TempDir dir;
+  bool mounted = false;
+  SmallDisk() {
+    mounted = geteuid() == 0 && mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=4m") == 0;
+  }
+  ~SmallDisk() {
+    if (mounted) umount2(dir.path.c_str(), MNT_DETACH);
+  }
+  std::string ballast() const { return (dir.path / "ballast").string(); }
+  void fill() const {
+    std::FILE* f = std::fopen(ballast().c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::setvbuf(f, nullptr, _IONBF, 0);
+    std::string chunk(4096, '\0');
+    while (std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size()) {}
+    while (std::fwrite(chunk.data(), 1, 1, f) == 1) {}  // the last partial block too
+    std::fclose(f);
+  }
+  void free_up() const { std::filesystem::remove(ballast()); }
+};
+
+// What another process finds committed in the file: msg_ids by id, and a device's stored seq.
+std::map<std::int64_t, std::string> committed_rows(const std::string& file) {
+  std::map<std::int64_t, std::string> rows;
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT id, msg_id FROM outbox", -1, &q, nullptr);
+  while (q && sqlite3_step(q) == SQLITE_ROW)
+    rows[sqlite3_column_int64(q, 0)] = reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return rows;
+}
+}  // namespace
+
+// The outbox's disk fills up mid-stream (iot-pub(1), --outbox): the batch
+// that does not fit is rolled back whole and held, what was committed
+// before is still there to send (minus what was acknowledged), and once
+// there is room the same commit() call writes the held batch: every entry
+// once, with the id it was given, the seqs with it, the removals too.
+TEST(Outbox, AFullDiskHoldsTheBatchUntilThereIsRoomAndCommitsItOnce) {
+  SmallDisk disk;
+  if (!disk.mounted) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  auto file = (disk.dir.path / "o.db").string();
+  auto box = Outbox::open(file);
+  ASSERT_TRUE(box.ok()) << box.error().message;
+  std::set<std::string> expected;
+  std::int64_t last_seq = 0;
+  int n = 0;
+  auto add = [&](Outbox& b) {
+    auto seq = b.next_seq("A");
+    ASSERT_TRUE(seq.ok()) << seq.error().message;
+    EXPECT_EQ(*seq, last_seq + 1);
+    last_seq = *seq;
+    auto e = outbox_entry("t");
+    e.payload.assign(2000, 'x');
+    e.msg_id = "m" + std::to_string(++n);
+    ASSERT_TRUE(b.add(e).ok());
+    expected.insert(e.msg_id);
+  };
+  for (int i = 0; i < 3; ++i) add(**box);
+  ASSERT_TRUE((*box)->commit().ok());
+  auto first = (*box)->peek(1, {});
+  ASSERT_TRUE(first.ok() && first->size() == 1);
+  const std::int64_t acked = (*first)[0].id;
+
+  disk.fill();
+  ASSERT_TRUE((*box)->remove(acked).ok());  // an acknowledgement in the batch that will not fit
+  expected.erase("m1");
+  bool failed = false;
+  std::set<std::string> held;  // added since the last commit that went through
+  for (int batch = 0; batch < 200 && !failed; ++batch) {  // 4 MiB at most: the disk is full long before
+    held.clear();
+    for (int i = 0; i < 10; ++i) {
+      add(**box);
+      held.insert("m" + std::to_string(n));
+    }
+    auto st = (*box)->commit();
+    if (!st) {
+      EXPECT_EQ(st.error().reason, "disk_full") << st.error().message;
+      failed = true;
+    }
+  }
+  ASSERT_TRUE(failed) << "the disk never filled up";
+  EXPECT_TRUE((*box)->held());
+  EXPECT_EQ((*box)->pending(), expected.size());
+  // Nothing of the held batch is in the file; the queue still gives every
+  // pending entry once, and never the acknowledged one.
+  for (const auto& [id, msg_id] : committed_rows(file)) EXPECT_EQ(held.count(msg_id), 0u) << msg_id;
+  auto pending = (*box)->peek(1000, {});
+  ASSERT_TRUE(pending.ok());
+  std::set<std::string> queued;
+  for (const auto& e : *pending) EXPECT_TRUE(queued.insert(e.msg_id).second) << e.msg_id;
+  EXPECT_EQ(queued, expected);
+  // Still held: another try fails the same way, and more work joins the batch in memory.
+  EXPECT_FALSE((*box)->commit().ok());
+  add(**box);
+  EXPECT_TRUE((*box)->held());
+  // An acknowledgement while held, then an alert (the queue answers from
+  // the file then): the acknowledged row, still in the file, is not given again.
+  ASSERT_TRUE((*box)->remove(acked + 1).ok());
+  expected.erase("m2");
+  auto alert = outbox_entry("alert", 1);
+  alert.msg_id = "alert";
+  ASSERT_TRUE((*box)->add(alert).ok());
+  expected.insert("alert");
+  auto from_file = (*box)->peek(1000, {});
+  ASSERT_TRUE(from_file.ok());
+  EXPECT_FALSE(from_file->empty());
+  std::set<std::string> given;
+  for (const auto& e : *from_file) {
+    EXPECT_NE(e.msg_id, "m2");
+    EXPECT_TRUE(given.insert(e.msg_id).second) << e.msg_id;
+  }
+
+  disk.free_up();
+  auto st = (*box)->commit();
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_FALSE((*box)->held());
+  ASSERT_TRUE((*box)->commit().ok());
+  box->reset();
+
+  auto rows = committed_rows(file);
+  std::set<std::string> stored;
+  for (const auto& [id, msg_id] : rows) EXPECT_TRUE(stored.insert(msg_id).second) << msg_id << " stored twice";
+  EXPECT_EQ(stored, expected);
+  EXPECT_EQ(rows.count(acked), 0u);
+  auto again = Outbox::open(file);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->pending(), expected.size());
+  auto seq = (*again)->next_seq("A");
+  ASSERT_TRUE(seq.ok());
+  EXPECT_EQ(*seq, last_seq + 1) << "the held seqs were committed with their entries";
 }
