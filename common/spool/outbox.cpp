@@ -56,6 +56,14 @@ class Statement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  // Runs a statement that returns no rows, then resets it for the next use;
+  // the error names `what` (sqlite3_changes still reads the count after).
+  Status run(sqlite3* db, const char* what) {
+    int rc = sqlite3_step(stmt_);
+    Status st = rc == SQLITE_DONE ? ok_status() : Status(db_error(db, what));
+    reset();
+    return st;
+  }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -314,14 +322,7 @@ Status Outbox::write_entry(const OutboxEntry& e) {
   if (!e.props_json.empty()) q.bind_text(7, e.props_json);
   if (!e.msg_id.empty()) q.bind_text(8, e.msg_id);
   q.bind_int(9, now_ns());
-  int rc = sqlite3_step(q.get());
-  if (rc != SQLITE_DONE) {
-    Error err = db_error(db_, "insert");
-    q.reset();
-    return err;
-  }
-  q.reset();
-  return ok_status();
+  return q.run(db_, "insert");
 }
 
 Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordered_set<std::int64_t>& skip) {
@@ -398,13 +399,7 @@ Status Outbox::delete_ranges(const std::vector<std::int64_t>& ids, std::size_t& 
     while (j < ids.size() && ids[j] == ids[j - 1] + 1) ++j;
     q.bind_int(1, ids[i]);
     q.bind_int(2, ids[j - 1]);
-    int rc = sqlite3_step(q.get());
-    if (rc != SQLITE_DONE) {
-      Error err = db_error(db_, "delete");
-      q.reset();
-      return err;
-    }
-    q.reset();
+    if (auto st = q.run(db_, "delete"); !st) return st;
     deleted += static_cast<std::size_t>(sqlite3_changes(db_));
     i = j;
   }
@@ -440,14 +435,7 @@ Status Outbox::put_seq(std::string_view device_id, std::int64_t seq) {
   auto& p = stmts_->seq_put;
   p.bind_text(1, device_id);
   p.bind_int(2, seq);
-  int rc = sqlite3_step(p.get());
-  if (rc != SQLITE_DONE) {
-    Error err = db_error(db_, "seq");
-    p.reset();
-    return err;
-  }
-  p.reset();
-  return ok_status();
+  return p.run(db_, "seq");
 }
 
 }  // namespace iot::spool

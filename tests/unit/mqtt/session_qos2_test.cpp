@@ -8,6 +8,8 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+
+#include "support/loopback_port.hpp"
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -30,15 +32,7 @@ namespace {
 class Qos2FakeBroker {
  public:
   Qos2FakeBroker(int complete_first, bool v5_max_qos_1) : complete_left_(complete_first), max_qos_1_(v5_max_qos_1) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(listen_fd_, 4);
+    listen_fd_ = iot::test::loopback_listener(4, port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~Qos2FakeBroker() {

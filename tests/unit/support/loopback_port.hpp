@@ -1,5 +1,6 @@
-// A loopback TCP port that nothing listens on (bound once by the kernel's
-// choice, then closed): for a server a test starts, or for "nobody there".
+// Loopback TCP ports of the kernel's choice: one that nothing listens on
+// (bound once, then closed), for a server a test starts or for "nobody
+// there"; and a listening socket, for a fake server inside the test.
 #pragma once
 
 #include <arpa/inet.h>
@@ -9,7 +10,8 @@
 
 namespace iot::test {
 
-inline int unused_loopback_port() {
+// A TCP socket bound to 127.0.0.1 on a port the kernel picks; sets `port`.
+inline int bound_loopback_socket(int& port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -17,8 +19,21 @@ inline int unused_loopback_port() {
   ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
   socklen_t len = sizeof a;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
+inline int unused_loopback_port() {
+  int port = 0;
+  ::close(bound_loopback_socket(port));
+  return port;
+}
+
+// A socket listening on a fresh loopback port (set in `port`); the caller closes it.
+inline int loopback_listener(int backlog, int& port) {
+  int fd = bound_loopback_socket(port);
+  ::listen(fd, backlog);
+  return fd;
 }
 
 }  // namespace iot::test

@@ -24,15 +24,7 @@ namespace {
 class TinyHttpServer {
  public:
   TinyHttpServer() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(listen_fd_, 8);
+    listen_fd_ = iot::test::loopback_listener(8, port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~TinyHttpServer() {
