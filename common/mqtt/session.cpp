@@ -500,7 +500,7 @@ void Session::handle_disconnect(mosquitto*, void* self, int rc, const mosquitto_
 
 void Session::handle_publish(mosquitto*, void* self, int mid, int reason, const mosquitto_property*) {
   auto* s = static_cast<Session*>(self);
-  if (s->qos2_pending_.load(std::memory_order_relaxed)) {
+  if (s->qos2_pending_.load(std::memory_order_acquire)) {
     std::lock_guard lock(s->qos2_mutex_);
     if (s->qos2_mids_.erase(mid)) {  // a PUBCOMP: the broker does QoS 2
       s->qos2_completed_here_ = s->qos2_ever_completed_ = true;
@@ -555,14 +555,19 @@ Result<int> Session::publish_prepared(std::string_view topic, std::string_view p
   // thread) before mosquitto_publish_v5 returns. Recursive: with
   // caller_loop the publish may write a queued QoS 0 message, whose
   // on_publish runs on this thread.
+  // qos2_pending_ is set first, so that such a PUBCOMP takes the lock and
+  // waits for its mid instead of passing it by unrecorded.
   std::unique_lock<std::recursive_mutex> qos2_lock;
-  if (qos == 2) qos2_lock = std::unique_lock(qos2_mutex_);
+  if (qos == 2) {
+    qos2_lock = std::unique_lock(qos2_mutex_);
+    qos2_pending_ = true;
+  }
   int mid = 0;
   int rc = mosquitto_publish_v5(mosq_.get(), &mid, topic_text.c_str(), static_cast<int>(payload.size()),
                                 payload.data(), qos, retain, config_.protocol == 5 ? props.get() : nullptr);
-  if (qos == 2 && (rc == MOSQ_ERR_SUCCESS || rc == MOSQ_ERR_NO_CONN)) {
-    qos2_mids_.insert(mid);
-    qos2_pending_ = true;
+  if (qos == 2) {
+    if (rc == MOSQ_ERR_SUCCESS || rc == MOSQ_ERR_NO_CONN) qos2_mids_.insert(mid);
+    qos2_pending_ = !qos2_mids_.empty();
   }
   if (qos2_lock) qos2_lock.unlock();
   switch (rc) {
