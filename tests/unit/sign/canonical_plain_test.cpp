@@ -3,6 +3,8 @@
 // Python's, for the golden cases); what it declines is left to the DOM path.
 // Also verify_signed_text against verify_signed on the same messages.
 #include <gtest/gtest.h>
+
+#include "support/file_text.hpp"
 #include <simdjson.h>
 
 #include <fstream>
@@ -52,12 +54,7 @@ bool agrees(const std::string& text) {
   return true;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using test::file_text;
 
 TEST(CanonicalPlain, GoldenCasesItAnswersMatchPython) {
   std::string scratch;
@@ -122,7 +119,7 @@ TEST(CanonicalPlain, PrefixReadsOneValueAndIgnoresTheRest) {
 
 TEST(CanonicalPlain, FixturesAgreeWithTheDomPath) {
   for (std::string name : {"seed000_flat", "seed000_nested", "seed001_batch", "seed002_kpi", "seed003_signed"}) {
-    const std::string text = read_file(std::string(IOT_SOURCE_DIR) + "/tests/fixtures/payloads/" + name + ".json");
+    const std::string text = file_text(std::string(IOT_SOURCE_DIR) + "/tests/fixtures/payloads/" + name + ".json");
     ASSERT_FALSE(text.empty()) << name;
     agrees(text);
   }

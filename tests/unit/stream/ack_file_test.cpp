@@ -1,6 +1,8 @@
 #include "stream/ack_file.hpp"
 
 #include <gtest/gtest.h>
+
+#include "support/file_text.hpp"
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -14,18 +16,13 @@ namespace {
 
 using testing::TempDir;
 
-std::string contents(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::file_text;
 
 TEST(AckFile, WrittenAndReadBack) {
   TempDir dir;
   const std::string path = dir.path("ack");
   ASSERT_TRUE(write_ack_file(path, 17).ok());
-  EXPECT_EQ(contents(path), "{\"jpos\":17}\n");
+  EXPECT_EQ(file_text(path), "{\"jpos\":17}\n");
   auto read = read_ack_file(path);
   ASSERT_TRUE(read.ok()) << read.error().message;
   EXPECT_EQ(*read, 17u);
