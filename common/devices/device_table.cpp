@@ -23,28 +23,42 @@ constexpr std::uint64_t kHashHalf = 0xFFFFFFFF00000000ULL;  // the slot's part o
 
 std::uint64_t hash_of(std::string_view id) { return std::hash<std::string_view>{}(id); }
 
-Result<std::string> render(const std::vector<Tag>& tags, const std::string* unit) {
-  std::string out = "{";
-  bool unit_done = unit == nullptr;
-  auto put = [&](std::string_view name, std::string_view value) -> Status {
+// One member of a tags object, "name":"value", escaped.
+Result<std::string> json_member(std::string_view name, std::string_view value) {
+  std::string out;
+  out.reserve(name.size() + value.size() + 5);
+  if (auto st = codec::append_json_string(out, name); !st) return st.error();
+  out += ':';
+  if (auto st = codec::append_json_string(out, value); !st) return st.error();
+  return out;
+}
+
+// The tags object of a device: its members in name order (each escaped
+// once, for every unit variant), with "unit" in its place when `unit` is
+// given; "" without any member.
+std::string render(const std::vector<Tag>& tags, const std::vector<std::string>& members, const std::string* unit_member) {
+  std::size_t size = 2 + (unit_member ? unit_member->size() + 1 : 0);
+  for (const auto& m : members) size += m.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += '{';
+  auto put = [&](const std::string& member) {
     if (out.size() > 1) out += ',';
-    if (auto st = codec::append_json_string(out, name); !st) return st;
-    out += ':';
-    return codec::append_json_string(out, value);
+    out += member;
   };
-  for (const auto& [name, value] : tags) {
-    if (!unit_done && name >= "unit") {
+  bool unit_done = unit_member == nullptr;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    if (!unit_done && tags[i].first >= "unit") {
       unit_done = true;
-      if (auto st = put("unit", *unit); !st) return st.error();
-      if (name == "unit") continue;  // unit.METRIC is the more particular: it wins for its metric
+      put(*unit_member);
+      if (tags[i].first == "unit") continue;  // unit.METRIC is the more particular: it wins for its metric
     }
-    if (auto st = put(name, value); !st) return st.error();
+    put(members[i]);
   }
-  if (!unit_done) {
-    if (auto st = put("unit", *unit); !st) return st.error();
-  }
+  if (!unit_done) put(*unit_member);
   if (out.size() == 1) return std::string();  // no tags: the column stays empty, as without --devices
-  return out + "}";
+  out += '}';
+  return out;
 }
 
 std::string number_text(simdjson::dom::element e) {
@@ -108,13 +122,18 @@ Status DeviceTable::add(std::string device_id, std::vector<Tag> columns, std::st
     return table_error(where, "column " + dup->first + " appears twice");
   if (auto dup = std::adjacent_find(info.units.begin(), info.units.end(), same_name); dup != info.units.end())
     return table_error(where, "column unit." + dup->first + " appears twice");
-  auto json = render(info.tags, nullptr);
-  if (!json) return table_error(where, json.error().message);
-  info.tags_json = std::move(*json);
+  std::vector<std::string> members;
+  members.reserve(info.tags.size());
+  for (const auto& [name, value] : info.tags) {
+    auto member = json_member(name, value);
+    if (!member) return table_error(where, member.error().message);
+    members.push_back(std::move(*member));
+  }
+  info.tags_json = render(info.tags, members, nullptr);
   for (const auto& [metric, unit] : info.units) {
-    auto with_unit = render(info.tags, &unit);
-    if (!with_unit) return table_error(where, with_unit.error().message);
-    info.unit_tags_json.push_back(std::move(*with_unit));
+    auto unit_member = json_member("unit", unit);
+    if (!unit_member) return table_error(where, unit_member.error().message);
+    info.unit_tags_json.push_back(render(info.tags, members, &*unit_member));
   }
   ids_.push_back(std::move(device_id));
   infos_.push_back(std::move(info));

@@ -47,6 +47,12 @@ void put_nullable_jsonb(std::string& out, const std::string& s) {
   out += s;
 }
 
+void put_nullable_int8(std::string& out, std::optional<std::int64_t> v) {
+  if (!v) return put_null(out);
+  put32(out, 8);
+  put64(out, static_cast<std::uint64_t>(*v));
+}
+
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 bool empty_in(const ReadingRow& r, std::size_t column) {
@@ -74,9 +80,16 @@ ReadingColumns columns_needed(const std::vector<ReadingRow>& rows, ReadingColumn
   return needed;
 }
 
+ReadingColumns columns_with_tag_sets(ReadingColumns columns, const std::vector<std::optional<std::int64_t>>& tag_sets) {
+  columns &= static_cast<ReadingColumns>(~(1u << kTagsColumn));
+  for (const auto& id : tag_sets)
+    if (id) return columns | static_cast<ReadingColumns>(1u << kTagSetColumn);
+  return columns;
+}
+
 std::string reading_column_list(ReadingColumns columns) {
   std::string out;
-  for (std::size_t c = 0; c < kReadingColumnCount; ++c) {
+  for (std::size_t c = 0; c < kReadingColumnNames.size(); ++c) {
     if (!(columns & (1u << c))) continue;
     if (!out.empty()) out += ", ";
     out += kReadingColumnNames[c];
@@ -97,7 +110,8 @@ void append_copy_binary_header(std::string& out) {
 
 void append_copy_binary_trailer(std::string& out) { put16(out, 0xFFFF); }
 
-void append_copy_binary_reading(std::string& out, const ReadingRow& r, ReadingColumns columns) {
+void append_copy_binary_reading(std::string& out, const ReadingRow& r, ReadingColumns columns,
+                                std::optional<std::int64_t> tag_set) {
   put16(out, static_cast<std::uint16_t>(std::popcount(columns)));
   // The same instant as the text form: nanoseconds floored to microseconds.
   put32(out, 8);
@@ -116,16 +130,10 @@ void append_copy_binary_reading(std::string& out, const ReadingRow& r, ReadingCo
   if (columns & (1u << 6)) put_nullable_text(out, r.protocol);
   if (columns & (1u << 7)) put_nullable_text(out, r.unit);
   if (columns & (1u << 8)) put_nullable_text(out, r.msg_id);
-  if (columns & (1u << 9)) {
-    if (r.seq) {
-      put32(out, 8);
-      put64(out, static_cast<std::uint64_t>(*r.seq));
-    } else {
-      put_null(out);
-    }
-  }
-  if (columns & (1u << 10)) put_nullable_jsonb(out, r.tags_json);
+  if (columns & (1u << 9)) put_nullable_int8(out, r.seq);
+  if (columns & (1u << kTagsColumn)) put_nullable_jsonb(out, r.tags_json);
   if (columns & (1u << 11)) put_nullable_jsonb(out, r.extra_json);
+  if (columns & (1u << kTagSetColumn)) put_nullable_int8(out, tag_set);
 }
 
 }  // namespace iot::store

@@ -36,7 +36,9 @@ void append_copy_field(std::string& out, std::string_view text) {
   }
 }
 
-void append_copy_reading(std::string& out, const ReadingRow& r) {
+namespace {
+
+void append_copy_reading_with_tags(std::string& out, const ReadingRow& r, std::string_view tags) {
   time_text::append_rfc3339_micros(out, r.time_ns);
   out += '\t';
   append_copy_field(out, r.device_id);
@@ -61,9 +63,21 @@ void append_copy_reading(std::string& out, const ReadingRow& r) {
   else
     out += "\\N";
   out += '\t';
-  append_nullable(out, r.tags_json);
+  append_nullable(out, tags);
   out += '\t';
   append_nullable(out, r.extra_json);
+}
+
+}  // namespace
+
+void append_copy_reading(std::string& out, const ReadingRow& r) { append_copy_reading_with_tags(out, r, r.tags_json); }
+
+void append_copy_reading(std::string& out, const ReadingRow& r, std::optional<std::int64_t> tag_set) {
+  append_copy_reading_with_tags(out, r, {});
+  if (tag_set)
+    fmt::format_to(std::back_inserter(out), "\t{}", *tag_set);
+  else
+    out += "\t\\N";
 }
 
 }  // namespace iot::store

@@ -3,6 +3,8 @@
 // tab-separated, "\N" for NULL, backslash escapes for \ TAB LF CR.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,9 @@ namespace iot::store {
 void append_copy_field(std::string& out, std::string_view text);  // escaped, never NULL
 // One readings row (the column order of kReadingColumns), without newline.
 void append_copy_reading(std::string& out, const ReadingRow& row);
+// The same with --tag-sets (iot-ingest(1), Tag sets): tags NULL, and the
+// column tag_set last, the id of the row's tags or NULL.
+void append_copy_reading(std::string& out, const ReadingRow& row, std::optional<std::int64_t> tag_set);
 inline constexpr const char* kReadingColumns =
     "time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, tags, extra";
 

@@ -122,6 +122,7 @@ Status PgSink::connect() {
     conn_ = std::make_unique<PgConnection>(url_);
     known_tables_.clear();
     layouts_.clear();
+    tag_set_ids_.clear();  // they were learnt from the database: a new connection may meet another one
     return ok_status();
   } catch (const std::exception& e) {
     conn_.reset();
@@ -148,6 +149,8 @@ Status PgSink::ensure_schema() {
     for (const auto& sql : pg_base_schema_sql(names_)) tx.exec(sql);
     for (const auto& sql : pg_alarm_schema_sql(names_.schema)) tx.exec(sql);
     create_timescale_or_plain(tx);
+    if (options_.tag_sets)
+      for (const auto& sql : pg_tag_set_sql(names_)) tx.exec(sql);
     create_record_tables(tx);
     tx.commit();
     schema_ready_ = true;
@@ -240,27 +243,73 @@ const PgSink::CopyLayout& PgSink::copy_layout(pqxx::transaction_base& tx, const 
       target);
   CopyLayout layout;
   std::size_t matching = 0;
+  const std::size_t wanted = kReadingColumnCount + (options_.tag_sets ? 1 : 0);
   for (const auto& row : columns) {
     const std::string name = row[0].c_str();
-    for (std::size_t c = 0; c < kReadingColumnCount; ++c) {
+    for (std::size_t c = 0; c < wanted; ++c) {
       if (name != kReadingColumnNames[c]) continue;
       if (row[1].c_str() == std::string(kReadingColumnTypes[c])) ++matching;
       if (!row[2].as<bool>()) layout.omittable |= static_cast<ReadingColumns>(1u << c);
     }
   }
-  layout.binary = matching == kReadingColumnCount;
+  layout.binary = matching == wanted;
   layout.omittable &= kNullableReadingColumns;
   return layouts_[target] = layout;
 }
 
 void PgSink::copy_rows(pqxx::transaction_base& tx, const CopyLayout& layout, const std::string& table,
-                       const std::vector<ReadingRow>& rows) {
+                       const std::vector<ReadingRow>& rows, const TagSetColumn* tag_sets) {
   bool binary = layout.binary && conn_->raw();
   for (std::size_t i = 0; binary && i < rows.size(); ++i) binary = binary_encodable(rows[i]);
-  if (binary)
-    copy_binary_rows(tx, table, rows, columns_needed(rows, layout.omittable));
-  else
-    copy_text_rows(tx, table, rows);
+  if (!binary) return copy_text_rows(tx, table, rows, tag_sets);
+  ReadingColumns columns = columns_needed(rows, layout.omittable);
+  if (tag_sets) columns = columns_with_tag_sets(columns, *tag_sets);
+  copy_binary_rows(tx, table, rows, columns, tag_sets);
+}
+
+// The ids known are looked up here; the others go to the server in one
+// text array, stored where new (two workers storing one set at once: the
+// unique key makes one of them wait, then find the other's), and read back.
+PgSink::TagSetColumn PgSink::tag_set_ids(pqxx::work& tx, const std::string& table, const std::vector<ReadingRow>& rows) {
+  TagSetIds& known = tag_set_ids_[table];
+  TagSetColumn ids(rows.size());
+  std::vector<std::size_t> unknown_rows;
+  std::string array = "{";  // the unknown texts as a text[] literal, each once
+  std::map<std::string_view, std::size_t> unknown_texts;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const SharedText& tags = rows[i].tags_json;
+    if (tags.empty()) continue;
+    if ((ids[i] = known.find(tags))) continue;
+    unknown_rows.push_back(i);
+    if (!unknown_texts.emplace(tags.view(), unknown_texts.size() + 1).second) continue;
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (char c : tags.view()) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  if (unknown_rows.empty()) return ids;
+  array += '}';
+  const std::string sets = qualified_name(names_.schema, tag_sets_table(table));
+  tx.exec_params("INSERT INTO " + sets + " (tags) SELECT DISTINCT t::jsonb FROM unnest($1::text[]) AS u(t)"
+                 " ON CONFLICT DO NOTHING", array);
+  auto found = tx.exec_params("SELECT u.n, s.id FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) JOIN " + sets +
+                                  " s ON md5(s.tags::text) = md5(u.t::jsonb::text)",
+                              array);
+  std::vector<std::int64_t> by_position(unknown_texts.size() + 1, 0);
+  for (const auto& row : found) by_position.at(row[0].as<std::size_t>()) = row[1].as<std::int64_t>();
+  for (const auto& [text, position] : unknown_texts) {
+    if (!by_position[position]) throw pqxx::sql_error("tag set not found after storing it: " + std::string(text));
+    known.learn(text, by_position[position]);
+  }
+  for (std::size_t i : unknown_rows) ids[i] = by_position[unknown_texts.at(rows[i].tags_json.view())];
+  return ids;
+}
+
+void PgSink::settle_tag_set_ids(bool committed) {
+  for (auto& [table, ids] : tag_set_ids_) committed ? ids.commit() : ids.rollback();
 }
 
 // libpqxx starts the COPY (and with it the transaction, which it only
@@ -268,7 +317,7 @@ void PgSink::copy_rows(pqxx::transaction_base& tx, const CopyLayout& layout, con
 // libpq on the same connection. libpqxx sends nothing until the COPY is
 // finished, or failed and drained.
 void PgSink::copy_binary_rows(pqxx::transaction_base& tx, const std::string& table,
-                              const std::vector<ReadingRow>& rows, ReadingColumns columns) {
+                              const std::vector<ReadingRow>& rows, ReadingColumns columns, const TagSetColumn* tag_sets) {
   const std::string sql = "COPY " + table + " (" + reading_column_list(columns) + ") FROM STDIN (FORMAT binary)";
   tx.exec(sql);
   PGconn* pg = conn_->raw();
@@ -278,8 +327,8 @@ void PgSink::copy_binary_rows(pqxx::transaction_base& tx, const std::string& tab
   try {
     copy_buffer_.clear();
     append_copy_binary_header(copy_buffer_);
-    for (const auto& row : rows) {
-      append_copy_binary_reading(copy_buffer_, row, columns);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      append_copy_binary_reading(copy_buffer_, rows[i], columns, tag_sets ? (*tag_sets)[i] : std::nullopt);
       if (copy_buffer_.size() >= kCopyChunkBytes) {
         put(copy_buffer_);
         copy_buffer_.clear();
@@ -296,19 +345,24 @@ void PgSink::copy_binary_rows(pqxx::transaction_base& tx, const std::string& tab
   finish_copy(pg, sql);
 }
 
-void PgSink::copy_text_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows) {
+void PgSink::copy_text_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows,
+                            const TagSetColumn* tag_sets) {
   // tablewriter is deprecated in 6.4 but is the one public way to hand
   // libpq whole COPY text lines; several rows go in one call.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   std::vector<std::string> columns = {"time",     "device_id", "metric", "value", "quality", "tenant",
                                       "protocol", "unit",      "msg_id", "seq",   "tags",    "extra"};
+  if (tag_sets) columns.push_back("tag_set");
   pqxx::tablewriter writer(tx, table, columns.begin(), columns.end());
 #pragma GCC diagnostic pop
   copy_buffer_.clear();
-  for (const auto& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
     if (!copy_buffer_.empty()) copy_buffer_ += '\n';
-    append_copy_reading(copy_buffer_, row);
+    if (tag_sets)
+      append_copy_reading(copy_buffer_, rows[i], (*tag_sets)[i]);
+    else
+      append_copy_reading(copy_buffer_, rows[i]);
     if (copy_buffer_.size() >= kCopyChunkBytes) {
       writer.write_raw_line(copy_buffer_);
       copy_buffer_.clear();
@@ -327,6 +381,8 @@ void PgSink::ensure_table(pqxx::work& tx, const std::string& table) {
   const TablePlan& plan = options_.plans.plan_for(table);
   const auto extras = timescale_ ? pg_timescale_sql(names, plan) : pg_plain_extras_sql(names, plan);
   for (const auto& sql : extras) sub.exec(sql);
+  if (options_.tag_sets)
+    for (const auto& sql : pg_tag_set_sql(names)) sub.exec(sql);
   sub.commit();
   known_tables_.insert(table);
 }
@@ -336,18 +392,21 @@ WriteStats PgSink::write_readings(pqxx::work& tx, const std::vector<ReadingRow>&
   ensure_table(tx, table);
   const std::string target = qualified_name(names_.schema, table);
   const CopyLayout& layout = copy_layout(tx, target);
+  TagSetColumn ids;
+  if (options_.tag_sets) ids = tag_set_ids(tx, table, rows);
+  const TagSetColumn* tag_sets = options_.tag_sets ? &ids : nullptr;
   if (!staging_) {
     // A key conflict fails the COPY and with it the transaction: write()
     // then writes the whole batch again, through the staging table. (A
     // savepoint around the COPY would cost two round trips every batch.)
-    copy_rows(tx, layout, target, rows);
+    copy_rows(tx, layout, target, rows, tag_sets);
     stats.inserted = rows.size();
     return stats;
   }
   const std::string stage = quote_identifier("iot_stage_" + table);
   tx.exec("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + target +
           " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
-  copy_rows(tx, layout, stage, rows);
+  copy_rows(tx, layout, stage, rows, tag_sets);
   auto result = tx.exec("INSERT INTO " + target + " SELECT * FROM " + stage + " ON CONFLICT DO NOTHING");
   stats.inserted = result.affected_rows();
   stats.duplicates = rows.size() - stats.inserted;
@@ -433,8 +492,11 @@ Result<WriteStats> PgSink::write(const Batch& batch) {
     staging_ = staging_batches_left_ > 0;
     if (staging_) --staging_batches_left_;
     try {
-      return write_once(batch);
+      auto stats = write_once(batch);
+      settle_tag_set_ids(true);
+      return stats;
     } catch (const pqxx::unique_violation&) {
+      settle_tag_set_ids(false);
       if (staging_) throw;
     }
     // The direct COPY met a row already stored: the transaction is rolled
@@ -442,8 +504,11 @@ Result<WriteStats> PgSink::write(const Batch& batch) {
     staging_batches_left_ = kStagingAfterConflict;
     staging_ = true;
     known_tables_.clear();
-    return write_once(batch);
+    auto stats = write_once(batch);
+    settle_tag_set_ids(true);
+    return stats;
   } catch (const std::exception& e) {
+    settle_tag_set_ids(false);
     Error error = pg_error(e);
     if (error.kind == ErrorKind::unavailable) conn_.reset();
     return error;

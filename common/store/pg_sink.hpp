@@ -17,6 +17,7 @@
 #include <string>
 
 #include "store/copy_binary.hpp"
+#include "store/tag_set_ids.hpp"
 #include "store/schema_sql.hpp"
 #include "store/sink.hpp"
 
@@ -49,11 +50,19 @@ class PgSink : public Sink {
     bool binary = false;
     ReadingColumns omittable = 0;
   };
+  // With --tag-sets, the id of each row's tags (none: NULL); null without.
+  using TagSetColumn = std::vector<std::optional<std::int64_t>>;
   const CopyLayout& copy_layout(pqxx::transaction_base& tx, const std::string& target);
   void copy_rows(pqxx::transaction_base& tx, const CopyLayout& layout, const std::string& table,
-                 const std::vector<ReadingRow>& rows);
-  void copy_text_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows);
-  void copy_binary_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows, ReadingColumns columns);
+                 const std::vector<ReadingRow>& rows, const TagSetColumn* tag_sets);
+  void copy_text_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows,
+                      const TagSetColumn* tag_sets);
+  void copy_binary_rows(pqxx::transaction_base& tx, const std::string& table, const std::vector<ReadingRow>& rows,
+                        ReadingColumns columns, const TagSetColumn* tag_sets);
+  // The tag set ids of the rows' tags in TABLE_tag_sets, the new ones
+  // stored there in this transaction (one round trip for all of them).
+  TagSetColumn tag_set_ids(pqxx::work& tx, const std::string& table, const std::vector<ReadingRow>& rows);
+  void settle_tag_set_ids(bool committed);
   void ensure_table(pqxx::work& tx, const std::string& table);
   WriteStats write_once(const Batch& batch);  // one transaction; throws
   WriteStats write_grouped(pqxx::work& tx, const Batch& batch);
@@ -68,6 +77,7 @@ class PgSink : public Sink {
   bool schema_ready_ = false;
   std::set<std::string> known_tables_;
   std::map<std::string, CopyLayout> layouts_;  // by qualified table name
+  std::map<std::string, TagSetIds> tag_set_ids_;  // by table, with --tag-sets
   int staging_batches_left_ = 0;
   bool staging_ = false;  // this batch goes through the staging table
   std::string copy_buffer_;

@@ -27,6 +27,18 @@ std::vector<std::string> sqlite_rollup_sql(const SchemaNames& names, const Table
 // Retention of raw rows, applied by iot-ingest --refresh-rollups (empty without one).
 std::vector<std::string> sqlite_retention_sql(const SchemaNames& names, const TablePlan& plan);
 
+// --tag-sets (iot-ingest(1), Tag sets): TABLE_tag_sets, each distinct tags
+// object once, and the view TABLE_tagged, the table with each row's tags
+// whether held in the row or by reference. The readings table gains the
+// column tag_set: PostgreSQL's statements add it where missing; SQLite has
+// no ADD COLUMN IF NOT EXISTS, so its sink runs sqlite_tag_set_column_sql
+// first where the column is missing.
+std::vector<std::string> sqlite_tag_set_sql(const SchemaNames& names);
+std::string sqlite_tag_set_column_sql(const SchemaNames& names);
+std::vector<std::string> pg_tag_set_sql(const SchemaNames& names);
+std::string tag_sets_table(const std::string& table);
+std::string tagged_view(const std::string& table);
+
 std::vector<std::string> pg_base_schema_sql(const SchemaNames& names);
 // Hypertable (1-day chunks), compression after 7 days segmented by device
 // and metric, the plan's retention, its rollups as continuous aggregates

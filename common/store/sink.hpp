@@ -32,6 +32,9 @@ struct SinkOptions {
   // with --ack-file, whose mark tells the writer upstream to forget what is
   // below it: after a power cut the database must hold all of that.
   bool sync_every_commit = false;
+  // sqlite, postgresql: --tag-sets (iot-ingest(1), Tag sets), each distinct
+  // tags object stored once and referenced by id from the rows.
+  bool tag_sets = false;
 };
 
 class Sink {

@@ -45,10 +45,11 @@ Status step_once(sqlite3* db, sqlite3_stmt* st) {
 // duplicate). INSERT OR IGNORE would also skip rows that break a CHECK or
 // NOT NULL constraint, silently: those must fail, go row by row, and reach
 // the DLQ with the database's reason.
-std::string reading_insert_sql(const std::string& table, std::size_t rows) {
+// With tag sets, the 11th value is the row's tag_set instead of its tags.
+std::string reading_insert_sql(const std::string& table, std::size_t rows, bool tag_sets) {
   std::string sql = "INSERT INTO " + quote_identifier(table) +
-                    " (time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, tags, extra)"
-                    " VALUES ";
+                    " (time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, " +
+                    (tag_sets ? "tag_set" : "tags") + ", extra) VALUES ";
   for (std::size_t i = 0; i < rows; ++i) sql += i ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)";
   return sql + " ON CONFLICT DO NOTHING";
 }
@@ -111,15 +112,64 @@ Status SqliteSink::create_table(const std::string& table) {
   for (const auto& sql : statements) {
     if (auto st = sqlite_exec(db_.get(), sql); !st) return st;
   }
+  if (options_.tag_sets) return create_tag_sets(table);
   return ok_status();
 }
 
 Result<SqliteSink::ReadingInserts> SqliteSink::prepare_inserts(const std::string& table) {
-  auto one = sqlite_prepare(db_.get(), reading_insert_sql(table, 1));
+  const bool sets = options_.tag_sets;
+  auto one = sqlite_prepare(db_.get(), reading_insert_sql(table, 1, sets));
   if (!one) return one.error();
-  auto many = sqlite_prepare(db_.get(), reading_insert_sql(table, kRowsPerInsert));
+  auto many = sqlite_prepare(db_.get(), reading_insert_sql(table, kRowsPerInsert, sets));
   if (!many) return many.error();
-  return ReadingInserts{std::move(*one), std::move(*many)};
+  ReadingInserts inserts{std::move(*one), std::move(*many), {}, {}, {}};
+  if (!sets) return inserts;
+  const std::string tag_sets = quote_identifier(tag_sets_table(table));
+  auto add = sqlite_prepare(db_.get(), "INSERT INTO " + tag_sets + " (tags) VALUES (?) ON CONFLICT (tags) DO NOTHING");
+  if (!add) return add.error();
+  auto find = sqlite_prepare(db_.get(), "SELECT id FROM " + tag_sets + " WHERE tags = ?");
+  if (!find) return find.error();
+  inserts.add_tag_set = std::move(*add);
+  inserts.find_tag_set = std::move(*find);
+  return inserts;
+}
+
+Status SqliteSink::create_tag_sets(const std::string& table) {
+  auto has = sqlite_prepare(db_.get(), "SELECT 1 FROM pragma_table_info(?) WHERE name = 'tag_set'");
+  if (!has) return has.error();
+  sqlite3_bind_text(has->get(), 1, table.data(), static_cast<int>(table.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(has->get());
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return make_error(ErrorKind::unavailable, "db_unavailable", std::string("SQLite: ") + sqlite3_errmsg(db_.get()));
+  std::vector<std::string> statements = sqlite_tag_set_sql({"", table});
+  if (rc == SQLITE_DONE) statements.insert(statements.begin(), sqlite_tag_set_column_sql({"", table}));
+  for (const auto& sql : statements) {
+    if (auto st = sqlite_exec(db_.get(), sql); !st) return st;
+  }
+  return ok_status();
+}
+
+Result<std::int64_t> SqliteSink::tag_set_id(ReadingInserts& inserts, const SharedText& tags) {
+  if (auto id = inserts.tag_set_ids.find(tags)) return *id;
+  bind_text(inserts.add_tag_set.get(), 1, tags.view());
+  if (auto st = step_once(db_.get(), inserts.add_tag_set.get()); !st) return st.error();
+  sqlite3_stmt* find = inserts.find_tag_set.get();
+  bind_text(find, 1, tags.view());
+  const int rc = sqlite3_step(find);
+  const std::int64_t id = sqlite3_column_int64(find, 0);
+  sqlite3_reset(find);
+  if (rc != SQLITE_ROW)
+    return make_error(ErrorKind::unavailable, "db_unavailable", std::string("SQLite: tag set not found after storing it: ") +
+                                                                 sqlite3_errmsg(db_.get()));
+  inserts.tag_set_ids.learn(tags.view(), id);
+  return id;
+}
+
+void SqliteSink::settle_tag_set_ids(bool committed) {
+  if (!options_.tag_sets) return;
+  auto settle = [committed](ReadingInserts& i) { committed ? i.tag_set_ids.commit() : i.tag_set_ids.rollback(); };
+  settle(insert_reading_);
+  for (auto& [table, inserts] : inserts_) settle(inserts);
 }
 
 Status SqliteSink::prepare_statements() {
@@ -154,12 +204,15 @@ Result<WriteStats> SqliteSink::write(const Batch& batch) {
   auto stats = write_in_transaction(batch);
   if (!stats) {
     (void)sqlite_exec(db_.get(), "ROLLBACK");
+    settle_tag_set_ids(false);
     return stats;
   }
   if (auto st = sqlite_exec(db_.get(), "COMMIT"); !st) {
     (void)sqlite_exec(db_.get(), "ROLLBACK");
+    settle_tag_set_ids(false);
     return make_error(ErrorKind::unavailable, "db_unavailable", st.error().message);
   }
+  settle_tag_set_ids(true);
   return stats;
 }
 
@@ -174,8 +227,8 @@ Result<SqliteSink::ReadingInserts*> SqliteSink::inserts_for(const std::string& t
   return &inserts_.emplace(table, std::move(*r)).first->second;
 }
 
-Status SqliteSink::insert_readings(sqlite3_stmt* st, const std::vector<ReadingRow>& rows, std::size_t first,
-                                   std::size_t n, WriteStats& stats) {
+Status SqliteSink::insert_readings(ReadingInserts& inserts, sqlite3_stmt* st, const std::vector<ReadingRow>& rows,
+                                   std::size_t first, std::size_t n, WriteStats& stats) {
   for (std::size_t k = 0; k < n; ++k) {
     const ReadingRow& r = rows[first + k];
     const int at = static_cast<int>(k) * kReadingColumns;
@@ -196,7 +249,13 @@ Status SqliteSink::insert_readings(sqlite3_stmt* st, const std::vector<ReadingRo
     bind_text(st, at + 8, r.unit);
     bind_text(st, at + 9, r.msg_id);
     bind_int(st, at + 10, r.seq);
-    bind_text(st, at + 11, r.tags_json);
+    if (!options_.tag_sets || r.tags_json.empty()) {
+      bind_text(st, at + 11, r.tags_json);
+    } else {
+      auto id = tag_set_id(inserts, r.tags_json);
+      if (!id) return id.error();
+      sqlite3_bind_int64(st, at + 11, *id);
+    }
     bind_text(st, at + 12, r.extra_json);
   }
   if (auto s = step_once(db_.get(), st); !s) return s;
@@ -218,7 +277,8 @@ Result<WriteStats> SqliteSink::write_in_transaction(const Batch& batch) {
     for (const std::size_t end = i + run; i < end;) {
       const bool whole = end - i >= kRowsPerInsert;
       const std::size_t n = whole ? kRowsPerInsert : 1;
-      if (auto s = insert_readings(whole ? (*inserts)->many.get() : (*inserts)->one.get(), rows, i, n, stats); !s)
+      if (auto s = insert_readings(**inserts, whole ? (*inserts)->many.get() : (*inserts)->one.get(), rows, i, n, stats);
+          !s)
         return s.error();
       i += n;
     }

@@ -12,6 +12,7 @@
 
 #include "store/sink.hpp"
 #include "store/sqlite_handle.hpp"
+#include "store/tag_set_ids.hpp"
 
 namespace iot::store {
 
@@ -33,16 +34,25 @@ class SqliteSink : public Sink {
   Status prepare_statements();
   // The table, its rollup views (plan_for), idempotent.
   Status create_table(const std::string& table);
-  // A readings table's INSERTs: of one row, and of kRowsPerInsert rows.
+  // A readings table's INSERTs: of one row, and of kRowsPerInsert rows;
+  // with --tag-sets, the statements that store and find its tag sets, and
+  // the ids known.
   struct ReadingInserts {
     SqliteStmt one, many;
+    SqliteStmt add_tag_set, find_tag_set;
+    TagSetIds tag_set_ids;
   };
   // The INSERTs for a table, creating the table the first time it is seen.
   Result<ReadingInserts*> inserts_for(const std::string& table);
   Result<ReadingInserts> prepare_inserts(const std::string& table);
   // Binds and runs one INSERT of rows [first, first + n); counts what it did.
-  Status insert_readings(sqlite3_stmt* st, const std::vector<ReadingRow>& rows, std::size_t first, std::size_t n,
-                         WriteStats& stats);
+  Status insert_readings(ReadingInserts& inserts, sqlite3_stmt* st, const std::vector<ReadingRow>& rows,
+                         std::size_t first, std::size_t n, WriteStats& stats);
+  // The id of the tag set `tags` in the table's TABLE_tag_sets, stored there first when new.
+  Result<std::int64_t> tag_set_id(ReadingInserts& inserts, const SharedText& tags);
+  Status create_tag_sets(const std::string& table);
+  // Every table's tag set ids learnt in the transaction: kept or forgotten.
+  void settle_tag_set_ids(bool committed);
   Result<WriteStats> write_in_transaction(const Batch& batch);
   Status insert_gap(const GapRow& gap);
   Status upsert_gap(const std::string& device, std::int64_t from, std::int64_t to, const std::string& detected,

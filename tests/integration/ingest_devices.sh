@@ -5,7 +5,9 @@
 # unit.METRIC; route tags winning; unknown devices counted or rejected
 # (--require-known); a bad table refused at start; reloads mid-stream (a
 # changed file, SIGHUP, --devices-reload) with no line lost, and a bad
-# reload keeping the table in use.
+# reload keeping the table in use; --tag-sets (iot-ingest(1), Tag sets):
+# the same tags by reference, a reload making new sets, two processes
+# sharing the tables.
 source "$IOT_SOURCE_DIR/tests/lib/servers.sh"
 cd "$TEST_TMP"
 
@@ -173,5 +175,53 @@ expect_eq "PostgreSQL periodic run exit" 0 $rc
 expect_eq "PostgreSQL periodic: every line stored" 1200 "$(psql -Atc 'select count(*) from live.readings')"
 expect_eq "PostgreSQL periodic: old tags first" 400 "$(psql -Atc "select count(*) from live.readings where seq <= 100 and tags->>'site' = 'old'")"
 expect_eq "PostgreSQL periodic: new tags after the update" 800 "$(psql -Atc "select count(*) from live.readings where seq > 100 and tags->>'site' = 'new'")"
+
+# --- --tag-sets: the tags of every reading by reference, the same as in the rows
+iot-ingest --db sqlite:s.db --devices devices.csv --tag-sets a.ndjson 2>s.log
+expect_eq "tag sets: every reading stored" 18 "$(sqlite3 s.db 'select count(*) from readings')"
+expect_eq "tag sets: no tags text in the rows" 0 "$(sqlite3 s.db 'select count(*) from readings where tags is not null')"
+expect_eq "tag sets: one a device and unit variant" 3 "$(sqlite3 s.db 'select count(*) from readings_tag_sets')"
+expect_eq "tag sets: the view gives each row the tags --devices stores in it" 0 \
+  "$(sqlite3 s.db "attach 'a.db' as a; select count(*) from a.readings x full join readings_tagged t using (device_id, metric, time) where x.tags is not t.tags")"
+set +e; iot-ingest --db influxdb://127.0.0.1:1/x --tag-sets a.ndjson 2>s-bad.log; rc=$?; set -e
+expect_eq "--tag-sets without a SQL database is a usage error" 2 $rc
+# An existing table gains the column; a reload's new tags are a new set and
+# the readings before it keep theirs.
+cp f.db fs.db
+printf 'device_id,site\nP-1,old\nP-2,old\n' > live.csv
+gen 301 400 P-1 P-2 > later.ndjson
+live_start --db sqlite:fs.db --devices live.csv --tag-sets
+sed -n 1,100p later.ndjson >&3
+wait_for rows_sqlite fs.db 1400 || fail "tag sets: the first 100 lines were not stored"
+printf 'device_id,site\nP-1,newer\nP-2,newer\n' > live.csv.new && mv live.csv.new live.csv
+wait_for logged "reloaded (changed), 2 devices" || fail "tag sets: the changed file was not reloaded"
+sed -n '101,$p' later.ndjson >&3
+live_end
+expect_eq "tag sets on a table from before: every line stored" 1600 "$(sqlite3 fs.db 'select count(*) from readings')"
+expect_eq "tag sets: the rows from before keep their own tags" 1200 \
+  "$(sqlite3 fs.db "select count(*) from readings r join readings_tagged t using (device_id, metric, time) where r.seq <= 300 and r.tag_set is null and t.tags = r.tags")"
+expect_eq "tag sets: old, then newer, by reference" "old|newer" \
+  "$(sqlite3 fs.db "select json_extract(tags, '\$.site') from readings_tagged where device_id='P-1' and metric='flow' and seq in (301, 400) order by seq" | paste -sd'|')"
+expect_eq "tag sets: two sets, one a site" 2 "$(sqlite3 fs.db 'select count(*) from readings_tag_sets')"
+
+# PostgreSQL: two processes at once, sharing the tables; the same rows and
+# tags as one process storing the tags in each row.
+gen 1 200 P-1 P-2 P-9 > b1.ndjson
+gen 201 400 P-1 P-2 P-9 > b2.ndjson
+iot-ingest --db "$PG_URL" --schema inline --devices devices.csv b1.ndjson b2.ndjson 2>pg-inline.log
+set +e
+iot-ingest --db "$PG_URL" --schema sets --devices devices.csv --tag-sets b1.ndjson 2>pg-s1.log &
+s1=$!
+iot-ingest --db "$PG_URL" --schema sets --devices devices.csv --tag-sets b2.ndjson 2>pg-s2.log
+s2rc=$?
+wait $s1; s1rc=$?
+set -e
+expect_eq "PostgreSQL tag sets: both processes exit 0" "0 0" "$s1rc $s2rc"
+expect_eq "PostgreSQL tag sets: every reading" 2400 "$(psql -Atc 'select count(*) from sets.readings')"
+expect_eq "PostgreSQL tag sets: each set once" "3|3" "$(psql -Atc 'select count(*), count(distinct tags) from sets.readings_tag_sets')"
+expect_eq "PostgreSQL tag sets: the tags --devices stores in the rows" 0 \
+  "$(psql -Atc "select count(*) from inline.readings x full join sets.readings_tagged t using (device_id, metric, time) where x.tags is distinct from t.tags")"
+expect_eq "PostgreSQL tag sets: the unknown device has none" "800|0" \
+  "$(psql -Atc "select count(*), count(tag_set) from sets.readings where device_id = 'P-9'")"
 
 finish

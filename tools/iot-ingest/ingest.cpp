@@ -57,6 +57,7 @@ store::SinkOptions sink_options(const IngestOptions& s) {
   o.key_window = s.dedup_window;
   o.token = s.token;
   o.sync_every_commit = !s.ack_file.empty();
+  o.tag_sets = s.tag_sets;
   std::vector<std::string> warnings;
   o.plans = s.routes->table_plans(&warnings);
   for (const auto& w : warnings) log::warn("{}", w);

@@ -69,6 +69,10 @@ void define_options(CLI::App& app, IngestOptions& o) {
       ->capture_default_str()->group(en);
   app.add_flag("--require-known", o.require_known, "Reject readings of devices --devices does not list (reason unknown_device)")
       ->group(en);
+  app.add_flag("--tag-sets", o.tag_sets,
+               "SQLite, PostgreSQL: store each distinct tags object once, in TABLE_tag_sets; rows refer to it "
+               "(read them through the view TABLE_tagged)")
+      ->group(en);
   app.add_flag("--strict", o.strict, "Exit 1 when any line was rejected")->group(in);
   app.add_option("--max-devices", o.max_devices,
                  "Devices whose seq state is kept; past it the least recently seen is evicted")
@@ -170,6 +174,12 @@ Status resolve(IngestOptions& o) {
   if (auto st = cli::check_resend_options(o.resend); !st) return st;
   if (o.require_known && o.devices.empty())
     return make_error(ErrorKind::usage, "usage", "--require-known needs --devices");
+  const bool sql_db = std::any_of(o.db.begin(), o.db.end(), [](const std::string& url) {
+    return url.rfind("sqlite:", 0) == 0 || url.rfind("postgres", 0) == 0;
+  });
+  if (o.tag_sets && !sql_db)
+    return make_error(ErrorKind::usage, "usage",
+                      "--tag-sets stores tags in a table of SQLite or PostgreSQL: give a --db of either");
   // table:NAME is read from the first --db.
   if (o.devices.rfind("table:", 0) == 0 && o.db.front().rfind("sqlite:", 0) != 0 &&
       o.db.front().rfind("postgres", 0) != 0)

@@ -63,6 +63,7 @@ struct IngestOptions {
   std::string devices;                 // --devices: a CSV or NDJSON file, or table:NAME in --db
   cli::Duration devices_reload{"60s"};
   bool require_known = false;
+  bool tag_sets = false;  // each distinct tags object stored once (iot-ingest(1), Tag sets)
   cli::ResendOptions resend;  // --resend, --resend-after, --resend-tries, --resend-topic
   cli::LogOptions log;
 

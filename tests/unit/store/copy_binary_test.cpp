@@ -85,6 +85,25 @@ TEST(CopyBinary, ABatchLeavesOutOnlyOmittableColumnsNoRowFills) {
             "time, device_id, metric, value, quality, tenant, protocol, unit, msg_id, seq, tags, extra");
 }
 
+// --tag-sets: the tags column is not sent; tag_set goes last, an int8, when
+// some row of the batch has one.
+TEST(CopyBinary, WithTagSetsTheIdGoesLastInPlaceOfTheTags) {
+  ReadingRow r;
+  r.tags_json = R"({"site":"x"})";
+  const ReadingColumns five = 0b11111;
+  const ReadingColumns with_tags = five | (1u << kTagsColumn);
+  EXPECT_EQ(columns_with_tag_sets(with_tags, {std::nullopt, 258}), five | (1u << kTagSetColumn));
+  EXPECT_EQ(columns_with_tag_sets(with_tags, {std::nullopt}), five);
+  EXPECT_EQ(reading_column_list(five | (1u << kTagSetColumn)), "time, device_id, metric, value, quality, tag_set");
+  std::string with_id, without_id, plain;
+  append_copy_binary_reading(with_id, r, five | (1u << kTagSetColumn), 258);
+  append_copy_binary_reading(without_id, r, five | (1u << kTagSetColumn), std::nullopt);
+  append_copy_binary_reading(plain, r, five);
+  EXPECT_EQ(with_id.substr(0, 2), bytes({0, 6}));
+  EXPECT_EQ(with_id.substr(2), plain.substr(2) + bytes({0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 1, 2}));
+  EXPECT_EQ(without_id.substr(2), plain.substr(2) + bytes({0xff, 0xff, 0xff, 0xff}));
+}
+
 TEST(CopyBinary, AQualityOutsideSmallintIsLeftToTextCopy) {
   ReadingRow r;
   r.quality = 32767;

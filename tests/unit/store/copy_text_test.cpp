@@ -55,6 +55,20 @@ TEST(AppendCopyReading, EveryColumnInOrder) {
   EXPECT_EQ(out, "1970-01-01T00:00:00.000000Z\td\tm\t\\N\t192\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N");
 }
 
+// --tag-sets: the row's tags become NULL and its tag set id the last field.
+TEST(AppendCopyReading, WithTagSetsTagsAreNullAndTheIdComesLast) {
+  ReadingRow r;
+  r.device_id = "d";
+  r.metric = "m";
+  r.tags_json = R"({"site":"a"})";
+  std::string with_id, without_id;
+  append_copy_reading(with_id, r, 42);
+  append_copy_reading(without_id, r, std::nullopt);
+  const std::string fields = "1970-01-01T00:00:00.000000Z\td\tm\t\\N\t192\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N";
+  EXPECT_EQ(with_id, fields + "\t42");
+  EXPECT_EQ(without_id, fields + "\t\\N");
+}
+
 TEST(ReadingColumns, TwelveInTheRowsOrder) {
   std::string columns = kReadingColumns;
   EXPECT_EQ(std::count(columns.begin(), columns.end(), ','), 11);

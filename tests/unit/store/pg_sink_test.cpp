@@ -82,9 +82,10 @@ ReadingRow reading(std::string device, std::int64_t ms, std::string metric, doub
 
 class PgSinkServer : public testing::PostgresServerTest {
  protected:
-  std::unique_ptr<PgSink> open_sink(const std::string& schema = "") {
+  std::unique_ptr<PgSink> open_sink(const std::string& schema = "", bool tag_sets = false) {
     SinkOptions options;
     options.schema = schema;
+    options.tag_sets = tag_sets;
     options.plans.fallback.rollups.clear();  // no views: these tests are about rows
     auto sink = PgSink::open(url_, options);
     EXPECT_TRUE(sink) << sink.error().message;
@@ -258,6 +259,67 @@ TEST_F(PgSinkServer, ColumnsWithDefaultsGetNullAndAQualityOutsideSmallintIsRejec
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().reason, "db_rejected");
   EXPECT_EQ(query("SELECT count(*) FROM dflt.readings"), "1\n");
+}
+
+// --tag-sets: one row of readings_tag_sets per distinct tags object, rows
+// refer to it by id, and readings_tagged shows each row's tags; a second
+// sink (worker) finds the sets the first stored. Binary COPY here, text
+// COPY into a table made beforehand with other types.
+TEST_F(PgSinkServer, TagSetsStoreEachTagsObjectOnceByBinaryAndTextCopy) {
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec("CREATE SCHEMA txt_sets");
+    tx.exec("CREATE TABLE txt_sets.readings (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL,"
+            " value double precision, quality integer NOT NULL DEFAULT 192, tenant text, protocol text, unit text,"
+            " msg_id text, seq bigint, tags jsonb, extra jsonb, PRIMARY KEY (device_id, metric, time))");
+    tx.commit();
+  }
+  for (const std::string schema : {"bin_sets", "txt_sets"}) {
+    SCOPED_TRACE(schema);
+    auto sink = open_sink(schema, true);
+    auto other = open_sink(schema, true);
+    ASSERT_TRUE(sink && other);
+    const SharedText wide(R"({"site":"x","note":")" + std::string(3000, 'n') + R"("})");  // past a btree entry
+    Batch b;
+    b.readings = {reading("P-1", 1710844800000, "temp", 1), reading("P-1", 1710844800000, "flow", 2),
+                  reading("P-2", 1710844800000, "temp", 3), reading("P-3", 1710844800000, "temp", 4)};
+    b.readings[2].tags_json = R"({"site":"a \"quoted\" \\ name"})";
+    b.readings[3].tags_json = wide;
+    ReadingRow untagged = reading("P-4", 1710844800000, "temp", 5);
+    untagged.tags_json = SharedText();
+    b.readings.push_back(untagged);
+    auto w = sink->write(b);
+    ASSERT_TRUE(w) << w.error().message;
+    EXPECT_EQ(w->inserted, 5u);
+    Batch more;
+    more.readings = {reading("P-1", 1710844801000, "temp", 6)};
+    ASSERT_TRUE(other->write(more));
+    EXPECT_EQ(query("SELECT count(*), count(DISTINCT tags) FROM " + schema + ".readings_tag_sets"), "3|3\n");
+    EXPECT_EQ(query("SELECT count(*) FROM " + schema + ".readings WHERE tags IS NOT NULL"), "0\n");
+    EXPECT_EQ(query("SELECT device_id, count(*), min(tags->>'site') FROM " + schema +
+                    ".readings_tagged GROUP BY device_id ORDER BY device_id"),
+              "P-1|3|detroit\nP-2|1|a \"quoted\" \\ name\nP-3|1|x\nP-4|1|\n");
+  }
+}
+
+// A key conflict rolls the batch back, the tag sets it stored too: written
+// again through the staging table, the batch stores them again.
+TEST_F(PgSinkServer, TagSetsOfABatchRolledBackByAConflictAreStoredAgain) {
+  auto sink = open_sink("", true);
+  ASSERT_TRUE(sink);
+  Batch first;
+  first.readings = {reading("P-1", 1710844800000, "temp", 1)};
+  ASSERT_TRUE(sink->write(first));
+  Batch b;
+  b.readings = {reading("P-1", 1710844800000, "temp", 1), reading("P-2", 1710844800000, "temp", 2)};
+  b.readings[1].tags_json = R"({"site":"new"})";
+  auto w = sink->write(b);
+  ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(w->inserted, 1u);
+  EXPECT_EQ(w->duplicates, 1u);
+  EXPECT_EQ(query("SELECT device_id, tags->>'site' FROM readings_tagged ORDER BY device_id"),
+            "P-1|detroit\nP-2|new\n");
 }
 
 }  // namespace

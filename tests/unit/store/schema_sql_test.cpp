@@ -148,4 +148,26 @@ TEST(SchemaSql, MedianPerEngine) {
   EXPECT_EQ(lite[1].find("row_number"), std::string::npos) << "a rollup without median keeps the plain view";
 }
 
+// --tag-sets: the names follow the readings table's, PostgreSQL adds the
+// column itself and keys the sets by a digest (wide sets fit a btree).
+TEST(SchemaSql, TagSetTablesAndViewsFollowTheReadingsTable) {
+  EXPECT_EQ(tag_sets_table("kpi"), "kpi_tag_sets");
+  EXPECT_EQ(tagged_view("kpi"), "kpi_tagged");
+  const auto pg = joined(pg_tag_set_sql({"iot", "kpi"}));
+  EXPECT_NE(pg.find("ALTER TABLE \"iot\".\"kpi\" ADD COLUMN tag_set bigint;"), std::string::npos);
+  EXPECT_NE(pg.find("to_regclass('\"iot\".\"kpi_tag_sets_key\"') IS NULL THEN CREATE UNIQUE INDEX \"kpi_tag_sets_key\" ON "
+                    "\"iot\".\"kpi_tag_sets\" (md5(tags::text))"),
+            std::string::npos);
+  EXPECT_NE(pg.find("CREATE VIEW \"iot\".\"kpi_tagged\" AS SELECT"), std::string::npos);
+  EXPECT_NE(pg.find("coalesce(s.tags, r.tags) AS tags"), std::string::npos);
+  // The order a writer takes them in (tag sets, then readings), and the view after the column it reads.
+  EXPECT_LT(pg.find("CREATE TABLE IF NOT EXISTS \"iot\".\"kpi_tag_sets\""), pg.find("CREATE UNIQUE INDEX"));
+  EXPECT_LT(pg.find("CREATE UNIQUE INDEX"), pg.find("ADD COLUMN"));
+  EXPECT_LT(pg.find("ADD COLUMN"), pg.find("CREATE VIEW"));
+  EXPECT_EQ(sqlite_tag_set_column_sql({"", "kpi"}), "ALTER TABLE \"kpi\" ADD COLUMN tag_set INTEGER");
+  const auto lite = joined(sqlite_tag_set_sql({"", "kpi"}));
+  EXPECT_NE(lite.find("\"kpi_tag_sets\" (id INTEGER PRIMARY KEY, tags TEXT NOT NULL UNIQUE)"), std::string::npos);
+  EXPECT_NE(lite.find("LEFT JOIN \"kpi_tag_sets\" s ON s.id = r.tag_set"), std::string::npos);
+}
+
 }  // namespace iot::store

@@ -38,6 +38,21 @@ class SqliteSinkTest : public ::testing::Test {
     EXPECT_EQ(sqlite3_step(st->get()), SQLITE_ROW);
     return sqlite3_column_int64(st->get(), 0);
   }
+  // The rows of a query, columns joined by |, NULL as "NULL", one row a line.
+  std::string rows_of(const std::string& sql) {
+    auto db = open_sqlite(path_, false);
+    auto st = sqlite_prepare(db->get(), sql);
+    EXPECT_TRUE(st) << sql;
+    std::string out;
+    while (st && sqlite3_step(st->get()) == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(st->get()); ++i) {
+        const auto* text = sqlite3_column_text(st->get(), i);
+        out += (i ? "|" : "") + std::string(text ? reinterpret_cast<const char*>(text) : "NULL");
+      }
+      out += "\n";
+    }
+    return out;
+  }
   std::filesystem::path dir_;
   std::string path_;
 };
@@ -129,6 +144,71 @@ TEST_F(SqliteSinkTest, RouteTablesAreCreatedOnFirstUse) {
   ASSERT_TRUE((*sink)->write(b));
   EXPECT_EQ(count("SELECT count(*) FROM kpi_readings"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM readings"), 0);
+}
+
+// --tag-sets: each distinct tags text once in readings_tag_sets, rows refer
+// to it, and readings_tagged shows every row with its tags, rows written
+// before the option (tags in the row) too. Across two sinks on one file
+// (two workers), one set is one row.
+TEST_F(SqliteSinkTest, TagSetsStoreEachTagsTextOnceAndTheViewShowsThem) {
+  {
+    auto inline_sink = SqliteSink::open(path_, {});
+    ASSERT_TRUE(inline_sink && (*inline_sink)->ensure_schema());
+    Batch old;
+    old.readings = {row("P-0", "temp", 500, 0, 0)};
+    old.readings[0].tags_json = R"({"site":"old"})";
+    ASSERT_TRUE((*inline_sink)->write(old));
+  }
+  SinkOptions o;
+  o.tag_sets = true;
+  auto sink = SqliteSink::open(path_, o);
+  auto other = SqliteSink::open(path_, o);
+  ASSERT_TRUE(sink && (*sink)->ensure_schema());
+  ASSERT_TRUE(other && (*other)->ensure_schema());
+  const SharedText north(R"({"site":"north"})"), south(R"({"site":"south"})");
+  Batch b;
+  for (std::int64_t i = 0; i < 150; ++i) {  // several statements of kRowsPerInsert rows, one set each device
+    b.readings.push_back(row("P-" + std::to_string(i % 3), "temp", 1000 + i, double(i), i));
+    b.readings.back().tags_json = i % 3 == 0 ? north : i % 3 == 1 ? SharedText(R"({"site":"south"})") : SharedText();
+  }
+  b.readings[7].table = "kpi_readings";
+  auto w = (*sink)->write(b);
+  ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(w->inserted, 150u);
+  Batch more;
+  more.readings = {row("P-1", "temp", 9000, 1, 1)};
+  more.readings[0].tags_json = south;
+  ASSERT_TRUE((*other)->write(more));
+  EXPECT_EQ(rows_of("SELECT id, tags FROM readings_tag_sets ORDER BY id"),
+            "1|{\"site\":\"north\"}\n2|{\"site\":\"south\"}\n");
+  EXPECT_EQ(count("SELECT count(*) FROM readings WHERE tags IS NOT NULL"), 1);  // the row from before
+  EXPECT_EQ(rows_of("SELECT device_id, tags, count(*) FROM readings_tagged GROUP BY device_id, tags"),
+            "P-0|{\"site\":\"north\"}|50\n"
+            "P-0|{\"site\":\"old\"}|1\n"
+            "P-1|{\"site\":\"south\"}|50\n"
+            "P-2|NULL|50\n");
+  EXPECT_EQ(rows_of("SELECT tags FROM kpi_readings_tagged"), "{\"site\":\"south\"}\n");
+  EXPECT_EQ(rows_of("SELECT tags FROM kpi_readings_tag_sets"), "{\"site\":\"south\"}\n");
+}
+
+// A tag set stored by a batch that is then rolled back is gone: the next
+// batch with the same tags must store it again, not refer to an id that
+// no row holds.
+TEST_F(SqliteSinkTest, ATagSetOfARolledBackBatchIsStoredAgain) {
+  SinkOptions o;
+  o.tag_sets = true;
+  auto sink = SqliteSink::open(path_, o);
+  ASSERT_TRUE(sink && (*sink)->ensure_schema());
+  const SharedText tags(R"({"site":"west"})");
+  Batch bad;
+  bad.readings = {row("P-1", "temp", 1000, 1, 1), row("", "temp", 1000, 1, 1)};  // NOT NULL device_id
+  bad.readings[0].tags_json = tags;
+  ASSERT_FALSE((*sink)->write(bad));
+  EXPECT_EQ(count("SELECT count(*) FROM readings_tag_sets"), 0);
+  Batch good;
+  good.readings = {bad.readings[0]};
+  ASSERT_TRUE((*sink)->write(good));
+  EXPECT_EQ(rows_of("SELECT device_id, tags FROM readings_tagged"), "P-1|{\"site\":\"west\"}\n");
 }
 
 TEST_F(SqliteSinkTest, BadTableNameIsRefused) {
