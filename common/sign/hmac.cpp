@@ -114,6 +114,12 @@ bool digest_equal(const Digest& a, std::string_view b) {
 
 namespace {
 
+SignatureStatus matches(const Digest& claimed, std::string_view key, std::string_view canonical) {
+  Digest ours = hmac_sha256(key, canonical);
+  return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
+                                                                       : SignatureStatus::bad_signature;
+}
+
 // verify_signed's steps; message_text: the message's JSON text (what follows
 // it ignored) when known, else empty.
 SignatureStatus verify_parsed(simdjson::dom::element message, std::string_view key, std::string_view message_text) {
@@ -135,9 +141,7 @@ SignatureStatus verify_parsed(simdjson::dom::element message, std::string_view k
       canonical = plain_canonical_prefix(scratch, *payload_text);
   if (!canonical) canonical = canonical_json_into(scratch, payload);
   if (!canonical) return SignatureStatus::malformed;
-  Digest ours = hmac_sha256(key, *canonical);
-  return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
-                                                                       : SignatureStatus::bad_signature;
+  return matches(claimed, key, *canonical);
 }
 
 }  // namespace
@@ -164,9 +168,13 @@ SignatureStatus verify_signed(simdjson::dom::element message, std::string_view k
   if (!payload_text) return SignatureStatus::malformed;
   auto canonical = canonical_json(*payload_text);  // keeps every digit of every integer
   if (!canonical) return SignatureStatus::malformed;
-  Digest ours = hmac_sha256(key, *canonical);
-  return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
-                                                                       : SignatureStatus::bad_signature;
+  return matches(claimed, key, *canonical);
+}
+
+SignatureStatus verify_canonical(std::string_view hmac_text, std::string_view canonical, std::string_view key) {
+  Digest claimed{};
+  if (!decode_digest(hmac_text, claimed)) return SignatureStatus::malformed;
+  return matches(claimed, key, canonical);
 }
 
 Result<std::string> sign_payload(std::string_view payload_json, std::string_view key) {

@@ -182,3 +182,20 @@ TEST(VerifySigned, WideIntegersOverTheExactText) {
   simdjson::dom::element unsigned_doc = parser.parse(std::string(R"({"payload":{"a":1}})")).value();
   EXPECT_EQ(iot::sign::verify_signed(unsigned_doc, "k", R"({"payload":{"a":1}})"), iot::sign::SignatureStatus::missing);
 }
+
+// verify_canonical: the signed shape's last step, given the canonical text.
+namespace iot::sign {
+namespace {
+
+TEST(VerifyCanonical, ChecksTheDigestOfTheGivenCanonicalText) {
+  const std::string line = sign_payload(R"({"b": 2, "a": 1})", "k").value();
+  const std::string b64 = line.substr(9, 44);
+  EXPECT_EQ(verify_canonical(b64, R"({"a":1,"b":2})", "k"), SignatureStatus::ok);
+  EXPECT_EQ(verify_canonical(b64, R"({"a":1,"b":3})", "k"), SignatureStatus::bad_signature);
+  EXPECT_EQ(verify_canonical(b64, R"({"a":1,"b":2})", "other key"), SignatureStatus::bad_signature);
+  EXPECT_EQ(verify_canonical(b64.substr(0, 43), R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
+  EXPECT_EQ(verify_canonical("AAAA", R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
+}
+
+}  // namespace
+}  // namespace iot::sign
