@@ -46,8 +46,8 @@ inline const char* digits_end(const char* p, const char* end) {
 }
 
 // The end of the number at p when it is spelled as Python prints it (see
-// canonical_plain.hpp), else null.
-inline const char* plain_number_end(const char* p, const char* end) {
+// canonical_plain.hpp), else null; byte by byte.
+inline const char* plain_number_end_bytes(const char* p, const char* end) {
   const bool negative = p < end && *p == '-';
   if (negative) ++p;
   const char* int_start = p;
@@ -86,6 +86,56 @@ inline const char* plain_number_end(const char* p, const char* end) {
   return p;
 }
 
+// plain_number_end_bytes' answer, from one 16-byte look when the number and
+// the byte after it fit in it (most numbers): the run of number bytes
+// [-.0-9] is found at once, where the byte loop ends each number on a
+// mispredicted branch. The run is only accepted whole, as the byte loop
+// would read it (a '-' first only, one '.' at most, digits on both sides of
+// it, no exponent after); anything else is left to the byte loop.
+inline const char* plain_number_end(const char* p, const char* end) {
+#if defined(__SSE2__)
+  if (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Unsigned (byte - '0') < 10, as a signed compare with the sign bits flipped.
+    const __m128i shifted = _mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8('0')), _mm_set1_epi8(char(0x80)));
+    const unsigned digits = unsigned(_mm_movemask_epi8(_mm_cmplt_epi8(shifted, _mm_set1_epi8(char(0x80 + 10)))));
+    const unsigned dots = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
+    const unsigned minus = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+    const unsigned len = unsigned(__builtin_ctz(~(digits | dots | minus)));  // at most 16
+    if (len < 16) {
+      const unsigned in_run = (1u << len) - 1;
+      const unsigned s = minus & 1u;  // where the integer digits start
+      const unsigned dot = dots & in_run;
+      const char after = p[len];
+      const bool zero_int = p[s] == '0';
+      if ((minus & in_run & ~1u) == 0 && (dot & (dot - 1)) == 0 && after != 'e' && after != 'E') {
+        if (dot == 0) {
+          const unsigned int_digits = len - s;
+          if (int_digits >= 1 && int_digits <= 18 && (!zero_int || (int_digits == 1 && !s))) return p + len;
+        } else {
+          const unsigned at = unsigned(__builtin_ctz(dot));
+          const unsigned int_digits = at - s, frac_digits = len - at - 1;
+          if (int_digits >= 1 && frac_digits >= 1 && (!zero_int || int_digits == 1)) {
+            if (frac_digits == 1 && p[at + 1] == '0') {  // integral: "12.0"
+              if (int_digits <= 15) return p + len;
+            } else if (p[len - 1] != '0') {  // Python drops trailing zeros
+              if (zero_int) {
+                const unsigned zero_bytes = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))));
+                const unsigned zeros = unsigned(__builtin_ctz(~(zero_bytes >> (at + 1))));
+                if (zeros <= 3 && frac_digits - zeros <= 15) return p + len;  // below 1e-4: an exponent
+              } else if (int_digits + frac_digits <= 15) {
+                return p + len;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+#endif
+  return plain_number_end_bytes(p, end);
+}
+
 // memcmp(a, b, n) == 0 for the short literals of a layout (mostly a key and
 // its punctuation) without a libc call: two overlapping loads, as copy_small.
 inline bool same_bytes(const char* a, const char* b, std::size_t n) {
@@ -99,7 +149,21 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
     std::memcpy(&v, p, 4);
     return v;
   };
-  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n > 16) {
+#if defined(__SSE2__)
+    // Sixteen bytes a step, the last step overlapping: no libc call.
+    auto same16 = [](const char* x, const char* y) {
+      const __m128i vx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+      const __m128i vy = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y));
+      return _mm_movemask_epi8(_mm_cmpeq_epi8(vx, vy)) == 0xFFFF;
+    };
+    for (std::size_t i = 0; i + 16 < n; i += 16)
+      if (!same16(a + i, b + i)) return false;
+    return same16(a + n - 16, b + n - 16);
+#else
+    return std::memcmp(a, b, n) == 0;
+#endif
+  }
   if (n >= 8) return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
   if (n >= 4) return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
   for (std::size_t i = 0; i < n; ++i)
