@@ -195,6 +195,17 @@ TEST(VerifyCanonical, ChecksTheDigestOfTheGivenCanonicalText) {
   EXPECT_EQ(verify_canonical(b64, R"({"a":1,"b":2})", "other key"), SignatureStatus::bad_signature);
   EXPECT_EQ(verify_canonical(b64.substr(0, 43), R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
   EXPECT_EQ(verify_canonical("AAAA", R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
+  // Our digest with the last symbol's 2 spare bits set: not strict base64, so malformed, not ok.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string loose = b64;
+  loose[42] = alphabet[(alphabet.find(loose[42]) & ~3u) | 1u];
+  EXPECT_EQ(verify_canonical(loose, R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
+  // Every symbol of our encoding counts.
+  for (std::size_t i = 0; i < 43; ++i) {
+    std::string changed = b64;
+    changed[i] = alphabet[(alphabet.find(changed[i]) + (i == 42 ? 4 : 1)) % 64];
+    EXPECT_EQ(verify_canonical(changed, R"({"a":1,"b":2})", "k"), SignatureStatus::bad_signature) << i;
+  }
 }
 
 }  // namespace
