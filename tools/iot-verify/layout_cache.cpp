@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "core/limits.hpp"
@@ -21,6 +22,9 @@ namespace iot::verify {
 namespace {
 
 constexpr std::uint32_t kNone = UINT32_MAX;
+// The bytes past its end a recipe (and the canonical buffer) keeps, so that
+// read() can copy a piece of up to 32 bytes in whole moves.
+constexpr std::size_t kSlack = 32;
 
 // A value of a scanned line.
 struct Node {
@@ -65,7 +69,6 @@ struct LineLayout {
 
 namespace {
 
-using sign::detail::copy_small;
 using sign::detail::plain_number_end;
 using sign::detail::same_bytes;
 using sign::detail::string_stop;
@@ -314,6 +317,7 @@ bool build_layout(std::string_view line, LineLayout& l) {
   l.is_signed = true;
   write_recipe(*payload, l);
   l.recipe_ends.push_back(static_cast<std::uint32_t>(l.recipe.size()));
+  l.recipe.append(kSlack, '\0');  // read() copies pieces in whole moves
   return true;
 }
 
@@ -350,6 +354,8 @@ LayoutCache::~LayoutCache() = default;
 bool LayoutCache::match(const LineLayout& l, std::string_view line) {
   const char* p = line.data();
   const char* end = p + line.size();
+  line_end_ = end;
+  line_size_ = line.size();
   const std::size_t n = l.kinds.size();
   found_.resize(n);
   std::uint32_t from = 0;
@@ -506,22 +512,27 @@ bool LayoutCache::read(const LineLayout& l, LineAnalysis& out, LineChecker* warm
   // check_signature: with a key, a signed payload must verify, an unsigned
   // one is refused unless --allow-unsigned; without one nothing is checked.
   if (key_ && l.is_signed) {
-    std::size_t need = l.recipe.size();
-    for (std::uint32_t leaf : l.recipe_leaves) need += found_[leaf].size;
-    if (canonical_.size() < need) canonical_.resize(need);
+    // The canonical form is never longer than the payload's text, so the
+    // line's size bounds it; kSlack more lets a piece be copied in whole
+    // 16- or 32-byte moves (fewer branches than its exact size would take).
+    if (canonical_.size() < line_size_ + kSlack) canonical_.resize(line_size_ + kSlack);
     char* o = canonical_.data();
+    auto put = [&o](const char* src, std::size_t n, std::size_t readable) {
+      if (n <= 16 && readable >= 16) std::memcpy(o, src, 16);
+      else if (n <= 32 && readable >= 32) std::memcpy(o, src, 32);
+      else std::memcpy(o, src, n);
+      o += n;
+    };
+    const char* recipe = l.recipe.data();  // followed by kSlack padding bytes
     std::uint32_t from = 0;
     for (std::size_t k = 0; k < l.recipe_leaves.size(); ++k) {
       const std::uint32_t to = l.recipe_ends[k];
-      copy_small(o, l.recipe.data() + from, to - from);
-      o += to - from;
+      put(recipe + from, to - from, kSlack);
       from = to;
       const Leaf& leaf = found_[l.recipe_leaves[k]];
-      copy_small(o, leaf.text, leaf.size);
-      o += leaf.size;
+      put(leaf.text, leaf.size, static_cast<std::size_t>(line_end_ - leaf.text));
     }
-    copy_small(o, l.recipe.data() + from, l.recipe_ends.back() - from);
-    o += l.recipe_ends.back() - from;
+    put(recipe + from, l.recipe_ends.back() - from, kSlack);
     const std::string_view canonical(canonical_.data(), static_cast<std::size_t>(o - canonical_.data()));
     if (sign::verify_canonical(string(l.hmac), canonical, *key_) != sign::SignatureStatus::ok) return false;
   } else if (key_ && !allow_unsigned_) {

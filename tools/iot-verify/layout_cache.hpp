@@ -63,6 +63,8 @@ class LayoutCache {
     std::uint32_t size;
   };
   std::vector<Leaf> found_;     // the leaves of the line being read
+  const char* line_end_ = nullptr;  // and where it ends
+  std::size_t line_size_ = 0;
   std::string canonical_;       // the signed payload's canonical JSON
   std::unique_ptr<LineLayout> candidate_;  // learn()'s scratch
   LineAnalysis check_;                     // learn()'s self-check
