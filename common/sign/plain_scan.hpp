@@ -101,14 +101,17 @@ inline const char* plain_number_end(const char* p, const char* end) {
     const unsigned digits = unsigned(_mm_movemask_epi8(_mm_cmplt_epi8(shifted, _mm_set1_epi8(char(0x80 + 10)))));
     const unsigned dots = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))));
     const unsigned minus = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+    // The bytes the checks below look at, as masks too: no load waits for len.
+    const unsigned zeros = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))));
+    const unsigned exps = unsigned(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('e')), _mm_cmpeq_epi8(v, _mm_set1_epi8('E')))));
     const unsigned len = unsigned(__builtin_ctz(~(digits | dots | minus)));  // at most 16
     if (len < 16) {
       const unsigned in_run = (1u << len) - 1;
       const unsigned s = minus & 1u;  // where the integer digits start
       const unsigned dot = dots & in_run;
-      const char after = p[len];
-      const bool zero_int = p[s] == '0';
-      if ((minus & in_run & ~1u) == 0 && (dot & (dot - 1)) == 0 && after != 'e' && after != 'E') {
+      const bool zero_int = (zeros >> s) & 1u;
+      if ((minus & in_run & ~1u) == 0 && (dot & (dot - 1)) == 0 && !((exps >> len) & 1u)) {
         if (dot == 0) {
           const unsigned int_digits = len - s;
           if (int_digits >= 1 && int_digits <= 18 && (!zero_int || (int_digits == 1 && !s))) return p + len;
@@ -116,13 +119,12 @@ inline const char* plain_number_end(const char* p, const char* end) {
           const unsigned at = unsigned(__builtin_ctz(dot));
           const unsigned int_digits = at - s, frac_digits = len - at - 1;
           if (int_digits >= 1 && frac_digits >= 1 && (!zero_int || int_digits == 1)) {
-            if (frac_digits == 1 && p[at + 1] == '0') {  // integral: "12.0"
+            if (frac_digits == 1 && ((zeros >> (at + 1)) & 1u)) {  // integral: "12.0"
               if (int_digits <= 15) return p + len;
-            } else if (p[len - 1] != '0') {  // Python drops trailing zeros
+            } else if (!((zeros >> (len - 1)) & 1u)) {  // Python drops trailing zeros
               if (zero_int) {
-                const unsigned zero_bytes = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('0'))));
-                const unsigned zeros = unsigned(__builtin_ctz(~(zero_bytes >> (at + 1))));
-                if (zeros <= 3 && frac_digits - zeros <= 15) return p + len;  // below 1e-4: an exponent
+                const unsigned leading = unsigned(__builtin_ctz(~(zeros >> (at + 1))));
+                if (leading <= 3 && frac_digits - leading <= 15) return p + len;  // below 1e-4: an exponent
               } else if (int_digits + frac_digits <= 15) {
                 return p + len;
               }

@@ -321,6 +321,44 @@ bool build_layout(std::string_view line, LineLayout& l) {
   return true;
 }
 
+// Eight ASCII digits (little-endian in x) as their value, in a few
+// multiplies instead of a multiply-add a digit (whose chain is the cost of a
+// 13-digit timestamp); false when a byte is not a digit.
+bool eight_digits(std::uint64_t x, std::uint32_t& value) {
+  if (((x & 0xF0F0F0F0F0F0F0F0) | (((x + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) != 0x3333333333333333)
+    return false;
+  x -= 0x3030303030303030;
+  x = (x * 10) + (x >> 8);
+  x = (((x & 0x000000FF000000FF) * 0x000F424000000064) + (((x >> 16) & 0x000000FF000000FF) * 0x0000271000000001)) >> 32;
+  value = static_cast<std::uint32_t>(x);
+  return true;
+}
+
+// A plain number leaf as an integer: "-"? and at most 18 digits (so it fits
+// int64, as simdjson reads it); false for anything else ("12.0" too, which
+// integer_value would take: left to the slow path).
+bool parse_integer(std::string_view t, std::int64_t& out) {
+  const bool negative = !t.empty() && t.front() == '-';
+  if (negative) t.remove_prefix(1);
+  if (t.empty() || t.size() > 18) return false;
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= t.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, t.data() + i, 8);
+    std::uint32_t eight = 0;
+    if (!eight_digits(x, eight)) return false;
+    v = v * 100'000'000 + eight;
+  }
+  for (; i < t.size(); ++i) {
+    const unsigned digit = static_cast<unsigned char>(t[i]) - '0';
+    if (digit > 9) return false;
+    v = v * 10 + digit;
+  }
+  out = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+  return true;
+}
+
 bool iequals(std::string_view a, std::string_view lower) {
   if (a.size() != lower.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -401,11 +439,7 @@ bool LayoutCache::read(const LineLayout& l, LineAnalysis& out, LineChecker* warm
   auto string = [&](std::uint32_t i) { return std::string_view(found_[i].text + 1, found_[i].size - 2); };
   // integer_value: a number without a fraction is an int64 (at most 18
   // digits, plain); "12.0" would be one too, but is left to the slow path.
-  auto integer = [&](std::uint32_t i, std::int64_t& v) {
-    const std::string_view t = text(i);
-    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    return ec == std::errc() && ptr == t.data() + t.size();
-  };
+  auto integer = [&](std::uint32_t i, std::int64_t& v) { return parse_integer(text(i), v); };
   // get_double: correctly rounded, as simdjson's (an integer converts exactly as its double).
   auto number = [&](std::uint32_t i, double& v) {
     const std::string_view t = text(i);
