@@ -1,10 +1,10 @@
-// The fast path of LineAnalyzer: most streams repeat one message shape (the
-// same keys in the same order, only values differ), and a line of a shape
-// seen before needs neither the JSON DOM nor the normalizer. A line layout
-// is a line's text with its variable leaves (strings and numbers, spelled as
-// canonical_plain.hpp's "plain" text) cut out, plus where the normalizer's
-// fields sit among those leaves and the recipe of the signed payload's
-// canonical JSON. A line that matches a layout byte for byte outside its
+// The fast path of LineAnalyzer (iot-verify(1), Speed): most streams repeat
+// one message shape (the same keys in the same order, only values differ),
+// and a line of a shape seen before needs neither the JSON DOM nor the
+// normalizer. A line layout is a line's text with its variable leaves
+// (strings and numbers, spelled as canonical_plain.hpp's "plain" text) cut
+// out, plus where the normalizer's fields sit among those leaves and the
+// recipe of the signed payload's canonical JSON. A line that matches a layout byte for byte outside its
 // leaves has the layout's structure, so the slow path would take the same
 // steps over it; the fast path takes them over the leaves alone.
 //
