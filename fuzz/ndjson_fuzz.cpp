@@ -37,10 +37,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::unique_ptr<iot::stream::LineReader> reader =
       mode == 0 ? std::make_unique<iot::stream::MemoryLineReader>(input, "fuzz", max_line, chunk, buffer)
                 : compressed_reader(input, mode == 2, max_line);
-  iot::stream::Line line;
+  // Plain input is read a second time in step, asking line_buffered()
+  // before and after every line as iot-verify does (the reader then starts
+  // at the newline that call found): the lines must be the same.
+  std::unique_ptr<iot::stream::LineReader> asked;
+  if (mode == 0) asked = std::make_unique<iot::stream::MemoryLineReader>(input, "fuzz", max_line, chunk, buffer);
+  iot::stream::Line line, asked_line;
   std::uint64_t last = 0;
   std::size_t delivered = 0;
-  while (reader->next(line)) {
+  for (;;) {
+    const bool more = reader->next(line);
+    if (asked) {
+      asked->line_buffered();
+      if (asked->next(asked_line) != more) std::abort();
+      asked->line_buffered();
+      if (more && (asked_line.text != line.text || asked_line.number != line.number ||
+                   asked_line.too_long != line.too_long))
+        std::abort();
+    }
+    if (!more) break;
     if (line.number <= last) std::abort();                       // numbers only grow
     if (line.text.size() > max_line) std::abort();               // the cap holds
     if (line.text.find('\n') != std::string_view::npos) std::abort();

@@ -29,9 +29,12 @@ std::uint64_t hash64(std::string_view s, std::uint64_t seed) {
 
 }  // namespace
 
-IdHash hash_id(std::string_view id) {
-  return IdHash{hash64(id, 0x8bb84b93962eacc9ull), hash64(id, 0x4b33a62ed433d4a3ull)};
-}
+namespace {
+// IdHash::lo alone: all a prefetch needs (its home slot).
+std::uint64_t hash_lo(std::string_view id) { return hash64(id, 0x8bb84b93962eacc9ull); }
+}  // namespace
+
+IdHash hash_id(std::string_view id) { return IdHash{hash_lo(id), hash64(id, 0x4b33a62ed433d4a3ull)}; }
 
 DuplicateWindow::DuplicateWindow(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {
   if (capacity_ > (std::size_t{1} << 30)) capacity_ = std::size_t{1} << 30;  // home slots come from 32 hash bits
@@ -115,7 +118,7 @@ void DuplicateWindow::insert(std::string_view id) {
 
 void DuplicateWindow::prefetch(std::string_view id) const {
   if (id.empty() || index_.empty()) return;
-  __builtin_prefetch(&index_[fingerprint(hash_id(id)) & mask_]);
+  __builtin_prefetch(&index_[fingerprint(IdHash{hash_lo(id), 0}) & mask_]);
 }
 
 bool DuplicateWindow::seen_or_insert(std::string_view id) {

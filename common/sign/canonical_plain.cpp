@@ -14,18 +14,18 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "core/limits.hpp"
 #include "sign/key_order.hpp"
+#include "sign/plain_scan.hpp"
 
 namespace iot::sign {
 namespace {
 
 using detail::copy_small;
 using detail::key_prefix;
+using detail::plain_number_end;
+using detail::same_bytes;
+using detail::string_stop;
 
 constexpr uint32_t kLeaf = UINT32_MAX;
 
@@ -97,77 +97,6 @@ struct Tape {
 Tape& thread_tape() {
   thread_local Tape tape;
   return tape;
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// The first byte from p on that ends a plain string run: '"', '\\', below
-// 0x20 or above 0x7e (end when none). Sixteen bytes a step where SSE2 is
-// there (every x86-64): strings are most of a payload's bytes.
-const char* string_stop(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20),
-                del = _mm_set1_epi8(0x7f);
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Signed compare: bytes from 0x80 up are negative, so below 0x20 too.
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                     _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)));
-    if (const int mask = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  for (; p < end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f) return p;
-  }
-  return end;
-}
-
-const char* digits_end(const char* p, const char* end) {
-  while (p < end && is_digit(*p)) ++p;
-  return p;
-}
-
-// The end of the number at p when it is spelled as Python prints it (see
-// the header), else null.
-const char* plain_number_end(const char* p, const char* end) {
-  const bool negative = p < end && *p == '-';
-  if (negative) ++p;
-  const char* int_start = p;
-  if (p < end && *p == '0') {
-    ++p;
-  } else if (p >= end || !is_digit(*p)) {
-    return nullptr;
-  } else {
-    p = digits_end(p, end);
-  }
-  const std::size_t int_digits = static_cast<std::size_t>(p - int_start);
-  const bool zero_int = int_digits == 1 && *int_start == '0';
-  if (p < end && *p == '.') {
-    const char* frac = ++p;
-    p = digits_end(p, end);
-    const std::size_t frac_digits = static_cast<std::size_t>(p - frac);
-    if (frac_digits == 0) return nullptr;
-    if (p < end && (*p == 'e' || *p == 'E')) return nullptr;
-    if (frac_digits == 1 && frac[0] == '0') {  // integral: "12.0"
-      if (int_digits > 15) return nullptr;
-    } else {
-      if (frac[frac_digits - 1] == '0') return nullptr;  // Python drops trailing zeros
-      if (zero_int) {
-        std::size_t zeros = 0;
-        while (frac[zeros] == '0') ++zeros;
-        if (zeros > 3 || frac_digits - zeros > 15) return nullptr;  // below 1e-4 Python writes an exponent
-      } else if (int_digits + frac_digits > 15) {
-        return nullptr;
-      }
-    }
-    return p;
-  }
-  if (p < end && (*p == 'e' || *p == 'E')) return nullptr;
-  if (int_digits > 18) return nullptr;
-  if (negative && zero_int) return nullptr;  // Python's int has no -0
-  return p;
 }
 
 class Scanner {
@@ -420,27 +349,6 @@ void build_layout(Layout& l, const Tape& tape, uint32_t root, const char* start,
   l.found.resize(l.kinds.size());
   l.as_written = as_written;
   l.valid = true;
-}
-
-// memcmp(a, b, n) == 0 for the short literals of a layout (mostly a key and
-// its punctuation) without a libc call: two overlapping loads, as copy_small.
-inline bool same_bytes(const char* a, const char* b, std::size_t n) {
-  auto load64 = [](const char* p) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    return v;
-  };
-  auto load32 = [](const char* p) {
-    uint32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  };
-  if (n > 16) return std::memcmp(a, b, n) == 0;
-  if (n >= 8) return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
-  if (n >= 4) return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
 }
 
 const char* skip_spaces(const char* p, const char* end) {

@@ -114,6 +114,12 @@ bool digest_equal(const Digest& a, std::string_view b) {
 
 namespace {
 
+SignatureStatus matches(const Digest& claimed, std::string_view key, std::string_view canonical) {
+  Digest ours = hmac_sha256(key, canonical);
+  return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
+                                                                       : SignatureStatus::bad_signature;
+}
+
 // verify_signed's steps; message_text: the message's JSON text (what follows
 // it ignored) when known, else empty.
 SignatureStatus verify_parsed(simdjson::dom::element message, std::string_view key, std::string_view message_text) {
@@ -135,9 +141,7 @@ SignatureStatus verify_parsed(simdjson::dom::element message, std::string_view k
       canonical = plain_canonical_prefix(scratch, *payload_text);
   if (!canonical) canonical = canonical_json_into(scratch, payload);
   if (!canonical) return SignatureStatus::malformed;
-  Digest ours = hmac_sha256(key, *canonical);
-  return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
-                                                                       : SignatureStatus::bad_signature;
+  return matches(claimed, key, *canonical);
 }
 
 }  // namespace
@@ -164,9 +168,53 @@ SignatureStatus verify_signed(simdjson::dom::element message, std::string_view k
   if (!payload_text) return SignatureStatus::malformed;
   auto canonical = canonical_json(*payload_text);  // keeps every digit of every integer
   if (!canonical) return SignatureStatus::malformed;
-  Digest ours = hmac_sha256(key, *canonical);
-  return CRYPTO_memcmp(ours.data(), claimed.data(), ours.size()) == 0 ? SignatureStatus::ok
-                                                                       : SignatureStatus::bad_signature;
+  return matches(claimed, key, *canonical);
+}
+
+namespace {
+
+// The strict base64 of a digest: 43 symbols and one '=' (what decode_digest takes back).
+std::array<char, 44> encode_digest(const Digest& d) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::array<char, 44> out{};
+  auto put = [&](std::size_t o, uint32_t v, int symbols) {
+    for (int k = 0; k < symbols; ++k) out[o + k] = alphabet[(v >> (18 - 6 * k)) & 63];
+  };
+  for (std::size_t i = 0, o = 0; i < 30; i += 3, o += 4)
+    put(o, uint32_t(d[i]) << 16 | uint32_t(d[i + 1]) << 8 | d[i + 2], 4);
+  put(40, uint32_t(d[30]) << 16 | uint32_t(d[31]) << 8, 3);
+  out[43] = '=';
+  return out;
+}
+
+// 44 bytes equal, in constant time as CRYPTO_memcmp (no early exit), but
+// in six word compares where CRYPTO_memcmp takes a call and a byte a step.
+bool same_44(const char* a, const char* b) {
+  std::uint64_t diff = 0;
+  for (std::size_t i = 0; i < 40; i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    diff |= x ^ y;
+  }
+  std::uint32_t x, y;
+  std::memcpy(&x, a + 40, 4);
+  std::memcpy(&y, b + 40, 4);
+  return (diff | (x ^ y)) == 0;
+}
+
+}  // namespace
+
+// Our digest's base64 against the text: equal exactly when the text decodes
+// (strictly) to our digest, so ok costs an encode, not a decode; otherwise
+// the decode tells malformed from bad_signature, as verify_signed does.
+SignatureStatus verify_canonical(std::string_view hmac_text, std::string_view canonical, std::string_view key) {
+  const Digest ours = hmac_sha256(key, canonical);
+  const std::array<char, 44> expected = encode_digest(ours);
+  if (hmac_text.size() == expected.size() && same_44(expected.data(), hmac_text.data())) return SignatureStatus::ok;
+  Digest claimed{};
+  if (!decode_digest(hmac_text, claimed)) return SignatureStatus::malformed;
+  return SignatureStatus::bad_signature;  // a strict encoding of another digest
 }
 
 Result<std::string> sign_payload(std::string_view payload_json, std::string_view key) {

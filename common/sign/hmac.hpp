@@ -37,6 +37,12 @@ SignatureStatus verify_signed(simdjson::dom::element message, std::string_view k
 SignatureStatus verify_signed_text(simdjson::dom::element message, std::string_view key,
                                    std::string_view message_text);
 
+// The last step of the checks above, once the payload's canonical JSON is
+// known (iot-verify reads the payload's fields from the text itself):
+// hmac_text, the "hmac" string, against HMAC-SHA256(key, canonical).
+// malformed: hmac_text is not base64 of 32 bytes.
+SignatureStatus verify_canonical(std::string_view hmac_text, std::string_view canonical, std::string_view key);
+
 // Builds the signed line {"hmac":"...","payload":<payload_json as given>}
 // from one-line payload JSON text.
 Result<std::string> sign_payload(std::string_view payload_json, std::string_view key);

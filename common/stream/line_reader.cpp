@@ -43,6 +43,7 @@ long LineReader::read_some(char* dst, std::size_t n) { return read_raw(dst, n); 
 
 // Reads more input behind what is buffered. False at the end or on error.
 bool LineReader::fill() {
+  newline_at_ = std::string::npos;
   if (begin_ == end_) begin_ = end_ = 0;
   long r = read_some(buf_.data() + end_, buf_.size() - end_);
   if (r > 0) {
@@ -71,7 +72,10 @@ bool LineReader::deliver(Line& line, std::string_view text, bool too_long) {
 bool LineReader::take_line(Line& line) {
   char* base = buf_.data();
   while (begin_ < end_) {
-    auto* nl = static_cast<char*>(std::memchr(base + begin_, '\n', end_ - begin_));
+    char* nl = newline_at_ >= begin_ && newline_at_ < end_
+                   ? base + newline_at_
+                   : static_cast<char*>(std::memchr(base + begin_, '\n', end_ - begin_));
+    newline_at_ = std::string::npos;
     if (!nl) break;
     std::size_t pos = static_cast<std::size_t>(nl - base);
     std::string_view text(base + begin_, pos - begin_);
@@ -154,7 +158,9 @@ bool LineReader::next(Line& line) {
 bool LineReader::line_buffered() const {
   if (eof_) return true;
   if (skipping_ || begin_ >= end_) return false;
-  return std::memchr(buf_.data() + begin_, '\n', end_ - begin_) != nullptr;
+  const void* nl = std::memchr(buf_.data() + begin_, '\n', end_ - begin_);
+  if (nl) newline_at_ = static_cast<std::size_t>(static_cast<const char*>(nl) - buf_.data());
+  return nl != nullptr;
 }
 
 MemoryLineReader::MemoryLineReader(std::string_view data, std::string source, std::size_t max_line,

@@ -88,6 +88,10 @@ class LineReader {
   bool skipping_ = false;
   bool carry_used_ = false;
   std::string carry_;
+  // The first newline at or after begin_, as line_buffered() found it: the
+  // take_line() right after it starts there (one search a line, not two).
+  // npos: not known; every take_line() and fill() forgets it.
+  mutable std::size_t newline_at_ = std::string::npos;
 };
 
 // Lines from bytes already in memory, handed out at most `chunk` bytes per

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/log.hpp"
+#include "iot-verify/layout_cache.hpp"
 #include "registry/signature_check.hpp"
 #include "resend/resend_topic.hpp"
 #include "rules/alarm_payload.hpp"
@@ -54,9 +55,22 @@ LineAnalyzer::LineAnalyzer(const registry::RouteEngine& routes, const CheckerCon
     : routes_(routes),
       warm_(warm),
       keep_readings_(config.keep_readings),
-      want_match_(config.resend_topic_template.has_value()) {}
+      want_match_(config.resend_topic_template.has_value()),
+      layouts_(LayoutCache::make(routes, config)) {}
+
+LineAnalyzer::~LineAnalyzer() = default;
 
 void LineAnalyzer::analyze(std::string_view line, bool too_long, LineAnalysis& out) {
+  if (!layouts_ || too_long) return analyze_slow(line, too_long, out);
+  if (layouts_->analyze(line, out, warm_)) {
+    ++fast_lines_;
+    return;
+  }
+  analyze_slow(line, too_long, out);
+  layouts_->learn(line, out);
+}
+
+void LineAnalyzer::analyze_slow(std::string_view line, bool too_long, LineAnalysis& out) {
   out.kind = LineAnalysis::Kind::final;
   out.verdict = Verdict{};
   out.alarm_msg_id.clear();

@@ -87,14 +87,24 @@ struct LineAnalysis {
 // The stateless part: one per thread (each has its own JSON parser), all
 // reading through one RouteEngine (const, shared).
 class LineChecker;
+class LayoutCache;
 
 class LineAnalyzer {
  public:
   // warm: the checker that will apply() each analysis right after it (one
   // thread): its tables are warmed while the signature is checked.
   LineAnalyzer(const registry::RouteEngine& routes, const CheckerConfig& config, LineChecker* warm = nullptr);
+  ~LineAnalyzer();
+  LineAnalyzer(const LineAnalyzer&) = delete;
+  LineAnalyzer& operator=(const LineAnalyzer&) = delete;
   // too_long: the reader skipped a line over its limit (line is then empty).
+  // A line of a layout seen before is read from its text alone
+  // (layout_cache.hpp), with the same outcome as analyze_slow.
   void analyze(std::string_view line, bool too_long, LineAnalysis& out);
+  // Envelope parser (JSON DOM), route, signature, normalizer.
+  void analyze_slow(std::string_view line, bool too_long, LineAnalysis& out);
+  // Lines analyze() answered from a layout.
+  std::uint64_t fast_lines() const { return fast_lines_; }
 
  private:
   void analyze_payload(const stream::EnvelopeView& envelope, LineAnalysis& out);
@@ -104,6 +114,8 @@ class LineAnalyzer {
   bool keep_readings_;
   bool want_match_;  // --resend: keep each line's route match and topic
   stream::EnvelopeParser parser_;
+  std::unique_ptr<LayoutCache> layouts_;  // null where no layout can be read alone
+  std::uint64_t fast_lines_ = 0;
 };
 
 class LineChecker {

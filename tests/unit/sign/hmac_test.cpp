@@ -182,3 +182,31 @@ TEST(VerifySigned, WideIntegersOverTheExactText) {
   simdjson::dom::element unsigned_doc = parser.parse(std::string(R"({"payload":{"a":1}})")).value();
   EXPECT_EQ(iot::sign::verify_signed(unsigned_doc, "k", R"({"payload":{"a":1}})"), iot::sign::SignatureStatus::missing);
 }
+
+// verify_canonical: the signed shape's last step, given the canonical text.
+namespace iot::sign {
+namespace {
+
+TEST(VerifyCanonical, ChecksTheDigestOfTheGivenCanonicalText) {
+  const std::string line = sign_payload(R"({"b": 2, "a": 1})", "k").value();
+  const std::string b64 = line.substr(9, 44);
+  EXPECT_EQ(verify_canonical(b64, R"({"a":1,"b":2})", "k"), SignatureStatus::ok);
+  EXPECT_EQ(verify_canonical(b64, R"({"a":1,"b":3})", "k"), SignatureStatus::bad_signature);
+  EXPECT_EQ(verify_canonical(b64, R"({"a":1,"b":2})", "other key"), SignatureStatus::bad_signature);
+  EXPECT_EQ(verify_canonical(b64.substr(0, 43), R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
+  EXPECT_EQ(verify_canonical("AAAA", R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
+  // Our digest with the last symbol's 2 spare bits set: not strict base64, so malformed, not ok.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string loose = b64;
+  loose[42] = alphabet[(alphabet.find(loose[42]) & ~3u) | 1u];
+  EXPECT_EQ(verify_canonical(loose, R"({"a":1,"b":2})", "k"), SignatureStatus::malformed);
+  // Every symbol of our encoding counts.
+  for (std::size_t i = 0; i < 43; ++i) {
+    std::string changed = b64;
+    changed[i] = alphabet[(alphabet.find(changed[i]) + (i == 42 ? 4 : 1)) % 64];
+    EXPECT_EQ(verify_canonical(changed, R"({"a":1,"b":2})", "k"), SignatureStatus::bad_signature) << i;
+  }
+}
+
+}  // namespace
+}  // namespace iot::sign

@@ -35,6 +35,25 @@ Got drain(LineReader& reader) {
   return got;
 }
 
+// drain, asking line_buffered() before and after each line as the tools do
+// (the reader then starts the next line at the newline that call found).
+Got drain_asking_buffered(LineReader& reader) {
+  Got got;
+  Line line;
+  for (;;) {
+    reader.line_buffered();
+    if (!reader.next(line)) break;
+    reader.line_buffered();
+    if (line.too_long) {
+      got.too_long.push_back(line.number);
+    } else {
+      got.texts.emplace_back(line.text);
+      got.numbers.push_back(line.number);
+    }
+  }
+  return got;
+}
+
 Got split(std::string_view data, std::size_t chunk, std::size_t max_line = 1 << 20) {
   MemoryLineReader reader(data, "mem", max_line, chunk);
   auto got = drain(reader);
@@ -119,6 +138,11 @@ TEST(LineReader, AgreesWithReferenceSplitter) {
     ASSERT_EQ(got.texts, want.texts) << "round " << round;
     ASSERT_EQ(got.numbers, want.numbers) << "round " << round;
     ASSERT_EQ(got.too_long, want.too_long) << "round " << round;
+    MemoryLineReader asked(data, "mem", max_line, chunk, buffer);
+    Got asked_got = drain_asking_buffered(asked);
+    ASSERT_EQ(asked_got.texts, want.texts) << "round " << round;
+    ASSERT_EQ(asked_got.numbers, want.numbers) << "round " << round;
+    ASSERT_EQ(asked_got.too_long, want.too_long) << "round " << round;
   }
 }
 
