@@ -23,6 +23,8 @@ namespace {
 
 using detail::copy_small;
 using detail::key_prefix;
+using detail::list_step;
+using detail::ListStep;
 using detail::plain_number_end;
 using detail::same_bytes;
 using detail::string_stop;
@@ -221,14 +223,9 @@ class Scanner {
         }
         tape_.open.push_back(item);
         skip_ws();
-        if (p_ >= end_) return false;
-        if (*p_ == ',') {
-          ++p_;
-          continue;
-        }
-        if (*p_ != close) return false;
-        ++p_;
-        break;
+        const ListStep step = list_step(p_, end_, close);
+        if (step == ListStep::bad) return false;
+        if (step == ListStep::closed) break;
       }
     }
     auto first = tape_.open.begin() + static_cast<std::ptrdiff_t>(base);

@@ -138,6 +138,21 @@ inline const char* plain_number_end(const char* p, const char* end) {
   return plain_number_end_bytes(p, end);
 }
 
+// The byte after an object's member or an array's element (white space
+// skipped): ',' goes on to the next one, the container's closing byte ends
+// it (p left past either); anything else is no JSON these readers take.
+enum class ListStep { next, closed, bad };
+inline ListStep list_step(const char*& p, const char* end, char close) {
+  if (p >= end) return ListStep::bad;
+  if (*p == ',') {
+    ++p;
+    return ListStep::next;
+  }
+  if (*p != close) return ListStep::bad;
+  ++p;
+  return ListStep::closed;
+}
+
 // memcmp(a, b, n) == 0 for the short literals of a layout (mostly a key and
 // its punctuation) without a libc call: two overlapping loads, as copy_small.
 inline bool same_bytes(const char* a, const char* b, std::size_t n) {

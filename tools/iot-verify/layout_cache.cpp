@@ -69,6 +69,8 @@ struct LineLayout {
 
 namespace {
 
+using sign::detail::list_step;
+using sign::detail::ListStep;
 using sign::detail::plain_number_end;
 using sign::detail::same_bytes;
 using sign::detail::string_stop;
@@ -172,14 +174,9 @@ class LayoutScanner {
       }
       if (!value(n.items.emplace_back(), depth)) return false;
       skip_ws();
-      if (p_ >= end_) return false;
-      if (*p_ == ',') {
-        ++p_;
-        continue;
-      }
-      if (*p_ != close) return false;
-      ++p_;
-      break;
+      const ListStep step = list_step(p_, end_, close);
+      if (step == ListStep::bad) return false;
+      if (step == ListStep::closed) break;
     }
     if (object) {  // a duplicate key: the DOM and the normalizer disagree on which wins
       std::vector<std::string_view> sorted = n.keys;

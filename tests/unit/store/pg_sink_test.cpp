@@ -94,6 +94,17 @@ class PgSinkServer : public testing::PostgresServerTest {
     EXPECT_TRUE(st) << st.error().message;
     return std::move(*sink);
   }
+  // A readings table made beforehand in its own schema, as a user would,
+  // with the given quality and tenant columns (types, defaults).
+  void make_readings_table(const std::string& schema, const std::string& quality, const std::string& tenant) {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    tx.exec("CREATE SCHEMA " + schema);
+    tx.exec("CREATE TABLE " + schema + ".readings (time timestamptz NOT NULL, device_id text NOT NULL,"
+            " metric text NOT NULL, value double precision, " + quality + ", " + tenant + ", protocol text,"
+            " unit text, msg_id text, seq bigint, tags jsonb, extra jsonb, PRIMARY KEY (device_id, metric, time))");
+    tx.commit();
+  }
   std::string query(const std::string& sql) {
     pqxx::connection c(url_);
     pqxx::work tx(c);
@@ -187,16 +198,8 @@ TEST_F(PgSinkServer, AConflictWritesTheWholeBatchAgainWithTheTablesItMade) {
 TEST_F(PgSinkServer, BinaryCopyStoresWhatTextCopyStores) {
   auto sink = open_sink("bin");
   ASSERT_TRUE(sink);
-  pqxx::connection c(url_);
-  {
-    pqxx::work tx(c);
-    tx.exec("CREATE SCHEMA txt");
-    // quality integer rather than smallint: COPY binary cannot convert, so this table takes text.
-    tx.exec("CREATE TABLE txt.readings (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL,"
-            " value double precision, quality integer NOT NULL DEFAULT 192, tenant text, protocol text, unit text,"
-            " msg_id text, seq bigint, tags jsonb, extra jsonb, PRIMARY KEY (device_id, metric, time))");
-    tx.commit();
-  }
+  // quality integer rather than smallint: COPY binary cannot convert, so this table takes text.
+  make_readings_table("txt", "quality integer NOT NULL DEFAULT 192", "tenant text");
   auto text_sink = open_sink("txt");
   ASSERT_TRUE(text_sink);
   ReadingRow full = reading("P\t\\1", 1710844800123, "temp °C", -0.1);
@@ -236,16 +239,7 @@ TEST_F(PgSinkServer, BinaryCopyStoresWhatTextCopyStores) {
 // it out of the COPY would store the default); a quality outside smallint is
 // refused as text COPY refuses it.
 TEST_F(PgSinkServer, ColumnsWithDefaultsGetNullAndAQualityOutsideSmallintIsRejected) {
-  pqxx::connection c(url_);
-  {
-    pqxx::work tx(c);
-    tx.exec("CREATE SCHEMA dflt");
-    tx.exec("CREATE TABLE dflt.readings (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL,"
-            " value double precision, quality smallint NOT NULL DEFAULT 192, tenant text DEFAULT 'acme',"
-            " protocol text, unit text, msg_id text, seq bigint, tags jsonb, extra jsonb,"
-            " PRIMARY KEY (device_id, metric, time))");
-    tx.commit();
-  }
+  make_readings_table("dflt", "quality smallint NOT NULL DEFAULT 192", "tenant text DEFAULT 'acme'");
   auto sink = open_sink("dflt");
   ASSERT_TRUE(sink);
   Batch b;
@@ -266,15 +260,7 @@ TEST_F(PgSinkServer, ColumnsWithDefaultsGetNullAndAQualityOutsideSmallintIsRejec
 // sink (worker) finds the sets the first stored. Binary COPY here, text
 // COPY into a table made beforehand with other types.
 TEST_F(PgSinkServer, TagSetsStoreEachTagsObjectOnceByBinaryAndTextCopy) {
-  {
-    pqxx::connection c(url_);
-    pqxx::work tx(c);
-    tx.exec("CREATE SCHEMA txt_sets");
-    tx.exec("CREATE TABLE txt_sets.readings (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL,"
-            " value double precision, quality integer NOT NULL DEFAULT 192, tenant text, protocol text, unit text,"
-            " msg_id text, seq bigint, tags jsonb, extra jsonb, PRIMARY KEY (device_id, metric, time))");
-    tx.commit();
-  }
+  make_readings_table("txt_sets", "quality integer NOT NULL DEFAULT 192", "tenant text");
   for (const std::string schema : {"bin_sets", "txt_sets"}) {
     SCOPED_TRACE(schema);
     auto sink = open_sink(schema, true);
