@@ -25,7 +25,8 @@ class TagSetIds {
  public:
   // At most this many ids are remembered; past it the committed ones are
   // forgotten and looked up again (one query per tag set, as at the start).
-  explicit TagSetIds(std::size_t capacity = 200'000) : capacity_(capacity) {}
+  TagSetIds() = default;
+  explicit TagSetIds(std::size_t capacity) : capacity_(capacity) {}
 
   // The id of `tags`, committed or learnt in the open transaction.
   std::optional<std::int64_t> find(const SharedText& tags);
@@ -40,7 +41,7 @@ class TagSetIds {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   using Map = std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>>;
-  std::size_t capacity_;
+  std::size_t capacity_ = 200'000;
   Map committed_, pending_;
   // Rows mostly share their texts (iot-ingest(1), Enrichment: one per
   // device and unit variant, for as long as the device table is loaded):
