@@ -92,18 +92,28 @@ std::optional<Shape> parse_shape(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<int> quality_of_word(std::string_view word) {
+  if (iequals(word, "good")) return quality::good;
+  if (iequals(word, "bad")) return quality::bad;
+  if (iequals(word, "uncertain")) return quality::uncertain;
+  return std::nullopt;
+}
+
+std::optional<int> quality_of_code(double code) {
+  if (code == quality::good || code == quality::bad || code == quality::uncertain) return static_cast<int>(code);
+  return std::nullopt;
+}
+
 Result<int> parse_quality(element q) {
   std::string_view word;
   if (!q.get_string().get(word)) {
-    if (iequals(word, "good")) return quality::good;
-    if (iequals(word, "bad")) return quality::bad;
-    if (iequals(word, "uncertain")) return quality::uncertain;
+    if (auto known = quality_of_word(word)) return *known;
     return make_error(ErrorKind::bad_input, "schema", "quality \"" + std::string(word.substr(0, 40)) +
                                                           "\" is not good, bad or uncertain");
   }
   double code = -1;
-  if (!q.get_double().get(code) && (code == quality::good || code == quality::bad || code == quality::uncertain))
-    return static_cast<int>(code);
+  if (!q.get_double().get(code))
+    if (auto known = quality_of_code(code)) return *known;
   return make_error(ErrorKind::bad_input, "schema", "quality is not 192, 0, 68, good, bad or uncertain");
 }
 

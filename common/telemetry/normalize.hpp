@@ -47,6 +47,9 @@ std::optional<Shape> parse_shape(std::string_view name);  // "auto", "nested", "
 
 // 192/0/68 and the words good/bad/uncertain; anything else is a schema error.
 Result<int> parse_quality(simdjson::dom::element q);
+// The same rules for a quality already read: a word (any case), or a number.
+std::optional<int> quality_of_word(std::string_view word);
+std::optional<int> quality_of_code(double code);
 
 // kpi timestamps: ISO 8601 (with Z or an offset; fractions to ns), a Unix
 // number in s, ms, us or ns told apart by magnitude (|x| < 1e11 s, < 1e14 ms,

@@ -6,16 +6,16 @@
 #include "iot-verify/layout_cache.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <limits>
 
 #include "core/limits.hpp"
 #include "sign/hmac.hpp"
 #include "sign/key_order.hpp"
 #include "sign/plain_scan.hpp"
+#include "telemetry/normalize.hpp"
+#include "telemetry/shape_readers.hpp"
 
 namespace iot::verify {
 
@@ -356,13 +356,6 @@ bool parse_integer(std::string_view t, std::int64_t& out) {
   return true;
 }
 
-bool iequals(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != lower[i]) return false;
-  return true;
-}
-
 }  // namespace
 
 std::unique_ptr<LayoutCache> LayoutCache::make(const registry::RouteEngine& routes, const CheckerConfig& config) {
@@ -468,25 +461,23 @@ bool LayoutCache::read(const LineLayout& l, LineAnalysis& out, LineChecker* warm
     if (!integer(l.seq, seq)) return false;
     m.seq = seq;
   }
+  // The time as the normalizer converts it, by its own range checks (an
+  // error there sends the line the full way, which words it).
   std::int64_t ts = 0;
   if (!integer(l.ts, ts)) return false;
-  if (l.ts_ns != kNone) {  // seconds_ns_to_ns
-    std::int64_t fraction = 0;
-    if (!integer(l.ts_ns, fraction) || fraction < 0 || fraction > 999'999'999) return false;
-    constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
-    if (ts > limit || ts < -limit) return false;
-    m.time_ns = ts * 1'000'000'000 + fraction;
-  } else {  // ms_to_ns
-    constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000;
-    if (ts > limit || ts < -limit) return false;
-    m.time_ns = ts * 1'000'000;
-  }
+  std::int64_t fraction = 0;
+  if (l.ts_ns != kNone && !integer(l.ts_ns, fraction)) return false;
+  auto time_ns = l.ts_ns != kNone ? telemetry::detail::seconds_ns_to_ns(ts, fraction)
+                                  : telemetry::detail::ms_to_ns(ts, "ts");
+  if (!time_ns) return false;
+  m.time_ns = *time_ns;
   m.source_time_ns.reset();
   if (l.source_ts != kNone) {  // read_meta
     std::int64_t ms = 0;
-    constexpr std::int64_t limit = std::numeric_limits<std::int64_t>::max() / 1'000'000;
-    if (!integer(l.source_ts, ms) || ms > limit || ms < -limit) return false;
-    m.source_time_ns = ms * 1'000'000;
+    if (!integer(l.source_ts, ms)) return false;
+    auto source_ns = telemetry::detail::ms_to_ns(ms, "meta.source_ts");
+    if (!source_ns) return false;
+    m.source_time_ns = *source_ns;
   }
   m.edge_latency_ms.reset();
   if (l.edge_latency != kNone) {
@@ -507,28 +498,16 @@ bool LayoutCache::read(const LineLayout& l, LineAnalysis& out, LineChecker* warm
       }
     }
     int quality = telemetry::quality::good;
-    if (p.q != kNone) {  // parse_quality
+    if (p.q != kNone) {  // parse_quality's rules
+      std::optional<int> known;
       if (p.q_kind == '"') {
-        const std::string_view word = string(p.q);
-        if (iequals(word, "good")) quality = telemetry::quality::good;
-        else if (iequals(word, "bad")) quality = telemetry::quality::bad;
-        else if (iequals(word, "uncertain")) quality = telemetry::quality::uncertain;
-        else return false;
+        known = telemetry::quality_of_word(string(p.q));
       } else {
-        const std::string_view t = text(p.q);
-        if (t == "192") quality = telemetry::quality::good;
-        else if (t == "68") quality = telemetry::quality::uncertain;
-        else if (t == "0") quality = telemetry::quality::bad;
-        else {
-          double code = -1;
-          if (!number(p.q, code)) return false;
-          if (code == telemetry::quality::good || code == telemetry::quality::bad ||
-              code == telemetry::quality::uncertain)
-            quality = static_cast<int>(code);
-          else
-            return false;
-        }
+        double code = -1;
+        if (number(p.q, code)) known = telemetry::quality_of_code(code);
       }
+      if (!known) return false;
+      quality = *known;
     }
     if (!keep_readings_) continue;
     telemetry::Reading& r = m.readings.emplace_back();
