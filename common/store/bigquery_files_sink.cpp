@@ -73,7 +73,7 @@ Status replace_file(const std::string& dir, const std::string& name, std::string
   return fsync_dir(dir);
 }
 
-std::string read_file(const std::string& path) {
+std::string read_file_or_empty(const std::string& path) {
   std::string bytes;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return bytes;
@@ -201,7 +201,7 @@ Status BigQueryFilesSink::prepare_table(const std::string& table) {
   if (auto st = make_dir(table_dir); !st) return st;
   const std::string schema_name = table + ".schema.json";
   const std::string schema = load_schema_json();
-  if (read_file(dir_ + "/" + schema_name) != schema)
+  if (read_file_or_empty(dir_ + "/" + schema_name) != schema)
     if (auto st = replace_file(dir_, schema_name, schema); !st) return st;
   if (auto st = recover_parts(table_dir); !st) return st;
   if (auto st = load_keys(table, table_dir); !st) return st;
@@ -216,7 +216,7 @@ Status BigQueryFilesSink::recover_parts(const std::string& table_dir) {
     if (name.size() < 2 || name[0] != '.' || !ends_with(name, ".ndjson.part")) continue;
     const std::string part = table_dir + "/" + name;
     const std::string final_name = table_dir + "/" + name.substr(1, name.size() - 1 - 5);  // drop "." and ".part"
-    std::string bytes = read_file(part);
+    std::string bytes = read_file_or_empty(part);
     auto keep = bytes.rfind('\n');
     std::size_t length = keep == std::string::npos ? 0 : keep + 1;
     if (length == 0 || exists(final_name)) {
@@ -243,7 +243,7 @@ Status BigQueryFilesSink::load_keys(const std::string& table, const std::string&
   std::vector<std::uint64_t> found;
   simdjson::ondemand::parser parser;
   for (auto it = files.rbegin(); it != files.rend() && found.size() < options_.key_window; ++it) {
-    std::string bytes = read_file(table_dir + "/" + *it);
+    std::string bytes = read_file_or_empty(table_dir + "/" + *it);
     std::vector<std::uint64_t> in_file;
     std::size_t start = 0;
     while (start < bytes.size()) {

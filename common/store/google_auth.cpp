@@ -50,7 +50,7 @@ Result<std::string> rs256_sign(const std::string& pem, std::string_view input) {
   return signature;
 }
 
-Result<std::string> read_file(const std::string& path) {
+Result<std::string> read_credentials_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return credentials_error("GOOGLE_APPLICATION_CREDENTIALS: cannot read " + path);
   std::ostringstream text;
@@ -137,7 +137,7 @@ Result<std::unique_ptr<GoogleCredentials>> GoogleCredentials::from_environment(s
   c->http_ = std::make_unique<HttpClient>(HttpTimeouts{std::chrono::milliseconds(3000), std::chrono::milliseconds(15000)});
   const char* file = std::getenv("GOOGLE_APPLICATION_CREDENTIALS");
   if (file && *file) {
-    auto text = read_file(file);
+    auto text = read_credentials_file(file);
     if (!text) return text.error();
     simdjson::dom::parser parser;
     simdjson::dom::object o;

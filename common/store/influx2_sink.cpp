@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "codec/percent.hpp"
 #include "codec/zlib.hpp"
 #include "core/port_number.hpp"
 #include "store/line_protocol.hpp"
@@ -12,42 +13,12 @@
 namespace iot::store {
 namespace {
 
-Error bad_url(const std::string& why) {
+Error bad_influx2_url(const std::string& why) {
   return make_error(ErrorKind::usage, "bad_url", "InfluxDB 2 URL: " + why + " (want influxdb2://host[:port]/org/bucket)");
 }
 
-std::optional<std::string> percent_decode(std::string_view s) {
-  auto hex = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size() || hex(s[i + 1]) < 0 || hex(s[i + 2]) < 0) return std::nullopt;
-    out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-    i += 2;
-  }
-  return out;
-}
-
-// RFC 3986 unreserved characters stay, everything else is %XX (a query value).
-std::string query_escape(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
 // InfluxDB 2's own words ({"code":"invalid","message":"..."}), else the body.
-std::string reason_of(const std::string& body) {
+std::string influx2_reason(const std::string& body) {
   simdjson::dom::parser parser;
   std::string_view message;
   if (!parser.parse(body).at_key("message").get_string().get(message)) return std::string(message);
@@ -57,37 +28,37 @@ std::string reason_of(const std::string& body) {
 }  // namespace
 
 std::string Influx2Target::write_url() const {
-  return fmt::format("http://{}:{}/api/v2/write?org={}&bucket={}&precision=ns", host, port, query_escape(org),
-                     query_escape(bucket));
+  return fmt::format("http://{}:{}/api/v2/write?org={}&bucket={}&precision=ns", host, port, codec::percent_encode(org),
+                     codec::percent_encode(bucket));
 }
 
 std::string Influx2Target::describe() const { return fmt::format("influxdb2://{}:{}/{}/{}", host, port, org, bucket); }
 
 Result<Influx2Target> parse_influx2_url(std::string_view url) {
   constexpr std::string_view scheme = "influxdb2://";
-  if (url.substr(0, scheme.size()) != scheme) return bad_url("not influxdb2://");
+  if (url.substr(0, scheme.size()) != scheme) return bad_influx2_url("not influxdb2://");
   std::string_view rest = url.substr(scheme.size());
   auto slash = rest.find('/');
-  if (slash == std::string_view::npos) return bad_url("no org and bucket");
+  if (slash == std::string_view::npos) return bad_influx2_url("no org and bucket");
   std::string_view authority = rest.substr(0, slash), path = rest.substr(slash + 1);
-  if (authority.find('@') != std::string_view::npos) return bad_url("no user in the URL: the token comes from --token-file");
+  if (authority.find('@') != std::string_view::npos) return bad_influx2_url("no user in the URL: the token comes from --token-file");
   Influx2Target t;
   if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
     auto p = parse_port(authority.substr(colon + 1));
-    if (!p) return bad_url("bad port");
+    if (!p) return bad_influx2_url("bad port");
     t.port = *p;
     authority = authority.substr(0, colon);
   }
-  if (authority.empty()) return bad_url("no host");
+  if (authority.empty()) return bad_influx2_url("no host");
   t.host = std::string(authority);
   auto second = path.find('/');
-  if (second == std::string_view::npos) return bad_url("no bucket");
-  auto org = percent_decode(path.substr(0, second));
-  auto bucket = percent_decode(path.substr(second + 1));
-  if (!org || !bucket) return bad_url("bad %-escape");
-  if (org->empty()) return bad_url("no org");
+  if (second == std::string_view::npos) return bad_influx2_url("no bucket");
+  auto org = codec::percent_decode(path.substr(0, second));
+  auto bucket = codec::percent_decode(path.substr(second + 1));
+  if (!org || !bucket) return bad_influx2_url("bad %-escape");
+  if (org->empty()) return bad_influx2_url("no org");
   if (bucket->empty() || path.substr(second + 1).find('/') != std::string_view::npos)
-    return bad_url("no bucket, or a / in it (write %2F)");
+    return bad_influx2_url("no bucket, or a / in it (write %2F)");
   t.org = std::move(*org);
   t.bucket = std::move(*bucket);
   return t;
@@ -128,7 +99,7 @@ Result<WriteStats> Influx2Sink::write(const Batch& batch) {
     stats.inserted = batch.readings.size();
     return stats;
   }
-  std::string message = fmt::format("InfluxDB 2: HTTP {}: {}", status, reason_of(response->body));
+  std::string message = fmt::format("InfluxDB 2: HTTP {}: {}", status, influx2_reason(response->body));
   if (status == 401 || status == 403 || status == 404) return make_error(ErrorKind::usage, "db_auth", message);
   if (status == 400 || status == 413 || status == 422) return make_error(ErrorKind::bad_input, "db_rejected", message);
   return make_error(ErrorKind::unavailable, "db_unavailable", message);

@@ -5,36 +5,14 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "codec/percent.hpp"
 #include "core/port_number.hpp"
 
 namespace iot::store {
 namespace {
 
-Error bad_url(const std::string& why) {
+Error bad_influx_url(const std::string& why) {
   return make_error(ErrorKind::usage, "bad_url", "InfluxDB URL: " + why + " (want influxdb://[user[:password]@]host[:port]/database)");
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
 }
 
 // The period in its largest whole unit, as InfluxQL durations are written.
@@ -53,40 +31,40 @@ std::string InfluxTarget::describe() const { return fmt::format("influxdb://{}:{
 
 Result<InfluxTarget> parse_influx_url(std::string_view url) {
   constexpr std::string_view scheme = "influxdb://";
-  if (url.substr(0, scheme.size()) != scheme) return bad_url("not influxdb://");
+  if (url.substr(0, scheme.size()) != scheme) return bad_influx_url("not influxdb://");
   std::string_view rest = url.substr(scheme.size());
   InfluxTarget t;
   auto slash = rest.find('/');
-  if (slash == std::string_view::npos) return bad_url("no database");
+  if (slash == std::string_view::npos) return bad_influx_url("no database");
   std::string_view authority = rest.substr(0, slash);
   std::string_view database = rest.substr(slash + 1);
   if (auto at = authority.rfind('@'); at != std::string_view::npos) {
     std::string_view userinfo = authority.substr(0, at);
     authority = authority.substr(at + 1);
     auto colon = userinfo.find(':');
-    auto user = percent_decode(userinfo.substr(0, colon));
-    if (!user) return bad_url("bad %-escape in the user name");
+    auto user = codec::percent_decode(userinfo.substr(0, colon));
+    if (!user) return bad_influx_url("bad %-escape in the user name");
     t.user = *user;
     if (colon != std::string_view::npos) {
-      auto password = percent_decode(userinfo.substr(colon + 1));
-      if (!password) return bad_url("bad %-escape in the password");
+      auto password = codec::percent_decode(userinfo.substr(colon + 1));
+      if (!password) return bad_influx_url("bad %-escape in the password");
       t.password = *password;
     }
   }
   auto colon = authority.rfind(':');
   if (colon != std::string_view::npos) {
     auto p = parse_port(authority.substr(colon + 1));
-    if (!p) return bad_url("bad port");
+    if (!p) return bad_influx_url("bad port");
     t.port = *p;
     authority = authority.substr(0, colon);
   }
-  if (authority.empty()) return bad_url("no host");
+  if (authority.empty()) return bad_influx_url("no host");
   t.host = std::string(authority);
-  if (database.empty()) return bad_url("no database");
+  if (database.empty()) return bad_influx_url("no database");
   // A database name goes into URLs and InfluxQL: letters, digits, _ - . only.
   for (char c : database)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
-      return bad_url(fmt::format("database name '{}': use letters, digits, _ - . only", database));
+      return bad_influx_url(fmt::format("database name '{}': use letters, digits, _ - . only", database));
   t.database = std::string(database);
   return t;
 }

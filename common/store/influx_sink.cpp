@@ -12,7 +12,7 @@ namespace iot::store {
 namespace {
 
 // InfluxDB's own words from an error answer ({"error":"..."}), else the body.
-std::string reason_of(const std::string& body) {
+std::string influx_reason(const std::string& body) {
   simdjson::dom::parser parser;
   std::string_view error;
   if (!parser.parse(body).at_key("error").get_string().get(error)) return std::string(error);
@@ -20,7 +20,7 @@ std::string reason_of(const std::string& body) {
 }
 
 Error http_status_error(long status, const std::string& body) {
-  std::string message = fmt::format("InfluxDB: HTTP {}: {}", status, reason_of(body));
+  std::string message = fmt::format("InfluxDB: HTTP {}: {}", status, influx_reason(body));
   if (status == 401 || status == 403) return make_error(ErrorKind::usage, "db_auth", message);
   if (status == 400 || status == 413) return make_error(ErrorKind::bad_input, "db_rejected", message);
   return make_error(ErrorKind::unavailable, "db_unavailable", message);
@@ -158,7 +158,7 @@ Status InfluxSink::post_lines(const std::string& rp, const std::string& lines) {
   if (response->status == 404) {  // the database was dropped under us: create it again, then retry
     schema_ready_ = false;
     return make_error(ErrorKind::unavailable, "db_unavailable",
-                      fmt::format("InfluxDB: {}", reason_of(response->body)));
+                      fmt::format("InfluxDB: {}", influx_reason(response->body)));
   }
   return http_status_error(response->status, response->body);
 }

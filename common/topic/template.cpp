@@ -9,14 +9,14 @@
 namespace iot::topic {
 namespace {
 
-Error usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
+Error template_usage(std::string message) { return make_error(ErrorKind::usage, "usage", std::move(message)); }
 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }
 
 }  // namespace
 
 Result<TopicTemplate> TopicTemplate::parse(std::string_view text) {
-  auto fail = [&](const std::string& why) { return usage("topic template \"" + std::string(text) + "\": " + why); };
+  auto fail = [&](const std::string& why) { return template_usage("topic template \"" + std::string(text) + "\": " + why); };
   if (text.empty()) return fail("is empty");
   TopicTemplate t;
   std::string literal;
