@@ -355,16 +355,26 @@ int Session::run_network(std::chrono::milliseconds max_wait) {
 }
 
 bool Session::qos2_dropped(int rc) {
-  bool lacks;
+  std::string why;
   {
     std::lock_guard lock(qos2_mutex_);
-    if (rc != MOSQ_ERR_PROTOCOL || qos2_mids_.empty() || qos2_completed_here_) return false;
-    ++qos2_drops_;
-    lacks = qos2_drops_ >= (qos2_ever_completed_ ? 2 : 1);
+    const bool unfinished = !qos2_mids_.empty() && !qos2_completed_here_;
+    if (rc == MOSQ_ERR_PROTOCOL && unfinished) {
+      if (++qos2_drops_ < (qos2_ever_completed_ ? 2 : 1)) return false;
+      why = "it broke off a QoS 2 publish with a protocol error (RabbitMQ's MQTT plugin answers QoS 2 with PUBACK)";
+    } else if (rc == MOSQ_ERR_CONN_LOST && unfinished && config_.protocol != 5 && !qos2_ever_completed_ &&
+               Clock::now() - qos2_connected_at_ < kQos2CloseWindow) {
+      if (++qos2_closes_ < kQos2Closes) return false;
+      why = fmt::format("it closed the connection right after a QoS 2 publish, {} times in a row, and never "
+                        "completed one (mosquitto with max_qos 1 does that under MQTT 3.1.1)",
+                        kQos2Closes);
+    } else {
+      qos2_closes_ = 0;
+      return false;
+    }
   }
-  if (lacks) fail_without_qos2("it broke off a QoS 2 publish with a protocol error (RabbitMQ's MQTT plugin "
-                               "answers QoS 2 with PUBACK)");
-  return lacks;
+  fail_without_qos2(why);
+  return true;
 }
 
 void Session::fail_without_qos2(const std::string& why) {
@@ -413,6 +423,7 @@ void Session::handle_connect(mosquitto*, void* self, int rc, int flags, const mo
   {
     std::lock_guard lock(s->qos2_mutex_);
     s->qos2_completed_here_ = false;
+    s->qos2_connected_at_ = Clock::now();
   }
   if (s->ever_connected_.exchange(true)) ++s->reconnects_;
   std::vector<Subscription> subscriptions;
@@ -504,7 +515,7 @@ void Session::handle_publish(mosquitto*, void* self, int mid, int reason, const 
     std::lock_guard lock(s->qos2_mutex_);
     if (s->qos2_mids_.erase(mid)) {  // a PUBCOMP: the broker does QoS 2
       s->qos2_completed_here_ = s->qos2_ever_completed_ = true;
-      s->qos2_drops_ = 0;
+      s->qos2_drops_ = s->qos2_closes_ = 0;
       s->qos2_pending_ = !s->qos2_mids_.empty();
     }
   }

@@ -229,14 +229,23 @@ class Session {
   // that ended in a protocol error with QoS 2 publishes unfinished and none
   // completed on them; the first such one fails the session when no QoS 2
   // publish ever completed (the broker never showed it does QoS 2), the
-  // second in a row otherwise. Under MQTT 5 the CONNACK's Maximum QoS says
-  // it before anything is sent. qos2_mutex_ guards the mids.
+  // second in a row otherwise. mosquitto with max_qos 1 under MQTT 3.1.1
+  // closes the connection instead (no reason code to send): that counts
+  // when the connection ends within kQos2CloseWindow of its CONNACK with
+  // QoS 2 publishes unfinished and none ever completed, kQos2Closes times
+  // in a row (a network that drops one connection is not a broker without
+  // QoS 2). Under MQTT 5 the CONNACK's Maximum QoS says it before anything
+  // is sent. qos2_mutex_ guards the mids and the counts.
   std::recursive_mutex qos2_mutex_;
   std::unordered_set<int> qos2_mids_;  // QoS 2 publishes not completed yet
   std::atomic<bool> qos2_pending_{false};  // qos2_mids_ is not empty: acks need a look
   bool qos2_completed_here_ = false;       // on the current connection
   bool qos2_ever_completed_ = false;
   int qos2_drops_ = 0;                     // consecutive connections, as above
+  int qos2_closes_ = 0;                    // consecutive closes, as above
+  std::chrono::steady_clock::time_point qos2_connected_at_;  // the current connection's CONNACK
+  static constexpr int kQos2Closes = 3;
+  static constexpr std::chrono::seconds kQos2CloseWindow{5};
   std::atomic<int> broker_max_qos_{2};     // MQTT 5 CONNACK Maximum QoS
   std::atomic<bool> broker_lacks_qos2_{false};
 

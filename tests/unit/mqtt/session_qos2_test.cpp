@@ -28,10 +28,13 @@ namespace {
 // Answers CONNECT with CONNACK (with Maximum QoS 1 under MQTT 5 when
 // asked), PINGREQ with PINGRESP, and a QoS 2 PUBLISH either with PUBACK (as
 // RabbitMQ does) or, for the first `complete_first` of them, with the whole
-// exchange (PUBREC, then PUBCOMP for the PUBREL).
+// exchange (PUBREC, then PUBCOMP for the PUBREL). With close_first, the
+// first that many QoS 2 PUBLISHes are answered by closing the connection,
+// as mosquitto with max_qos 1 does under MQTT 3.1.1.
 class Qos2FakeBroker {
  public:
-  Qos2FakeBroker(int complete_first, bool v5_max_qos_1) : complete_left_(complete_first), max_qos_1_(v5_max_qos_1) {
+  Qos2FakeBroker(int complete_first, bool v5_max_qos_1, int close_first = 0)
+      : complete_left_(complete_first), close_left_(close_first), max_qos_1_(v5_max_qos_1) {
     listen_fd_ = iot::test::loopback_listener(4, port_);
     thread_ = std::thread([this] { serve(); });
   }
@@ -97,6 +100,10 @@ class Qos2FakeBroker {
           if (((header >> 1) & 3) != 2) break;
           std::size_t topic_len = (std::size_t(body[0]) << 8) | body[1];
           std::uint8_t hi = body[2 + topic_len], lo = body[3 + topic_len];
+          if (close_left_ > 0) {
+            --close_left_;
+            return;
+          }
           if (complete_left_ > 0) {
             --complete_left_;
             send(fd, {0x50, 0x02, hi, lo});  // PUBREC
@@ -116,6 +123,7 @@ class Qos2FakeBroker {
   int listen_fd_ = -1;
   int port_ = 0;
   int complete_left_;
+  int close_left_;
   bool max_qos_1_;
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0}, publishes_{0};
@@ -196,4 +204,43 @@ TEST(SessionQos2, MaximumQosInConnackRefusesQos2UpFront) {
   EXPECT_TRUE((*s)->broker_lacks_qos2());
   (*s)->stop();
   EXPECT_EQ(broker.publishes(), 0);
+}
+
+// mosquitto with max_qos 1 under MQTT 3.1.1: the connection is closed right
+// after each QoS 2 publish. The third such close in a row ends the session,
+// saying why, instead of reconnecting and sending it again for ever.
+TEST(SessionQos2, ClosedAfterEachQos2PublishFailsAtTheThirdClose) {
+  Qos2FakeBroker broker(0, false, 1000);
+  auto s = iot::mqtt::Session::create(qos2_config(broker.port(), 311));
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->start().ok());
+  ASSERT_TRUE((*s)->wait_connected(10s).ok());
+  ASSERT_TRUE((*s)->publish("a/b", "x", 2, false, {}).ok());
+  ASSERT_TRUE(wait_failed(**s));
+  EXPECT_TRUE((*s)->broker_lacks_qos2());
+  EXPECT_EQ(broker.connections(), 3);
+  EXPECT_EQ(broker.publishes(), 3);
+  EXPECT_NE((*s)->last_error().message.find("closed the connection right after a QoS 2 publish, 3 times"),
+            std::string::npos);
+  (*s)->stop();
+}
+
+// Two closes, then a broker that completes the exchange: a network that
+// drops connections is not a broker without QoS 2. The message goes
+// through on the third connection and the session carries on.
+TEST(SessionQos2, TwoClosesThenACompletedQos2KeepTheSession) {
+  Qos2FakeBroker broker(1, false, 2);
+  auto s = iot::mqtt::Session::create(qos2_config(broker.port(), 311));
+  ASSERT_TRUE(s.ok());
+  std::atomic<int> acked{0};
+  (*s)->on_publish([&](int, int) { ++acked; });
+  ASSERT_TRUE((*s)->start().ok());
+  ASSERT_TRUE((*s)->wait_connected(10s).ok());
+  ASSERT_TRUE((*s)->publish("a/b", "x", 2, false, {}).ok());
+  for (int i = 0; i < 1000 && acked == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(acked.load(), 1);
+  EXPECT_EQ(broker.connections(), 3);
+  EXPECT_NE((*s)->state(), iot::mqtt::SessionState::failed);
+  EXPECT_FALSE((*s)->broker_lacks_qos2());
+  (*s)->stop();
 }
