@@ -123,10 +123,17 @@ void DuplicateWindow::prefetch(std::string_view id) const {
 
 bool DuplicateWindow::seen_or_insert(std::string_view id) {
   if (id.empty()) return false;
-  IdHash h = hash_id(id);
+  return seen_or_insert(hash_id(id));
+}
+
+bool DuplicateWindow::seen_or_insert(const IdHash& h) {
   if (!index_.empty() && index_[find_slot(h)] != 0) return true;
   insert_hash(h);
   return false;
+}
+
+void DuplicateWindow::prefetch(const IdHash& h) const {
+  if (!index_.empty()) __builtin_prefetch(&index_[fingerprint(h) & mask_]);
 }
 
 }  // namespace iot::checks

@@ -47,6 +47,10 @@ class DuplicateWindow {
   // after other work finds it in cache (the index outgrows the CPU caches
   // past ~100,000 ids and a cold probe was 6% of iot-verify's time).
   void prefetch(std::string_view id) const;
+  // The same two for an id hashed already (hash_id), by a caller that hashed
+  // it on another thread (iot-verify's workers). Never the hash of an empty id.
+  bool seen_or_insert(const IdHash& h);
+  void prefetch(const IdHash& h) const;
 
   std::size_t size() const { return count_; }
   std::size_t capacity() const { return capacity_; }

@@ -61,13 +61,23 @@ LineAnalyzer::LineAnalyzer(const registry::RouteEngine& routes, const CheckerCon
 LineAnalyzer::~LineAnalyzer() = default;
 
 void LineAnalyzer::analyze(std::string_view line, bool too_long, LineAnalysis& out) {
-  if (!layouts_ || too_long) return analyze_slow(line, too_long, out);
-  if (layouts_->analyze(line, out, warm_)) {
+  if (!layouts_ || too_long) {
+    analyze_slow(line, too_long, out);
+  } else if (layouts_->analyze(line, out, warm_)) {
     ++fast_lines_;
-    return;
+  } else {
+    analyze_slow(line, too_long, out);
+    layouts_->learn(line, out);
   }
-  analyze_slow(line, too_long, out);
-  layouts_->learn(line, out);
+  hash_ids(out);
+}
+
+void LineAnalyzer::hash_ids(LineAnalysis& out) {
+  out.id_hashes.clear();
+  if (out.kind != LineAnalysis::Kind::readings || !out.read || !out.verdict.ok) return;
+  out.id_hashes.resize(out.messages.size());
+  for (std::size_t i = 0; i < out.messages.size(); ++i)
+    if (!out.messages[i].msg_id.empty()) out.id_hashes[i] = checks::hash_id(out.messages[i].msg_id);
 }
 
 void LineAnalyzer::analyze_slow(std::string_view line, bool too_long, LineAnalysis& out) {
@@ -173,7 +183,10 @@ void LineChecker::warm(std::string_view msg_id, std::string_view device_id) {
 
 void LineChecker::prefetch(const LineAnalysis& a) {
   if (a.kind != LineAnalysis::Kind::readings || a.messages.empty()) return;
-  warm(a.messages.front().msg_id, a.messages.front().device_id);
+  const auto& first = a.messages.front();
+  if (!a.id_hashes.empty() && !first.msg_id.empty()) window_.prefetch(a.id_hashes.front());
+  else window_.prefetch(first.msg_id);
+  stats_.devices.prefetch(first.device_id);
 }
 
 DeviceStats* LineChecker::device(std::string_view id) {
@@ -223,9 +236,12 @@ Verdict LineChecker::apply_alarm(LineAnalysis& a) {
 }
 
 bool LineChecker::is_duplicate(const LineAnalysis& a, std::string& detail) {
-  for (const auto& m : a.messages) {
+  // Hashed by the analyzer where it could (a good line); else here.
+  const bool hashed = a.id_hashes.size() == a.messages.size();
+  for (std::size_t i = 0; i < a.messages.size(); ++i) {
+    const auto& m = a.messages[i];
     if (m.msg_id.empty()) continue;
-    if (window_.seen_or_insert(m.msg_id)) {
+    if (hashed ? window_.seen_or_insert(a.id_hashes[i]) : window_.seen_or_insert(m.msg_id)) {
       detail = fmt::format("msg_id {} seen before", m.msg_id);
       return true;
     }

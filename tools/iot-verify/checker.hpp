@@ -78,6 +78,10 @@ struct LineAnalysis {
   bool read = false;
   Verdict read_error;
   std::vector<telemetry::Message> messages;
+  // A good line's: hash_id of each message's msg_id (unused where it is
+  // empty), made by the analyzer, so that the in-order checks on the
+  // caller's thread hash none (pipeline.hpp).
+  std::vector<checks::IdHash> id_hashes;
   std::optional<std::string> signed_hmac;  // the signed shape's hmac (duplicates of messages without msg_id)
   // readings, with a resend topic template: where its gaps are asked for.
   registry::RouteMatch match;
@@ -108,6 +112,7 @@ class LineAnalyzer {
 
  private:
   void analyze_payload(const stream::EnvelopeView& envelope, LineAnalysis& out);
+  static void hash_ids(LineAnalysis& out);
 
   const registry::RouteEngine& routes_;
   LineChecker* warm_;

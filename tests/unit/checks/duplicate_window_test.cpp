@@ -54,6 +54,22 @@ TEST(DuplicateWindow, InsertThenContains) {
   EXPECT_EQ(w.capacity(), DuplicateWindow::default_capacity);
 }
 
+// An id hashed by the caller is the same id to the window as its text,
+// whichever way it was recorded, through the ring's eviction too.
+TEST(DuplicateWindow, AnIdHashedAlreadyIsTheSameIdAsItsText) {
+  DuplicateWindow w(4);
+  EXPECT_FALSE(w.seen_or_insert(hash_id("a")));
+  EXPECT_TRUE(w.seen_or_insert("a"));
+  EXPECT_FALSE(w.seen_or_insert("b"));
+  EXPECT_TRUE(w.seen_or_insert(hash_id("b")));
+  w.prefetch(hash_id("c"));  // a hint only: records nothing
+  EXPECT_FALSE(w.contains("c"));
+  for (const char* id : {"c", "d", "e"}) EXPECT_FALSE(w.seen_or_insert(hash_id(id)));
+  EXPECT_FALSE(w.seen_or_insert(hash_id("a")));  // forgotten: a, b, c, d went before e came
+  EXPECT_TRUE(w.contains("e"));
+  EXPECT_EQ(w.size(), 4u);
+}
+
 TEST(HashId, DiffersForNearIds) {
   EXPECT_FALSE(hash_id("abc") == hash_id("abd"));
   EXPECT_FALSE(hash_id("") == hash_id(std::string(1, '\0')));
