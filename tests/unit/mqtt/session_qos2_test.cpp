@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,22 +147,45 @@ bool wait_failed(iot::mqtt::Session& s) {
   return s.state() == iot::mqtt::SessionState::failed;
 }
 
+// An MQTT 3.1.1 session to the fake broker, connected; each PUBCOMP counts
+// in `completed`. Null when it could not connect.
+std::unique_ptr<iot::mqtt::Session> connected_311(int port, std::atomic<int>& completed) {
+  auto s = iot::mqtt::Session::create(qos2_config(port, 311));
+  if (!s.ok()) return nullptr;
+  (*s)->on_publish([&completed](int, int) { ++completed; });
+  if (!(*s)->start().ok() || !(*s)->wait_connected(10s).ok()) return nullptr;
+  return std::move(*s);
+}
+
+// One QoS 2 publish over MQTT 3.1.1 that the broker never completes: the
+// session fails for want of QoS 2 after `connections` connections, saying
+// `why`, without reconnecting again.
+void expect_fails_without_qos2(const Qos2FakeBroker& broker, int connections, const std::string& why) {
+  std::atomic<int> completed{0};
+  auto s = connected_311(broker.port(), completed);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->publish("a/b", "x", 2, false, {}).ok());
+  ASSERT_TRUE(wait_failed(*s));
+  EXPECT_TRUE(s->broker_lacks_qos2());
+  EXPECT_EQ(broker.connections(), connections);
+  EXPECT_EQ(broker.publishes(), connections);
+  EXPECT_NE(s->last_error().message.find("does not support QoS 2: " + why), std::string::npos) << s->last_error().message;
+  EXPECT_EQ(s->last_error().kind, iot::ErrorKind::unavailable);
+  EXPECT_EQ(completed.load(), 0);
+  s->stop();
+}
+
+bool wait_completed(const std::atomic<int>& completed, int n) {
+  for (int i = 0; i < 1000 && completed < n; ++i) std::this_thread::sleep_for(10ms);
+  return completed == n;
+}
+
 }  // namespace
 
 // RabbitMQ's case: the first PUBACK for a QoS 2 publish ends the session.
 TEST(SessionQos2, PubackForQos2FailsAtTheFirstDrop) {
   Qos2FakeBroker broker(0, false);
-  auto s = iot::mqtt::Session::create(qos2_config(broker.port(), 311));
-  ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->start().ok());
-  ASSERT_TRUE((*s)->wait_connected(10s).ok());
-  ASSERT_TRUE((*s)->publish("a/b", "x", 2, false, {}).ok());
-  ASSERT_TRUE(wait_failed(**s));
-  EXPECT_TRUE((*s)->broker_lacks_qos2());
-  EXPECT_EQ(broker.connections(), 1);
-  EXPECT_NE((*s)->last_error().message.find("does not support QoS 2"), std::string::npos);
-  EXPECT_EQ((*s)->last_error().kind, iot::ErrorKind::unavailable);
-  (*s)->stop();
+  expect_fails_without_qos2(broker, 1, "it broke off a QoS 2 publish with a protocol error");
 }
 
 // A broker that completed a QoS 2 publish does QoS 2: a connection on which
@@ -169,20 +193,16 @@ TEST(SessionQos2, PubackForQos2FailsAtTheFirstDrop) {
 // accident (reconnect, send again); the second in a row ends the session.
 TEST(SessionQos2, AfterACompletedQos2TheSecondDropFails) {
   Qos2FakeBroker broker(1, false);
-  auto s = iot::mqtt::Session::create(qos2_config(broker.port(), 311));
-  ASSERT_TRUE(s.ok());
-  std::atomic<int> acked{0};
-  (*s)->on_publish([&](int, int) { ++acked; });
-  ASSERT_TRUE((*s)->start().ok());
-  ASSERT_TRUE((*s)->wait_connected(10s).ok());
-  ASSERT_TRUE((*s)->publish("a/b", "1", 2, false, {}).ok());
-  for (int i = 0; i < 1000 && acked == 0; ++i) std::this_thread::sleep_for(10ms);
-  ASSERT_EQ(acked.load(), 1);
-  ASSERT_TRUE((*s)->publish("a/b", "2", 2, false, {}).ok());
-  ASSERT_TRUE(wait_failed(**s));
-  EXPECT_TRUE((*s)->broker_lacks_qos2());
+  std::atomic<int> completed{0};
+  auto s = connected_311(broker.port(), completed);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->publish("a/b", "1", 2, false, {}).ok());
+  ASSERT_TRUE(wait_completed(completed, 1));
+  ASSERT_TRUE(s->publish("a/b", "2", 2, false, {}).ok());
+  ASSERT_TRUE(wait_failed(*s));
+  EXPECT_TRUE(s->broker_lacks_qos2());
   EXPECT_EQ(broker.connections(), 3);
-  (*s)->stop();
+  s->stop();
 }
 
 // MQTT 5: a CONNACK with Maximum QoS 1 refuses a QoS 2 publish before
@@ -211,18 +231,7 @@ TEST(SessionQos2, MaximumQosInConnackRefusesQos2UpFront) {
 // saying why, instead of reconnecting and sending it again for ever.
 TEST(SessionQos2, ClosedAfterEachQos2PublishFailsAtTheThirdClose) {
   Qos2FakeBroker broker(0, false, 1000);
-  auto s = iot::mqtt::Session::create(qos2_config(broker.port(), 311));
-  ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->start().ok());
-  ASSERT_TRUE((*s)->wait_connected(10s).ok());
-  ASSERT_TRUE((*s)->publish("a/b", "x", 2, false, {}).ok());
-  ASSERT_TRUE(wait_failed(**s));
-  EXPECT_TRUE((*s)->broker_lacks_qos2());
-  EXPECT_EQ(broker.connections(), 3);
-  EXPECT_EQ(broker.publishes(), 3);
-  EXPECT_NE((*s)->last_error().message.find("closed the connection right after a QoS 2 publish, 3 times"),
-            std::string::npos);
-  (*s)->stop();
+  expect_fails_without_qos2(broker, 3, "it closed the connection right after a QoS 2 publish, 3 times in a row");
 }
 
 // Two closes, then a broker that completes the exchange: a network that
@@ -230,17 +239,13 @@ TEST(SessionQos2, ClosedAfterEachQos2PublishFailsAtTheThirdClose) {
 // through on the third connection and the session carries on.
 TEST(SessionQos2, TwoClosesThenACompletedQos2KeepTheSession) {
   Qos2FakeBroker broker(1, false, 2);
-  auto s = iot::mqtt::Session::create(qos2_config(broker.port(), 311));
-  ASSERT_TRUE(s.ok());
-  std::atomic<int> acked{0};
-  (*s)->on_publish([&](int, int) { ++acked; });
-  ASSERT_TRUE((*s)->start().ok());
-  ASSERT_TRUE((*s)->wait_connected(10s).ok());
-  ASSERT_TRUE((*s)->publish("a/b", "x", 2, false, {}).ok());
-  for (int i = 0; i < 1000 && acked == 0; ++i) std::this_thread::sleep_for(10ms);
-  EXPECT_EQ(acked.load(), 1);
+  std::atomic<int> completed{0};
+  auto s = connected_311(broker.port(), completed);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->publish("a/b", "x", 2, false, {}).ok());
+  EXPECT_TRUE(wait_completed(completed, 1));
   EXPECT_EQ(broker.connections(), 3);
-  EXPECT_NE((*s)->state(), iot::mqtt::SessionState::failed);
-  EXPECT_FALSE((*s)->broker_lacks_qos2());
-  (*s)->stop();
+  EXPECT_NE(s->state(), iot::mqtt::SessionState::failed);
+  EXPECT_FALSE(s->broker_lacks_qos2());
+  s->stop();
 }
