@@ -170,6 +170,19 @@ start_redis() {
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
+# free_cluster_port: a free port for a Redis Cluster node. Its cluster bus
+# listens 10,000 higher, so redis-server refuses a port over 55535; a plain
+# free_port is over that about one time in five, and five such draws in a
+# row made a node "not start".
+free_cluster_port() {
+  local port tries
+  for ((tries=0; tries<100; tries++)); do
+    port=$(free_port)
+    [ "$port" -le 55535 ] && { echo "$port"; return 0; }
+  done
+  return 1
+}
+
 # start_redis_cluster [MASTERS] [REPLICAS]: a Redis Cluster of MASTERS
 # masters (3) with REPLICAS replicas each (0), every node a redis-server
 # --cluster-enabled yes on a free loopback port, joined by redis-cli --cluster
@@ -186,7 +199,7 @@ start_redis_cluster() {
     dir=$TEST_TMP/redis-cluster-$i
     mkdir -p "$dir"
     for attempt in 1 2 3 4 5; do
-      REDIS_CLUSTER_PORTS[i]=$(free_port)
+      REDIS_CLUSTER_PORTS[i]=$(free_cluster_port) || fail "no free port under 55536 for a redis cluster node"
       _redis_cluster_node_run "$i"
       wait_own_port "${REDIS_CLUSTER_PIDS[i]}" "${REDIS_CLUSTER_PORTS[i]}" && break
       [ "$attempt" -lt 5 ] || fail "redis cluster node $i did not start (see $dir/redis.log)"
