@@ -33,7 +33,12 @@ Result<std::chrono::nanoseconds> parse_duration(std::string_view text) {
 
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds)) return "?";
-  if (seconds < 0) return "-" + format_duration(-seconds);
+  if (seconds < 0) {
+    // Not "-" + ...: GCC 12 warns (-Wrestrict) on that inlined insert, wrongly.
+    std::string positive = format_duration(-seconds);
+    positive.insert(positive.begin(), '-');
+    return positive;
+  }
   char out[48];
   // Each bound sits where the smaller unit would round up to 1000 (or 60.0).
   if (seconds < 0.9995e-3) {

@@ -32,13 +32,39 @@ Error db_error(sqlite3* db, std::string_view what) {
   return failure(db, std::string("outbox: ") + std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
+
+const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  priority INTEGER NOT NULL DEFAULT 0,
+  topic TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  qos INTEGER NOT NULL,
+  retain INTEGER NOT NULL,
+  props TEXT,
+  msg_id TEXT,
+  created_ns INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_send_order ON outbox(priority DESC, id);
+CREATE TABLE IF NOT EXISTS device_seq(device_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+)";
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 // One prepared statement, finalized with its owner; reset after each use.
-class Statement {
+// Outside the anonymous namespace: Outbox::Statements, a member type of a
+// class with linkage, holds it (GCC warns otherwise when the file is
+// compiled as part of a unity batch, cmake/IotTargets.cmake).
+class OutboxStatement {
  public:
-  Statement() = default;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
+  OutboxStatement() = default;
+  OutboxStatement(const OutboxStatement&) = delete;
+  OutboxStatement& operator=(const OutboxStatement&) = delete;
+  ~OutboxStatement() { sqlite3_finalize(stmt_); }
   Status prepare(sqlite3* db, const char* sql) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) return db_error(db, "prepare");
     return ok_status();
@@ -69,30 +95,8 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-const char* kSchema = R"(
-CREATE TABLE IF NOT EXISTS outbox(
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  priority INTEGER NOT NULL DEFAULT 0,
-  topic TEXT NOT NULL,
-  payload BLOB NOT NULL,
-  qos INTEGER NOT NULL,
-  retain INTEGER NOT NULL,
-  props TEXT,
-  msg_id TEXT,
-  created_ns INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS outbox_send_order ON outbox(priority DESC, id);
-CREATE TABLE IF NOT EXISTS device_seq(device_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
-)";
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 struct Outbox::Statements {
-  Statement insert, remove_range, peek, seq_get, seq_put, oldest, count, last_id;
+  OutboxStatement insert, remove_range, peek, seq_get, seq_put, oldest, count, last_id;
 };
 
 Outbox::Outbox(sqlite3* db, OutboxOptions options)

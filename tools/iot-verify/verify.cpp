@@ -87,7 +87,14 @@ Outputs open_outputs(const VerifyOptions& s) {
 }
 
 CheckerConfig checker_config(const VerifyOptions& s) {
-  CheckerConfig c{s.key, s.allow_unsigned, s.time_limits, s.seq_limits, s.window, s.max_devices, s.registry};
+  CheckerConfig c;
+  c.key = s.key;
+  c.allow_unsigned = s.allow_unsigned;
+  c.time_limits = s.time_limits;
+  c.seq_limits = s.seq_limits;
+  c.window = s.window;
+  c.max_devices = s.max_devices;
+  c.registry = s.registry;
   c.keep_readings = s.rules.has_value();
   if (s.resend.enabled()) c.resend_topic_template = s.resend.topic_template;
   return c;
@@ -101,7 +108,9 @@ bool check_inputs(const VerifyOptions& s, LineChecker& checker, Outputs& out) {
   // (iot-ingest --ack-file), the journal forgets the rejected line too, so its
   // record must be kept by then. Streams without positions pay nothing.
   bool rejects_unsynced = false;
-  ReadPlan plan{s.inputs, s.threads};
+  ReadPlan plan;
+  plan.inputs = s.inputs;
+  plan.threads = s.threads;
   plan.adaptive = s.threads_adaptive;
   auto make_analyzer = [&] { return std::make_unique<LineAnalyzer>(checker.routes(), checker.config()); };
   auto prefetch = [&](const LineAnalysis& analysis) { checker.prefetch(analysis); };

@@ -16,15 +16,19 @@
 using iot::spool::Outbox;
 using iot::spool::OutboxEntry;
 
-namespace {
-struct TempDir {
+// Outside the anonymous namespace: the OutboxBoth fixture holds one, and a
+// fixture's member of internal linkage draws -Wsubobject-linkage when the
+// file is compiled in a unity batch.
+struct OutboxTestDir {
   std::filesystem::path path;
-  TempDir() {
+  OutboxTestDir() {
     char tmpl[] = "/tmp/outbox-test.XXXXXX";
     path = mkdtemp(tmpl);
   }
-  ~TempDir() { std::filesystem::remove_all(path); }
+  ~OutboxTestDir() { std::filesystem::remove_all(path); }
 };
+
+namespace {
 
 OutboxEntry outbox_entry(std::string topic, int priority = 0) {
   OutboxEntry e;
@@ -45,7 +49,7 @@ std::vector<std::string> topics(Outbox& box, std::size_t n, const std::unordered
 }  // namespace
 
 TEST(Outbox, KeepsOrderAndBytesAcrossReopen) {
-  TempDir dir;
+  OutboxTestDir dir;
   auto file = (dir.path / "o.db").string();
   {
     auto box = Outbox::open(file);
@@ -68,7 +72,7 @@ TEST(Outbox, KeepsOrderAndBytesAcrossReopen) {
 }
 
 TEST(Outbox, UncommittedAdditionsAreLostOnACrash) {
-  TempDir dir;
+  OutboxTestDir dir;
   auto file = (dir.path / "o.db").string();
   pid_t pid = fork();
   if (pid == 0) {
@@ -90,7 +94,7 @@ TEST(Outbox, UncommittedAdditionsAreLostOnACrash) {
 // The queue's rules hold the same in memory (":memory:", no SQLite) and in a file.
 class OutboxBoth : public ::testing::TestWithParam<bool> {
  protected:
-  TempDir dir;
+  OutboxTestDir dir;
   std::string path() const { return GetParam() ? (dir.path / "o.db").string() : std::string(":memory:"); }
 };
 INSTANTIATE_TEST_SUITE_P(InFileAndInMemory, OutboxBoth, ::testing::Bool(),
@@ -210,7 +214,7 @@ TEST_P(OutboxBoth, DropOldestKeepsAlerts) {
 }
 
 TEST(Outbox, SeqSurvivesReopen) {
-  TempDir dir;
+  OutboxTestDir dir;
   auto file = (dir.path / "o.db").string();
   {
     auto box = Outbox::open(file);
@@ -291,7 +295,7 @@ namespace {
 // A real filesystem that fills up: a 4 MiB tmpfs of the test's own (root
 // only, as in CI), filled to its last byte by a ballast file.
 struct SmallDisk {
-  TempDir dir;
+  OutboxTestDir dir;
   bool mounted = false;
   SmallDisk() {
     mounted = geteuid() == 0 && mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=4m") == 0;

@@ -114,8 +114,8 @@ TEST(PgRecordSchema, HypertablesOnlyWithTimescaleAndNeverActions) {
   EXPECT_EQ(hypertables, 4);  // events, logs, job_requests, agent_state_history
   bool keyed_with_time = false;
   for (const auto& sql : timescale)
-    keyed_with_time = keyed_with_time || sql.find("\"plant\".\"events\" (") != std::string::npos &&
-                                             sql.find("PRIMARY KEY (msg_id, time)") != std::string::npos;
+    keyed_with_time = keyed_with_time || (sql.find("\"plant\".\"events\" (") != std::string::npos &&
+                                              sql.find("PRIMARY KEY (msg_id, time)") != std::string::npos);
   EXPECT_TRUE(keyed_with_time);
 }
 

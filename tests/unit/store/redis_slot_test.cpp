@@ -74,7 +74,9 @@ TEST(CommandKey, TheKeyEachCommandRoutesBy) {
     SCOPED_TRACE(row.argv[0] + " " + (row.argv.size() > 1 ? row.argv[1] : ""));
     auto key = command_key(row.argv);
     ASSERT_EQ(key.has_value(), row.key.has_value());
-    if (key) EXPECT_EQ(*key, *row.key);
+    if (key) {
+      EXPECT_EQ(*key, *row.key);
+    }
   }
 }
 
