@@ -86,6 +86,7 @@ void LineAnalyzer::analyze_slow(std::string_view line, bool too_long, LineAnalys
   out.alarm_msg_id.clear();
   out.read = false;
   out.messages.clear();
+  out.id_hashes.clear();  // analyze() hashes afterwards; a direct caller gets the text path
   out.signed_hmac.reset();
   out.topic.clear();
   if (too_long) {
