@@ -47,27 +47,36 @@ std::size_t number_end(std::string_view text, std::size_t pos, bool& integer) {
   return i;
 }
 
+// The end of the object or array that starts at text[pos], past its closing
+// bracket; npos when unterminated. One byte at a time with strings skipped in
+// an inner loop of their own: a payload is mostly short keys and numbers, for
+// which a find() per string (twice, for the quote and for an escape) cost
+// more than the bytes it skipped.
+std::size_t container_end(std::string_view text, std::size_t pos) {
+  const char* p = text.data() + pos;
+  const char* const end = text.data() + text.size();
+  int depth = 0;
+  for (; p < end; ++p) {
+    const char c = *p;
+    if (c == '"') {
+      for (++p; p < end && *p != '"'; ++p)
+        if (*p == '\\' && ++p == end) break;  // the escaped character cannot end the string
+      if (p >= end) return std::string_view::npos;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return static_cast<std::size_t>(p - text.data()) + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // The end of the JSON value at text[pos] (no leading whitespace), for valid JSON.
 std::size_t value_end(std::string_view text, std::size_t pos) {
   if (pos >= text.size()) return std::string_view::npos;
   char c = text[pos];
   if (c == '"') return string_end(text, pos);
-  if (c == '{' || c == '[') {
-    int depth = 0;
-    for (std::size_t i = pos; i < text.size(); ++i) {
-      char d = text[i];
-      if (d == '"') {
-        i = string_end(text, i);
-        if (i == std::string_view::npos) return i;
-        --i;
-      } else if (d == '{' || d == '[') {
-        ++depth;
-      } else if (d == '}' || d == ']') {
-        if (--depth == 0) return i + 1;
-      }
-    }
-    return std::string_view::npos;
-  }
+  if (c == '{' || c == '[') return container_end(text, pos);
   std::size_t i = pos;
   while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && !is_ws(text[i])) ++i;
   return i;
@@ -167,6 +176,18 @@ std::optional<std::string_view> member_text(std::string_view object_json, std::s
   if (!tail) return std::nullopt;
   std::size_t end = value_end(*tail, 0);
   if (end == std::string_view::npos) return std::nullopt;
+  return tail->substr(0, end);
+}
+
+std::optional<std::string_view> last_member_text(std::string_view object_json, std::string_view key) {
+  auto tail = member_tail(object_json, key);
+  if (!tail) return std::nullopt;
+  std::size_t end = tail->size();
+  while (end > 0 && is_ws((*tail)[end - 1])) --end;
+  if (end == 0 || (*tail)[end - 1] != '}') return std::nullopt;
+  --end;  // the object's own closing brace
+  while (end > 0 && is_ws((*tail)[end - 1])) --end;
+  if (end == 0) return std::nullopt;
   return tail->substr(0, end);
 }
 

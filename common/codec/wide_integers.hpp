@@ -56,4 +56,11 @@ std::optional<std::string_view> member_text(std::string_view object_json, std::s
 // the first). The text must be valid JSON.
 std::optional<std::string_view> member_tail(std::string_view object_json, std::string_view key);
 
+// member_text for a key the caller knows (from the parsed document) to be
+// the object's last member and its only one of that name: the value then
+// ends where the object does, so its text is found without a scan through
+// it. nullopt as member_tail, or when the text does not end with the
+// object's closing brace. The text must be valid JSON.
+std::optional<std::string_view> last_member_text(std::string_view object_json, std::string_view key);
+
 }  // namespace iot::codec

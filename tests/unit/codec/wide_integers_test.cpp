@@ -82,6 +82,25 @@ TEST(WideIntegers, MemberText) {
   EXPECT_EQ(member_text(R"({"pa":2,"p\u0061":1})", "pa").value_or("?"), "2");
 }
 
+// Brackets and quotes inside strings, after escapes (a backslash before a
+// quote, and an escaped backslash before the closing quote), end nothing.
+TEST(WideIntegers, MemberTextSkipsEscapedStrings) {
+  std::string_view obj = R"({"payload":{"k":"a\"}]","m":["\\",{"n":"\\\"{"}]},"after":1})";
+  EXPECT_EQ(member_text(obj, "payload").value_or("?"), R"({"k":"a\"}]","m":["\\",{"n":"\\\"{"}]})");
+  EXPECT_FALSE(member_text(R"({"payload":{"k":"unterminated\"}})", "payload"));
+  EXPECT_FALSE(member_text(R"({"payload":{"k":"ends in a backslash\)", "payload"));
+  EXPECT_FALSE(member_text(R"({"payload":[1,{"a":2})", "payload"));
+}
+
+TEST(WideIntegers, LastMemberText) {
+  EXPECT_EQ(last_member_text(R"({"topic":"t","payload":{"a":[1,"}"]}})", "payload").value_or("?"), R"({"a":[1,"}"]})");
+  EXPECT_EQ(last_member_text(" { \"p\" : [1, 2] \t}\r\n", "p").value_or("?"), "[1, 2]");
+  EXPECT_EQ(last_member_text(R"({"p":"x"})", "p").value_or("?"), R"("x")");
+  EXPECT_FALSE(last_member_text(R"({"p":1)", "p"));  // no closing brace
+  EXPECT_FALSE(last_member_text(R"({"q":1})", "p"));
+  EXPECT_FALSE(last_member_text(R"({"p\u0061":1,"pa":2})", "pa"));  // as member_tail
+}
+
 TEST(WideIntegers, MemberTail) {
   std::string_view obj = R"( { "hmac" : "x\",}" , "payload" : {"a":[1,{"b":"}"}]} , "n": 1 } )";
   EXPECT_EQ(member_tail(obj, "payload").value_or("?"), R"({"a":[1,{"b":"}"}]} , "n": 1 } )");
