@@ -1,5 +1,7 @@
 #include "codec/json_text.hpp"
 
+#include <cstring>
+
 #include <simdjson.h>
 
 #include "codec/dom_parse.hpp"
@@ -25,13 +27,18 @@ Result<std::string> minify_json(std::string_view text, std::size_t max_depth) {
   }
   detail::dom_trim();
   if (!parsed) return parsed.error();
-  // Valid JSON: strip insignificant whitespace from the text itself, so that
-  // numbers keep exactly the digits the sender wrote.
-  std::string out(text.size() + simdjson::SIMDJSON_PADDING, '\0');
+  // Valid JSON: whitespace is stripped from the text itself, so that numbers
+  // keep exactly the digits the sender wrote.
+  return minify_valid_json(text);
+}
+
+std::string minify_valid_json(std::string_view valid_json) {
+  auto has = [valid_json](char c) { return std::memchr(valid_json.data(), c, valid_json.size()) != nullptr; };
+  if (!has(' ') && !has('\n') && !has('\t') && !has('\r')) return std::string(valid_json);
+  std::string out(valid_json.size() + simdjson::SIMDJSON_PADDING, '\0');
   std::size_t out_len = 0;
-  if (simdjson::minify(text.data(), text.size(), out.data(), out_len) != simdjson::SUCCESS) {
-    return make_error(ErrorKind::bad_input, "bad_json", "json: minify failed");
-  }
+  if (simdjson::minify(valid_json.data(), valid_json.size(), out.data(), out_len) != simdjson::SUCCESS)
+    return std::string(valid_json);  // cannot happen for valid JSON; the text is still the value
   out.resize(out_len);
   return out;
 }

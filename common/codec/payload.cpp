@@ -32,7 +32,11 @@ bool looks_like_json_container(std::string_view bytes) {
 // a lone digit, which is read as the JSON number it is meant to be.
 std::optional<DecodedPayload> decode_structured(std::string_view bytes, const DecodeLimits& limits,
                                                 bool zlib_wrapped, std::string& note) {
-  if (!is_single_digit(bytes)) {
+  // A first byte below 0x80 is a whole MessagePack value (a positive
+  // fixint): with more bytes after it, the decode can only fail, on trailing
+  // bytes, and a JSON payload would pay for that failure every message.
+  const bool fixint_then_more = bytes.size() > 1 && static_cast<unsigned char>(bytes[0]) < 0x80;
+  if (!is_single_digit(bytes) && !fixint_then_more) {
     auto mp = msgpack_to_json(bytes, limits.max_depth);
     if (mp) return DecodedPayload{zlib_wrapped ? Encoding::zlib_msgpack : Encoding::msgpack, std::move(*mp), {}};
     if (looks_like_msgpack_container(bytes)) note = mp.error().message;

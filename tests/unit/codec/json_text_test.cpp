@@ -26,6 +26,12 @@ TEST(MinifyJson, RemovesWhitespaceKeepsNumbersAndStrings) {
   EXPECT_EQ(minify_json("\"s\"").value(), "\"s\"");
 }
 
+TEST(MinifyValidJson, CopiesTextWithoutWhitespaceAndStripsTheRest) {
+  EXPECT_EQ(minify_valid_json(R"({"a":[1,2.50],"b":"x"})"), R"({"a":[1,2.50],"b":"x"})");
+  EXPECT_EQ(minify_valid_json("{ \"a\" :\t[ 1 ,\r\n 2.50 ], \"b\" : \"x  y\" }"), R"({"a":[1,2.50],"b":"x  y"})");
+  EXPECT_EQ(minify_valid_json("\"in a string\""), "\"in a string\"");
+}
+
 TEST(MinifyJson, RefusesInvalidJson) {
   for (const char* bad : {"", "{", "{\"a\":}", "[1,]", "{'a':1}", "[1] x", "nul", "\"\x01\"", "{\"a\":1}}"}) {
     auto r = minify_json(bad);

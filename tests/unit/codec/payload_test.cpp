@@ -65,6 +65,11 @@ TEST(DecodePayload, ScalarsAndTheOneByteAmbiguity) {
   EXPECT_EQ(decode_payload("\xc3").json, "true");
   EXPECT_EQ(decode_payload("42").enc, Encoding::json);
   EXPECT_EQ(decode_payload("\"text\"").enc, Encoding::json);
+  // A fixint with bytes after it is no MessagePack value (trailing bytes),
+  // and no JSON either: binary, without a MessagePack note.
+  DecodedPayload fixint_and_more = decode_payload(std::string("\x07\x01", 2));
+  EXPECT_EQ(fixint_and_more.enc, Encoding::binary);
+  EXPECT_EQ(fixint_and_more.note.find("msgpack"), std::string::npos) << fixint_and_more.note;
 }
 
 TEST(DecodePayload, BinaryAndWhy) {
