@@ -25,6 +25,7 @@ struct Properties {
   bool empty() const {
     return !content_type && user.empty() && !message_expiry && !response_topic && !correlation_data;
   }
+  bool operator==(const Properties&) const = default;
 };
 
 // Owns a libmosquitto property list (freed with mosquitto_property_free_all).
@@ -53,5 +54,25 @@ Properties from_property_list(const mosquitto_property* list);
 // {"content_type":"...","user":{"k":"v"},...}; "" when props is empty.
 // Invalid UTF-8 in a string property is written with U+FFFD, never dropped silently.
 std::string properties_json(const Properties& props);
+
+// properties_json with a memory of its last answer: the messages of a run
+// mostly carry the same properties (a content type alone), so their text is
+// written once instead of once a message.
+class PropertiesJsonCache {
+ public:
+  const std::string& text(const Properties& props) {
+    if (!valid_ || props != last_) {
+      text_ = properties_json(props);
+      last_ = props;
+      valid_ = true;
+    }
+    return text_;
+  }
+
+ private:
+  Properties last_;
+  std::string text_;
+  bool valid_ = false;
+};
 
 }  // namespace iot::mqtt

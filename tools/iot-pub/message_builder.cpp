@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "codec/base64.hpp"
+#include "codec/json_text.hpp"
 #include "codec/wide_integers.hpp"
 #include "core/limits.hpp"
 #include "mqtt/properties.hpp"
@@ -40,27 +41,22 @@ bool is_alert(simdjson::dom::element payload) {
 }
 
 // A bare payload is the line itself (already parsed, so valid): sent with
-// the sender's own digits, as codec::minify_json keeps them, and copied as it
-// is when it holds no whitespace to strip (the usual NDJSON line), instead of
-// being written out again from the parsed document.
-std::string minified_text(std::string_view line) {
-  auto has = [line](char c) { return std::memchr(line.data(), c, line.size()) != nullptr; };
-  if (!has(' ') && !has('\n') && !has('\t') && !has('\r')) return std::string(line);
-  std::string out(line.size() + simdjson::SIMDJSON_PADDING, '\0');
-  std::size_t n = 0;
-  if (simdjson::minify(line.data(), line.size(), out.data(), n) != simdjson::SUCCESS) return std::string(line);
-  out.resize(n);
-  return out;
-}
+// the sender's own digits, as codec::minify_json keeps them.
+std::string minified_text(std::string_view line) { return codec::minify_valid_json(line); }
 
-// An envelope's payload as the line writes it, minified the same way: its
-// digits and escapes are the sender's, and writing it out again from the
-// parsed document (every double through its shortest digits, every string
-// escaped again) was most of the cost of a message. A payload key the line
-// spells with escapes is not found by its text: then the document is written.
-std::string payload_text(std::string_view line, simdjson::dom::element payload) {
-  if (auto text = codec::member_text(line, "payload")) return minified_text(*text);
-  return simdjson::minify(payload);
+// When "payload" is the envelope's last member and its only one of that
+// name (as iot-replay and most hand-written lines have it), its text ends
+// where the line's object does: found without a scan through the payload.
+std::string payload_text(std::string_view line, simdjson::dom::object envelope, simdjson::dom::element payload) {
+  std::size_t named_payload = 0;
+  bool payload_last = false;
+  for (auto member : envelope) {
+    payload_last = member.key == "payload";
+    named_payload += payload_last;
+  }
+  auto text = named_payload == 1 && payload_last ? codec::last_member_text(line, "payload")
+                                                 : codec::member_text(line, "payload");
+  return text ? minified_text(*text) : simdjson::minify(payload);
 }
 
 std::int64_t now_ns() {
@@ -246,7 +242,7 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
       own_ids = outcome.filtered && !settings_.keep_seq;
       json = std::move(outcome.json);
     } else {
-      json = view.bare ? minified_text(line) : payload_text(line, payload);
+      json = view.bare ? minified_text(line) : payload_text(line, view.root, payload);
     }
     if (payload.is_object()) {
       if (is_alert(payload)) e.priority = 1;
@@ -273,7 +269,7 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
     if (settings_.v5 && !props.content_type) props.content_type = std::string(content_type_for(enc));
   }
   if (e.payload.size() > limits::max_payload_bytes) return reject("too_large", "payload over the size limit");
-  if (settings_.v5) e.props_json = mqtt::properties_json(props);
+  if (settings_.v5) e.props_json = props_text_.text(props);
   if ((settings_.stamp || own_ids) && e.msg_id.empty() && e.payload.size()) {
     // the stamped msg_id, for logs: it is in the JSON we just built
     auto pos = e.payload.find("\"msg_id\":\"");

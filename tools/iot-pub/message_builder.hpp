@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "codec/payload.hpp"
+#include "mqtt/properties.hpp"
 #include "core/relaxed.hpp"
 #include "core/result.hpp"
 #include "spool/outbox.hpp"
@@ -80,6 +81,7 @@ class MessageBuilder {
   // msg_id and seq even when the payload had them (--deadband took them out).
   Result<std::string> stamped(simdjson::dom::element payload, std::string json, bool full, bool new_ids);
 
+  mqtt::PropertiesJsonCache props_text_;  // MQTT 5
   BuildSettings settings_;
   SeqSource next_seq_;
   stream::EnvelopeParser parser_;

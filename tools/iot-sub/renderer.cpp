@@ -68,7 +68,7 @@ std::string MessageRenderer::render(const mqtt::IncomingMessage& m, std::int64_t
     out.fields_json = fields->fields_json;
     if (!fields->extra_json.empty()) out.extra_json = fields->extra_json;
   }
-  std::string props = mqtt::properties_json(m.props);
+  const std::string& props = props_text_.text(m.props);
   if (!props.empty()) out.props_json = props;
   out.jpos = jpos;
   return stream::render_envelope(out);

@@ -35,6 +35,9 @@ class MessageRenderer {
 
  private:
   RenderSettings settings_;
+  // Written from the const render(): a cache of text already made, not state
+  // a caller could see (one renderer serves one session thread).
+  mutable mqtt::PropertiesJsonCache props_text_;
 };
 
 }  // namespace iot::sub

@@ -39,3 +39,16 @@ TEST(Properties, EmptyIsEmpty) {
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->get(), nullptr);
 }
+
+TEST(PropertiesJsonCache, GivesTheTextOfTheLatestProperties) {
+  iot::mqtt::PropertiesJsonCache cache;
+  Properties json_type;
+  json_type.content_type = "application/json";
+  EXPECT_EQ(cache.text(json_type), R"({"content_type":"application/json"})");
+  EXPECT_EQ(cache.text(json_type), R"({"content_type":"application/json"})");
+  Properties with_user = json_type;
+  with_user.user = {{"k", "v"}};
+  EXPECT_EQ(cache.text(with_user), R"({"content_type":"application/json","user":{"k":"v"}})");
+  EXPECT_EQ(cache.text(Properties{}), "");
+  EXPECT_EQ(cache.text(json_type), R"({"content_type":"application/json"})");
+}
