@@ -17,6 +17,14 @@ without_results() {
 count=$(find "$IOT_SOURCE_DIR/scripts/bench" -maxdepth 1 -type f -perm -u+x ! -name all | wc -l)
 check "scripts/bench holds benchmarks ($count)" test "$count" -gt 0
 expect_eq "every benchmark prints result lines" "" "$(without_results "$IOT_SOURCE_DIR/scripts/bench" | tr '\n' ' ' | sed 's/ $//')"
+# README's list of benchmarks names each of them.
+unlisted=""
+for f in "$IOT_SOURCE_DIR"/scripts/bench/*; do
+  name=$(basename "$f")
+  [ -f "$f" ] && [ -x "$f" ] && [ "$name" != all ] || continue
+  grep -Eq "scripts/bench/\{([a-z_-]+,)*$name(,[a-z_-]+)*\}" "$IOT_SOURCE_DIR/README.md" || unlisted="$unlisted $name"
+done
+expect_eq "README names every benchmark" "" "${unlisted# }"
 # The check itself: in a made-up directory, a script without result lines is
 # named; one with them, all itself and a file that is not executable are not.
 fake=$TEST_TMP/bench
