@@ -53,6 +53,13 @@ std::int64_t now_ns() {
       .count();
 }
 
+// INSERT of `rows` entries in one statement (the columns of write_entry).
+std::string insert_sql(std::size_t rows) {
+  std::string sql = "INSERT INTO outbox(id,priority,topic,payload,qos,retain,props,msg_id,created_ns) VALUES";
+  for (std::size_t i = 0; i < rows; ++i) sql += i ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)";
+  return sql;
+}
+
 }  // namespace
 
 // One prepared statement, finalized with its owner; reset after each use.
@@ -96,7 +103,7 @@ class OutboxStatement {
 };
 
 struct Outbox::Statements {
-  OutboxStatement insert, remove_range, peek, seq_get, seq_put, oldest, count, last_id;
+  OutboxStatement insert, insert_many, remove_range, peek, seq_get, seq_put, oldest, count, last_id;
 };
 
 Outbox::Outbox(sqlite3* db, OutboxOptions options)
@@ -123,9 +130,11 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, OutboxOpti
     return st.error();
   if (auto st = box->exec(kSchema); !st) return st.error();
   auto& s = *box->stmts_;
+  const std::string insert_many = insert_sql(kRowsPerInsert);
   for (auto [stmt, sql] : {
            std::pair{&s.insert, "INSERT INTO outbox(id,priority,topic,payload,qos,retain,props,msg_id,created_ns) "
                                 "VALUES(?,?,?,?,?,?,?,?,?)"},
+           std::pair{&s.insert_many, insert_many.c_str()},
            std::pair{&s.remove_range, "DELETE FROM outbox WHERE id BETWEEN ? AND ?"},
            std::pair{&s.peek, "SELECT id,priority,topic,payload,qos,retain,props,msg_id FROM outbox "
                               "ORDER BY priority DESC, id LIMIT ?"},
@@ -177,6 +186,7 @@ Status Outbox::rollback_and_hold() {
     if (auto st = exec("ROLLBACK"); !st) return st;
   held_ = true;
   in_batch_ = true;
+  batch_written_ = 0;  // the rollback took them out of the file
   return ok_status();
 }
 
@@ -185,6 +195,7 @@ Status Outbox::commit() {
   if (held_) {
     if (auto st = replay(); !st) return st;
   }
+  if (auto st = absorb(write_unwritten()); !st) return st;
   if (auto st = absorb(delete_removed()); !st) return st;
   if (!held_)
     if (auto st = absorb(exec("COMMIT")); !st) return st;
@@ -192,6 +203,7 @@ Status Outbox::commit() {
   in_batch_ = false;
   added_in_batch_ = false;
   batch_added_.clear();
+  batch_written_ = 0;
   batch_seqs_.clear();
   batch_deleted_.clear();
   return ok_status();
@@ -206,7 +218,8 @@ Status Outbox::replay() {
   (void)sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   held_ = false;
   Status st = exec("BEGIN IMMEDIATE");
-  for (std::size_t i = 0; st && i < batch_added_.size(); ++i) st = write_entry(batch_added_[i]);
+  batch_written_ = 0;
+  if (st) st = write_unwritten();
   for (std::size_t i = 0; st && i < batch_seqs_.size(); ++i) st = put_seq(batch_seqs_[i].first, batch_seqs_[i].second);
   std::size_t deleted = 0;
   if (st) st = delete_ranges(batch_deleted_, deleted);
@@ -229,6 +242,7 @@ Status Outbox::drop_oldest() {
   // While held the cap may be passed by the rest of the read that met the
   // full disk (the publisher reads no more until the batch is committed).
   if (held_) return ok_status();
+  if (auto st = absorb(write_unwritten()); !st) return st;  // the oldest may be in the batch
   if (auto st = absorb(delete_removed()); !st) return st;  // the oldest row must still be pending
   if (held_) return ok_status();
   auto& q = stmts_->oldest;
@@ -310,23 +324,49 @@ Result<std::int64_t> Outbox::insert(OutboxEntry& e) {
   batch_added_.push_back(e);  // what a rollback would have to write again
   added_in_batch_ = true;
   ++pending_;
-  if (!held_)
-    if (auto st = absorb(write_entry(e)); !st) return st.error();
   return e.id;
 }
 
+namespace {
+
+// Binds an entry as the row of a statement whose parameters start at `at`
+// (0 for the first row); the bytes are copied, the entry need not outlive it.
+void bind_entry(OutboxStatement& q, int at, const OutboxEntry& e, std::int64_t created_ns) {
+  q.bind_int(at + 1, e.id);
+  q.bind_int(at + 2, e.priority);
+  q.bind_text(at + 3, e.topic);
+  q.bind_blob(at + 4, e.payload);
+  q.bind_int(at + 5, e.qos);
+  q.bind_int(at + 6, e.retain ? 1 : 0);
+  if (!e.props_json.empty()) q.bind_text(at + 7, e.props_json);
+  if (!e.msg_id.empty()) q.bind_text(at + 8, e.msg_id);
+  q.bind_int(at + 9, created_ns);
+}
+
+}  // namespace
+
 Status Outbox::write_entry(const OutboxEntry& e) {
-  auto& q = stmts_->insert;
-  q.bind_int(1, e.id);
-  q.bind_int(2, e.priority);
-  q.bind_text(3, e.topic);
-  q.bind_blob(4, e.payload);
-  q.bind_int(5, e.qos);
-  q.bind_int(6, e.retain ? 1 : 0);
-  if (!e.props_json.empty()) q.bind_text(7, e.props_json);
-  if (!e.msg_id.empty()) q.bind_text(8, e.msg_id);
-  q.bind_int(9, now_ns());
-  return q.run(db_, "insert");
+  bind_entry(stmts_->insert, 0, e, now_ns());
+  return stmts_->insert.run(db_, "insert");
+}
+
+Status Outbox::write_unwritten() {
+  if (held_ || memory_) return ok_status();
+  const std::int64_t created = now_ns();
+  while (batch_written_ < batch_added_.size()) {
+    const std::size_t left = batch_added_.size() - batch_written_;
+    if (left < kRowsPerInsert) {
+      if (auto st = write_entry(batch_added_[batch_written_]); !st) return st;
+      ++batch_written_;
+      continue;
+    }
+    auto& q = stmts_->insert_many;
+    for (std::size_t k = 0; k < kRowsPerInsert; ++k)
+      bind_entry(q, static_cast<int>(k) * 9, batch_added_[batch_written_ + k], created);
+    if (auto st = q.run(db_, "insert"); !st) return st;
+    batch_written_ += kRowsPerInsert;
+  }
+  return ok_status();
 }
 
 Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordered_set<std::int64_t>& skip) {
@@ -337,6 +377,7 @@ Result<std::vector<OutboxEntry>> Outbox::peek(std::size_t n, const std::unordere
   }
   if (peek_tail(n, skip, out)) return out;
   out.clear();
+  if (auto st = absorb(write_unwritten()); !st) return st.error();
   if (auto st = absorb(delete_removed()); !st) return st.error();
   // Held: the file still has the rows this batch removed (not to be sent
   // again) and lacks the ones it added (not sendable before their commit).

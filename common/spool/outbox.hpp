@@ -132,6 +132,8 @@ class Outbox {
   Status delete_ranges(const std::vector<std::int64_t>& ids, std::size_t& deleted);
   Status put_seq(std::string_view device_id, std::int64_t seq);
   Status write_entry(const OutboxEntry& entry);
+  // The open batch's entries not yet in the file, kRowsPerInsert to a statement.
+  Status write_unwritten();
   void remember(OutboxEntry entry);
   void forget(std::int64_t id);
   bool peek_tail(std::size_t n, const std::unordered_set<std::int64_t>& skip, std::vector<OutboxEntry>& out);
@@ -149,6 +151,14 @@ class Outbox {
   std::unique_ptr<MemoryQueue> memory_;  // set for ":memory:" (then db_ is null)
   // The open batch, kept until it is committed (see "Disk full" above).
   std::vector<OutboxEntry> batch_added_;
+  // How many of batch_added_ the open transaction has written. add() leaves
+  // an entry in memory: nothing sends it before its commit (iot-pub(1),
+  // --outbox), so it is written then, with the rest of its batch, in
+  // multi-row INSERTs; an INSERT per entry cost more than the message's
+  // parse and publish together. Whatever reads rows from the file writes
+  // them first.
+  std::size_t batch_written_ = 0;
+  static constexpr std::size_t kRowsPerInsert = 32;
   std::vector<std::pair<std::string, std::int64_t>> batch_seqs_;  // (device, seq) in the order given
   std::vector<std::int64_t> batch_deleted_;  // rows this batch deleted; sorted
   std::int64_t next_id_ = 1;

@@ -71,6 +71,39 @@ TEST(Outbox, KeepsOrderAndBytesAcrossReopen) {
   EXPECT_EQ((*got)[0].props_json, R"({"content_type":"application/json"})");
 }
 
+// A batch is written at its commit, 32 rows to an INSERT and the rest one by
+// one: every entry lands once, in order, with its bytes, and one removed
+// before the commit is not there.
+TEST(Outbox, ABatchOfSeveralInsertStatementsIsStoredWholeAndInOrder) {
+  OutboxTestDir dir;
+  auto file = (dir.path / "o.db").string();
+  std::vector<std::string> expected;
+  {
+    auto box = Outbox::open(file);
+    ASSERT_TRUE(box.ok()) << box.error().message;
+    for (int i = 0; i < 75; ++i) {
+      auto e = outbox_entry("t" + std::to_string(i));
+      e.payload = "payload " + std::to_string(i);
+      auto id = (*box)->add(e);
+      ASSERT_TRUE(id.ok());
+      if (i == 40) ASSERT_TRUE((*box)->remove(*id).ok());
+      else expected.push_back(e.topic);
+    }
+    ASSERT_TRUE((*box)->commit().ok());
+  }
+  auto box = Outbox::open(file);
+  ASSERT_TRUE(box.ok());
+  EXPECT_EQ((*box)->pending(), 74u);
+  auto got = (*box)->peek(100, {});
+  ASSERT_TRUE(got.ok());
+  std::vector<std::string> topics_got;
+  for (const auto& e : *got) {
+    topics_got.push_back(e.topic);
+    EXPECT_EQ(e.payload, "payload " + e.topic.substr(1));
+  }
+  EXPECT_EQ(topics_got, expected);
+}
+
 TEST(Outbox, UncommittedAdditionsAreLostOnACrash) {
   OutboxTestDir dir;
   auto file = (dir.path / "o.db").string();
