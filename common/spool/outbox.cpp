@@ -53,7 +53,7 @@ std::int64_t now_ns() {
       .count();
 }
 
-// INSERT of `rows` entries in one statement (the columns of write_entry).
+// INSERT of `rows` entries in one statement (the columns bind_entry binds).
 std::string insert_sql(std::size_t rows) {
   std::string sql = "INSERT INTO outbox(id,priority,topic,payload,qos,retain,props,msg_id,created_ns) VALUES";
   for (std::size_t i = 0; i < rows; ++i) sql += i ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)";
@@ -130,10 +130,9 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::string& path, OutboxOpti
     return st.error();
   if (auto st = box->exec(kSchema); !st) return st.error();
   auto& s = *box->stmts_;
-  const std::string insert_many = insert_sql(kRowsPerInsert);
+  const std::string insert_one = insert_sql(1), insert_many = insert_sql(kRowsPerInsert);
   for (auto [stmt, sql] : {
-           std::pair{&s.insert, "INSERT INTO outbox(id,priority,topic,payload,qos,retain,props,msg_id,created_ns) "
-                                "VALUES(?,?,?,?,?,?,?,?,?)"},
+           std::pair{&s.insert, insert_one.c_str()},
            std::pair{&s.insert_many, insert_many.c_str()},
            std::pair{&s.remove_range, "DELETE FROM outbox WHERE id BETWEEN ? AND ?"},
            std::pair{&s.peek, "SELECT id,priority,topic,payload,qos,retain,props,msg_id FROM outbox "

@@ -1,7 +1,6 @@
 #include "iot-pub/message_builder.hpp"
 
 #include <chrono>
-#include <cstring>
 
 #include "codec/base64.hpp"
 #include "codec/json_text.hpp"
@@ -40,10 +39,11 @@ bool is_alert(simdjson::dom::element payload) {
   return !payload.at_key("priority").get(p) && (p == "alert" || p == "high");
 }
 
-// A bare payload is the line itself (already parsed, so valid): sent with
-// the sender's own digits, as codec::minify_json keeps them.
-std::string minified_text(std::string_view line) { return codec::minify_valid_json(line); }
-
+// An envelope's payload as the line writes it, minified: its digits and
+// escapes are the sender's, and writing it out again from the parsed
+// document (every double through its shortest digits, every string escaped
+// again) was most of the cost of a message. A payload key the line spells
+// with escapes is not found by its text: then the document is written.
 // When "payload" is the envelope's last member and its only one of that
 // name (as iot-replay and most hand-written lines have it), its text ends
 // where the line's object does: found without a scan through the payload.
@@ -56,7 +56,7 @@ std::string payload_text(std::string_view line, simdjson::dom::object envelope, 
   }
   auto text = named_payload == 1 && payload_last ? codec::last_member_text(line, "payload")
                                                  : codec::member_text(line, "payload");
-  return text ? minified_text(*text) : simdjson::minify(payload);
+  return text ? codec::minify_valid_json(*text) : simdjson::minify(payload);
 }
 
 std::int64_t now_ns() {
@@ -242,7 +242,8 @@ Result<std::optional<spool::OutboxEntry>> MessageBuilder::build(std::string_view
       own_ids = outcome.filtered && !settings_.keep_seq;
       json = std::move(outcome.json);
     } else {
-      json = view.bare ? minified_text(line) : payload_text(line, view.root, payload);
+      // A bare payload is the line itself (already parsed, so valid).
+      json = view.bare ? codec::minify_valid_json(line) : payload_text(line, view.root, payload);
     }
     if (payload.is_object()) {
       if (is_alert(payload)) e.priority = 1;
